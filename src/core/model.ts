@@ -1,0 +1,108 @@
+/**
+ * The vocabulary shared by the functional core and the shell around it.
+ * Plain data only: no behaviour, no I/O.
+ */
+
+export type Tier = 1 | 2 | 3;
+
+/** A GitHub user (`abrown`) or a team (`bytecodealliance/wasi-nn`). */
+export type Owner =
+  | { kind: "user"; login: string }
+  | { kind: "team"; org: string; slug: string };
+
+/** A calendar duration as date-fns understands it (`add(date, duration)`). */
+export interface PolicyDuration {
+  hours?: number;
+  days?: number;
+  weeks?: number;
+  months?: number;
+}
+
+export interface Policy {
+  /** How long owners have to respond before the next step (the spec: "a week"). */
+  responseWindow: PolicyDuration;
+  /** How long a disabled Tier 3 component waits before removal is proposed (the spec: "a month"). */
+  removalWindow: PolicyDuration;
+  /** `shadow`: decide and record everything, write nothing to GitHub. */
+  mode: "enforce" | "shadow";
+  /** Which behaviours are on. */
+  behaviours: {
+    /** The breaking-PR comment that pings owners. */
+    prComment: boolean;
+  };
+}
+
+export interface Component {
+  /** Key in the registry: used in messages, labels, commands and issue titles. */
+  id: string;
+  name?: string;
+  description?: string;
+  /** Free text: Target, WASI Proposal, WebAssembly Proposal, misc, ... */
+  category: string;
+  tier: Tier;
+  owners: Owner[];
+  /** Globs over repository paths. */
+  paths: string[];
+  /** Globs over check-run, workflow-job, check-suite app and commit-status names. */
+  checks: string[];
+  /** Free-form facts declared in the registry (e.g. `implementation: partial`). */
+  facts: Record<string, string>;
+}
+
+export interface Registry {
+  components: Component[];
+  policy: Policy;
+}
+
+/** A problem found in a registry, anchored where the user edits. */
+export interface RegistryProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  severity: "error" | "warning";
+}
+
+export type RegistryParseResult =
+  | { ok: true; registry: Registry; warnings: RegistryProblem[] }
+  | { ok: false; errors: RegistryProblem[] };
+
+/** A repository as the core sees it. `key` is `owner/name`. */
+export interface RepoRef {
+  owner: string;
+  name: string;
+  /** GitHub's numeric id: stable across renames. */
+  id: number;
+  defaultBranch: string;
+  private: boolean;
+}
+
+export type Outcome = "pass" | "fail" | "neutral";
+
+/** One completed CI result: a check run, check suite, workflow job or commit status. */
+export interface CiResult {
+  repoId: number;
+  sha: string;
+  /** The name the registry's `checks` globs are matched against. */
+  name: string;
+  source: "check_run" | "check_suite" | "workflow_job" | "status";
+  outcome: Outcome;
+  /** When GitHub says it finished: results are ordered by this, never by arrival. */
+  completedAt: Date;
+  /** The branch the commit was built on, when known. */
+  branch?: string;
+  url?: string;
+}
+
+/** What the store knows about a pull request. */
+export interface PullRecord {
+  repoId: number;
+  number: number;
+  headSha: string;
+  baseRef: string;
+  author: string;
+  state: "open" | "closed";
+  /** Components whose paths the PR touches; `all` when the file list was capped. */
+  touched: string[] | "all";
+  updatedAt: Date;
+}

@@ -1,0 +1,104 @@
+import type { CiResult, PullRecord } from "../core/model.js";
+
+/**
+ * Everything tierkeeper remembers, behind one small interface.
+ * Two implementations share one SQL text (see sql-store.ts): SQLite for one instance,
+ * PostgreSQL for several replicas. Times are stored as epoch milliseconds.
+ */
+
+export interface StoredDelivery {
+  id: string;
+  name: string;
+  payload: string;
+  receivedAt: Date;
+  attempts: number;
+}
+
+/** A cached registry lookup: the raw text (or absence) at a default-branch version. */
+export interface RegistryCacheEntry {
+  repoId: number;
+  /** `owner/name`, for invalidation by owner (an organisation's `.github` repository). */
+  repoKey: string;
+  /** JSON of the parsed registry, or null when the repository has none. */
+  registryJson: string | null;
+  /** JSON of the parse errors when the registry is invalid, else null. */
+  errorsJson: string | null;
+  fetchedAt: Date;
+}
+
+/**
+ * A visible action on GitHub, keyed by what it is about (e.g. `pr-comment:123#45`).
+ * `desired` is recorded before anything is sent; `applied` after GitHub accepted it.
+ */
+export interface ActionRecord {
+  key: string;
+  kind: string;
+  /** Where the action lands, e.g. `{ "repoId": 1, "owner": "o", "repo": "r", "issueNumber": 45 }`. */
+  target: string;
+  desired: string;
+  applied: string | null;
+  /** GitHub's id of the object the action created (comment id, issue number, ...). */
+  githubId: string | null;
+  /** Monotonic counter bumped at every new desired state. */
+  version: number;
+  appliedVersion: number;
+  installationId: number | null;
+  updatedAt: Date;
+}
+
+export interface Store {
+  /** Creates or upgrades the schema. Safe to run concurrently from several processes. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Cheap round-trip to the database, for health checks. */
+  ping(): Promise<void>;
+
+  // Deliveries: acknowledged only once stored, processed from here.
+  /** Returns false when a delivery with this id was already stored (a redelivery). */
+  enqueueDelivery(d: { id: string; name: string; payload: string; receivedAt: Date }): Promise<boolean>;
+  /** Claims up to `limit` deliveries that are pending or whose lease expired, oldest first. */
+  claimDeliveries(worker: string, limit: number, now: Date, leaseMs: number): Promise<StoredDelivery[]>;
+  /** Marks a claimed delivery done (or failed for good, with the reason). */
+  finishDelivery(id: string, outcome: "done" | "failed", error?: string): Promise<void>;
+  /** Releases a claimed delivery so that it is retried after `retryAt`. */
+  retryDelivery(id: string, retryAt: Date, error: string): Promise<void>;
+  deliveryCounts(): Promise<{ pending: number; done: number; failed: number }>;
+
+  // Registry cache, shared by replicas.
+  getRegistry(repoId: number): Promise<RegistryCacheEntry | undefined>;
+  putRegistry(entry: RegistryCacheEntry): Promise<void>;
+  /** Forgets one repository's entry, or all entries of an owner when `repoId` is omitted. */
+  invalidateRegistry(by: { repoId: number } | { owner: string }): Promise<void>;
+
+  // Pull requests.
+  upsertPull(p: PullRecord): Promise<void>;
+  getPull(repoId: number, number: number): Promise<PullRecord | undefined>;
+  openPullsByHead(repoId: number, sha: string): Promise<PullRecord[]>;
+
+  // CI results: the newest by completion time wins, whatever the arrival order.
+  /** Returns true when the result is newer than what was known for (repo, sha, name). */
+  recordResult(r: CiResult): Promise<boolean>;
+  resultsForSha(repoId: number, sha: string): Promise<CiResult[]>;
+  /** The latest result of every name on a branch. */
+  latestResultsOnBranch(repoId: number, branch: string): Promise<CiResult[]>;
+
+  // Actions: intents first, then the executor applies them.
+  /**
+   * Records the desired state of an action. A no-op (returns false) when it equals what is
+   * already desired; otherwise bumps `version`.
+   */
+  saveIntent(a: { key: string; kind: string; target: string; desired: string; installationId: number | null; now: Date }): Promise<boolean>;
+  getAction(key: string): Promise<ActionRecord | undefined>;
+  /** Actions whose desired version is ahead of the applied one. */
+  pendingActions(limit: number): Promise<ActionRecord[]>;
+  /**
+   * Takes an exclusive lease on an action so that one executor (of any replica) applies it.
+   * Returns false when someone else holds an unexpired lease.
+   */
+  leaseAction(key: string, holder: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** Records what GitHub accepted for `version`, and releases the lease. */
+  markApplied(key: string, version: number, applied: string, githubId: string | null): Promise<void>;
+  releaseAction(key: string, holder: string): Promise<void>;
+  /** Remembers the GitHub object of an action before it is fully applied (crash safety). */
+  setGithubId(key: string, githubId: string): Promise<void>;
+}
