@@ -1,0 +1,88 @@
+import { add } from "date-fns";
+import type { ComponentVerdict } from "./attribution.js";
+import type { Owner, PullRecord, Registry } from "./model.js";
+import { renderBreakageComment, type BreakageView } from "./render/breakage-comment.js";
+
+/**
+ * The breaking-PR comment: decide what the one comment on a pull request should say.
+ * Pure: (registry, verdicts, what was posted before, now) -> the comment's desired state.
+ */
+
+/** The desired state of the comment, recorded before anything is sent. */
+export interface BreakageComment {
+  body: string;
+  /** `component:owner` pairs @-mentioned in `body`. */
+  mentions: string[];
+  /** When each component was first seen broken in this PR (ISO): the policy's clocks start there. */
+  since: Record<string, string>;
+}
+
+/** What GitHub last accepted, plus every mention ever sent on this PR. */
+export interface AppliedComment {
+  body: string;
+  mentions: string[];
+  spent: string[];
+}
+
+export interface BreakageInput {
+  registry: Registry;
+  pull: PullRecord;
+  defaultBranch: string;
+  verdicts: ComponentVerdict[];
+  previous?: BreakageComment;
+  applied?: AppliedComment;
+  /** Link to a component's Tier 3 tracking issue, when one exists. */
+  trackingIssueUrl?: (componentId: string) => string | undefined;
+  now: Date;
+}
+
+export function ownerHandle(owner: Owner): string {
+  return owner.kind === "user" ? owner.login : `${owner.org}/${owner.slug}`;
+}
+
+/**
+ * Returns the comment to post or edit, or null when there is nothing to say
+ * (no component broken and no comment posted yet).
+ */
+export function decideBreakageComment(input: BreakageInput): BreakageComment | null {
+  const { pull, verdicts, previous, applied, now } = input;
+  const broken = verdicts.filter((v) => v.verdict !== "passing");
+  if (broken.length === 0 && !previous) return null;
+
+  // Each owner is @-mentioned once per PR and component: a mention already sent stays
+  // as it was while the component stays listed, and is written without "@" afterwards.
+  const spent = new Set(applied?.spent ?? []);
+  const stillShown = new Set([...(applied?.mentions ?? []), ...(previous?.mentions ?? [])]);
+  const mentions: string[] = [];
+  const since: Record<string, string> = {};
+
+  const entries: BreakageView["entries"] = broken.map((v) => {
+    const id = v.component.id;
+    since[id] = previous?.since[id] ?? now.toISOString();
+    const owners = v.component.owners
+      .map(ownerHandle)
+      .filter((handle) => handle.toLowerCase() !== pull.author.toLowerCase())
+      .map((handle) => {
+        const key = `${id}:${handle}`;
+        // Only those who must act are pinged: a failure already on the default branch is not this PR's news.
+        const mention = v.verdict === "broken-by-pr" && (!spent.has(key) || stillShown.has(key));
+        if (mention) mentions.push(key);
+        return { handle, mention };
+      });
+    return {
+      verdict: v,
+      owners,
+      deadline: add(new Date(since[id]), input.registry.policy.responseWindow),
+      trackingIssueUrl: input.trackingIssueUrl?.(id),
+    };
+  });
+
+  const body = renderBreakageComment({
+    headSha: pull.headSha,
+    defaultBranch: input.defaultBranch,
+    entries,
+    passing: verdicts.filter((v) => v.verdict === "passing").map((v) => v.component.id),
+    filesCapped: pull.touched === "all",
+  });
+  return { body, mentions, since };
+}

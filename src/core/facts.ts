@@ -1,0 +1,259 @@
+import type { EmitterWebhookEvent } from "@octokit/webhooks";
+import { REGISTRY_PATH } from "./registry.js";
+import type { CiResult, Outcome, RepoRef } from "./model.js";
+
+/**
+ * Webhook payloads turned into the few facts tierkeeper reasons about.
+ * Pure: a delivery read back from the store goes through here before any decision.
+ * Payloads are untrusted input, so every field used is checked; a payload that lacks
+ * one becomes an `invalid` fact with the reason instead of an exception.
+ */
+
+export interface PullFact {
+  kind: "pull";
+  repo: RepoRef;
+  installationId: number;
+  action: string;
+  number: number;
+  headSha: string;
+  baseRef: string;
+  author: string;
+  state: "open" | "closed";
+  updatedAt: Date;
+}
+
+export interface CiFact {
+  kind: "ci";
+  repo: RepoRef;
+  installationId: number;
+  result: CiResult;
+  /** Pull requests GitHub names in the payload (same-repository PRs only). */
+  pulls: { number: number; headSha: string; baseRef: string }[];
+}
+
+export interface PushFact {
+  kind: "push";
+  repo: RepoRef;
+  installationId: number;
+  ref: string;
+  /** The push changed the registry file. */
+  touchesRegistry: boolean;
+}
+
+export type Fact =
+  | PullFact
+  | CiFact
+  | PushFact
+  | { kind: "ignored"; reason: string }
+  | { kind: "invalid"; reason: string };
+
+type AnyPayload = Record<string, any>;
+
+const PULL_ACTIONS = new Set(["opened", "synchronize", "reopened", "closed", "edited"]);
+
+export function factFromEvent(name: string, payload: unknown): Fact {
+  if (!isObject(payload)) return invalid("payload is not a JSON object");
+  const action = typeof payload.action === "string" ? payload.action : undefined;
+  try {
+    switch (name) {
+      case "pull_request":
+        return action && PULL_ACTIONS.has(action)
+          ? pullFact(payload as EmitterWebhookEvent<"pull_request">["payload"])
+          : ignored(`pull_request.${action}`);
+      case "check_run":
+        return action === "completed" ? checkRunFact(payload as EmitterWebhookEvent<"check_run.completed">["payload"]) : ignored(`check_run.${action}`);
+      case "check_suite":
+        return action === "completed" ? checkSuiteFact(payload as EmitterWebhookEvent<"check_suite.completed">["payload"]) : ignored(`check_suite.${action}`);
+      case "workflow_job":
+        return action === "completed" ? workflowJobFact(payload as EmitterWebhookEvent<"workflow_job.completed">["payload"]) : ignored(`workflow_job.${action}`);
+      case "status":
+        return statusFact(payload as EmitterWebhookEvent<"status">["payload"]);
+      case "push":
+        return pushFact(payload as EmitterWebhookEvent<"push">["payload"]);
+      default:
+        return ignored(action ? `${name}.${action}` : name);
+    }
+  } catch (e) {
+    if (e instanceof MissingField) return invalid(`${name}${action ? "." + action : ""}: ${e.message}`);
+    throw e;
+  }
+}
+
+function pullFact(p: EmitterWebhookEvent<"pull_request">["payload"]): PullFact {
+  const pr = need(p.pull_request, "pull_request");
+  return {
+    kind: "pull",
+    repo: repoRef(p),
+    installationId: installationId(p),
+    action: p.action,
+    number: need(pr.number, "pull_request.number"),
+    headSha: need(pr.head?.sha, "pull_request.head.sha"),
+    baseRef: need(pr.base?.ref, "pull_request.base.ref"),
+    author: need(pr.user?.login, "pull_request.user.login"),
+    state: pr.state === "closed" ? "closed" : "open",
+    updatedAt: date(pr.updated_at, "pull_request.updated_at"),
+  };
+}
+
+function checkRunFact(p: EmitterWebhookEvent<"check_run.completed">["payload"]): CiFact {
+  const run = need(p.check_run, "check_run");
+  const repo = repoRef(p);
+  return {
+    kind: "ci",
+    repo,
+    installationId: installationId(p),
+    result: {
+      repoId: repo.id,
+      sha: need(run.head_sha, "check_run.head_sha"),
+      name: need(run.name, "check_run.name"),
+      source: "check_run",
+      outcome: outcomeOfConclusion(run.conclusion),
+      completedAt: date(run.completed_at, "check_run.completed_at"),
+      branch: run.check_suite?.head_branch ?? undefined,
+      url: run.html_url ?? undefined,
+    },
+    pulls: pullsOf(run.pull_requests),
+  };
+}
+
+function checkSuiteFact(p: EmitterWebhookEvent<"check_suite.completed">["payload"]): CiFact {
+  const suite = need(p.check_suite, "check_suite");
+  const repo = repoRef(p);
+  return {
+    kind: "ci",
+    repo,
+    installationId: installationId(p),
+    result: {
+      repoId: repo.id,
+      sha: need(suite.head_sha, "check_suite.head_sha"),
+      // A suite has no name of its own: the app that ran it names it (e.g. "GitHub Actions").
+      name: need(suite.app?.name, "check_suite.app.name"),
+      source: "check_suite",
+      outcome: outcomeOfConclusion(suite.conclusion),
+      completedAt: date(suite.updated_at, "check_suite.updated_at"),
+      branch: suite.head_branch ?? undefined,
+    },
+    pulls: pullsOf(suite.pull_requests),
+  };
+}
+
+function workflowJobFact(p: EmitterWebhookEvent<"workflow_job.completed">["payload"]): CiFact {
+  const job = need(p.workflow_job, "workflow_job");
+  const repo = repoRef(p);
+  return {
+    kind: "ci",
+    repo,
+    installationId: installationId(p),
+    result: {
+      repoId: repo.id,
+      sha: need(job.head_sha, "workflow_job.head_sha"),
+      name: need(job.name, "workflow_job.name"),
+      source: "workflow_job",
+      outcome: outcomeOfConclusion(job.conclusion),
+      completedAt: date(job.completed_at, "workflow_job.completed_at"),
+      branch: job.head_branch ?? undefined,
+      url: job.html_url ?? undefined,
+    },
+    pulls: [],
+  };
+}
+
+function statusFact(p: EmitterWebhookEvent<"status">["payload"]): CiFact | Fact {
+  const state = need(p.state, "state");
+  if (state === "pending") return ignored("status.pending");
+  const repo = repoRef(p);
+  const branches = Array.isArray(p.branches) ? p.branches.map((b) => b?.name).filter(isString) : [];
+  return {
+    kind: "ci",
+    repo,
+    installationId: installationId(p),
+    result: {
+      repoId: repo.id,
+      sha: need(p.sha, "sha"),
+      name: need(p.context, "context"),
+      source: "status",
+      outcome: state === "success" ? "pass" : "fail",
+      completedAt: date(p.updated_at, "updated_at"),
+      // A status names every branch whose tip is the commit: the default branch matters most.
+      branch: branches.includes(repo.defaultBranch) ? repo.defaultBranch : branches[0],
+      url: p.target_url ?? undefined,
+    },
+    pulls: [],
+  };
+}
+
+function pushFact(p: EmitterWebhookEvent<"push">["payload"]): PushFact {
+  const commits = Array.isArray(p.commits) ? p.commits : [];
+  const touchesRegistry = commits.some((c) =>
+    [c?.added, c?.modified, c?.removed].some((list) => Array.isArray(list) && list.includes(REGISTRY_PATH)),
+  );
+  return {
+    kind: "push",
+    repo: repoRef(p),
+    installationId: installationId(p),
+    ref: need(p.ref, "ref"),
+    // A push with more than 20 commits lists only 20: assume the registry may have changed.
+    touchesRegistry: touchesRegistry || commits.length >= 20,
+  };
+}
+
+/** What a conclusion means for the component: only a real failure blocks anybody. */
+export function outcomeOfConclusion(conclusion: string | null | undefined): Outcome {
+  switch (conclusion) {
+    case "success":
+      return "pass";
+    case "failure":
+    case "timed_out":
+    case "startup_failure":
+      return "fail";
+    default:
+      // cancelled, skipped, neutral, stale, action_required: nobody's component broke.
+      return "neutral";
+  }
+}
+
+function pullsOf(list: unknown): CiFact["pulls"] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((pr) => isObject(pr) && typeof pr.number === "number" && isString(pr.head?.sha))
+    .map((pr) => ({ number: pr.number, headSha: pr.head.sha, baseRef: pr.base?.ref ?? "" }));
+}
+
+function repoRef(p: AnyPayload): RepoRef {
+  const r = need(p.repository, "repository");
+  return {
+    owner: need(r.owner?.login, "repository.owner.login"),
+    name: need(r.name, "repository.name"),
+    id: need(r.id, "repository.id"),
+    defaultBranch: r.default_branch ?? "main",
+    private: r.private === true,
+  };
+}
+
+function installationId(p: AnyPayload): number {
+  return need(p.installation?.id, "installation.id");
+}
+
+class MissingField extends Error {}
+
+function need<T>(value: T | null | undefined, field: string): T {
+  if (value === undefined || value === null) throw new MissingField(`missing ${field}`);
+  return value;
+}
+
+function date(value: unknown, field: string): Date {
+  const d = new Date(need(value as string | number, field));
+  if (Number.isNaN(d.getTime())) throw new MissingField(`${field} is not a date`);
+  return d;
+}
+
+function isObject(v: unknown): v is AnyPayload {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isString(v: unknown): v is string {
+  return typeof v === "string";
+}
+
+const ignored = (reason: string): Fact => ({ kind: "ignored", reason });
+const invalid = (reason: string): Fact => ({ kind: "invalid", reason });

@@ -1,0 +1,129 @@
+import { factFromEvent, type Fact } from "./core/facts.js";
+import { onCiResult } from "./handlers/ci-result.js";
+import type { Deps } from "./handlers/deps.js";
+import { onPullRequest } from "./handlers/pull-request.js";
+import { onPush } from "./handlers/registry-push.js";
+import type { StoredDelivery } from "./store/store.js";
+
+/**
+ * The delivery queue. A webhook is acknowledged once it is stored (GitHub does not retry,
+ * and waits only 10 s), then processed from the store: a crash after the acknowledgement
+ * loses nothing, because unfinished deliveries are claimed again after their lease expires.
+ */
+
+export interface WorkerOptions {
+  /** Identifies this process in leases. */
+  holder: string;
+  batch?: number;
+  leaseMs?: number;
+  /** How often to look for deliveries stored by other replicas or left by a crash. */
+  pollMs?: number;
+  maxAttempts?: number;
+  /** Called after each batch, e.g. to run the executor. */
+  afterBatch?: () => Promise<void>;
+}
+
+export class DeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly options: WorkerOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      this.timer = setTimeout(() => void this.drain().finally(() => !this.stopped && tick()), this.options.pollMs ?? 1000);
+      this.timer.unref();
+    };
+    tick();
+    void this.drain();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Processes stored deliveries until none is left; concurrent calls coalesce. */
+  drain(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while (await this.batch()) {
+            /* keep going while there is work */
+          }
+          await this.options.afterBatch?.();
+        } while (this.again);
+      } catch (error) {
+        // The database is unreachable or similar: the next tick tries again.
+        this.deps.log.error({ err: error }, "delivery worker pass failed");
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** One batch; returns whether there was anything to do. */
+  private async batch(): Promise<boolean> {
+    const { store, now } = this.deps;
+    const claimed = await store.claimDeliveries(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000);
+    for (const delivery of claimed) await this.process(delivery);
+    if (claimed.length > 0) await this.options.afterBatch?.();
+    return claimed.length > 0;
+  }
+
+  private async process(delivery: StoredDelivery): Promise<void> {
+    const { store, now } = this.deps;
+    const log = this.deps.log.child({ delivery: delivery.id, event: delivery.name });
+    let fact: Fact;
+    try {
+      fact = factFromEvent(delivery.name, JSON.parse(delivery.payload));
+    } catch {
+      fact = { kind: "invalid", reason: "payload is not JSON" };
+    }
+    if (fact.kind === "invalid") {
+      log.warn({ reason: fact.reason }, "malformed delivery; stored and skipped");
+      return store.finishDelivery(delivery.id, "failed", fact.reason);
+    }
+    const scoped = fact.kind === "ignored" ? log : log.child({ installation: fact.installationId, repository: `${fact.repo.owner}/${fact.repo.name}` });
+    try {
+      await dispatch({ ...this.deps, log: scoped }, fact);
+      await store.finishDelivery(delivery.id, "done");
+    } catch (error) {
+      const attempts = delivery.attempts;
+      if (attempts >= (this.options.maxAttempts ?? 8)) {
+        scoped.error({ err: error, attempts }, "delivery failed for good");
+        return store.finishDelivery(delivery.id, "failed", String((error as Error).message));
+      }
+      // Exponential backoff: GitHub outages and rate limits pass.
+      const retryAt = new Date(now().getTime() + Math.min(2 ** attempts * 1000, 10 * 60_000));
+      scoped.warn({ err: error, attempts, retryAt }, "delivery failed; will retry");
+      await store.retryDelivery(delivery.id, retryAt, String((error as Error).message));
+    }
+  }
+}
+
+async function dispatch(deps: Deps, fact: Fact): Promise<void> {
+  switch (fact.kind) {
+    case "pull":
+      return onPullRequest(deps, fact);
+    case "ci":
+      return onCiResult(deps, fact);
+    case "push":
+      return onPush(deps, fact);
+    default:
+      return;
+  }
+}

@@ -1,0 +1,41 @@
+import type { CiFact } from "../core/facts.js";
+import { matcherFor } from "../core/match.js";
+import type { PullRecord } from "../core/model.js";
+import { breakagePrefix, refreshBreakageComment } from "./breakage.js";
+import type { Deps } from "./deps.js";
+import { adoptPull } from "./pull-request.js";
+
+/**
+ * CI results (check runs, check suites, workflow jobs, commit statuses): keep the newest
+ * result per commit and name, then refresh the comment of every open PR at that commit.
+ * A result that maps to no component costs nothing but a cached registry lookup.
+ */
+export async function onCiResult(deps: Deps, fact: CiFact): Promise<void> {
+  const { repo, result, installationId } = fact;
+  const registry = await deps.registries.get(repo, () => deps.github(installationId));
+  if (!registry) return;
+  if (matcherFor(registry).componentsForCheck(result.name).length === 0) return;
+  if (!(await deps.store.recordResult(result))) return; // older than what we know: nothing changes
+
+  const pulls = new Map<number, PullRecord>();
+  for (const pull of await deps.store.openPullsByHead(repo.id, result.sha)) pulls.set(pull.number, pull);
+  for (const named of fact.pulls) {
+    if (pulls.has(named.number) || named.headSha !== result.sha) continue;
+    const known = await deps.store.getPull(repo.id, named.number);
+    const pull = known ?? (await adoptPull(deps, repo, installationId, registry, named.number));
+    if (pull && pull.state === "open" && pull.headSha === result.sha) pulls.set(pull.number, pull);
+  }
+
+  // A new result on the default branch can turn "broken by this PR" into "already broken":
+  // re-read the PRs that already carry a comment.
+  if (result.branch === repo.defaultBranch) {
+    for (const key of await deps.store.actionKeysWithPrefix(breakagePrefix(repo.id))) {
+      const number = Number(key.slice(key.lastIndexOf("#") + 1));
+      if (pulls.has(number)) continue;
+      const pull = await deps.store.getPull(repo.id, number);
+      if (pull?.state === "open") pulls.set(number, pull);
+    }
+  }
+
+  for (const pull of pulls.values()) await refreshBreakageComment(deps, repo, installationId, registry, pull);
+}

@@ -1,0 +1,16 @@
+import type { Logger } from "pino";
+import type { ProbotOctokit } from "probot";
+import type { Store } from "../store/store.js";
+import type { RegistrySource } from "../github/registry-source.js";
+
+export type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** What every handler works with: injected, so tests swap the clock and GitHub's address. */
+export interface Deps {
+  store: Store;
+  log: Logger;
+  now: () => Date;
+  /** An Octokit authenticated as the installation; creating one makes no request. */
+  github(installationId: number): Promise<Octokit>;
+  registries: RegistrySource;
+}

@@ -1,0 +1,73 @@
+import type { PullFact } from "../core/facts.js";
+import { matcherFor } from "../core/match.js";
+import type { PullRecord, Registry, RepoRef } from "../core/model.js";
+import { refreshBreakageComment } from "./breakage.js";
+import type { Deps, Octokit } from "./deps.js";
+
+/** GitHub lists at most this many files of a pull request. */
+export const PR_FILES_CAP = 3000;
+
+/** Pull requests: remember each PR's head, author and the components it touches. */
+export async function onPullRequest(deps: Deps, fact: PullFact): Promise<void> {
+  const github = () => deps.github(fact.installationId);
+  const registry = await deps.registries.get(fact.repo, github);
+  if (!registry) return;
+  const known = await deps.store.getPull(fact.repo.id, fact.number);
+  const headChanged = !known || known.headSha !== fact.headSha || fact.action === "opened" || fact.action === "reopened";
+  const pull: PullRecord = {
+    repoId: fact.repo.id,
+    number: fact.number,
+    headSha: fact.headSha,
+    baseRef: fact.baseRef,
+    author: fact.author,
+    state: fact.state,
+    touched: known?.touched ?? [],
+    updatedAt: fact.updatedAt,
+  };
+  if (known && known.updatedAt > fact.updatedAt) return; // a late, older event: the newer one already counted
+  if (fact.state === "open" && headChanged) pull.touched = await touchedComponents(await github(), fact.repo, fact.number, registry);
+  await deps.store.upsertPull(pull);
+  await refreshBreakageComment(deps, fact.repo, fact.installationId, registry, pull);
+}
+
+/**
+ * A PR named by a CI payload that tierkeeper has not seen yet (installed mid-way, or a
+ * missed event): read it from GitHub once.
+ */
+export async function adoptPull(deps: Deps, repo: RepoRef, installationId: number, registry: Registry, number: number): Promise<PullRecord | undefined> {
+  const octokit = await deps.github(installationId);
+  const { data } = await octokit.rest.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number });
+  if (data.state !== "open") return undefined;
+  const pull: PullRecord = {
+    repoId: repo.id,
+    number,
+    headSha: data.head.sha,
+    baseRef: data.base.ref,
+    author: data.user?.login ?? "",
+    state: "open",
+    touched: await touchedComponents(octokit, repo, number, registry),
+    updatedAt: new Date(data.updated_at),
+  };
+  await deps.store.upsertPull(pull);
+  return pull;
+}
+
+/** Components whose paths the PR changes; `all` when GitHub's 3,000-file list is cut short. */
+async function touchedComponents(octokit: Octokit, repo: RepoRef, number: number, registry: Registry): Promise<string[] | "all"> {
+  const paths: string[] = [];
+  let files = 0;
+  for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
+    owner: repo.owner,
+    repo: repo.name,
+    pull_number: number,
+    per_page: 100,
+  })) {
+    for (const file of page.data) {
+      files++;
+      paths.push(file.filename);
+      if (file.previous_filename) paths.push(file.previous_filename);
+    }
+  }
+  if (files >= PR_FILES_CAP) return "all";
+  return [...matcherFor(registry).componentsForPaths(paths)].sort();
+}

@@ -1,0 +1,66 @@
+import { factFromEvent, outcomeOfConclusion } from "../../src/core/facts.js";
+import { allExamples, example } from "../support/examples.js";
+
+describe("facts from GitHub's published example payloads", () => {
+  test("check_run.completed becomes a CI result with its PRs", () => {
+    const fact = factFromEvent("check_run", example("check_run", "completed"));
+    expect(fact.kind).toBe("ci");
+    if (fact.kind !== "ci") return;
+    expect(fact.repo).toMatchObject({ owner: "Codertocat", name: "Hello-World", id: 186853002, defaultBranch: "master" });
+    expect(fact.result).toMatchObject({ name: "Octocoders-linter", outcome: "fail", source: "check_run", branch: "changes" });
+    expect(fact.result.completedAt.toISOString()).toBe("2019-05-15T15:21:12.000Z");
+    expect(fact.pulls).toEqual([{ number: 2, headSha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821", baseRef: "master" }]);
+  });
+
+  test("workflow_job.completed, check_suite.completed and status map to results", () => {
+    const job = factFromEvent("workflow_job", example("workflow_job", "completed"));
+    expect(job).toMatchObject({ kind: "ci", result: { name: "linters", outcome: "fail", source: "workflow_job", branch: "main" } });
+    const suite = factFromEvent("check_suite", example("check_suite", "completed"));
+    expect(suite).toMatchObject({ kind: "ci", result: { source: "check_suite" } });
+    const status = factFromEvent("status", example("status"));
+    // The status names several branches: the default branch is the one that matters.
+    expect(status).toMatchObject({ kind: "ci", result: { name: "default", outcome: "pass", branch: "master" } });
+  });
+
+  test("every published pull_request example is either a fact or deliberately ignored", () => {
+    for (const payload of allExamples("pull_request")) {
+      const fact = factFromEvent("pull_request", { ...payload, installation: { id: 1 } });
+      expect(["pull", "ignored"]).toContain(fact.kind);
+      if (fact.kind === "pull") expect(fact.number).toBe(payload.number);
+    }
+  });
+
+  test("queued and in-progress events are ignored", () => {
+    expect(factFromEvent("workflow_job", example("workflow_job", "queued")).kind).toBe("ignored");
+    expect(factFromEvent("check_run", example("check_run", "created")).kind).toBe("ignored");
+    expect(factFromEvent("issues", example("issues", "opened")).kind).toBe("ignored");
+  });
+
+  test("malformed payloads become invalid facts with a reason, never exceptions", () => {
+    expect(factFromEvent("check_run", null)).toEqual({ kind: "invalid", reason: "payload is not a JSON object" });
+    const noInstallation = example("check_run", "completed");
+    delete noInstallation.installation;
+    expect(factFromEvent("check_run", noInstallation)).toEqual({ kind: "invalid", reason: "check_run.completed: missing installation.id" });
+    const badDate = example("check_run", "completed");
+    badDate.check_run.completed_at = "yesterday";
+    expect(factFromEvent("check_run", badDate)).toMatchObject({ kind: "invalid" });
+    expect(factFromEvent("pull_request", { action: "opened" })).toMatchObject({ kind: "invalid", reason: "pull_request.opened: missing pull_request" });
+  });
+
+  test("only real failures count as failures", () => {
+    expect(outcomeOfConclusion("failure")).toBe("fail");
+    expect(outcomeOfConclusion("timed_out")).toBe("fail");
+    expect(outcomeOfConclusion("success")).toBe("pass");
+    expect(outcomeOfConclusion("cancelled")).toBe("neutral");
+    expect(outcomeOfConclusion("skipped")).toBe("neutral");
+    expect(outcomeOfConclusion(null)).toBe("neutral");
+  });
+
+  test("a push says whether it touched the registry", () => {
+    const push = example("push");
+    push.commits = [{ added: [], removed: [], modified: [".github/tiers.yml"] }];
+    expect(factFromEvent("push", push)).toMatchObject({ kind: "push", touchesRegistry: true });
+    push.commits = [{ added: ["README.md"], removed: [], modified: [] }];
+    expect(factFromEvent("push", push)).toMatchObject({ kind: "push", touchesRegistry: false });
+  });
+});
