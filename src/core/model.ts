@@ -45,6 +45,8 @@ export interface Component {
   paths: string[];
   /** Globs over check-run, workflow-job, check-suite app and commit-status names. */
   checks: string[];
+  /** Globs over check names of the fuzzing jobs covering this component; absent when not declared. */
+  fuzzing?: string[];
   /** Free-form facts declared in the registry (e.g. `implementation: partial`). */
   facts: Record<string, string>;
 }

@@ -89,6 +89,8 @@ export interface Store {
    */
   saveIntent(a: { key: string; kind: string; target: string; desired: string; installationId: number | null; now: Date }): Promise<boolean>;
   getAction(key: string): Promise<ActionRecord | undefined>;
+  /** Keys of the actions whose key starts with `prefix` (e.g. every breakage comment of a repository), in key order. */
+  actionKeysWithPrefix(prefix: string): Promise<string[]>;
   /** Actions whose desired version is ahead of the applied one. */
   pendingActions(limit: number): Promise<ActionRecord[]>;
   /**

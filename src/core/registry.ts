@@ -1,0 +1,405 @@
+/**
+ * The tier registry (`.github/tiers.yml`): its schema, parsing and validation.
+ * Pure: text or an already-parsed value in, a Registry or a list of located problems out.
+ *
+ * The zod schema describes the file exactly as written (kebab-case keys, no defaults,
+ * no transforms) so that the same definition yields the editors' JSON Schema; defaults
+ * and conversions to the model happen after validation, in `toRegistry`.
+ */
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { z } from "zod";
+import { DURATION_EXAMPLES, DURATION_PATTERN, parseDuration } from "./duration.js";
+import { globError } from "./glob.js";
+import type { Component, Owner, Policy, Registry, RegistryParseResult, RegistryProblem, Tier } from "./model.js";
+
+export const REGISTRY_PATH = ".github/tiers.yml";
+
+/** The spec's numbers: a week to respond, a month before removal. */
+export const DEFAULT_POLICY: Policy = {
+  responseWindow: { weeks: 1 },
+  removalWindow: { months: 1 },
+  mode: "enforce",
+  behaviours: { prComment: true },
+};
+
+export type PathKey = string | number;
+export interface Position {
+  line: number;
+  column: number;
+}
+/** Finds a value (or, with "key", the key naming it) in the source; undefined when it is not there. */
+export type RegistryLocator = (path: PathKey[], target?: "key" | "value") => Position | undefined;
+
+// ---------------------------------------------------------------------------------------------
+// Schema
+
+const COMPONENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const LOGIN = "[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}";
+const TEAM_SLUG = "[A-Za-z0-9][A-Za-z0-9_-]*";
+/** `login` or `org/team-slug`; a leading `@` (CODEOWNERS habit) is tolerated. */
+const OWNER = new RegExp(`^@?${LOGIN}(?:/${TEAM_SLUG})?$`);
+
+/** Our message for any issue raised by a schema: "expected X, got Y". Missing keys are handled centrally. */
+function expecting(what: string) {
+  return {
+    error: (issue: { input?: unknown }) =>
+      issue.input === undefined ? undefined : `expected ${what}, got ${describeValue(issue.input)}`,
+  };
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, expecting(listWords(values.map((v) => JSON.stringify(v)))));
+}
+
+function globList(kind: "check" | "path", description: string) {
+  const glob = z.string(expecting(`a ${kind} glob`)).superRefine((pattern, ctx) => {
+    const error = globError(kind, pattern);
+    if (error) ctx.addIssue({ code: "custom", message: `invalid ${kind} glob ${JSON.stringify(pattern)}: ${error}` });
+  });
+  return z.array(glob, expecting(`a list of ${kind} globs`)).meta({ description });
+}
+
+const text = z.string(expecting("text"));
+const CHECK_GLOBS = "Check-name globs: only * ? [...] are special; parentheses and spaces are literal.";
+
+const componentShape = {
+  name: text.meta({ description: "Display name." }).optional(),
+  description: text.optional(),
+  category: text.min(1, "must not be empty").meta({ description: "Free text: Target, WASI Proposal, ..." }),
+  tier: z.literal([1, 2, 3], expecting("1, 2 or 3")),
+  owners: z
+    .array(z.string(expecting("a GitHub login or org/team-slug")).regex(OWNER), expecting("a list of owners"))
+    .meta({ description: "GitHub logins or org/team-slug; [] when the component has no owner." }),
+  paths: globList("path", "Globs over repository paths (picomatch).").optional(),
+  checks: globList("check", `CI checks that test this component. ${CHECK_GLOBS}`).optional(),
+  fuzzing: globList("check", `CI checks that fuzz this component. ${CHECK_GLOBS}`).optional(),
+  implementation: oneOf(["complete", "partial"]).optional(),
+  proposal: oneOf(["stable", "unstable"]).optional(),
+  maintainer: oneOf(["full-time", "best-effort", "none"]).optional(),
+  ci: oneOf(["enabled", "disabled"]).meta({ description: "disabled: turned off in CI (Tier 3)." }).optional(),
+  "ci-coverage": oneOf(["full", "limited"]).optional(),
+  quality: oneOf(["good", "known-bugs"]).optional(),
+};
+
+/** Component keys copied verbatim into `Component.facts`. */
+const FACT_KEYS = ["implementation", "proposal", "maintainer", "ci", "ci-coverage", "quality"] as const;
+
+const durationSchema = z
+  .string(expecting(`a duration such as ${DURATION_EXAMPLES}`))
+  .regex(DURATION_PATTERN);
+
+const policyShape = {
+  "response-window": durationSchema.meta({ description: "How long owners have to respond. Default: 1 week." }).optional(),
+  "removal-window": durationSchema.meta({ description: "How long a Tier 3 component stays disabled in CI before removal is proposed. Default: 1 month." }).optional(),
+  mode: oneOf(["enforce", "shadow"]).meta({ description: "shadow: decide and record, write nothing." }).optional(),
+  "pr-comment": z.boolean(expecting("true or false")).optional(),
+};
+
+const rootShape = {
+  policy: z.strictObject(policyShape, expecting("a mapping")).nullable().optional(),
+  components: z
+    .record(z.string().regex(COMPONENT_ID), z.strictObject(componentShape, expecting("a mapping")), expecting("a mapping of component ids to components"))
+    .nullable()
+    .meta({ description: "Component id (lowercase, digits, . _ -) to component." }),
+};
+
+export const registrySchema = z
+  .strictObject(rootShape, expecting("a mapping"))
+  .meta({ title: "tierkeeper registry", description: "Support tiers of a project's components (.github/tiers.yml)." });
+
+type RegistryInput = z.infer<typeof registrySchema>;
+type ComponentInput = z.infer<(typeof rootShape)["components"]> & {};
+
+/** JSON Schema (draft-07, what YAML editors support best) describing the file as written. */
+export function registryJsonSchema(): object {
+  return z.toJSONSchema(registrySchema, { io: "input", target: "draft-7" });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+/** Parses and validates registry text; every problem carries a 1-based line and column. */
+export function parseRegistry(text: string, file = REGISTRY_PATH): RegistryParseResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const yamlProblems = [...doc.errors.map((e) => yamlProblem(e, text, at, file, "error")),
+    ...doc.warnings.map((w) => yamlProblem(w, text, at, file, "warning"))];
+  // After a syntax error the tree is a guess: report only the syntax. Duplicate keys leave a sound tree.
+  if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return result(yamlProblems, undefined);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return result([...yamlProblems, problem(file, { line: 1, column: 1 }, (e as Error).message)], undefined);
+  }
+  const validated = validateRegistry(value, file, yamlLocator(doc, at));
+  const problems = [...yamlProblems, ...(validated.ok ? validated.warnings : validated.errors)];
+  return result(problems, validated.ok ? validated.registry : undefined);
+}
+
+/**
+ * Validates an already-parsed registry (e.g. from Probot's config loader). Without `locate`
+ * every problem is at 1:1 and only the key path in the message says where.
+ */
+export function validateRegistry(
+  value: unknown,
+  file = REGISTRY_PATH,
+  locate?: (path: PathKey[]) => Position | undefined,
+): RegistryParseResult {
+  // An empty (or all-comments) file is a registry with no components; config loaders turn it into {}.
+  const empty = value == null || (isPlainObject(value) && Object.keys(value).length === 0);
+  const input = empty ? { components: {} } : value;
+  const anchor = anchorer(locate as RegistryLocator | undefined);
+  const parsed = registrySchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = issuesOf(parsed.error.issues, input).flatMap((issue) => issueProblems(issue, input, anchor, file));
+    return result(problems, undefined);
+  }
+  const registry = toRegistry(parsed.data);
+  return result(registryWarnings(registry, anchor, file), registry);
+}
+
+/** `.github/tiers.yml:12:11: components.wasi-nn.tier: expected 1, 2 or 3, got 4` */
+export function formatProblem(p: RegistryProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.severity === "warning" ? "warning: " : ""}${p.message}`;
+}
+
+function result(problems: RegistryProblem[], registry: Registry | undefined): RegistryParseResult {
+  const sorted = [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
+  const errors = sorted.filter((p) => p.severity === "error");
+  if (errors.length > 0 || !registry) return { ok: false, errors: errors.length > 0 ? errors : sorted };
+  return { ok: true, registry, warnings: sorted };
+}
+
+function problem(file: string, pos: Position, message: string, severity: RegistryProblem["severity"] = "error"): RegistryProblem {
+  return { file, line: pos.line, column: pos.column, message, severity };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversion to the model (only ever called on valid input)
+
+function toRegistry(input: RegistryInput): Registry {
+  const components = Object.entries(input.components ?? {}).map(([id, c]) => toComponent(id, c));
+  return { components, policy: toPolicy(input.policy ?? {}) };
+}
+
+function toComponent(id: string, c: ComponentInput[string]): Component {
+  const facts: Record<string, string> = {};
+  for (const key of FACT_KEYS) if (c[key] !== undefined) facts[key] = c[key];
+  return {
+    id,
+    ...(c.name !== undefined && { name: c.name }),
+    ...(c.description !== undefined && { description: c.description }),
+    category: c.category,
+    tier: c.tier as Tier,
+    owners: c.owners.map(toOwner),
+    paths: c.paths ?? [],
+    checks: c.checks ?? [],
+    ...(c.fuzzing !== undefined && { fuzzing: c.fuzzing }),
+    facts,
+  };
+}
+
+/** Team slugs are lowercase on GitHub; logins keep the case the maintainer wrote. */
+function toOwner(raw: string): Owner {
+  const [org, slug] = raw.replace(/^@/, "").split("/");
+  return slug === undefined ? { kind: "user", login: org } : { kind: "team", org, slug: slug.toLowerCase() };
+}
+
+function toPolicy(p: NonNullable<RegistryInput["policy"]>): Policy {
+  return {
+    responseWindow: p["response-window"] ? parseDuration(p["response-window"])! : DEFAULT_POLICY.responseWindow,
+    removalWindow: p["removal-window"] ? parseDuration(p["removal-window"])! : DEFAULT_POLICY.removalWindow,
+    mode: p.mode ?? DEFAULT_POLICY.mode,
+    behaviours: { prComment: p["pr-comment"] ?? DEFAULT_POLICY.behaviours.prComment },
+  };
+}
+
+function registryWarnings(registry: Registry, anchor: Anchor, file: string): RegistryProblem[] {
+  return registry.components
+    .filter((c) => c.owners.length === 0)
+    .map((c) => {
+      const path = ["components", c.id, "owners"];
+      const message = `${formatPath(path)}: component ${c.id} has no owner (the policy requires a clearly identified owner)`;
+      return problem(file, anchor(path), message, "warning");
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issues to problems
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * zod does not validate the value under a record key it rejected; validate it here so that a
+ * bad component id does not hide the errors inside that component.
+ */
+function issuesOf(issues: readonly Issue[], input: unknown): Issue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== "invalid_key") return [issue];
+    const inner = rootShape.components.unwrap().valueType.safeParse(valueAt(input, issue.path).value);
+    const nested = inner.success ? [] : inner.error.issues.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+    return [issue, ...nested];
+  });
+}
+
+function issueProblems(issue: Issue, input: unknown, anchor: Anchor, file: string): RegistryProblem[] {
+  const path = issue.path as PathKey[];
+  // `about` names the key path in the message; `at` is where the problem is anchored.
+  const make = (about: PathKey[], message: string, at = about, target: "key" | "value" = "value") =>
+    problem(file, anchor(at, target), about.length ? `${formatPath(about)}: ${message}` : message);
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => make(path, unknownKeyMessage(key, allowedKeys(path)), [...path, key], "key"));
+  }
+  if (issue.code === "invalid_key") {
+    const id = JSON.stringify(path.at(-1));
+    return [make(path, `invalid component id ${id}: use at most 64 lowercase letters, digits, ".", "_" and "-", starting with a letter or digit`, path, "key")];
+  }
+  if (path.length > 0 && !valueAt(input, path).found) {
+    const key = String(path.at(-1));
+    const hint = REQUIRED_HINTS[key];
+    const parent = path.slice(0, -1);
+    return [make(parent, `missing required key "${key}"${hint ? ` (${hint})` : ""}`, parent, "key")];
+  }
+  if (path.length === 0 && issue.code === "invalid_type") {
+    return [make(path, `the registry must be a mapping with a "components" key, got ${describeValue(input)}`)];
+  }
+  return [make(path, issue.message)];
+}
+
+const REQUIRED_HINTS: Record<string, string> = {
+  components: "a mapping of component ids to components; {} for none",
+  category: 'free text such as "Target" or "WASI Proposal"',
+  tier: "1, 2 or 3",
+  owners: "a list of GitHub logins or org/team-slugs; [] when there is none",
+};
+
+/** The keys allowed in the strict object at `path`. */
+function allowedKeys(path: PathKey[]): string[] {
+  if (path.length === 0) return Object.keys(rootShape);
+  return Object.keys(path[0] === "policy" ? policyShape : componentShape);
+}
+
+function unknownKeyMessage(key: string, allowed: string[]): string {
+  const guess = allowed.find((a) => similar(a, key));
+  return `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ""}; allowed keys: ${allowed.join(", ")}`;
+}
+
+/** Same up to case and separators (response_window, responseWindow), or one or two typos away. */
+function similar(a: string, b: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_ ]/g, "");
+  return norm(a) === norm(b) || editDistance(a, b) <= Math.min(2, Math.floor(a.length / 3));
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** `components.wasi-nn.owners[1]`; ids that are not plain words are quoted. */
+export function formatPath(path: PathKey[]): string {
+  return path
+    .map((seg, i) => {
+      if (typeof seg === "number") return `[${seg}]`;
+      if (/^[A-Za-z0-9_-]+$/.test(seg)) return i === 0 ? seg : `.${seg}`;
+      return `[${JSON.stringify(seg)}]`;
+    })
+    .join("");
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
+  let value = root;
+  for (const seg of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, seg)) return { found: false, value: undefined };
+    value = (value as Record<PropertyKey, unknown>)[seg];
+  }
+  return { found: true, value };
+}
+
+/** `4`, `"three"`, `a list`, `a mapping`, `nothing`: what the maintainer wrote, in words. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  return String(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function listWords(words: string[]): string {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+type Anchor = (path: PathKey[], target?: "key" | "value") => Position;
+
+/** Falls back to the nearest enclosing key that exists, then to 1:1. */
+function anchorer(locate: RegistryLocator | undefined): Anchor {
+  return (path, target = "value") => {
+    if (!locate) return { line: 1, column: 1 };
+    for (let p = path, t = target; ; p = p.slice(0, -1), t = "key") {
+      const pos = locate(p, t);
+      if (pos) return pos;
+      if (p.length === 0) return { line: 1, column: 1 };
+    }
+  };
+}
+
+function yamlLocator(doc: Document, at: (offset: number) => Position): RegistryLocator {
+  return (path, target = "value") => {
+    let node: unknown = doc.contents;
+    let key: unknown;
+    for (const seg of path) {
+      if (isAlias(node)) node = node.resolve(doc);
+      if (isMap(node)) {
+        const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
+        if (!pair) return undefined;
+        [key, node] = [pair.key, pair.value];
+      } else if (isSeq(node) && typeof seg === "number" && seg < node.items.length) {
+        [key, node] = [undefined, node.items[seg]];
+      } else {
+        return undefined;
+      }
+    }
+    // An empty value (`owners:`) has no text of its own: point at its key.
+    const emptyValue = !isNode(node) || (isScalar(node) && node.value === null && node.range?.[0] === node.range?.[1]);
+    const chosen = target === "key" || emptyValue ? (key ?? node) : node;
+    const offset = isNode(chosen) ? chosen.range?.[0] : undefined;
+    return offset === undefined ? (path.length === 0 ? { line: 1, column: 1 } : undefined) : at(offset);
+  };
+}
+
+function yamlProblem(
+  e: { code: string; message: string; pos: [number, number] },
+  text: string,
+  at: (offset: number) => Position,
+  file: string,
+  severity: RegistryProblem["severity"],
+): RegistryProblem {
+  const message =
+    e.code === "DUPLICATE_KEY"
+      ? `duplicate key ${JSON.stringify(keyTextAt(text, e.pos[0]))}: each key may appear only once in a mapping`
+      : `YAML ${severity === "error" ? "syntax error" : "warning"}: ${e.message}`;
+  return problem(file, at(e.pos[0]), message, severity);
+}
+
+function keyTextAt(text: string, offset: number): string {
+  const match = /^(?:"([^"]*)"|'([^']*)'|([^:\n,{}]*))/.exec(text.slice(offset));
+  return (match?.[1] ?? match?.[2] ?? match?.[3] ?? "").trim();
+}

@@ -1,0 +1,137 @@
+import type { Db } from "./db.js";
+
+/**
+ * The schema, as an append-only list: never edit an applied migration, add a new one.
+ * SQL common to SQLite and PostgreSQL: BIGINT epoch milliseconds, TEXT for JSON.
+ */
+export interface Migration {
+  id: number;
+  name: string;
+  /** The SQL script; a function when a detail differs between the databases. */
+  up: string | ((dialect: Db["dialect"]) => string);
+}
+
+/**
+ * Byte-order comparison for keys searched by prefix (a range on the primary key). SQLite compares
+ * bytes by default; PostgreSQL follows the database locale, where a prefix is not a range.
+ */
+const bytewise = (dialect: Db["dialect"]) => (dialect === "postgres" ? ' COLLATE "C"' : "");
+
+export const migrations: Migration[] = [
+  {
+    id: 1,
+    name: "initial",
+    up: (dialect) => `
+CREATE TABLE deliveries (
+  id           TEXT PRIMARY KEY,           -- X-GitHub-Delivery: stable across redeliveries
+  name         TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  received_at  BIGINT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  retry_at     BIGINT NOT NULL DEFAULT 0,
+  lease_holder TEXT,
+  lease_until  BIGINT,
+  last_error   TEXT
+);
+-- claimDeliveries (pending ones, already in claim order) and deliveryCounts (covering).
+CREATE INDEX deliveries_status ON deliveries (status, received_at, id);
+
+CREATE TABLE registry_cache (
+  repo_id       BIGINT PRIMARY KEY,
+  repo_key      TEXT NOT NULL,
+  owner         TEXT NOT NULL,             -- lower-cased owner of repo_key: GitHub logins ignore case
+  registry_json TEXT,
+  errors_json   TEXT,
+  fetched_at    BIGINT NOT NULL
+);
+CREATE INDEX registry_cache_owner ON registry_cache (owner);
+
+CREATE TABLE pulls (
+  repo_id    BIGINT NOT NULL,
+  number     INTEGER NOT NULL,
+  head_sha   TEXT NOT NULL,
+  base_ref   TEXT NOT NULL,
+  author     TEXT NOT NULL,
+  state      TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+  touched    TEXT NOT NULL,                -- JSON: string[] or "all"
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (repo_id, number)
+);
+CREATE INDEX pulls_head ON pulls (repo_id, head_sha, number);
+
+-- The newest result per (commit, name).
+CREATE TABLE ci_results (
+  repo_id      BIGINT NOT NULL,
+  sha          TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  outcome      TEXT NOT NULL,
+  completed_at BIGINT NOT NULL,
+  branch       TEXT,
+  url          TEXT,
+  PRIMARY KEY (repo_id, sha, name)
+);
+
+-- The newest result per (branch, name), whatever the commit: one indexed read per branch.
+CREATE TABLE branch_results (
+  repo_id      BIGINT NOT NULL,
+  branch       TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  sha          TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  outcome      TEXT NOT NULL,
+  completed_at BIGINT NOT NULL,
+  url          TEXT,
+  PRIMARY KEY (repo_id, branch, name)
+);
+
+CREATE TABLE actions (
+  key             TEXT${bytewise(dialect)} PRIMARY KEY,
+  kind            TEXT NOT NULL,
+  target          TEXT NOT NULL,
+  desired         TEXT NOT NULL,
+  applied         TEXT,
+  github_id       TEXT,
+  version         INTEGER NOT NULL,
+  applied_version INTEGER NOT NULL DEFAULT 0,
+  installation_id BIGINT,
+  updated_at      BIGINT NOT NULL,
+  lease_holder    TEXT,
+  lease_until     BIGINT
+);
+-- pendingActions: only the few not yet applied are indexed.
+CREATE INDEX actions_pending ON actions (updated_at, key) WHERE version > applied_version;
+`,
+  },
+];
+
+/** Any constant: the key of the PostgreSQL advisory lock that serializes migrating processes. */
+const MIGRATION_LOCK = 7_164_353_291;
+
+/**
+ * Applies the missing migrations, each in its own transaction. Concurrent processes queue on a
+ * lock (an advisory lock on PostgreSQL, the write lock of BEGIN IMMEDIATE on SQLite), then
+ * see what the first one applied.
+ */
+export async function migrate(db: Db, list: readonly Migration[] = migrations): Promise<void> {
+  const lock = async (tx: Db) => {
+    if (tx.dialect === "postgres") await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+  };
+  // Created under the lock too: concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL.
+  await db.transaction(async (tx) => {
+    await lock(tx);
+    await tx.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    );
+  });
+  for (const m of [...list].sort((a, b) => a.id - b.id)) {
+    await db.transaction(async (tx) => {
+      await lock(tx);
+      const done = await tx.query("SELECT id FROM schema_migrations WHERE id = $1", [m.id]);
+      if (done.length > 0) return;
+      await tx.exec(typeof m.up === "string" ? m.up : m.up(tx.dialect));
+      await tx.run("INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)", [m.id, m.name, Date.now()]);
+    });
+  }
+}

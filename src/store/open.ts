@@ -1,0 +1,51 @@
+import { fileURLToPath } from "node:url";
+import { redact, type Db } from "./db.js";
+import { openPostgres, type PostgresOptions } from "./postgres.js";
+import { SqlStore } from "./sql-store.js";
+import { openSqlite, type SqliteOptions } from "./sqlite.js";
+
+export const DEFAULT_SQLITE_FILE = "./data/tierkeeper.db";
+
+export interface OpenStoreOptions {
+  sqlite?: SqliteOptions;
+  postgres?: PostgresOptions;
+}
+
+export type DatabaseTarget = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+
+/**
+ * Reads DATABASE_URL: unset or empty → the default SQLite file; `postgres://` or `postgresql://`
+ * → PostgreSQL; `sqlite:path`, `sqlite:///abs/path`, `file:` URLs or a bare path → that SQLite file.
+ */
+export function parseDatabaseUrl(databaseUrl: string | undefined): DatabaseTarget {
+  const url = databaseUrl?.trim() ?? "";
+  if (url === "") return { kind: "sqlite", file: DEFAULT_SQLITE_FILE };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: "postgres", url };
+  if (/^file:\/\//i.test(url)) return { kind: "sqlite", file: fileURLToPath(url) };
+  const prefixed = /^(sqlite|file):(?:\/\/)?(.*)$/i.exec(url);
+  if (prefixed) {
+    if (prefixed[2] === "") throw new Error(`Database URL ${redact(url)} names no file`);
+    return { kind: "sqlite", file: prefixed[2] };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new Error(`Unsupported database URL ${redact(url)}: use postgres://, sqlite: or a file path`);
+  }
+  return { kind: "sqlite", file: url };
+}
+
+/** Opens the store named by DATABASE_URL and brings its schema up to date. */
+export async function openStore(databaseUrl: string | undefined, opts: OpenStoreOptions = {}): Promise<SqlStore> {
+  const target = parseDatabaseUrl(databaseUrl);
+  const name = target.kind === "sqlite" ? `SQLite database ${target.file}` : `PostgreSQL database ${redact(target.url)}`;
+  let db: Db | undefined;
+  try {
+    db = target.kind === "sqlite" ? openSqlite(target.file, opts.sqlite) : openPostgres(target.url, opts.postgres);
+    const store = new SqlStore(db);
+    await store.migrate();
+    return store;
+  } catch (err) {
+    await db?.close().catch(() => undefined);
+    const cause = err instanceof Error ? err.message || String((err as { code?: string }).code ?? err) : String(err);
+    throw new Error(`Cannot open ${name}: ${redact(cause)}`, { cause: err });
+  }
+}

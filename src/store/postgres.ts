@@ -1,0 +1,83 @@
+import pg from "pg";
+import { toDbParams, type Db, type Param } from "./db.js";
+
+export interface PostgresOptions {
+  /** Connections in the pool (default 10). */
+  max?: number;
+  /** Extra pool settings (e.g. `options: "-c search_path=..."`), applied last. */
+  pool?: pg.PoolConfig;
+  /** Errors of idle connections (the pool reconnects by itself); ignored by default. */
+  onError?: (err: Error) => void;
+}
+
+const INT8_OID = 20;
+
+/** BIGINT columns (epoch ms, ids, counts) as numbers, not strings: they stay below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+};
+
+class PgDb implements Db {
+  readonly dialect = "postgres" as const;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Set for the handle given to a transaction's callback. */
+    private readonly client?: pg.PoolClient,
+  ) {}
+
+  private get target(): pg.Pool | pg.PoolClient {
+    return this.client ?? this.pool;
+  }
+
+  async query<T>(sql: string, params?: readonly Param[]): Promise<T[]> {
+    return (await this.target.query(sql, toDbParams(params))).rows as T[];
+  }
+
+  async run(sql: string, params?: readonly Param[]): Promise<{ changes: number }> {
+    return { changes: (await this.target.query(sql, toDbParams(params))).rowCount ?? 0 };
+  }
+
+  async exec(sql: string): Promise<void> {
+    // Without parameters pg uses the simple protocol, which accepts several statements.
+    await this.target.query(sql);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (this.client) return fn(this);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const result = await fn(new PgDb(this.pool, client));
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      // A failed ROLLBACK means the connection is unusable: destroy it rather than reuse it.
+      await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.client) throw new Error("close() inside a transaction");
+    await this.pool.end();
+  }
+}
+
+export function openPostgres(connectionString: string, opts: PostgresOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString,
+    max: opts.max ?? 10,
+    // pg waits forever by default; an unreachable database should fail startup instead.
+    connectionTimeoutMillis: 10_000,
+    types,
+    ...opts.pool,
+  });
+  // Without a listener an idle connection's error (e.g. a server restart) crashes the process.
+  pool.on("error", (err) => opts.onError?.(err));
+  return new PgDb(pool);
+}

@@ -1,0 +1,371 @@
+import type { CiResult, PullRecord } from "../core/model.js";
+import { queryOne, type Db } from "./db.js";
+import { migrate } from "./migrations.js";
+import type { ActionRecord, RegistryCacheEntry, Store, StoredDelivery } from "./store.js";
+
+/** The store over either database: one SQL text; the only dialect switch is row locking in claims. */
+export class SqlStore implements Store {
+  constructor(readonly db: Db) {}
+
+  migrate(): Promise<void> {
+    return migrate(this.db);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query("SELECT 1 AS ok");
+  }
+
+  // ---- Deliveries
+
+  async enqueueDelivery(d: { id: string; name: string; payload: string; receivedAt: Date }): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `INSERT INTO deliveries (id, name, payload, received_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO NOTHING`,
+      [d.id, d.name, d.payload, d.receivedAt],
+    );
+    return changes === 1;
+  }
+
+  async claimDeliveries(worker: string, limit: number, now: Date, leaseMs: number): Promise<StoredDelivery[]> {
+    // PostgreSQL: concurrent claimers skip each other's rows instead of waiting or sharing them.
+    // SQLite: a single statement runs under the database's write lock, so it is atomic already.
+    const lock = this.db.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
+    const rows = await this.db.query<DeliveryRow>(
+      `WITH picked AS MATERIALIZED (
+         SELECT id FROM deliveries
+         WHERE status = 'pending' AND retry_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+         ORDER BY received_at, id
+         LIMIT $4 ${lock}
+       )
+       UPDATE deliveries SET lease_holder = $1, lease_until = $2, attempts = attempts + 1
+       WHERE id IN (SELECT id FROM picked)
+       RETURNING id, name, payload, received_at, attempts`,
+      [worker, now.getTime() + leaseMs, now, limit],
+    );
+    // RETURNING has no order.
+    return rows
+      .map((r) => ({ id: r.id, name: r.name, payload: r.payload, receivedAt: new Date(r.received_at), attempts: r.attempts }))
+      .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
+  }
+
+  async finishDelivery(id: string, outcome: "done" | "failed", error?: string): Promise<void> {
+    await this.db.run(
+      `UPDATE deliveries SET status = $2, last_error = $3, lease_holder = NULL, lease_until = NULL WHERE id = $1`,
+      [id, outcome, error ?? null],
+    );
+  }
+
+  async retryDelivery(id: string, retryAt: Date, error: string): Promise<void> {
+    await this.db.run(
+      `UPDATE deliveries SET retry_at = $2, last_error = $3, lease_holder = NULL, lease_until = NULL
+       WHERE id = $1 AND status = 'pending'`,
+      [id, retryAt, error],
+    );
+  }
+
+  async deliveryCounts(): Promise<{ pending: number; done: number; failed: number }> {
+    const counts = { pending: 0, done: 0, failed: 0 };
+    const rows = await this.db.query<{ status: keyof typeof counts; n: number }>(
+      `SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`,
+    );
+    for (const r of rows) counts[r.status] = Number(r.n);
+    return counts;
+  }
+
+  // ---- Registry cache
+
+  async getRegistry(repoId: number): Promise<RegistryCacheEntry | undefined> {
+    const r = await queryOne<RegistryRow>(
+      this.db,
+      `SELECT repo_id, repo_key, registry_json, errors_json, fetched_at FROM registry_cache WHERE repo_id = $1`,
+      [repoId],
+    );
+    return (
+      r && {
+        repoId: r.repo_id,
+        repoKey: r.repo_key,
+        registryJson: r.registry_json,
+        errorsJson: r.errors_json,
+        fetchedAt: new Date(r.fetched_at),
+      }
+    );
+  }
+
+  async putRegistry(e: RegistryCacheEntry): Promise<void> {
+    await this.db.run(
+      `INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, errors_json, fetched_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (repo_id) DO UPDATE SET repo_key = excluded.repo_key, owner = excluded.owner,
+         registry_json = excluded.registry_json, errors_json = excluded.errors_json, fetched_at = excluded.fetched_at`,
+      [e.repoId, e.repoKey, ownerOf(e.repoKey), e.registryJson, e.errorsJson, e.fetchedAt],
+    );
+  }
+
+  async invalidateRegistry(by: { repoId: number } | { owner: string }): Promise<void> {
+    if ("repoId" in by) await this.db.run(`DELETE FROM registry_cache WHERE repo_id = $1`, [by.repoId]);
+    else await this.db.run(`DELETE FROM registry_cache WHERE owner = $1`, [by.owner.toLowerCase()]);
+  }
+
+  // ---- Pull requests
+
+  async upsertPull(p: PullRecord): Promise<void> {
+    // An older event arriving late does not undo a newer one.
+    await this.db.run(
+      `INSERT INTO pulls (repo_id, number, head_sha, base_ref, author, state, touched, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (repo_id, number) DO UPDATE SET head_sha = excluded.head_sha, base_ref = excluded.base_ref,
+         author = excluded.author, state = excluded.state, touched = excluded.touched, updated_at = excluded.updated_at
+       WHERE pulls.updated_at <= excluded.updated_at`,
+      [p.repoId, p.number, p.headSha, p.baseRef, p.author, p.state, JSON.stringify(p.touched), p.updatedAt],
+    );
+  }
+
+  async getPull(repoId: number, number: number): Promise<PullRecord | undefined> {
+    const r = await queryOne<PullRow>(this.db, `SELECT ${PULL_COLUMNS} FROM pulls WHERE repo_id = $1 AND number = $2`, [
+      repoId,
+      number,
+    ]);
+    return r && toPull(r);
+  }
+
+  async openPullsByHead(repoId: number, sha: string): Promise<PullRecord[]> {
+    const rows = await this.db.query<PullRow>(
+      `SELECT ${PULL_COLUMNS} FROM pulls WHERE repo_id = $1 AND head_sha = $2 AND state = 'open' ORDER BY number`,
+      [repoId, sha],
+    );
+    return rows.map(toPull);
+  }
+
+  // ---- CI results
+
+  async recordResult(r: CiResult): Promise<boolean> {
+    // `<=`: on equal completion times the later arrival wins.
+    return this.db.transaction(async (tx) => {
+      const { changes } = await tx.run(
+        `INSERT INTO ci_results (repo_id, sha, name, source, outcome, completed_at, branch, url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (repo_id, sha, name) DO UPDATE SET source = excluded.source, outcome = excluded.outcome,
+           completed_at = excluded.completed_at, branch = excluded.branch, url = excluded.url
+         WHERE ci_results.completed_at <= excluded.completed_at`,
+        [r.repoId, r.sha, r.name, r.source, r.outcome, r.completedAt, r.branch, r.url],
+      );
+      if (r.branch !== undefined) {
+        await tx.run(
+          `INSERT INTO branch_results (repo_id, branch, name, sha, source, outcome, completed_at, url)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (repo_id, branch, name) DO UPDATE SET sha = excluded.sha, source = excluded.source,
+             outcome = excluded.outcome, completed_at = excluded.completed_at, url = excluded.url
+           WHERE branch_results.completed_at <= excluded.completed_at`,
+          [r.repoId, r.branch, r.name, r.sha, r.source, r.outcome, r.completedAt, r.url],
+        );
+      }
+      return changes === 1;
+    });
+  }
+
+  async resultsForSha(repoId: number, sha: string): Promise<CiResult[]> {
+    const rows = await this.db.query<ResultRow>(
+      `SELECT repo_id, sha, name, source, outcome, completed_at, branch, url FROM ci_results
+       WHERE repo_id = $1 AND sha = $2 ORDER BY name`,
+      [repoId, sha],
+    );
+    return rows.map(toResult);
+  }
+
+  async latestResultsOnBranch(repoId: number, branch: string): Promise<CiResult[]> {
+    const rows = await this.db.query<ResultRow>(
+      `SELECT repo_id, sha, name, source, outcome, completed_at, branch, url FROM branch_results
+       WHERE repo_id = $1 AND branch = $2 ORDER BY name`,
+      [repoId, branch],
+    );
+    return rows.map(toResult);
+  }
+
+  // ---- Actions
+
+  async saveIntent(a: {
+    key: string;
+    kind: string;
+    target: string;
+    desired: string;
+    installationId: number | null;
+    now: Date;
+  }): Promise<boolean> {
+    // The WHERE makes an unchanged intent a no-op: no version bump, zero rows changed.
+    const { changes } = await this.db.run(
+      `INSERT INTO actions (key, kind, target, desired, version, applied_version, installation_id, updated_at)
+       VALUES ($1, $2, $3, $4, 1, 0, $5, $6)
+       ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, target = excluded.target, desired = excluded.desired,
+         version = actions.version + 1, installation_id = excluded.installation_id, updated_at = excluded.updated_at
+       WHERE actions.desired <> excluded.desired`,
+      [a.key, a.kind, a.target, a.desired, a.installationId, a.now],
+    );
+    return changes === 1;
+  }
+
+  async getAction(key: string): Promise<ActionRecord | undefined> {
+    const r = await queryOne<ActionRow>(this.db, `SELECT ${ACTION_COLUMNS} FROM actions WHERE key = $1`, [key]);
+    return r && toAction(r);
+  }
+
+  async actionKeysWithPrefix(prefix: string): Promise<string[]> {
+    // A range on the byte-ordered primary key (LIKE would need escaping and, on PostgreSQL, another index).
+    // Every key with the prefix sorts below prefix + U+10FFFF, the largest code point.
+    const rows = await this.db.query<{ key: string }>(
+      `SELECT key FROM actions WHERE key >= $1 AND key < $2 ORDER BY key`,
+      [prefix, prefix + "\u{10FFFF}"],
+    );
+    return rows.map((r) => r.key);
+  }
+
+  async pendingActions(limit: number): Promise<ActionRecord[]> {
+    const rows = await this.db.query<ActionRow>(
+      `SELECT ${ACTION_COLUMNS} FROM actions WHERE version > applied_version ORDER BY updated_at, key LIMIT $1`,
+      [limit],
+    );
+    return rows.map(toAction);
+  }
+
+  async leaseAction(key: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {
+    // One conditional UPDATE: the database's row lock decides between concurrent leasers.
+    const { changes } = await this.db.run(
+      `UPDATE actions SET lease_holder = $2, lease_until = $3
+       WHERE key = $1 AND (lease_holder IS NULL OR lease_holder = $2 OR lease_until <= $4)`,
+      [key, holder, now.getTime() + leaseMs, now],
+    );
+    return changes === 1;
+  }
+
+  async markApplied(key: string, version: number, applied: string, githubId: string | null): Promise<void> {
+    // A late report of an older version neither moves applied_version back nor replaces `applied`;
+    // a null githubId keeps the one already known.
+    await this.db.run(
+      `UPDATE actions SET
+         applied = CASE WHEN $2 >= applied_version THEN $3 ELSE applied END,
+         applied_version = CASE WHEN $2 >= applied_version THEN $2 ELSE applied_version END,
+         github_id = COALESCE($4, github_id),
+         lease_holder = NULL, lease_until = NULL
+       WHERE key = $1`,
+      [key, version, applied, githubId],
+    );
+  }
+
+  async releaseAction(key: string, holder: string): Promise<void> {
+    await this.db.run(`UPDATE actions SET lease_holder = NULL, lease_until = NULL WHERE key = $1 AND lease_holder = $2`, [
+      key,
+      holder,
+    ]);
+  }
+
+  async setGithubId(key: string, githubId: string): Promise<void> {
+    await this.db.run(`UPDATE actions SET github_id = $2 WHERE key = $1`, [key, githubId]);
+  }
+}
+
+// ---- Rows ↔ records
+
+interface DeliveryRow {
+  id: string;
+  name: string;
+  payload: string;
+  received_at: number;
+  attempts: number;
+}
+
+interface RegistryRow {
+  repo_id: number;
+  repo_key: string;
+  registry_json: string | null;
+  errors_json: string | null;
+  fetched_at: number;
+}
+
+function ownerOf(repoKey: string): string {
+  return repoKey.split("/")[0].toLowerCase();
+}
+
+const PULL_COLUMNS = "repo_id, number, head_sha, base_ref, author, state, touched, updated_at";
+
+interface PullRow {
+  repo_id: number;
+  number: number;
+  head_sha: string;
+  base_ref: string;
+  author: string;
+  state: "open" | "closed";
+  touched: string;
+  updated_at: number;
+}
+
+function toPull(r: PullRow): PullRecord {
+  return {
+    repoId: r.repo_id,
+    number: r.number,
+    headSha: r.head_sha,
+    baseRef: r.base_ref,
+    author: r.author,
+    state: r.state,
+    touched: JSON.parse(r.touched) as PullRecord["touched"],
+    updatedAt: new Date(r.updated_at),
+  };
+}
+
+interface ResultRow {
+  repo_id: number;
+  sha: string;
+  name: string;
+  source: CiResult["source"];
+  outcome: CiResult["outcome"];
+  completed_at: number;
+  branch: string | null;
+  url: string | null;
+}
+
+function toResult(r: ResultRow): CiResult {
+  const result: CiResult = {
+    repoId: r.repo_id,
+    sha: r.sha,
+    name: r.name,
+    source: r.source,
+    outcome: r.outcome,
+    completedAt: new Date(r.completed_at),
+  };
+  if (r.branch !== null) result.branch = r.branch;
+  if (r.url !== null) result.url = r.url;
+  return result;
+}
+
+const ACTION_COLUMNS =
+  "key, kind, target, desired, applied, github_id, version, applied_version, installation_id, updated_at";
+
+interface ActionRow {
+  key: string;
+  kind: string;
+  target: string;
+  desired: string;
+  applied: string | null;
+  github_id: string | null;
+  version: number;
+  applied_version: number;
+  installation_id: number | null;
+  updated_at: number;
+}
+
+function toAction(r: ActionRow): ActionRecord {
+  return {
+    key: r.key,
+    kind: r.kind,
+    target: r.target,
+    desired: r.desired,
+    applied: r.applied,
+    githubId: r.github_id,
+    version: r.version,
+    appliedVersion: r.applied_version,
+    installationId: r.installation_id,
+    updatedAt: new Date(r.updated_at),
+  };
+}

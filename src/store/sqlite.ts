@@ -1,0 +1,144 @@
+import { mkdirSync, realpathSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { toDbParams, type Db, type Param } from "./db.js";
+
+export interface SqliteOptions {
+  /**
+   * FULL (default) fsyncs the WAL at every commit: a delivery acknowledged to GitHub survives
+   * a power loss. NORMAL survives a process crash only, and is faster.
+   */
+  synchronous?: "FULL" | "NORMAL";
+}
+
+/** Serializes async work: one holder at a time, in call order. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => T | Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/**
+ * One mutex per database file for the whole process. better-sqlite3 blocks the event loop, so a
+ * connection waiting (busy_timeout) for a lock that another connection of the same process holds
+ * across an `await` would wait for nothing. Sharing the mutex makes them queue instead.
+ */
+const mutexes = new Map<string, { mutex: Mutex; refs: number }>();
+
+function acquireMutex(file: string): Mutex {
+  const entry = mutexes.get(file) ?? { mutex: new Mutex(), refs: 0 };
+  entry.refs++;
+  mutexes.set(file, entry);
+  return entry.mutex;
+}
+
+function releaseMutex(file: string): void {
+  const entry = mutexes.get(file);
+  if (entry && --entry.refs === 0) mutexes.delete(file);
+}
+
+/** `$1 ... $n` → `?` in order of appearance, with the parameters reordered to match (better-sqlite3 has no `?NNN`). */
+function convert(sql: string): { text: string; order: number[] } {
+  const order: number[] = [];
+  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+    order.push(Number(n) - 1);
+    return "?";
+  });
+  return { text, order };
+}
+
+class SqliteDb implements Db {
+  readonly dialect = "sqlite" as const;
+
+  constructor(
+    private readonly conn: Database.Database,
+    private readonly mutex: Mutex,
+    private readonly file: string,
+    /** True for the handle given to a transaction's callback. */
+    private readonly inTx = false,
+    private readonly statements = new Map<string, { stmt: Database.Statement; order: number[] }>(),
+  ) {}
+
+  private prepare(sql: string, params: readonly Param[] | undefined) {
+    let entry = this.statements.get(sql);
+    if (!entry) {
+      const { text, order } = convert(sql);
+      entry = { stmt: this.conn.prepare(text), order };
+      this.statements.set(sql, entry);
+    }
+    const values = toDbParams(params);
+    return { stmt: entry.stmt, values: entry.order.map((i) => values[i]) };
+  }
+
+  /** Outside a transaction, wait for any open transaction of this file in this process. */
+  private guard<T>(fn: () => T): Promise<T> {
+    return this.inTx ? Promise.resolve().then(fn) : this.mutex.run(fn);
+  }
+
+  query<T>(sql: string, params?: readonly Param[]): Promise<T[]> {
+    return this.guard(() => {
+      const { stmt, values } = this.prepare(sql, params);
+      if (!stmt.reader) {
+        stmt.run(...values);
+        return [];
+      }
+      return stmt.all(...values) as T[];
+    });
+  }
+
+  run(sql: string, params?: readonly Param[]): Promise<{ changes: number }> {
+    return this.guard(() => {
+      const { stmt, values } = this.prepare(sql, params);
+      return { changes: stmt.run(...values).changes };
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.guard(() => void this.conn.exec(sql));
+  }
+
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (this.inTx) return fn(this);
+    return this.mutex.run(async () => {
+      // IMMEDIATE takes the write lock now, so other processes wait (busy_timeout) instead of failing at COMMIT.
+      this.conn.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(new SqliteDb(this.conn, this.mutex, this.file, true, this.statements));
+        this.conn.exec("COMMIT");
+        return result;
+      } catch (err) {
+        if (this.conn.inTransaction) this.conn.exec("ROLLBACK");
+        throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.inTx) throw new Error("close() inside a transaction");
+    await this.mutex.run(() => undefined);
+    if (this.conn.open) {
+      this.conn.close();
+      releaseMutex(this.file);
+    }
+  }
+}
+
+/** Opens (creating it and its directory if needed) a SQLite database file. */
+export function openSqlite(file: string, opts: SqliteOptions = {}): Db {
+  mkdirSync(dirname(file), { recursive: true });
+  const conn = new Database(file);
+  try {
+    conn.pragma("journal_mode = WAL");
+    conn.pragma(`synchronous = ${opts.synchronous ?? "FULL"}`);
+    conn.pragma("busy_timeout = 5000");
+    conn.pragma("foreign_keys = ON");
+  } catch (err) {
+    conn.close();
+    throw err;
+  }
+  const key = realpathSync(file);
+  return new SqliteDb(conn, acquireMutex(key), key);
+}

@@ -1,0 +1,428 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import type { CiResult, PullRecord } from "../../src/core/model.js";
+import { redact } from "../../src/store/db.js";
+import { openStore, parseDatabaseUrl, type OpenStoreOptions } from "../../src/store/open.js";
+import type { SqlStore } from "../../src/store/sql-store.js";
+
+const PG_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+
+/** A fresh, empty database per test, and a way to open more stores on the same one. */
+interface Fixture {
+  open(): Promise<SqlStore>;
+  cleanup(): Promise<void>;
+}
+
+function sqliteFixture(): Fixture {
+  const dir = mkdtempSync(join(tmpdir(), "tk-store-"));
+  const file = join(dir, "nested", "tk.db");
+  return {
+    open: () => openStore(file),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function postgresFixture(): Promise<Fixture> {
+  const schema = `tk_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const opts: OpenStoreOptions = { postgres: { max: 4, pool: { options: `-c search_path=${schema}` } } };
+  return {
+    open: () => openStore(PG_URL, opts),
+    cleanup: async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+const T0 = Date.parse("2026-03-01T12:00:00Z");
+const at = (ms: number) => new Date(T0 + ms);
+
+describe.each([
+  ["sqlite", async () => sqliteFixture()],
+  ["postgres", postgresFixture],
+] as const)("SqlStore on %s", (_dialect, makeFixture) => {
+  let fx: Fixture;
+  let store: SqlStore;
+  const extra: SqlStore[] = [];
+
+  /** Another store on the same database (another connection or pool, as another replica would). */
+  async function another(): Promise<SqlStore> {
+    const s = await fx.open();
+    extra.push(s);
+    return s;
+  }
+
+  beforeEach(async () => {
+    fx = await makeFixture();
+    store = await fx.open();
+  });
+
+  afterEach(async () => {
+    for (const s of extra.splice(0)) await s.close();
+    await store?.close();
+    await fx?.cleanup();
+  });
+
+  test("migrations are idempotent and ping works", async () => {
+    await store.migrate();
+    await store.migrate();
+    const again = await another();
+    await again.migrate();
+    const rows = await store.db.query<{ id: number }>("SELECT id FROM schema_migrations");
+    expect(rows.map((r) => Number(r.id))).toEqual([1]);
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  test("concurrent migrations on a fresh database", async () => {
+    const s = await Promise.all([another(), another(), another()]);
+    await Promise.all(s.map((x) => x.migrate()));
+    expect(await store.deliveryCounts()).toEqual({ pending: 0, done: 0, failed: 0 });
+  });
+
+  describe("deliveries", () => {
+    const d = (id: string, ms: number) => ({ id, name: "pull_request", payload: `{"id":"${id}"}`, receivedAt: at(ms) });
+
+    test("enqueue dedupes by delivery id", async () => {
+      expect(await store.enqueueDelivery(d("a", 0))).toBe(true);
+      expect(await store.enqueueDelivery({ ...d("a", 5), payload: "other" })).toBe(false);
+      expect(await store.deliveryCounts()).toEqual({ pending: 1, done: 0, failed: 0 });
+      const [c] = await store.claimDeliveries("w", 10, at(10), 1000);
+      expect(c).toEqual({ id: "a", name: "pull_request", payload: '{"id":"a"}', receivedAt: at(0), attempts: 1 });
+    });
+
+    test("claims oldest first, up to limit, leases, and reclaims after lease expiry", async () => {
+      await store.enqueueDelivery(d("c", 30));
+      await store.enqueueDelivery(d("a", 10));
+      await store.enqueueDelivery(d("b", 20));
+      const first = await store.claimDeliveries("w1", 2, at(100), 1000);
+      expect(first.map((x) => x.id)).toEqual(["a", "b"]);
+      expect((await store.claimDeliveries("w2", 10, at(200), 1000)).map((x) => x.id)).toEqual(["c"]);
+      expect(await store.claimDeliveries("w2", 10, at(500), 1000)).toEqual([]);
+      // w1 died: its lease expires at 1100.
+      const again = await store.claimDeliveries("w2", 10, at(1100), 1000);
+      expect(again.map((x) => [x.id, x.attempts])).toEqual([["a", 2], ["b", 2]]);
+    });
+
+    test("finish, retry and counts", async () => {
+      for (const [i, id] of ["a", "b", "c", "e"].entries()) await store.enqueueDelivery(d(id, i));
+      await store.claimDeliveries("w", 10, at(10), 60_000);
+      await store.finishDelivery("a", "done");
+      await store.finishDelivery("b", "failed", "bad payload");
+      await store.retryDelivery("c", at(5000), "rate limited");
+      expect(await store.deliveryCounts()).toEqual({ pending: 2, done: 1, failed: 1 });
+      // c is released but not due before 5000; e is still leased.
+      expect(await store.claimDeliveries("w", 10, at(4999), 60_000)).toEqual([]);
+      const due = await store.claimDeliveries("w", 10, at(5000), 60_000);
+      expect(due.map((x) => [x.id, x.attempts])).toEqual([["c", 2]]);
+      const [row] = await store.db.query<{ last_error: string }>("SELECT last_error FROM deliveries WHERE id = $1", ["b"]);
+      expect(row.last_error).toBe("bad payload");
+      // Done and failed deliveries are never claimed again.
+      expect((await store.claimDeliveries("w", 10, at(10_000_000), 1)).map((x) => x.id)).toEqual(["c", "e"]);
+    });
+
+    test("two stores claiming concurrently never get the same delivery", async () => {
+      const n = 200;
+      const other = await another();
+      for (let i = 0; i < n; i++) await store.enqueueDelivery(d(`d${String(i).padStart(3, "0")}`, i));
+      const seen: string[] = [];
+      const worker = async (s: SqlStore, name: string) => {
+        for (;;) {
+          const got = await s.claimDeliveries(name, 7, at(1000), 600_000);
+          if (got.length === 0) return;
+          seen.push(...got.map((x) => x.id));
+        }
+      };
+      await Promise.all([worker(store, "a1"), worker(other, "b1"), worker(store, "a2"), worker(other, "b2")]);
+      expect(seen.length).toBe(n);
+      expect(new Set(seen).size).toBe(n);
+      const attempts = await store.db.query<{ n: number }>("SELECT COUNT(*) AS n FROM deliveries WHERE attempts = 1");
+      expect(Number(attempts[0].n)).toBe(n);
+    });
+  });
+
+  describe("registry cache", () => {
+    const entry = (repoId: number, repoKey: string) => ({
+      repoId,
+      repoKey,
+      registryJson: repoId % 2 ? `{"components":[]}` : null,
+      errorsJson: null,
+      fetchedAt: at(repoId),
+    });
+
+    test("get, put (replace) and invalidate by repo or by owner", async () => {
+      expect(await store.getRegistry(1)).toBeUndefined();
+      await store.putRegistry(entry(1, "Bytecodealliance/wasmtime"));
+      await store.putRegistry(entry(2, "bytecodealliance/.github"));
+      await store.putRegistry(entry(3, "other/repo"));
+      await store.putRegistry({ ...entry(1, "bytecodealliance/wasmtime"), errorsJson: "[1]" });
+      expect(await store.getRegistry(1)).toEqual({ ...entry(1, "bytecodealliance/wasmtime"), errorsJson: "[1]" });
+      expect(await store.getRegistry(2)).toEqual(entry(2, "bytecodealliance/.github"));
+
+      await store.invalidateRegistry({ repoId: 3 });
+      expect(await store.getRegistry(3)).toBeUndefined();
+      await store.putRegistry(entry(3, "other/repo"));
+      // Owners are case-insensitive on GitHub; "bytecode" is a prefix, not the owner.
+      await store.putRegistry(entry(4, "bytecode/x"));
+      await store.invalidateRegistry({ owner: "BytecodeAlliance" });
+      expect(await store.getRegistry(1)).toBeUndefined();
+      expect(await store.getRegistry(2)).toBeUndefined();
+      expect(await store.getRegistry(3)).toBeDefined();
+      expect(await store.getRegistry(4)).toBeDefined();
+    });
+  });
+
+  describe("pulls", () => {
+    const pull = (o: Partial<PullRecord>): PullRecord => ({
+      repoId: 7,
+      number: 1,
+      headSha: "aaa",
+      baseRef: "main",
+      author: "alice",
+      state: "open",
+      touched: ["wasi-nn"],
+      updatedAt: at(0),
+      ...o,
+    });
+
+    test("upsert, get, and open pulls by head", async () => {
+      await store.upsertPull(pull({}));
+      await store.upsertPull(pull({ number: 2, touched: "all" }));
+      await store.upsertPull(pull({ number: 3, state: "closed" }));
+      await store.upsertPull(pull({ number: 4, headSha: "bbb" }));
+      await store.upsertPull(pull({ repoId: 8, number: 5 }));
+      expect(await store.getPull(7, 2)).toEqual(pull({ number: 2, touched: "all" }));
+      expect(await store.getPull(7, 99)).toBeUndefined();
+      expect((await store.openPullsByHead(7, "aaa")).map((p) => p.number)).toEqual([1, 2]);
+
+      await store.upsertPull(pull({ headSha: "ccc", touched: [], updatedAt: at(10) }));
+      expect(await store.getPull(7, 1)).toEqual(pull({ headSha: "ccc", touched: [], updatedAt: at(10) }));
+      expect((await store.openPullsByHead(7, "aaa")).map((p) => p.number)).toEqual([2]);
+      // A stale event arriving late does not undo the newer state.
+      await store.upsertPull(pull({ headSha: "old", updatedAt: at(5) }));
+      expect((await store.getPull(7, 1))?.headSha).toBe("ccc");
+    });
+  });
+
+  describe("CI results", () => {
+    const result = (o: Partial<CiResult>): CiResult => ({
+      repoId: 7,
+      sha: "s1",
+      name: "build",
+      source: "check_run",
+      outcome: "pass",
+      completedAt: at(100),
+      ...o,
+    });
+
+    test("newest completion wins whatever the arrival order; equal times: later arrival wins", async () => {
+      expect(await store.recordResult(result({ outcome: "fail", completedAt: at(200), url: "u2" }))).toBe(true);
+      expect(await store.recordResult(result({ outcome: "pass", completedAt: at(100) }))).toBe(false);
+      expect(await store.resultsForSha(7, "s1")).toEqual([result({ outcome: "fail", completedAt: at(200), url: "u2" })]);
+      expect(await store.recordResult(result({ outcome: "neutral", completedAt: at(200) }))).toBe(true);
+      expect(await store.recordResult(result({ name: "lint", source: "status" }))).toBe(true);
+      expect(await store.recordResult(result({ sha: "s2" }))).toBe(true);
+      expect(await store.resultsForSha(7, "s1")).toEqual([
+        result({ outcome: "neutral", completedAt: at(200) }),
+        result({ name: "lint", source: "status" }),
+      ]);
+      expect(await store.resultsForSha(7, "nope")).toEqual([]);
+    });
+
+    test("latest result per name on a branch", async () => {
+      await store.recordResult(result({ sha: "s1", branch: "main", completedAt: at(100), outcome: "pass" }));
+      await store.recordResult(result({ sha: "s3", branch: "main", completedAt: at(300), outcome: "fail" }));
+      // Older commit's result arriving late.
+      await store.recordResult(result({ sha: "s2", branch: "main", completedAt: at(200), outcome: "pass" }));
+      await store.recordResult(result({ sha: "s2", branch: "main", name: "lint", completedAt: at(200) }));
+      await store.recordResult(result({ sha: "s9", branch: "dev", completedAt: at(900) }));
+      await store.recordResult(result({ sha: "s8", completedAt: at(999) })); // no branch known
+      expect(await store.latestResultsOnBranch(7, "main")).toEqual([
+        result({ sha: "s3", branch: "main", completedAt: at(300), outcome: "fail" }),
+        result({ sha: "s2", branch: "main", name: "lint", completedAt: at(200) }),
+      ]);
+      expect(await store.latestResultsOnBranch(7, "nope")).toEqual([]);
+    });
+  });
+
+  describe("actions", () => {
+    const intent = (desired: string, ms = 0, key = "pr-comment:7#1") => ({
+      key,
+      kind: "pr-comment",
+      target: '{"repoId":7,"issueNumber":1}',
+      desired,
+      installationId: 42,
+      now: at(ms),
+    });
+
+    test("saveIntent bumps version only on a new desired state", async () => {
+      expect(await store.saveIntent(intent("v1"))).toBe(true);
+      expect(await store.saveIntent(intent("v1", 5))).toBe(false);
+      expect(await store.getAction("pr-comment:7#1")).toEqual({
+        key: "pr-comment:7#1",
+        kind: "pr-comment",
+        target: '{"repoId":7,"issueNumber":1}',
+        desired: "v1",
+        applied: null,
+        githubId: null,
+        version: 1,
+        appliedVersion: 0,
+        installationId: 42,
+        updatedAt: at(0),
+      });
+      expect(await store.saveIntent(intent("v2", 10))).toBe(true);
+      const a = await store.getAction("pr-comment:7#1");
+      expect([a?.version, a?.desired, a?.updatedAt]).toEqual([2, "v2", at(10)]);
+      expect(await store.getAction("none")).toBeUndefined();
+    });
+
+    test("pending actions, oldest updated first; markApplied keeps the newest version", async () => {
+      await store.saveIntent(intent("x", 30, "k3"));
+      await store.saveIntent(intent("x", 10, "k1"));
+      await store.saveIntent(intent("x", 20, "k2"));
+      expect((await store.pendingActions(10)).map((a) => a.key)).toEqual(["k1", "k2", "k3"]);
+      expect((await store.pendingActions(2)).map((a) => a.key)).toEqual(["k1", "k2"]);
+
+      await store.saveIntent(intent("y", 40, "k1")); // version 2
+      await store.markApplied("k1", 2, "y", "c-1");
+      await store.markApplied("k1", 1, "x", null); // a late report of the older version
+      const k1 = await store.getAction("k1");
+      expect([k1?.applied, k1?.appliedVersion, k1?.githubId]).toEqual(["y", 2, "c-1"]);
+      expect((await store.pendingActions(10)).map((a) => a.key)).toEqual(["k2", "k3"]);
+
+      await store.saveIntent(intent("z", 50, "k1"));
+      expect((await store.pendingActions(10)).map((a) => a.key)).toEqual(["k2", "k3", "k1"]);
+      await store.setGithubId("k2", "c-2");
+      expect((await store.getAction("k2"))?.githubId).toBe("c-2");
+    });
+
+    test("action keys by prefix", async () => {
+      for (const key of ["breakage:1#5", "breakage:12#3", "breakage:1#10", "Breakage:1#7", "breakage:1", "breakage:1#é", "c:1#1"]) {
+        await store.saveIntent(intent("x", 0, key));
+      }
+      expect(await store.actionKeysWithPrefix("breakage:1#")).toEqual(["breakage:1#10", "breakage:1#5", "breakage:1#é"]);
+      expect(await store.actionKeysWithPrefix("nope")).toEqual([]);
+      // Served by the primary key (SQLite shows it in its plan).
+      if (store.db.dialect === "sqlite") {
+        const plan = await store.db.query<{ detail: string }>("EXPLAIN QUERY PLAN SELECT key FROM actions WHERE key >= $1 AND key < $2", ["a", "b"]);
+        expect(plan.map((p) => p.detail).join()).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_actions_1/);
+      }
+    });
+
+    test("leases: exclusive, re-leasable by the holder, expiring, released", async () => {
+      await store.saveIntent(intent("x", 0, "k"));
+      expect(await store.leaseAction("k", "a", at(0), 1000)).toBe(true);
+      expect(await store.leaseAction("k", "b", at(500), 1000)).toBe(false);
+      expect(await store.leaseAction("k", "a", at(500), 1000)).toBe(true); // extends to 1500
+      expect(await store.leaseAction("k", "b", at(1499), 1000)).toBe(false);
+      expect(await store.leaseAction("k", "b", at(1500), 1000)).toBe(true);
+      await store.releaseAction("k", "a"); // not the holder: no effect
+      expect(await store.leaseAction("k", "a", at(1600), 1000)).toBe(false);
+      await store.releaseAction("k", "b");
+      expect(await store.leaseAction("k", "a", at(1600), 1000)).toBe(true);
+      await store.markApplied("k", 1, "x", "c"); // releases
+      expect(await store.leaseAction("k", "b", at(1700), 1000)).toBe(true);
+      expect(await store.leaseAction("missing", "a", at(0), 1000)).toBe(false);
+    });
+
+    test("two stores leasing the same key concurrently: exactly one wins", async () => {
+      const other = await another();
+      for (let i = 0; i < 20; i++) await store.saveIntent(intent("x", i, `k${i}`));
+      for (let i = 0; i < 20; i++) {
+        const wins = await Promise.all([
+          store.leaseAction(`k${i}`, "a", at(100), 60_000),
+          other.leaseAction(`k${i}`, "b", at(100), 60_000),
+          store.leaseAction(`k${i}`, "c", at(100), 60_000),
+          other.leaseAction(`k${i}`, "d", at(100), 60_000),
+        ]);
+        expect(wins.filter(Boolean).length).toBe(1);
+      }
+    });
+  });
+});
+
+describe("SQLite durability", () => {
+  test("deliveries survive closing and reopening the file", async () => {
+    const fx = sqliteFixture();
+    try {
+      const a = await fx.open();
+      await a.enqueueDelivery({ id: "x", name: "push", payload: "{}", receivedAt: at(0) });
+      await a.close();
+      const b = await fx.open();
+      expect(await b.enqueueDelivery({ id: "x", name: "push", payload: "{}", receivedAt: at(0) })).toBe(false);
+      expect((await b.claimDeliveries("w", 5, at(1), 1000)).map((d) => d.id)).toEqual(["x"]);
+      const [mode] = await b.db.query<{ journal_mode: string }>("PRAGMA journal_mode");
+      expect(mode.journal_mode).toBe("wal");
+      await b.close();
+    } finally {
+      await fx.cleanup();
+    }
+  });
+
+  test("a failed transaction rolls back and the connection stays usable", async () => {
+    const fx = sqliteFixture();
+    const s = await fx.open();
+    try {
+      await expect(
+        s.db.transaction(async (tx) => {
+          await tx.run("INSERT INTO deliveries (id, name, payload, received_at) VALUES ($1, $2, $3, $4)", ["r", "n", "p", 1]);
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect(await s.deliveryCounts()).toEqual({ pending: 0, done: 0, failed: 0 });
+      expect(await s.enqueueDelivery({ id: "r", name: "n", payload: "p", receivedAt: at(0) })).toBe(true);
+    } finally {
+      await s.close();
+      await fx.cleanup();
+    }
+  });
+});
+
+describe("openStore", () => {
+  test("parses database URLs", () => {
+    expect(parseDatabaseUrl(undefined)).toEqual({ kind: "sqlite", file: "./data/tierkeeper.db" });
+    expect(parseDatabaseUrl("")).toEqual({ kind: "sqlite", file: "./data/tierkeeper.db" });
+    expect(parseDatabaseUrl("/var/lib/tk.db")).toEqual({ kind: "sqlite", file: "/var/lib/tk.db" });
+    expect(parseDatabaseUrl("sqlite:data/tk.db")).toEqual({ kind: "sqlite", file: "data/tk.db" });
+    expect(parseDatabaseUrl("sqlite:///var/tk.db")).toEqual({ kind: "sqlite", file: "/var/tk.db" });
+    expect(parseDatabaseUrl("file:///var/tk.db")).toEqual({ kind: "sqlite", file: "/var/tk.db" });
+    expect(parseDatabaseUrl("postgresql://h/db")).toEqual({ kind: "postgres", url: "postgresql://h/db" });
+    expect(() => parseDatabaseUrl("mysql://u:secret@h/db")).toThrow(/^Unsupported database URL mysql:\/\/u:\*\*\*@h\/db/);
+  });
+
+  test("redacts passwords", () => {
+    expect(redact("at postgres://u:s3cr%40t@h:5/db and postgresql://x:y@z/")).toBe(
+      "at postgres://u:***@h:5/db and postgresql://x:***@z/",
+    );
+    expect(redact("postgres://u@h/db")).toBe("postgres://u@h/db");
+  });
+
+  test("an unreachable PostgreSQL names the database and the cause, without the password", async () => {
+    const err = await openStore("postgres://u:secret@127.0.0.1:1/x").catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    const message = (err as Error).message;
+    expect(message).toContain("postgres://u:***@127.0.0.1:1/x");
+    expect(message).toMatch(/ECONNREFUSED/);
+    expect(message).not.toContain("secret");
+  });
+
+  test("an unopenable SQLite file names the file and the cause", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tk-store-"));
+    try {
+      // A directory is not a database file.
+      await expect(openStore(`sqlite:${dir}`)).rejects.toThrow(new RegExp(`SQLite database ${dir}: .+`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
