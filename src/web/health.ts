@@ -8,7 +8,8 @@ export function healthHandler(store: Store) {
     try {
       await store.ping();
       const queue = await store.deliveryCounts();
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", queue }));
+      const actionsPending = (await store.pendingActions(1)).length > 0;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", queue, actionsPending }));
     } catch {
       res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ status: "database unavailable" }));
     }

@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import type { WebhookEvent } from "../sim/index.js";
+import { startStage, type Stage } from "./stage.js";
+
+/**
+ * `npm run demo`: offline, no credentials. Starts the real server against the GitHub simulator
+ * with the Wasmtime registry, plays a scripted story and prints, as a timeline, each event and
+ * each action tierkeeper took, with the resulting comment texts.
+ */
+
+const t0 = performance.now();
+const clock = () => `+${((performance.now() - t0) / 1000).toFixed(2)}s`.padStart(7);
+const indent = (text: string, prefix = "      │ ") => text.trimEnd().split("\n").map((l) => prefix + l).join("\n");
+
+async function main() {
+  console.log("tierkeeper demo: the real server, a simulated GitHub, the registry of examples/wasmtime/tiers.yml\n");
+  const stage = await startStage();
+  const { sim, repo } = stage;
+  let seenRequests = 0;
+  let seenNotifications = 0;
+
+  /** Delivers an event over HTTP (signed), waits for tierkeeper to finish, prints what it did. */
+  async function send(label: string, event: WebhookEvent, id: string = randomUUID()) {
+    const result = await sim.deliver(event.name, event.payload, { id });
+    console.log(`${clock()}  → ${label}  [${event.name}, HTTP ${result.status} in ${result.ms} ms]`);
+    await stage.settle();
+    report();
+  }
+
+  function report() {
+    const requests = sim.requests.slice(seenRequests);
+    seenRequests = sim.requests.length;
+    for (const r of requests.filter((r) => r.method !== "GET" && !r.path.includes("access_tokens"))) {
+      console.log(`${clock()}    ← tierkeeper: ${r.method} ${r.path} (${r.status})`);
+      const id = /comments\/(\d+)$/.exec(r.path)?.[1];
+      const issue = /issues\/(\d+)\/comments$/.exec(r.path)?.[1];
+      const comment = id ? findComment(stage, Number(id)) : issue ? sim.comments(repo, Number(issue)).at(-1) : undefined;
+      if (comment) console.log(indent(comment.body));
+    }
+    const notes = sim.state.notifications.slice(seenNotifications);
+    seenNotifications = sim.state.notifications.length;
+    if (notes.length) console.log(`${clock()}    ✉ notified: ${notes.map((n) => `@${n.to}`).join(", ")}`);
+  }
+
+  const at = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+  const main = sim.state.mustRepo(repo).branches.get("main")!;
+
+  console.log("— The default branch's CI: everything passes except s390x, which is already broken there.");
+  for (const [name, conclusion] of [["Test Linux x86_64", "success"], ["Test wasi-nn", "success"], ["Test Linux arm64", "success"], ["Test Linux s390x", "failure"]]) {
+    await send(`main: "${name}" ${conclusion}`, sim.completeCheckRun({ repo, sha: main, name, conclusion, branch: "main", completedAt: at(-60) }));
+  }
+
+  console.log("\n— PR 1 breaks a Tier 3 proposal (wasi-nn): its owners are pinged once, with the date it would be disabled in CI.");
+  const pr1 = sim.openPullRequest({ repo, author: "contributor-1", files: ["crates/wasi-nn/src/backend.rs"], title: "Refactor wasi-nn backends" });
+  await send(`PR #${pr1.number} opened by contributor-1`, pr1);
+  await send(`PR #${pr1.number}: "Test Linux x86_64" success`, sim.completeCheckRun({ repo, sha: pr1.headSha, name: "Test Linux x86_64", conclusion: "success", completedAt: at(1) }));
+  const failing = sim.completeCheckRun({ repo, sha: pr1.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: at(2) });
+  await send(`PR #${pr1.number}: "Test wasi-nn" failure`, failing, "delivery-wasi-nn-failure");
+  await send(`PR #${pr1.number}: the same delivery again (a redelivery)`, failing, "delivery-wasi-nn-failure");
+
+  console.log("\n— PR 2 breaks a Tier 2 target (aarch64), reported by a workflow job.");
+  const pr2 = sim.openPullRequest({ repo, author: "contributor-2", files: ["cranelift/codegen/src/isa/aarch64/lower.isle"], title: "Rework aarch64 lowering" });
+  await send(`PR #${pr2.number} opened by contributor-2`, pr2);
+  await send(`PR #${pr2.number}: job "Test Linux arm64" failure`, sim.completeWorkflowJob({ repo, sha: pr2.headSha, name: "Test Linux arm64", conclusion: "failure", completedAt: at(3) }));
+
+  console.log("\n— PR 3 hits a flaky Tier 1 failure; the re-run at the same head passes and the comment clears.");
+  const pr3 = sim.openPullRequest({ repo, author: "contributor-3", files: ["crates/wasmtime/src/config.rs"], title: "Tweak config docs" });
+  await send(`PR #${pr3.number} opened by contributor-3`, pr3);
+  await send(`PR #${pr3.number}: "Test Linux x86_64" failure`, sim.completeCheckRun({ repo, sha: pr3.headSha, name: "Test Linux x86_64", conclusion: "failure", completedAt: at(4) }));
+  await send(`PR #${pr3.number}: re-run "Test Linux x86_64" success`, sim.completeCheckRun({ repo, sha: pr3.headSha, name: "Test Linux x86_64", conclusion: "success", completedAt: at(6) }));
+
+  console.log("\n— PR 4 fails s390x, which already fails on main: reported as such, nobody blamed, nobody pinged.");
+  const pr4 = sim.openPullRequest({ repo, author: "contributor-4", files: ["cranelift/codegen/src/isa/s390x/inst.isle"], title: "s390x cleanup" });
+  await send(`PR #${pr4.number} opened by contributor-4`, pr4);
+  await send(`PR #${pr4.number}: status "Test Linux s390x" failure`, sim.commitStatus({ repo, sha: pr4.headSha, context: "Test Linux s390x", state: "failure", updatedAt: at(7) }));
+
+  console.log("\n— Noise: a check no component owns, and a forged webhook.");
+  await send(`PR #${pr1.number}: "rustfmt" failure (no component)`, sim.completeCheckRun({ repo, sha: pr1.headSha, name: "rustfmt", conclusion: "failure", completedAt: at(8) }));
+  const forged = await sim.deliver("check_run", failing.payload, { secret: "not-the-secret" });
+  console.log(`${clock()}  → a webhook signed with the wrong secret  [HTTP ${forged.status}]`);
+
+  const comments = [pr1, pr2, pr3, pr4].map((pr) => sim.comments(repo, pr.number).length);
+  const writes = sim.requests.filter((r) => r.method !== "GET" && !r.path.includes("access_tokens")).length;
+  console.log(`\nSummary: ${comments.reduce((a, b) => a + b, 0)} comments on 4 PRs (${comments.join(", ")}), ${writes} writes to GitHub, ` +
+    `${sim.state.notifications.length} mention notifications, ${sim.violations.length} requests outside GitHub's REST description.`);
+  await stage.close();
+}
+
+function findComment(stage: Stage, id: number) {
+  for (const pr of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const found = stage.sim.comments(stage.repo, pr).find((c) => c.id === id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServer } from "../server.js";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../sim/index.js";
+
+/**
+ * A stage for the demo, the end-to-end tests and the benchmark: the GitHub simulator with a
+ * repository holding a registry, and the real tierkeeper server pointed at it, either in this
+ * process or as a child process started exactly as `npm start` starts it.
+ */
+
+export const WEBHOOK_SECRET = "stage-webhook-secret";
+export const EXAMPLE_REGISTRY = readFileSync(fileURLToPath(new URL("../../examples/wasmtime/tiers.yml", import.meta.url)), "utf8");
+
+export interface StageOptions {
+  owner?: string;
+  name?: string;
+  /** Registry text for `.github/tiers.yml`; the Wasmtime example by default, null for none. */
+  registry?: string | null;
+  /** Start the server as a child process (`node dist/server.js`) instead of in this process. */
+  spawn?: boolean;
+  /** A database URL; a fresh SQLite file by default. */
+  databaseUrl?: string;
+  sim?: SimulatorOptions;
+  /** Extra environment for the server. */
+  env?: Record<string, string>;
+}
+
+export interface Stage {
+  sim: Simulator;
+  repo: string;
+  installationId: number;
+  appUrl: string;
+  webhookUrl: string;
+  /** Waits until every stored delivery is processed and every decided action applied. */
+  settle(timeoutMs?: number): Promise<void>;
+  /** The child process, when spawned. */
+  child?: ChildProcess;
+  close(): Promise<void>;
+}
+
+export async function startStage(options: StageOptions = {}): Promise<Stage> {
+  const owner = options.owner ?? "bytecodealliance";
+  const name = options.name ?? "wasmtime";
+  const repo = `${owner}/${name}`;
+  const sim = await startSimulator(options.sim);
+  const files: Record<string, string> = { "README.md": "# wasmtime\n", "crates/wasi-nn/src/lib.rs": "// wasi-nn\n" };
+  const registry = options.registry === undefined ? EXAMPLE_REGISTRY : options.registry;
+  if (registry !== null) files[".github/tiers.yml"] = registry;
+  sim.createRepo({ owner, name, files });
+  const installationId = sim.installApp(owner);
+
+  const dir = mkdtempSync(join(tmpdir(), "tierkeeper-stage-"));
+  const env: Record<string, string> = {
+    ...sim.probotEnv(),
+    WEBHOOK_SECRET,
+    DATABASE_URL: options.databaseUrl ?? join(dir, "tierkeeper.db"),
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    WORKER_POLL_MS: "200",
+    ...options.env,
+  };
+
+  let appUrl: string;
+  let child: ChildProcess | undefined;
+  let stop: () => Promise<void>;
+  if (options.spawn) {
+    ({ child, url: appUrl } = await spawnServer(env));
+    stop = () => stopChild(child!);
+  } else {
+    const server = await startServer({ ...process.env, ...env });
+    if (!server) throw new Error("the server did not start: credentials missing");
+    appUrl = server.url;
+    stop = server.close;
+  }
+  const webhookUrl = `${appUrl}/api/github/webhooks`;
+  sim.setWebhookTarget(webhookUrl, WEBHOOK_SECRET);
+
+  return {
+    sim,
+    repo,
+    installationId,
+    appUrl,
+    webhookUrl,
+    child,
+    settle: (timeoutMs = 30_000) => settle(appUrl, timeoutMs),
+    async close() {
+      await stop();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls /healthz until the queue is empty and no action is pending, twice in a row. */
+async function settle(appUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${appUrl}/healthz`)).json()) as { queue: { pending: number }; actionsPending: boolean };
+    quiet = health.queue.pending === 0 && !health.actionsPending ? quiet + 1 : 0;
+    if (quiet >= 2) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`tierkeeper did not settle within ${timeoutMs} ms`);
+}
+
+/**
+ * `npm start` without the build step: `node dist/server.js` with the given environment.
+ * `entry` runs another built server that prints "listening on <url>" (the benchmark's no-op app).
+ */
+export async function spawnServer(env: Record<string, string>, entry = fileURLToPath(new URL("../../dist/server.js", import.meta.url))): Promise<{ child: ChildProcess; url: string }> {
+  // The default is the same file from src/demo (tests) and dist/demo (demo, bench): the built server.
+  const child = spawn(process.execPath, [entry], {
+    // Info level: the "listening" line is how the parent learns the port.
+    env: { PATH: process.env.PATH ?? "", ...env, LOG_LEVEL: "info", LOG_FORMAT: "json" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[^\s"/]+)/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+    setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000).unref();
+  });
+  // From here on the logs are drained, not kept: a long run must not grow the parent's memory.
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.removeAllListeners("data");
+    if (process.env.STAGE_LOGS) stream.pipe(process.stderr);
+    else stream.resume();
+  }
+  child.removeAllListeners("exit");
+  return { child, url };
+}
+
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
+}
