@@ -30,7 +30,7 @@ export class Tierkeeper {
 
   constructor(private readonly options: TierkeeperOptions) {}
 
-  readonly appFn: ApplicationFunction = (app: Probot, { addHandler }) => {
+  readonly appFn: ApplicationFunction = async (app: Probot, { addHandler }) => {
     const { store } = this.options;
     const now = this.options.now ?? (() => new Date());
     const holder = this.options.holder ?? randomUUID();
@@ -48,7 +48,10 @@ export class Tierkeeper {
     });
 
     addHandler?.(healthHandler(store));
-    if (this.options.autoStart !== false) this.worker.start();
+    if (this.options.autoStart !== false) {
+      await store.recoverAfterRestart();
+      this.worker.start();
+    }
   };
 
   /** Processes every stored delivery and applies every pending action (tests, CLI). */

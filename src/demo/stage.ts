@@ -39,6 +39,8 @@ export interface Stage {
   settle(timeoutMs?: number): Promise<void>;
   /** The child process, when spawned. */
   child?: ChildProcess;
+  /** Spawned stages: kills the server with SIGKILL and starts it again on the same database. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,23 +79,32 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
     appUrl = server.url;
     stop = server.close;
   }
-  const webhookUrl = `${appUrl}/api/github/webhooks`;
-  sim.setWebhookTarget(webhookUrl, WEBHOOK_SECRET);
-
-  return {
+  const stage: Stage = {
     sim,
     repo,
     installationId,
     appUrl,
-    webhookUrl,
+    webhookUrl: `${appUrl}/api/github/webhooks`,
     child,
-    settle: (timeoutMs = 30_000) => settle(appUrl, timeoutMs),
+    settle: (timeoutMs = 30_000) => settle(stage.appUrl, timeoutMs),
+    async restart() {
+      if (!stage.child) throw new Error("only a spawned server can be restarted");
+      await stopChild(stage.child, "SIGKILL");
+      const next = await spawnServer(env);
+      stage.child = next.child;
+      stage.appUrl = next.url;
+      stage.webhookUrl = `${next.url}/api/github/webhooks`;
+      sim.setWebhookTarget(stage.webhookUrl, WEBHOOK_SECRET);
+      stop = () => stopChild(next.child);
+    },
     async close() {
       await stop();
       await sim.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  sim.setWebhookTarget(stage.webhookUrl, WEBHOOK_SECRET);
+  return stage;
 }
 
 /** Polls /healthz until the queue is empty and no action is pending, twice in a row. */
@@ -130,7 +141,10 @@ export async function spawnServer(env: Record<string, string>, entry = fileURLTo
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
     child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-    setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000).unref();
+    setTimeout(() => {
+      child.kill(); // not left running behind a failed start
+      reject(new Error(`server did not start:\n${output}`));
+    }, 15_000).unref();
   });
   // From here on the logs are drained, not kept: a long run must not grow the parent's memory.
   for (const stream of [child.stdout!, child.stderr!]) {

@@ -19,6 +19,14 @@ export class SqlStore implements Store {
     await this.db.query("SELECT 1 AS ok");
   }
 
+  async recoverAfterRestart(): Promise<void> {
+    // A SQLite file has one process: every lease in it belongs to a process that died.
+    // On PostgreSQL other replicas may hold live leases; dead ones simply expire.
+    if (this.db.dialect !== "sqlite") return;
+    await this.db.run("UPDATE deliveries SET lease_holder = NULL, lease_until = NULL WHERE status = 'pending'", []);
+    await this.db.run("UPDATE actions SET lease_holder = NULL, lease_until = NULL", []);
+  }
+
   // ---- Deliveries
 
   async enqueueDelivery(d: { id: string; name: string; payload: string; receivedAt: Date }): Promise<boolean> {

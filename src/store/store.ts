@@ -52,6 +52,8 @@ export interface Store {
   close(): Promise<void>;
   /** Cheap round-trip to the database, for health checks. */
   ping(): Promise<void>;
+  /** At start-up: frees the leases a crashed predecessor left, where that is safe (one-process SQLite). */
+  recoverAfterRestart(): Promise<void>;
 
   // Deliveries: acknowledged only once stored, processed from here.
   /** Returns false when a delivery with this id was already stored (a redelivery). */

@@ -77,7 +77,7 @@ test("bad input is answered without a crash: wrong signature 401, broken JSON 40
   expect((await post({ "x-hub-signature-256": sign("[]"), "x-github-event": "made_up_event" }, "[]")).status).toBe(200);
   await stage.settle();
   expect(stage.child!.exitCode).toBeNull();
-  const health = await (await fetch(`${stage.appUrl}/healthz`)).json();
+  const health = (await (await fetch(`${stage.appUrl}/healthz`)).json()) as { status: string };
   expect(health.status).toBe("ok");
 }, 60_000);
 
@@ -95,4 +95,19 @@ test("a repository without a registry gets no comment and costs no request after
   expect(sim.requests.length).toBe(before);
   expect(sim.comments("bytecodealliance/no-registry", pr.number)).toEqual([]);
   expect(writes().every((w) => !w.path.includes("no-registry"))).toBe(true);
+}, 60_000);
+
+test("killed with SIGKILL after acknowledging, the restarted server loses nothing and posts nothing twice", async () => {
+  const { sim, repo } = stage;
+  const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/x.rs"] });
+  const events = [pr, ...Array.from({ length: 30 }, (_, i) =>
+    sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: new Date(Date.UTC(2026, 10, 23, 13, 0, i)) }),
+  )];
+  for (const event of events) expect((await sim.send(event)).status).toBe(200); // acknowledged = stored
+  await stage.restart(); // SIGKILL, then `node dist/server.js` again on the same database
+  await stage.settle();
+  expect(sim.comments(repo, pr.number)).toHaveLength(1);
+  expect(sim.state.notifications.filter((n) => n.issueNumber === pr.number)).toHaveLength(2);
+  const health = (await (await fetch(`${stage.appUrl}/healthz`)).json()) as { queue: { pending: number } };
+  expect(health.queue.pending).toBe(0);
 }, 60_000);

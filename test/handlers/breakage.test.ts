@@ -177,3 +177,17 @@ test("malformed payloads are stored, answered and skipped without a crash", asyn
   await app.deliver("check_run", payload);
   expect(await app.store.deliveryCounts()).toMatchObject({ failed: 1 });
 });
+
+test.each([
+  ["a YAML syntax error", "components:\n  linter: [unclosed\n", 3],
+  ["an unknown key", "components:\n  linter:\n    category: misc\n    tier: 3\n    owners: [octocat]\n    checks: ['Octocoders-linter']\n    ownerz: [x]\n", 7],
+  ["an invalid glob", "components:\n  linter:\n    category: misc\n    tier: 3\n    owners: [octocat]\n    checks: ['Octocoders-[linter']\n", 6],
+])("a registry with %s produces no action and an error at its line", async (_what, registry, line) => {
+  github({ registry });
+  await app.deliver("pull_request", example("pull_request", "opened"));
+  await app.deliver("check_run", checkRun());
+  expect(posted).toHaveLength(0);
+  const errors = await app.tierkeeper.deps!.registries.errors(186853002);
+  expect(errors.length).toBeGreaterThan(0);
+  expect(errors[0].line).toBe(line);
+});
