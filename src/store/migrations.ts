@@ -104,6 +104,37 @@ CREATE TABLE actions (
 CREATE INDEX actions_pending ON actions (updated_at, key) WHERE version > applied_version;
 `,
   },
+  {
+    id: 2,
+    name: "tier3 timelines, locks, shadow actions",
+    up: `
+-- One Tier 3 episode per (repository, component): the timeline's whole state as JSON.
+CREATE TABLE episodes (
+  repo_id         BIGINT NOT NULL,
+  component_id    TEXT NOT NULL,
+  repo_key        TEXT NOT NULL,
+  installation_id BIGINT NOT NULL,
+  state           TEXT NOT NULL,
+  -- When the sweep must look at it next; NULL while nothing is scheduled (closed, frozen).
+  due_at          BIGINT,
+  version         INTEGER NOT NULL,
+  updated_at      BIGINT NOT NULL,
+  PRIMARY KEY (repo_id, component_id)
+);
+-- dueEpisodes reads only what is due.
+CREATE INDEX episodes_due ON episodes (due_at) WHERE due_at IS NOT NULL;
+
+-- Named leases (the sweep): one holder at a time across replicas.
+CREATE TABLE locks (
+  name        TEXT PRIMARY KEY,
+  holder      TEXT NOT NULL,
+  lease_until BIGINT NOT NULL
+);
+
+-- Shadow mode: the intent is recorded and shown, never sent to GitHub.
+ALTER TABLE actions ADD COLUMN shadow INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 /** Any constant: the key of the PostgreSQL advisory lock that serializes migrating processes. */

@@ -1,7 +1,7 @@
 import type { CiResult, PullRecord } from "../core/model.js";
 import { queryOne, type Db } from "./db.js";
 import { migrate } from "./migrations.js";
-import type { ActionRecord, RegistryCacheEntry, Store, StoredDelivery } from "./store.js";
+import type { ActionRecord, EpisodeRecord, RegistryCacheEntry, Store, StoredDelivery } from "./store.js";
 
 /** The store over either database: one SQL text; the only dialect switch is row locking in claims. */
 export class SqlStore implements Store {
@@ -202,15 +202,17 @@ export class SqlStore implements Store {
     desired: string;
     installationId: number | null;
     now: Date;
+    shadow?: boolean;
   }): Promise<boolean> {
     // The WHERE makes an unchanged intent a no-op: no version bump, zero rows changed.
     const { changes } = await this.db.run(
-      `INSERT INTO actions (key, kind, target, desired, version, applied_version, installation_id, updated_at)
-       VALUES ($1, $2, $3, $4, 1, 0, $5, $6)
+      `INSERT INTO actions (key, kind, target, desired, version, applied_version, installation_id, updated_at, shadow)
+       VALUES ($1, $2, $3, $4, 1, 0, $5, $6, $7)
        ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, target = excluded.target, desired = excluded.desired,
-         version = actions.version + 1, installation_id = excluded.installation_id, updated_at = excluded.updated_at
-       WHERE actions.desired <> excluded.desired`,
-      [a.key, a.kind, a.target, a.desired, a.installationId, a.now],
+         version = actions.version + 1, installation_id = excluded.installation_id, updated_at = excluded.updated_at,
+         shadow = excluded.shadow
+       WHERE actions.desired <> excluded.desired OR actions.shadow <> excluded.shadow`,
+      [a.key, a.kind, a.target, a.desired, a.installationId, a.now, a.shadow ? 1 : 0],
     );
     return changes === 1;
   }
@@ -271,6 +273,60 @@ export class SqlStore implements Store {
 
   async setGithubId(key: string, githubId: string): Promise<void> {
     await this.db.run(`UPDATE actions SET github_id = $2 WHERE key = $1`, [key, githubId]);
+  }
+
+  // ---- Tier 3 episodes
+
+  async getEpisode(repoId: number, componentId: string): Promise<EpisodeRecord | undefined> {
+    const r = await queryOne<EpisodeRow>(this.db, `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE repo_id = $1 AND component_id = $2`, [repoId, componentId]);
+    return r && toEpisode(r);
+  }
+
+  async saveEpisode(e: EpisodeRecord): Promise<boolean> {
+    const values = [e.repoId, e.componentId, e.repoKey, e.installationId, e.state, e.dueAt, e.version, e.updatedAt];
+    if (e.version === 1) {
+      const { changes } = await this.db.run(
+        `INSERT INTO episodes (${EPISODE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (repo_id, component_id) DO NOTHING`,
+        values,
+      );
+      return changes === 1;
+    }
+    // Compare-and-set on the version read: a concurrent twin's save makes this one fail.
+    const { changes } = await this.db.run(
+      `UPDATE episodes SET repo_key = $3, installation_id = $4, state = $5, due_at = $6, version = $7, updated_at = $8
+       WHERE repo_id = $1 AND component_id = $2 AND version = $7 - 1`,
+      values,
+    );
+    return changes === 1;
+  }
+
+  async dueEpisodes(now: Date, limit: number): Promise<EpisodeRecord[]> {
+    const rows = await this.db.query<EpisodeRow>(
+      `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map(toEpisode);
+  }
+
+  async episodesOfRepo(repoId: number): Promise<EpisodeRecord[]> {
+    const rows = await this.db.query<EpisodeRow>(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE repo_id = $1 ORDER BY component_id`, [repoId]);
+    return rows.map(toEpisode);
+  }
+
+  // ---- Named leases
+
+  async tryLock(name: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `INSERT INTO locks (name, holder, lease_until) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until
+       WHERE locks.holder = excluded.holder OR locks.lease_until <= $4`,
+      [name, holder, now.getTime() + leaseMs, now],
+    );
+    return changes === 1;
+  }
+
+  async unlock(name: string, holder: string): Promise<void> {
+    await this.db.run("DELETE FROM locks WHERE name = $1 AND holder = $2", [name, holder]);
   }
 }
 
@@ -348,7 +404,7 @@ function toResult(r: ResultRow): CiResult {
 }
 
 const ACTION_COLUMNS =
-  "key, kind, target, desired, applied, github_id, version, applied_version, installation_id, updated_at";
+  "key, kind, target, desired, applied, github_id, version, applied_version, installation_id, updated_at, shadow";
 
 interface ActionRow {
   key: string;
@@ -361,6 +417,7 @@ interface ActionRow {
   applied_version: number;
   installation_id: number | null;
   updated_at: number;
+  shadow: number;
 }
 
 function toAction(r: ActionRow): ActionRecord {
@@ -374,6 +431,33 @@ function toAction(r: ActionRow): ActionRecord {
     version: r.version,
     appliedVersion: r.applied_version,
     installationId: r.installation_id,
+    shadow: Number(r.shadow) === 1,
     updatedAt: new Date(r.updated_at),
+  };
+}
+
+const EPISODE_COLUMNS = "repo_id, component_id, repo_key, installation_id, state, due_at, version, updated_at";
+
+interface EpisodeRow {
+  repo_id: number;
+  component_id: string;
+  repo_key: string;
+  installation_id: number;
+  state: string;
+  due_at: number | null;
+  version: number;
+  updated_at: number;
+}
+
+function toEpisode(r: EpisodeRow): EpisodeRecord {
+  return {
+    repoId: Number(r.repo_id),
+    componentId: r.component_id,
+    repoKey: r.repo_key,
+    installationId: Number(r.installation_id),
+    state: r.state,
+    dueAt: r.due_at === null ? null : new Date(Number(r.due_at)),
+    version: r.version,
+    updatedAt: new Date(Number(r.updated_at)),
   };
 }

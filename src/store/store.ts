@@ -43,6 +43,22 @@ export interface ActionRecord {
   version: number;
   appliedVersion: number;
   installationId: number | null;
+  /** Recorded in shadow mode: shown by the CLI, never sent to GitHub. */
+  shadow: boolean;
+  updatedAt: Date;
+}
+
+/** A Tier 3 timeline as stored: the core's episode state, plus what the sweep indexes. */
+export interface EpisodeRecord {
+  repoId: number;
+  componentId: string;
+  repoKey: string;
+  installationId: number;
+  /** JSON of the core's Episode. */
+  state: string;
+  dueAt: Date | null;
+  /** Optimistic concurrency: a save succeeds only against the version it read. */
+  version: number;
   updatedAt: Date;
 }
 
@@ -89,7 +105,7 @@ export interface Store {
    * Records the desired state of an action. A no-op (returns false) when it equals what is
    * already desired; otherwise bumps `version`.
    */
-  saveIntent(a: { key: string; kind: string; target: string; desired: string; installationId: number | null; now: Date }): Promise<boolean>;
+  saveIntent(a: { key: string; kind: string; target: string; desired: string; installationId: number | null; now: Date; shadow?: boolean }): Promise<boolean>;
   getAction(key: string): Promise<ActionRecord | undefined>;
   /** Keys of the actions whose key starts with `prefix` (e.g. every breakage comment of a repository), in key order. */
   actionKeysWithPrefix(prefix: string): Promise<string[]>;
@@ -105,4 +121,19 @@ export interface Store {
   releaseAction(key: string, holder: string): Promise<void>;
   /** Remembers the GitHub object of an action before it is fully applied (crash safety). */
   setGithubId(key: string, githubId: string): Promise<void>;
+
+  // Tier 3 timelines.
+  getEpisode(repoId: number, componentId: string): Promise<EpisodeRecord | undefined>;
+  /**
+   * Saves an episode if nobody changed it since it was read at `record.version - 1`
+   * (0: it must not exist yet). Returns false when someone else won: re-read and decide again.
+   */
+  saveEpisode(record: EpisodeRecord): Promise<boolean>;
+  /** Episodes due at `now`, soonest first: the sweep reads nothing else. */
+  dueEpisodes(now: Date, limit: number): Promise<EpisodeRecord[]>;
+  episodesOfRepo(repoId: number): Promise<EpisodeRecord[]>;
+
+  // Named leases across replicas.
+  tryLock(name: string, holder: string, now: Date, leaseMs: number): Promise<boolean>;
+  unlock(name: string, holder: string): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import pg from "pg";
 import type { CiResult, PullRecord } from "../../src/core/model.js";
 import { redact } from "../../src/store/db.js";
+import { migrations } from "../../src/store/migrations.js";
 import { openStore, parseDatabaseUrl, type OpenStoreOptions } from "../../src/store/open.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
 
@@ -80,7 +81,7 @@ describe.each([
     const again = await another();
     await again.migrate();
     const rows = await store.db.query<{ id: number }>("SELECT id FROM schema_migrations");
-    expect(rows.map((r) => Number(r.id))).toEqual([1]);
+    expect(rows.map((r) => Number(r.id)).sort()).toEqual(migrations.map((m) => m.id));
     await expect(store.ping()).resolves.toBeUndefined();
   });
 
@@ -255,6 +256,50 @@ describe.each([
     });
   });
 
+  describe("episodes and locks", () => {
+    const episode = (version: number, dueMs: number | null, state = "{}") => ({
+      repoId: 7,
+      componentId: "wasi-nn",
+      repoKey: "o/r",
+      installationId: 42,
+      state,
+      dueAt: dueMs === null ? null : at(dueMs),
+      version,
+      updatedAt: at(0),
+    });
+
+    test("an episode is created once and saved only against the version read", async () => {
+      expect(await store.saveEpisode(episode(1, 1000))).toBe(true);
+      expect(await store.saveEpisode(episode(1, 1000))).toBe(false); // a twin creating it too
+      expect(await store.saveEpisode(episode(2, 2000, '{"a":1}'))).toBe(true);
+      expect(await store.saveEpisode(episode(2, 3000, '{"b":1}'))).toBe(false); // stale: someone saved version 2
+      expect(await store.getEpisode(7, "wasi-nn")).toMatchObject({ version: 2, state: '{"a":1}', dueAt: at(2000) });
+    });
+
+    test("only due episodes are read, soonest first", async () => {
+      await store.saveEpisode(episode(1, 5000));
+      await store.saveEpisode({ ...episode(1, 1000), componentId: "threads" });
+      await store.saveEpisode({ ...episode(1, null), componentId: "frozen" });
+      expect((await store.dueEpisodes(at(500), 10)).map((e) => e.componentId)).toEqual([]);
+      expect((await store.dueEpisodes(at(6000), 10)).map((e) => e.componentId)).toEqual(["threads", "wasi-nn"]);
+      expect((await store.dueEpisodes(at(6000), 1)).map((e) => e.componentId)).toEqual(["threads"]);
+      expect((await store.episodesOfRepo(7)).map((e) => e.componentId)).toEqual(["frozen", "threads", "wasi-nn"]);
+    });
+
+    test("a named lock has one holder until it expires or is released", async () => {
+      const other = await another();
+      const [a, b] = await Promise.all([store.tryLock("sweep", "a", at(0), 1000), other.tryLock("sweep", "b", at(0), 1000)]);
+      expect([a, b].filter(Boolean)).toHaveLength(1);
+      const winner = a ? "a" : "b";
+      const loser = a ? "b" : "a";
+      expect(await store.tryLock("sweep", loser, at(500), 1000)).toBe(false);
+      expect(await store.tryLock("sweep", winner, at(500), 1000)).toBe(true); // renewal
+      expect(await store.tryLock("sweep", loser, at(2000), 1000)).toBe(true); // expired
+      await store.unlock("sweep", loser);
+      expect(await store.tryLock("sweep", winner, at(2100), 1000)).toBe(true);
+    });
+  });
+
   describe("actions", () => {
     const intent = (desired: string, ms = 0, key = "pr-comment:7#1") => ({
       key,
@@ -271,6 +316,7 @@ describe.each([
       expect(await store.getAction("pr-comment:7#1")).toEqual({
         key: "pr-comment:7#1",
         kind: "pr-comment",
+        shadow: false,
         target: '{"repoId":7,"issueNumber":1}',
         desired: "v1",
         applied: null,
