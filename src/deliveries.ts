@@ -3,6 +3,8 @@ import { onCiResult } from "./handlers/ci-result.js";
 import type { Deps } from "./handlers/deps.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onPush } from "./handlers/registry-push.js";
+import { onCommands } from "./handlers/commands.js";
+import { onOwnerActivity } from "./handlers/owner-responses.js";
 import type { StoredDelivery } from "./store/store.js";
 
 /**
@@ -123,6 +125,9 @@ async function dispatch(deps: Deps, fact: Fact): Promise<void> {
       return onCiResult(deps, fact);
     case "push":
       return onPush(deps, fact);
+    case "activity":
+      await onCommands(deps, fact);
+      return onOwnerActivity(deps, fact);
     default:
       return;
   }

@@ -25,7 +25,12 @@ export interface RunningServer {
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer | undefined> {
   const store = await openStore(env.DATABASE_URL);
-  const tierkeeper = new Tierkeeper({ store, pollMs: Number(env.WORKER_POLL_MS) || undefined });
+  const tierkeeper = new Tierkeeper({
+    store,
+    pollMs: Number(env.WORKER_POLL_MS) || undefined,
+    sweepIntervalMs: Number(env.SWEEP_INTERVAL_MS) || undefined,
+    sweepLimit: Number(env.SWEEP_LIMIT) || undefined,
+  });
   if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH)) {
     await run(tierkeeper.appFn); // no credentials yet: Probot's setup flow registers the app from app.yml
     return undefined;

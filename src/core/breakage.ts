@@ -46,7 +46,8 @@ export function ownerHandle(owner: Owner): string {
  */
 export function decideBreakageComment(input: BreakageInput): BreakageComment | null {
   const { pull, verdicts, previous, applied, now } = input;
-  const broken = verdicts.filter((v) => v.verdict !== "passing");
+  // A component disabled in CI is expected to fail: its failures are nobody's breakage.
+  const broken = verdicts.filter((v) => v.verdict !== "passing" && v.component.facts.ci !== "disabled");
   if (broken.length === 0 && !previous) return null;
 
   // Each owner is @-mentioned once per PR and component: a mention already sent stays

@@ -40,8 +40,25 @@ export interface PushFact {
   touchesRegistry: boolean;
 }
 
+/** A human's (or bot's) comment or review: a possible owner response, or a `/tier` command. */
+export interface ActivityFact {
+  kind: "activity";
+  repo: RepoRef;
+  installationId: number;
+  via: "comment" | "review";
+  issueNumber: number;
+  isPull: boolean;
+  author: string;
+  authorIsBot: boolean;
+  /** The comment's id, for replies keyed by what they answer; absent for reviews. */
+  commentId?: number;
+  body: string;
+  at: Date;
+}
+
 export type Fact =
   | PullFact
+  | ActivityFact
   | CiFact
   | PushFact
   | { kind: "ignored"; reason: string }
@@ -70,6 +87,10 @@ export function factFromEvent(name: string, payload: unknown): Fact {
         return statusFact(payload as EmitterWebhookEvent<"status">["payload"]);
       case "push":
         return pushFact(payload as EmitterWebhookEvent<"push">["payload"]);
+      case "issue_comment":
+        return action === "created" ? commentFact(payload as EmitterWebhookEvent<"issue_comment.created">["payload"]) : ignored(`issue_comment.${action}`);
+      case "pull_request_review":
+        return action === "submitted" ? reviewFact(payload as EmitterWebhookEvent<"pull_request_review.submitted">["payload"]) : ignored(`pull_request_review.${action}`);
       default:
         return ignored(action ? `${name}.${action}` : name);
     }
@@ -194,6 +215,40 @@ function pushFact(p: EmitterWebhookEvent<"push">["payload"]): PushFact {
     ref: need(p.ref, "ref"),
     // A push with more than 20 commits lists only 20: assume the registry may have changed.
     touchesRegistry: touchesRegistry || commits.length >= 20,
+  };
+}
+
+function commentFact(p: EmitterWebhookEvent<"issue_comment.created">["payload"]): ActivityFact {
+  const comment = need(p.comment, "comment");
+  const issue = need(p.issue, "issue");
+  return {
+    kind: "activity",
+    repo: repoRef(p),
+    installationId: installationId(p),
+    via: "comment",
+    issueNumber: need(issue.number, "issue.number"),
+    isPull: Boolean(issue.pull_request),
+    author: need(comment.user?.login, "comment.user.login"),
+    authorIsBot: comment.user?.type === "Bot",
+    commentId: need(comment.id, "comment.id"),
+    body: comment.body ?? "",
+    at: date(comment.created_at, "comment.created_at"),
+  };
+}
+
+function reviewFact(p: EmitterWebhookEvent<"pull_request_review.submitted">["payload"]): ActivityFact {
+  const review = need(p.review, "review");
+  return {
+    kind: "activity",
+    repo: repoRef(p),
+    installationId: installationId(p),
+    via: "review",
+    issueNumber: need(p.pull_request?.number, "pull_request.number"),
+    isPull: true,
+    author: need(review.user?.login, "review.user.login"),
+    authorIsBot: review.user?.type === "Bot",
+    body: review.body ?? "",
+    at: date(review.submitted_at, "review.submitted_at"),
   };
 }
 

@@ -5,6 +5,7 @@ import type { PullRecord, Registry, RepoRef } from "../core/model.js";
 import { BREAKAGE_MARKER } from "../core/render/breakage-comment.js";
 import type { CommentTarget } from "../github/executor.js";
 import type { Deps } from "./deps.js";
+import { trackingIssues } from "./tier3-timeline.js";
 
 /** The key of a PR's one breakage comment: what it is about, not when it was decided. */
 export const breakagePrefix = (repoId: number) => `breakage:${repoId}#`;
@@ -16,10 +17,11 @@ export const breakageKey = (repoId: number, pullNumber: number) => `${breakagePr
  */
 export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installationId: number, registry: Registry, pull: PullRecord): Promise<void> {
   if (!registry.policy.behaviours.prComment || pull.state !== "open") return;
-  const [head, base, action] = await Promise.all([
+  const [head, base, action, tracking] = await Promise.all([
     deps.store.resultsForSha(repo.id, pull.headSha),
     deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch),
     deps.store.getAction(breakageKey(repo.id, pull.number)),
+    trackingIssues(deps, repo.id),
   ]);
   const decision = decideBreakageComment({
     registry,
@@ -28,6 +30,7 @@ export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installa
     verdicts: attribute(matcherFor(registry), head, base),
     previous: action ? (JSON.parse(action.desired) as BreakageComment) : undefined,
     applied: action?.applied ? (JSON.parse(action.applied) as AppliedComment) : undefined,
+    trackingIssueUrl: (id) => (tracking.has(id) ? `#${tracking.get(id)}` : undefined),
     now: deps.now(),
   });
   if (!decision) return;

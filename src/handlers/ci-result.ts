@@ -4,6 +4,7 @@ import type { PullRecord } from "../core/model.js";
 import { breakagePrefix, refreshBreakageComment } from "./breakage.js";
 import type { Deps } from "./deps.js";
 import { adoptPull } from "./pull-request.js";
+import { onTier3Result } from "./tier3-timeline.js";
 
 /**
  * CI results (check runs, check suites, workflow jobs, commit statuses): keep the newest
@@ -25,6 +26,9 @@ export async function onCiResult(deps: Deps, fact: CiFact): Promise<void> {
     const pull = known ?? (await adoptPull(deps, repo, installationId, registry, named.number));
     if (pull && pull.state === "open" && pull.headSha === result.sha) pulls.set(pull.number, pull);
   }
+
+  // Tier 3: a failure that blocks other work starts or feeds the component's timeline.
+  await onTier3Result(deps, fact, registry, [...pulls.values()]);
 
   // A new result on the default branch can turn "broken by this PR" into "already broken":
   // re-read the PRs that already carry a comment.

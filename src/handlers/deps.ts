@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { ProbotOctokit } from "probot";
 import type { Store } from "../store/store.js";
+import type { OwnerCheck } from "../github/owners.js";
 import type { RegistrySource } from "../github/registry-source.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -13,4 +14,5 @@ export interface Deps {
   /** An Octokit authenticated as the installation; creating one makes no request. */
   github(installationId: number): Promise<Octokit>;
   registries: RegistrySource;
+  owners: OwnerCheck;
 }

@@ -1,0 +1,194 @@
+import { add } from "date-fns";
+import type { Policy, RepoRef } from "./model.js";
+
+/**
+ * The Tier 3 timeline, as the spec words it: "If a Tier 3 feature is preventing development of
+ * other features then the owner will be notified. If no response is heard from within a week
+ * then the feature will be disabled in CI. If no further response happens for a month then the
+ * feature may be removed from the repository."
+ *
+ * One episode per component, from the first blocking failure until it is resolved. Pure:
+ * `openEpisode` starts one, `advance(episode, event, now, policy)` returns the next state;
+ * nothing here talks to GitHub or the store, and the clock is an argument.
+ */
+
+export type Phase = "notified" | "disabled" | "removal-proposed" | "closed";
+
+/** Evidence that the component blocks other work: a failing run on the default branch or on someone else's PR. */
+export interface Blocker {
+  /** The PR blocked; absent for a failure on the default branch. */
+  pr?: number;
+  check: string;
+  url?: string;
+  sha: string;
+  /** When the run completed (ISO). */
+  at: string;
+}
+
+/** An owner's response: a comment, review, reaction or `/tier ack` after the notice. */
+export interface Response {
+  by: string;
+  at: string;
+  /** Where, for the record: "comment on #12", "reaction on #12", "/tier ack". */
+  via: string;
+}
+
+export interface Episode {
+  component: string;
+  /** Where it lives, so the sweep can act without asking GitHub (the core does not read it). */
+  repo?: RepoRef;
+  /** Increases with each new episode of the same component: keys its issues and PRs. */
+  seq: number;
+  phase: Phase;
+  /** When the owners were notified (the tracking issue was decided). */
+  noticeAt: string;
+  /** When the next step is due; null while frozen or when nothing is left to do. */
+  dueAt: string | null;
+  responses: Response[];
+  frozen?: { by: string; reason: string; at: string };
+  blockers: Blocker[];
+  disabledAt?: string;
+  removalProposedAt?: string;
+  closedAt?: string;
+  closedReason?: string;
+  /** Whether the registry on the default branch was seen with `ci: disabled` during this episode. */
+  seenDisabled?: boolean;
+  /** Every step taken, for the evidence in a removal proposal. */
+  log: { at: string; what: string }[];
+}
+
+export type TimelineEvent =
+  /** A failing run that blocks other work (the shell decides what counts, see handlers/tier3-timeline). */
+  | { kind: "blocking"; blocker: Blocker }
+  | { kind: "response"; response: Response }
+  | { kind: "freeze"; by: string; reason: string }
+  | { kind: "unfreeze"; by: string }
+  /** The component's checks pass on the default branch again. */
+  | { kind: "passing" }
+  /** The registry on the default branch, as last read. */
+  | { kind: "registry"; present: boolean; ciDisabled: boolean }
+  /** The sweep: the episode is due; `responses` were read from GitHub just now, to catch missed webhooks. */
+  | { kind: "due"; responses: Response[] };
+
+/** The most blockers an episode keeps: the newest, enough to show the pattern. */
+const MAX_BLOCKERS = 30;
+
+/** A blocking failure with no open episode: notify the owners and start the response window. */
+export function openEpisode(component: string, previous: Episode | undefined, blocker: Blocker, now: Date, policy: Policy): Episode {
+  const at = now.toISOString();
+  return {
+    component,
+    seq: (previous?.seq ?? 0) + 1,
+    phase: "notified",
+    noticeAt: at,
+    dueAt: iso(add(now, policy.responseWindow)),
+    responses: [],
+    blockers: [blocker],
+    log: [{ at, what: "owners notified" }],
+  };
+}
+
+/** The next state of an open episode after an event. A closed episode stays closed. */
+export function advance(episode: Episode, event: TimelineEvent, now: Date, policy: Policy): Episode {
+  if (episode.phase === "closed") return episode;
+  const at = now.toISOString();
+  const next: Episode = { ...episode, blockers: [...episode.blockers], responses: [...episode.responses], log: [...episode.log] };
+  switch (event.kind) {
+    case "blocking":
+      // While disabled, its failures are expected and block nobody.
+      if (next.phase === "notified") addBlocker(next, event.blocker);
+      return next;
+    case "response":
+      return respond(next, [event.response], policy);
+    case "freeze":
+      next.frozen = { by: event.by, reason: event.reason, at };
+      next.dueAt = null;
+      next.log.push({ at, what: `frozen by @${event.by}: ${event.reason}` });
+      return next;
+    case "unfreeze": {
+      if (!next.frozen) return next;
+      // The frozen time does not count against the owners: the current step's full window starts again.
+      delete next.frozen;
+      next.dueAt = next.phase === "removal-proposed" ? null : iso(add(now, windowOf(next.phase, policy)));
+      next.log.push({ at, what: `unfrozen by @${event.by}` });
+      return next;
+    }
+    case "passing":
+      // Blocking stopped before anything was disabled: nothing left to enforce.
+      return next.phase === "notified" ? close(next, at, "its checks pass on the default branch again") : next;
+    case "registry":
+      if (!event.present) return close(next, at, "it is no longer in the registry");
+      if (event.ciDisabled) {
+        next.seenDisabled = true;
+        return next;
+      }
+      if (next.seenDisabled && next.phase !== "notified") return close(next, at, "it was re-enabled in CI");
+      return next;
+    case "due":
+      return due(next, event.responses, now, policy);
+  }
+}
+
+/** Responses count only after the notice and only once; each postpones the next step. */
+function respond(episode: Episode, responses: Response[], policy: Policy): Episode {
+  const known = new Set(episode.responses.map(key));
+  const fresh = responses.filter((r) => r.at >= episode.noticeAt && !known.has(key(r))).sort((a, b) => a.at.localeCompare(b.at));
+  if (fresh.length === 0) return episode;
+  const latest = fresh[fresh.length - 1];
+  episode.responses.push(...fresh);
+  episode.responses = episode.responses.slice(-20);
+  episode.log.push({ at: latest.at, what: `@${latest.by} responded (${latest.via})` });
+  if (episode.phase === "removal-proposed") {
+    // "An owner's response at any point stops the clock": back to disabled, removal on hold.
+    episode.phase = "disabled";
+    episode.log.push({ at: latest.at, what: "removal proposal withdrawn after the response" });
+  }
+  if (!episode.frozen) {
+    const postponed = iso(add(new Date(latest.at), windowOf(episode.phase, policy)));
+    episode.dueAt = episode.dueAt && episode.dueAt > postponed ? episode.dueAt : postponed;
+  }
+  return episode;
+}
+
+function due(episode: Episode, verified: Response[], now: Date, policy: Policy): Episode {
+  if (episode.frozen || !episode.dueAt || new Date(episode.dueAt) > now) return episode;
+  // Verify before acting: a response GitHub shows but no webhook brought postpones instead.
+  const before = episode.responses.length;
+  const afterResponses = respond(episode, verified, policy);
+  if (afterResponses.responses.length !== before) return afterResponses;
+  const at = now.toISOString();
+  if (episode.phase === "notified") {
+    episode.phase = "disabled";
+    episode.disabledAt = at;
+    episode.dueAt = iso(add(now, policy.removalWindow));
+    episode.log.push({ at, what: "disabled in CI (no owner response within the response window)" });
+  } else if (episode.phase === "disabled") {
+    episode.phase = "removal-proposed";
+    episode.removalProposedAt = at;
+    episode.dueAt = null;
+    episode.log.push({ at, what: "removal proposed (no owner response within the removal window)" });
+  }
+  return episode;
+}
+
+function close(episode: Episode, at: string, reason: string): Episode {
+  episode.phase = "closed";
+  episode.closedAt = at;
+  episode.closedReason = reason;
+  episode.dueAt = null;
+  delete episode.frozen;
+  episode.log.push({ at, what: `closed: ${reason}` });
+  return episode;
+}
+
+function addBlocker(episode: Episode, blocker: Blocker) {
+  const same = (b: Blocker) => b.pr === blocker.pr && b.check === blocker.check && (b.pr !== undefined || b.sha === blocker.sha);
+  episode.blockers = [blocker, ...episode.blockers.filter((b) => !same(b))].slice(0, MAX_BLOCKERS);
+}
+
+function windowOf(phase: Phase, policy: Policy) {
+  return phase === "notified" ? policy.responseWindow : policy.removalWindow;
+}
+
+const key = (r: Response) => `${r.by.toLowerCase()}@${r.at}`;
+const iso = (d: Date) => d.toISOString();

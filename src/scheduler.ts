@@ -1,0 +1,111 @@
+import { matcherFor } from "./core/match.js";
+import { advance, type Episode, type Response } from "./core/timeline.js";
+import { episodeKey } from "./core/timeline-intents.js";
+import type { Executor } from "./github/executor.js";
+import type { Deps, Octokit } from "./handlers/deps.js";
+import type { EpisodeRecord } from "./store/store.js";
+import { departedComponent, recordIntents, toRecord, type EpisodeTarget } from "./handlers/tier3-timeline.js";
+
+/**
+ * The sweep: time-based steps of Tier 3 timelines. It reads only the episodes that are due,
+ * asks GitHub only about those (to confirm no owner responded), takes at most `limit` steps
+ * per run (the rest wait for the next), and holds a lock so that one replica sweeps at a time.
+ * Running it twice, or twice at once, takes no step twice: the lock, then compare-and-set on
+ * each episode, then the executor's keyed, idempotent actions.
+ */
+
+export interface SweepOptions {
+  now: Date;
+  holder: string;
+  limit?: number;
+  /** Decide and report, but save nothing and send nothing. */
+  dryRun?: boolean;
+}
+
+export interface SweepStep {
+  repo: string;
+  component: string;
+  from: Episode["phase"];
+  to: Episode["phase"];
+  dueAt: string | null;
+  note?: string;
+}
+
+export interface SweepReport {
+  locked: boolean;
+  due: number;
+  steps: SweepStep[];
+  intents: string[];
+}
+
+const SWEEP_LOCK = "sweep";
+
+export async function sweep(deps: Deps, executor: Executor | undefined, options: SweepOptions): Promise<SweepReport> {
+  const { store } = deps;
+  const report: SweepReport = { locked: false, due: 0, steps: [], intents: [] };
+  if (!options.dryRun && !(await store.tryLock(SWEEP_LOCK, options.holder, new Date(), 10 * 60_000))) return report;
+  report.locked = !options.dryRun;
+  try {
+    const due = await store.dueEpisodes(options.now, options.limit ?? 50);
+    report.due = due.length;
+    for (const record of due) {
+      const episode = JSON.parse(record.state) as Episode;
+      const repo = episode.repo;
+      if (!repo) continue;
+      const github = () => deps.github(record.installationId);
+      const registry = await deps.registries.get(repo, github);
+      const component = registry && matcherFor(registry).component(record.componentId);
+      const step = (to: Episode, note?: string): SweepStep => ({ repo: record.repoKey, component: record.componentId, from: episode.phase, to: to.phase, dueAt: to.dueAt, note });
+      if (!registry || !component) {
+        // The rules are gone (or invalid): never escalate on rules that are not in force.
+        if (!registry) continue;
+        const closed = advance(episode, { kind: "registry", present: false, ciDisabled: false }, options.now, registry.policy);
+        report.steps.push(step(closed, "component no longer in the registry"));
+        if (!options.dryRun) await save(deps, { repo, installationId: record.installationId, registry, component: departedComponent(record.componentId) }, closed, record, report);
+        continue;
+      }
+      const target: EpisodeTarget = { repo, installationId: record.installationId, registry, component };
+      const responses = await verifiedResponses(deps, github, target, episode);
+      const next = advance(episode, { kind: "due", responses }, options.now, registry.policy);
+      report.steps.push(step(next, next.phase === episode.phase ? "postponed: an owner responded" : undefined));
+      if (!options.dryRun) await save(deps, target, next, record, report, options.now);
+    }
+  } finally {
+    if (report.locked) await store.unlock(SWEEP_LOCK, options.holder);
+  }
+  if (!options.dryRun && executor) await executor.drain();
+  return report;
+}
+
+async function save(deps: Deps, target: EpisodeTarget, next: Episode, record: EpisodeRecord, report: SweepReport, now = deps.now()) {
+  // Compare-and-set: if a webhook (or a twin) changed the episode meanwhile, its step stands.
+  if (!(await deps.store.saveEpisode(toRecord(target, next, now, record)))) return;
+  report.intents.push(...(await recordIntents(deps, target, next, now)));
+}
+
+/**
+ * Confirms from GitHub that no owner responded on the tracking issue (comments and reactions)
+ * since the notice: a missed webhook or an outage must never lead to a wrongful step.
+ */
+async function verifiedResponses(deps: Deps, github: () => Promise<Octokit>, target: EpisodeTarget, episode: Episode): Promise<Response[]> {
+  if (episode.phase === "removal-proposed" || episode.phase === "closed") return [];
+  const id = (await deps.store.getAction(episodeKey(target.repo.id, episode, "tracking")))?.githubId;
+  if (!id || !/^\d+$/.test(id)) return [];
+  const octokit = await github();
+  const params = { owner: target.repo.owner, repo: target.repo.name, issue_number: Number(id), per_page: 100 };
+  const [comments, reactions] = await Promise.all([
+    octokit.paginate(octokit.rest.issues.listComments, { ...params, since: episode.noticeAt }),
+    octokit.paginate(octokit.rest.reactions.listForIssue, params),
+  ]);
+  const candidates = [
+    ...comments.map((c) => ({ login: c.user?.login, bot: c.user?.type === "Bot", at: new Date(c.created_at).toISOString(), via: `comment on #${id}` })),
+    ...reactions.map((r) => ({ login: r.user?.login, bot: r.user?.type === "Bot", at: new Date(r.created_at).toISOString(), via: `reaction on #${id}` })),
+  ].filter((c) => c.login && !c.bot && c.at >= episode.noticeAt);
+  const responses: Response[] = [];
+  for (const c of candidates) {
+    if (await deps.owners.isOwner(github, target.component, c.login!)) responses.push({ by: c.login!, at: c.at, via: c.via });
+  }
+  return responses;
+}
+
+
