@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/** The `tierkeeper` executable: wires the process to `run` (see run.ts for the commands). */
+import { readFile } from "node:fs/promises";
+import { run } from "./run.js";
+
+// `tierkeeper matrix | head -c 10` closes the pipe early: that is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+try {
+  process.exitCode = await run(process.argv.slice(2), {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    cwd: process.cwd(),
+    readFile: (path) => readFile(path, "utf8"),
+  });
+} catch (e) {
+  process.stderr.write(`tierkeeper: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exitCode = 1;
+}
