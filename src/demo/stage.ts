@@ -64,6 +64,8 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
     PORT: "0",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     WORKER_POLL_MS: "200",
+    // The simulator has no rate limits: no need to space writes as GitHub asks.
+    GITHUB_THROTTLE: "off",
     ...options.env,
   };
 
@@ -133,18 +135,21 @@ export async function spawnServer(env: Record<string, string>, entry = fileURLTo
   });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill(); // not left running behind a failed start
+      reject(new Error(`server did not start:\n${output}`));
+    }, 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/[^\s"/]+)/.exec(output);
-      if (match) resolve(match[1]);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
     child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-    setTimeout(() => {
-      child.kill(); // not left running behind a failed start
-      reject(new Error(`server did not start:\n${output}`));
-    }, 15_000).unref();
   });
   // From here on the logs are drained, not kept: a long run must not grow the parent's memory.
   for (const stream of [child.stdout!, child.stderr!]) {

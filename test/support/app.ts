@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
+import { UnthrottledOctokit } from "../../src/github/octokit.js";
 import { Tierkeeper } from "../../src/index.js";
 import { openStore } from "../../src/store/open.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
@@ -38,7 +39,7 @@ export async function startTestApp(): Promise<TestApp> {
     appId: 1,
     privateKey: TEST_PRIVATE_KEY,
     log: pino({ level: process.env.TEST_LOG ?? "silent" }),
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    Octokit: UnthrottledOctokit,
   });
   const tierkeeper = new Tierkeeper({ store, now: clock.now, autoStart: false });
   await probot.load(tierkeeper.appFn, { cwd: process.cwd(), addHandler: () => {} });
