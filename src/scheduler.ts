@@ -33,6 +33,8 @@ export interface SweepStep {
 
 export interface SweepReport {
   locked: boolean;
+  /** The episodes this sweep moved, for the second rendering pass. */
+  stepped: EpisodeTarget[];
   due: number;
   steps: SweepStep[];
   intents: string[];
@@ -42,7 +44,7 @@ const SWEEP_LOCK = "sweep";
 
 export async function sweep(deps: Deps, executor: Executor | undefined, options: SweepOptions): Promise<SweepReport> {
   const { store } = deps;
-  const report: SweepReport = { locked: false, due: 0, steps: [], intents: [] };
+  const report: SweepReport = { locked: false, stepped: [], due: 0, steps: [], intents: [] };
   if (!options.dryRun && !(await store.tryLock(SWEEP_LOCK, options.holder, new Date(), 10 * 60_000))) return report;
   report.locked = !options.dryRun;
   try {
@@ -73,13 +75,23 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
   } finally {
     if (report.locked) await store.unlock(SWEEP_LOCK, options.holder);
   }
-  if (!options.dryRun && executor) await executor.drain();
+  if (!options.dryRun && executor) {
+    await executor.drain();
+    // What a step created (the disabling PR, the removal issue) has a number only now:
+    // render the episode's texts once more so that they link to it.
+    for (const target of report.stepped) {
+      const record = await store.getEpisode(target.repo.id, target.component.id);
+      if (record) await recordIntents(deps, target, JSON.parse(record.state) as Episode, options.now);
+    }
+    await executor.drain();
+  }
   return report;
 }
 
 async function save(deps: Deps, target: EpisodeTarget, next: Episode, record: EpisodeRecord, report: SweepReport, now = deps.now()) {
   // Compare-and-set: if a webhook (or a twin) changed the episode meanwhile, its step stands.
   if (!(await deps.store.saveEpisode(toRecord(target, next, now, record)))) return;
+  report.stepped.push(target);
   report.intents.push(...(await recordIntents(deps, target, next, now)));
 }
 

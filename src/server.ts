@@ -2,8 +2,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { createNodeMiddleware, createProbot, run } from "probot";
-import { UnthrottledOctokit } from "./github/octokit.js";
+import { createNodeMiddleware, run } from "probot";
+import { probotFromEnv } from "./github/octokit.js";
 import { Tierkeeper } from "./index.js";
 import { openStore } from "./store/open.js";
 
@@ -39,9 +39,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const secret = env.WEBHOOK_SECRET;
   if (!secret) throw new Error("WEBHOOK_SECRET is not set: tierkeeper refuses webhooks it cannot verify");
 
-  // GITHUB_THROTTLE=off: only for a GitHub without rate limits (the simulator); see github/octokit.ts.
-  const overrides = env.GITHUB_THROTTLE === "off" ? { Octokit: UnthrottledOctokit } : {};
-  const probot = createProbot({ env: { LOG_LEVEL: "info", ...env }, overrides });
+  const probot = probotFromEnv(env);
   const middleware = await createNodeMiddleware(tierkeeper.appFn, { probot, webhooksPath: WEBHOOK_PATH });
   const server = createServer(async (req, res) => {
     try {

@@ -40,12 +40,12 @@ export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.Proces
     io.stderr("tierkeeper sweep: APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) must be set, as for the server\n");
     return EXIT.usage;
   }
-  const { createProbot } = await import("probot");
+  const { probotFromEnv } = await import("../github/octokit.js");
   const { Tierkeeper } = await import("../index.js");
   const { openStore } = await import("../store/open.js");
   const store = await openStore(env.DATABASE_URL);
   try {
-    const probot = createProbot({ env: { LOG_LEVEL: "warn", ...env } });
+    const probot = probotFromEnv(env, "warn");
     const tierkeeper = new Tierkeeper({ store, autoStart: false });
     await probot.load(tierkeeper.appFn, { cwd: io.cwd, addHandler: () => {} });
     const report = await tierkeeper.sweep({ now: options.now, dryRun: options.dryRun, limit: options.limit });

@@ -32,10 +32,8 @@ async function main() {
     seenRequests = sim.requests.length;
     for (const r of requests.filter((r) => r.method !== "GET" && !r.path.includes("access_tokens"))) {
       console.log(`${clock()}    ← tierkeeper: ${r.method} ${r.path} (${r.status})`);
-      const id = /comments\/(\d+)$/.exec(r.path)?.[1];
-      const issue = /issues\/(\d+)\/comments$/.exec(r.path)?.[1];
-      const comment = id ? findComment(stage, Number(id)) : issue ? sim.comments(repo, Number(issue)).at(-1) : undefined;
-      if (comment) console.log(indent(comment.body));
+      const text = resultingText(stage, r.method, r.path);
+      if (text) console.log(indent(text));
     }
     const notes = sim.state.notifications.slice(seenNotifications);
     seenNotifications = sim.state.notifications.length;
@@ -79,19 +77,44 @@ async function main() {
   const forged = await sim.deliver("check_run", failing.payload, { secret: "not-the-secret" });
   console.log(`${clock()}  → a webhook signed with the wrong secret  [HTTP ${forged.status}]`);
 
+  console.log("\n— Tier 3 timelines. The default branch starts failing in two Tier 3 components; time is simulated:");
+  console.log("  each sweep below is `tierkeeper sweep --now <date>`, the CLI, run with the server's environment.");
+  const tip = () => sim.state.mustRepo(repo).branches.get("main")!;
+  await send(`main: "Test wasi-nn" failure`, sim.completeCheckRun({ repo, sha: tip(), name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: at(10) }));
+  await send(`main: "Test threads" failure`, sim.completeCheckRun({ repo, sha: tip(), name: "Test threads", conclusion: "failure", branch: "main", completedAt: at(11) }));
+  const threadsIssue = [...sim.state.mustRepo(repo).issues.values()].find((i) => i.title.includes("`threads`"))!;
+  await send(`@abrown, owner of threads, answers on #${threadsIssue.number}`, sim.addComment({ repo, issueNumber: threadsIssue.number, user: "abrown", body: "On it: the fix is in review." }));
+  await send(`main: "Test threads" success (fixed)`, sim.completeCheckRun({ repo, sha: tip(), name: "Test threads", conclusion: "success", branch: "main", completedAt: at(60) }));
+
+  for (const [label, days] of [["a week later", 7.1], ["the same sweep again", 7.1], ["a further month later", 38]] as const) {
+    const now = new Date(Date.now() + days * 24 * 3600_000);
+    const { output } = await stage.sweep(now);
+    console.log(`${clock()}  ⏱ ${label}: tierkeeper sweep --now ${now.toISOString()}`);
+    console.log(indent(output, "      $ "));
+    await stage.settle();
+    report();
+  }
+
   const comments = [pr1, pr2, pr3, pr4].map((pr) => sim.comments(repo, pr.number).length);
   const writes = sim.requests.filter((r) => r.method !== "GET" && !r.path.includes("access_tokens")).length;
-  console.log(`\nSummary: ${comments.reduce((a, b) => a + b, 0)} comments on 4 PRs (${comments.join(", ")}), ${writes} writes to GitHub, ` +
+  const issues = [...sim.state.mustRepo(repo).issues.values()].filter((i) => i.user !== "contributor-1" && !i.user.startsWith("contributor"));
+  console.log(`\nSummary: ${comments.reduce((a, b) => a + b, 0)} comments on 4 PRs (${comments.join(", ")}); ` +
+    `${issues.length} issues and PRs opened by tierkeeper (${issues.map((i) => `#${i.number} ${i.state}`).join(", ")}); ${writes} writes to GitHub, ` +
     `${sim.state.notifications.length} mention notifications, ${sim.violations.length} requests outside GitHub's REST description.`);
   await stage.close();
 }
 
-function findComment(stage: Stage, id: number) {
-  for (const pr of [1, 2, 3, 4, 5, 6, 7, 8]) {
-    const found = stage.sim.comments(stage.repo, pr).find((c) => c.id === id);
-    if (found) return found;
-  }
-  return undefined;
+/** The text a write left on GitHub: a comment's body, an issue's or PR's title and body. */
+function resultingText(stage: Stage, method: string, path: string): string | undefined {
+  const repo = stage.sim.state.mustRepo(stage.repo);
+  const commentId = /issues\/comments\/(\d+)$/.exec(path)?.[1];
+  if (commentId) return repo.comments.get(Number(commentId))?.body;
+  const onIssue = /issues\/(\d+)\/comments$/.exec(path)?.[1];
+  if (onIssue) return stage.sim.comments(stage.repo, Number(onIssue)).at(-1)?.body;
+  const issue = /\/(issues|pulls)(?:\/(\d+))?$/.exec(path);
+  if (!issue || (method === "POST" && issue[2])) return undefined;
+  const item = issue[2] ? repo.issues.get(Number(issue[2])) : [...repo.issues.values()].at(-1);
+  return item ? `#${item.number} ${item.title} [${item.state}${item.labels?.length ? `; ${item.labels.join(", ")}` : ""}]\n\n${item.body ?? ""}` : undefined;
 }
 
 main().catch((error) => {

@@ -41,6 +41,10 @@ export interface Stage {
   child?: ChildProcess;
   /** Spawned stages: kills the server with SIGKILL and starts it again on the same database. */
   restart(): Promise<void>;
+  /** The server's environment (database, App credentials, GitHub's address). */
+  env: Record<string, string>;
+  /** Runs `tierkeeper sweep --now <now>` as a child process with the server's environment. */
+  sweep(now: Date, ...flags: string[]): Promise<{ code: number; output: string }>;
   close(): Promise<void>;
 }
 
@@ -88,7 +92,9 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
     appUrl,
     webhookUrl: `${appUrl}/api/github/webhooks`,
     child,
+    env,
     settle: (timeoutMs = 30_000) => settle(stage.appUrl, timeoutMs),
+    sweep: (now, ...flags) => runCli(env, ["sweep", "--now", now.toISOString(), ...flags]),
     async restart() {
       if (!stage.child) throw new Error("only a spawned server can be restarted");
       await stopChild(stage.child, "SIGKILL");
@@ -107,6 +113,18 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
   };
   sim.setWebhookTarget(stage.webhookUrl, WEBHOOK_SECRET);
   return stage;
+}
+
+/** The built CLI (`dist/cli/main.js`, what `npx tierkeeper` runs) as a child process. */
+export function runCli(env: Record<string, string>, args: string[]): Promise<{ code: number; output: string }> {
+  const entry = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [entry, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    child.once("exit", (code) => resolve({ code: code ?? 1, output }));
+  });
 }
 
 /** Polls /healthz until the queue is empty and no action is pending, twice in a row. */

@@ -1,4 +1,4 @@
-import { ProbotOctokit } from "probot";
+import { createProbot, ProbotOctokit, type Probot } from "probot";
 
 /**
  * Probot's Octokit with GitHub's etiquette switched off: no spacing of writes. Only for a
@@ -11,3 +11,10 @@ export const UnthrottledOctokit = ProbotOctokit.defaults((options: Record<string
   throttle: { ...options.throttle, enabled: false },
   retry: { ...options.retry, enabled: false },
 }));
+
+/** A Probot from Probot's standard environment, as the server and the CLI both need it. */
+export function probotFromEnv(env: NodeJS.ProcessEnv, logLevel: "info" | "warn" = "info"): Probot {
+  // GITHUB_THROTTLE=off: only for a GitHub without rate limits (the simulator).
+  const overrides = env.GITHUB_THROTTLE === "off" ? { Octokit: UnthrottledOctokit } : {};
+  return createProbot({ env: { LOG_LEVEL: logLevel, ...env }, overrides });
+}

@@ -268,6 +268,21 @@ export const handlers: Record<string, Handler> = {
       .reverse();
     return paginate(ctx, prs, (i) => ctx.shapes.pull(repo, i));
   },
+  "pulls/update": (ctx) => {
+    const repo = repoFor(ctx, true);
+    const pr = pullFor(ctx, repo);
+    const b = ctx.body ?? {};
+    if (b.title !== undefined) pr.title = String(b.title);
+    if (b.body !== undefined) ctx.state.editIssueBody(repo, pr, b.body);
+    if (b.state && b.state !== pr.state) {
+      if (pr.pull!.merged) throw validation("Cannot change the state of a merged pull request", "state");
+      pr.state = b.state;
+      pr.closedAt = b.state === "closed" ? ctx.state.now() : null;
+    }
+    if (b.base !== undefined) pr.pull!.baseRef = String(b.base);
+    pr.updatedAt = ctx.state.now();
+    return ok(ctx.shapes.pull(repo, pr));
+  },
   "pulls/create": (ctx) => {
     const repo = repoFor(ctx, true);
     const b = ctx.body;
@@ -377,6 +392,10 @@ export const handlers: Record<string, Handler> = {
     return ok(issue.labels.map((n) => ctx.shapes.label(repo, ctx.state.ensureLabel(repo, n))));
   },
 
+  // --- workflows (state only: enabled or disabled, by id or file name)
+  "actions/disable-workflow": (ctx) => setWorkflowState(ctx, "disabled_manually"),
+  "actions/enable-workflow": (ctx) => setWorkflowState(ctx, "active"),
+
   // --- reactions
   "reactions/list-for-issue": (ctx) => {
     const repo = repoFor(ctx);
@@ -459,6 +478,21 @@ export const handlers: Record<string, Handler> = {
     return ok(ctx.shapes.checkRun(repo, run));
   },
 };
+
+/**
+ * Workflow states by repository and file name, for tests to read. A workflow exists when its
+ * file is in `.github/workflows/` on the default branch; it is "active" until disabled.
+ */
+export const workflowStates = new WeakMap<SimRepo, Map<string, "active" | "disabled_manually">>();
+
+function setWorkflowState(ctx: RouteContext, state: "active" | "disabled_manually"): Reply {
+  const repo = repoFor(ctx, true);
+  const file = ctx.params.workflow_id.split("/").pop()!;
+  if (!ctx.state.resolveRef(repo, repo.defaultBranch)?.files.has(`.github/workflows/${file}`)) throw notFound();
+  const states = workflowStates.get(repo) ?? new Map();
+  workflowStates.set(repo, states.set(file, state));
+  return { status: 204 };
+}
 
 function installationOfAccount(ctx: RouteContext, account: string): Reply {
   const inst = [...ctx.state.installations.values()].find((i) => i.account.toLowerCase() === account.toLowerCase());

@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import type { CiResult, PullRecord } from "../../src/core/model.js";
 import { redact } from "../../src/store/db.js";
 import { migrations } from "../../src/store/migrations.js";
-import { openStore, parseDatabaseUrl, type OpenStoreOptions } from "../../src/store/open.js";
+import { freshPostgres } from "../support/postgres.js";
+import { openStore, parseDatabaseUrl } from "../../src/store/open.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
 
-const PG_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 
 /** A fresh, empty database per test, and a way to open more stores on the same one. */
 interface Fixture {
@@ -26,24 +25,8 @@ function sqliteFixture(): Fixture {
 }
 
 async function postgresFixture(): Promise<Fixture> {
-  const schema = `tk_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await admin.end();
-  }
-  const opts: OpenStoreOptions = { postgres: { max: 4, pool: { options: `-c search_path=${schema}` } } };
-  return {
-    open: () => openStore(PG_URL, opts),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    },
-  };
+  const db = await freshPostgres();
+  return { open: () => openStore(db.url, { postgres: { max: 4 } }), cleanup: db.drop };
 }
 
 const T0 = Date.parse("2026-03-01T12:00:00Z");

@@ -1,0 +1,214 @@
+import { parseRegistry } from "../../src/core/registry.js";
+import { EXAMPLE_REGISTRY } from "../../src/demo/stage.js";
+import { freshPostgres } from "../support/postgres.js";
+import { startSimApp, type SimApp } from "../support/sim-app.js";
+
+/**
+ * Tier 3 timelines through the real app and the GitHub simulator, with a driven clock:
+ * notify, disable after a week of silence, propose removal after a further month; responses,
+ * verification before every step, freeze, commands, shadow mode, and the sweep's idempotency.
+ */
+const DAY = 24 * 3600 * 1000;
+let app: SimApp;
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  expect(app.sim.violations).toEqual([]);
+  await app.close();
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const issuesOf = (a: SimApp) => [...a.sim.state.mustRepo(a.repo).issues.values()];
+const trackingIssues = (a: SimApp) => issuesOf(a).filter((i) => !i.pull && i.title.startsWith("Tier 3 component"));
+const pulls = (a: SimApp) => issuesOf(a).filter((i) => i.pull && i.user !== "contributor");
+
+/** The default branch's "Test <name>" fails: a Tier 3 component blocks everyone. */
+async function breakMain(a: SimApp, check = "Test wasi-nn") {
+  const main = a.sim.state.mustRepo(a.repo).branches.get("main")!;
+  await a.send(a.sim.completeCheckRun({ repo: a.repo, sha: main, name: check, conclusion: "failure", branch: "main", completedAt: a.clock.now() }));
+}
+
+async function sweepAt(a: SimApp, days: number) {
+  a.clock.advance(days * DAY);
+  return a.tierkeeper.sweep();
+}
+
+test.each([
+  ["SQLite", async () => ({ url: undefined, drop: async () => {} })],
+  ["PostgreSQL", freshPostgres],
+] as const)("the whole timeline on %s: notified, disabled after a week, removal proposed after a month, each once", async (_db, database) => {
+  const db = await database();
+  cleanups.push(db.drop);
+  app = await startSimApp({ databaseUrl: db.url });
+  await breakMain(app);
+  const [tracking] = trackingIssues(app);
+  expect(trackingIssues(app)).toHaveLength(1);
+  expect(tracking.title).toBe("Tier 3 component `wasi-nn` is blocking other work");
+  expect(tracking.labels).toEqual(expect.arrayContaining(["tierkeeper", "tier-3"]));
+  expect(tracking.body).toContain("@abrown, @bytecodealliance/wasi-nn");
+  expect(tracking.body).toContain("disabled in CI on 2026-11-30 (UTC) unless an owner responds");
+  const notified = () => app.sim.state.notifications.filter((n) => n.issueNumber === tracking.number).map((n) => n.to).sort();
+  expect(notified()).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
+
+  // A PR that does not touch wasi-nn is blocked by it: added to the issue by an edit, no new ping.
+  const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasmtime/src/lib.rs"] });
+  await app.send(pr);
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: app.clock.now() }));
+  expect(trackingIssues(app)).toHaveLength(1);
+  expect(trackingIssues(app)[0].body).toContain(`#${pr.number}`);
+  expect(notified()).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
+  // The PR's own comment links the tracking issue.
+  expect(app.sim.comments(app.repo, pr.number)[0].body).toContain(`Tracking issue: #${tracking.number}`);
+
+  expect((await sweepAt(app, 6)).steps).toEqual([]); // not due yet: no step, no request
+  const report = await sweepAt(app, 1);
+  expect(report.steps).toMatchObject([{ component: "wasi-nn", from: "notified", to: "disabled" }]);
+  const [disablePr] = pulls(app);
+  expect(pulls(app)).toHaveLength(1);
+  expect(disablePr.title).toBe("Disable Tier 3 component wasi-nn in CI");
+  expect(disablePr.body).toContain("@abrown");
+  const edited = app.sim.state.mustRepo(app.repo).commits.get(disablePr.pull!.headSha)!.files.get(".github/tiers.yml")!;
+  const parsed = parseRegistry(edited);
+  expect(parsed.ok && parsed.registry.components.find((c) => c.id === "wasi-nn")!.facts.ci).toBe("disabled");
+  expect(app.sim.comments(app.repo, tracking.number).map((c) => c.body).join()).toContain(`#${disablePr.number} disables`);
+
+  const writes = app.writes().length;
+  expect((await app.tierkeeper.sweep()).steps).toEqual([]); // twice in a row: nothing more
+  expect(app.writes().length).toBe(writes);
+
+  await sweepAt(app, 30);
+  const removal = issuesOf(app).filter((i) => i.title === "Proposal: remove Tier 3 component wasi-nn");
+  expect(removal).toHaveLength(1);
+  expect(removal[0].body).toContain("disabled in CI for 30 days");
+  expect(removal[0].body).toContain("`crates/wasi-nn/**`");
+  expect(removal[0].body).toContain("tierkeeper never deletes code");
+  await sweepAt(app, 60);
+  expect(issuesOf(app).filter((i) => i.title.startsWith("Proposal"))).toHaveLength(1);
+}, 60_000);
+
+test("an owner who answers in time postpones the step; nobody else's activity counts", async () => {
+  app = await startSimApp();
+  await breakMain(app, "Test threads");
+  const [tracking] = trackingIssues(app);
+  app.clock.advance(2 * DAY);
+  await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "random-user", body: "me too" }));
+  app.clock.advance(3 * DAY);
+  await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "abrown", body: "Looking into it" }));
+  expect(trackingIssues(app)[0].body).toContain("disabled in CI on 2026-12-05 (UTC)");
+  expect((await sweepAt(app, 2)).steps).toEqual([]); // the original week: nothing
+  expect(pulls(app)).toHaveLength(0);
+  const report = await sweepAt(app, 5);
+  expect(report.steps).toMatchObject([{ from: "notified", to: "disabled" }]);
+}, 60_000);
+
+test("before escalating, GitHub is asked: a reaction no webhook announced postpones the step", async () => {
+  app = await startSimApp();
+  await breakMain(app);
+  const [tracking] = trackingIssues(app);
+  app.clock.advance(3 * DAY);
+  app.sim.addReaction({ repo: app.repo, user: "abrown", content: "eyes", issueNumber: tracking.number });
+  const report = await sweepAt(app, 4);
+  expect(report.steps).toMatchObject([{ from: "notified", to: "notified", note: "postponed: an owner responded" }]);
+  expect(pulls(app)).toHaveLength(0);
+  expect(trackingIssues(app)[0].body).toContain("reaction on #");
+}, 60_000);
+
+test("a member of an owner team answers for the team", async () => {
+  app = await startSimApp();
+  app.sim.addTeam("bytecodealliance", "wasi-nn", ["team-member"]);
+  await breakMain(app);
+  const [tracking] = trackingIssues(app);
+  app.clock.advance(DAY);
+  await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "team-member", body: "on it" }));
+  expect(trackingIssues(app)[0].body).toContain("@\u200bteam-member");
+}, 60_000);
+
+test("/tier freeze by a maintainer stops the clock; by a reader it is refused with a reason and changes nothing", async () => {
+  app = await startSimApp();
+  app.sim.addCollaborator(app.repo, "maintainer", "write");
+  app.sim.addCollaborator(app.repo, "reader", "read");
+  await breakMain(app);
+  const [tracking] = trackingIssues(app);
+  await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "reader", body: "/tier freeze wasi-nn please" }));
+  const refused = app.sim.comments(app.repo, tracking.number).at(-1)!;
+  expect(refused.body).toMatch(/^@reader not done: only users with write access can freeze/);
+  await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "maintainer", body: "/tier freeze wasi-nn release week" }));
+  expect(app.sim.comments(app.repo, tracking.number).at(-1)!.body).toContain("is frozen");
+  expect((await sweepAt(app, 30)).steps).toEqual([]);
+  expect(pulls(app)).toHaveLength(0);
+  await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "maintainer", body: "/tier unfreeze wasi-nn" }));
+  expect((await sweepAt(app, 7)).steps).toMatchObject([{ to: "disabled" }]);
+}, 60_000);
+
+test("/tier status answers anyone; /tier ack counts only from an owner; unknown commands get one short reply", async () => {
+  app = await startSimApp();
+  await breakMain(app);
+  const [tracking] = trackingIssues(app);
+  const event = app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "someone", body: "/tier status wasi-nn\n/tier ack\n/tier dance" });
+  await app.send(event);
+  await app.send(event, "redelivered-or-not"); // a second delivery of the same comment: no second replies
+  const replies = app.sim.comments(app.repo, tracking.number).filter((c) => c.body.startsWith("@someone"));
+  expect(replies).toHaveLength(3);
+  expect(replies[0].body).toContain("Timeline: notified. Next: disabled in CI on 2026-11-30 (UTC)");
+  expect(replies[1].body).toContain("only owners of wasi-nn can acknowledge");
+  expect(replies[2].body).toContain("unknown command `/tier dance`");
+  await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "abrown", body: "/tier ack" }));
+  expect(app.sim.comments(app.repo, tracking.number).at(-1)!.body).toContain("acknowledged for `wasi-nn`");
+}, 60_000);
+
+test("shadow mode writes nothing to GitHub and keeps what it would have done", async () => {
+  app = await startSimApp({ registry: EXAMPLE_REGISTRY.replace("mode: enforce", "mode: shadow") });
+  await breakMain(app);
+  await sweepAt(app, 7);
+  expect(app.writes()).toEqual([]);
+  const pending = await app.store.actionKeysWithPrefix("tier3:");
+  expect(pending.some((k) => k.endsWith(":tracking"))).toBe(true);
+  expect(pending.some((k) => k.endsWith(":disable"))).toBe(true);
+  expect((await app.store.getAction(pending.find((k) => k.endsWith(":disable"))!))!.shadow).toBe(true);
+}, 60_000);
+
+test.each([
+  ["SQLite", async () => ({ url: undefined, drop: async () => {} })],
+  ["PostgreSQL", freshPostgres],
+] as const)("on %s, two replicas sweeping at once, and a crash between deciding and acting, still take each step once", async (_db, database) => {
+  const db = await database();
+  cleanups.push(db.drop);
+  app = await startSimApp({ databaseUrl: db.url });
+  await breakMain(app);
+  const twin = await app.twin();
+  app.clock.advance(7 * DAY);
+  // The executor dies before anything reaches GitHub: the decided intents stay recorded.
+  const apply = app.tierkeeper.executor!.drain.bind(app.tierkeeper.executor);
+  app.tierkeeper.executor!.drain = async () => {};
+  twin.executor!.drain = async () => {};
+  await Promise.all([app.tierkeeper.sweep(), twin.sweep()]);
+  expect(pulls(app)).toHaveLength(0);
+  app.tierkeeper.executor!.drain = apply;
+  await app.tierkeeper.sweep(); // the restart: nothing due any more, the pending intents are carried out
+  await app.tierkeeper.executor!.drain();
+  expect(pulls(app)).toHaveLength(1);
+  expect(app.sim.comments(app.repo, trackingIssues(app)[0].number).filter((c) => c.body.includes("disables"))).toHaveLength(1);
+}, 60_000);
+
+test("re-enabling the component on the default branch closes the tracking issue", async () => {
+  app = await startSimApp();
+  await breakMain(app);
+  await sweepAt(app, 7);
+  const [disablePr] = pulls(app);
+  const disabledText = app.sim.state.mustRepo(app.repo).commits.get(disablePr.pull!.headSha)!.files.get(".github/tiers.yml")!;
+  await app.send(app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": disabledText } }));
+  app.clock.advance(3 * DAY);
+  await app.send(app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": EXAMPLE_REGISTRY } }));
+  const [tracking] = trackingIssues(app);
+  expect(tracking.state).toBe("closed");
+  expect(app.sim.comments(app.repo, tracking.number).at(-1)!.body).toContain("Closed: it was re-enabled in CI");
+}, 60_000);
+
+test("while a component is disabled in CI, its failures ping nobody on PRs", async () => {
+  app = await startSimApp({ registry: EXAMPLE_REGISTRY.replace('checks: ["Test wasi-nn"]', 'checks: ["Test wasi-nn"]\n    ci: disabled') });
+  const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
+  await app.send(pr);
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: app.clock.now() }));
+  expect(app.sim.comments(app.repo, pr.number)).toEqual([]);
+  expect(trackingIssues(app)).toEqual([]);
+}, 60_000);
