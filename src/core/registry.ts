@@ -79,10 +79,14 @@ const componentShape = {
   ci: oneOf(["enabled", "disabled"]).meta({ description: "disabled: turned off in CI (Tier 3)." }).optional(),
   "ci-coverage": oneOf(["full", "limited"]).optional(),
   quality: oneOf(["good", "known-bugs"]).optional(),
+  disable: oneOf(["registry", "workflow"])
+    .meta({ description: "How a Tier 3 timeline disables it in CI: a PR marking it `ci: disabled` here (default), or the Actions API on its own workflow." })
+    .optional(),
+  workflow: text.regex(/^[\w.-]+\.ya?ml$/, "must be a workflow file name such as wasi-nn.yml").meta({ description: "Its dedicated workflow file (.github/workflows/...), for `disable: workflow`." }).optional(),
 };
 
 /** Component keys copied verbatim into `Component.facts`. */
-const FACT_KEYS = ["implementation", "proposal", "maintainer", "ci", "ci-coverage", "quality"] as const;
+const FACT_KEYS = ["implementation", "proposal", "maintainer", "ci", "ci-coverage", "quality", "disable", "workflow"] as const;
 
 const durationSchema = z
   .string(expecting(`a duration such as ${DURATION_EXAMPLES}`))
@@ -98,7 +102,14 @@ const policyShape = {
 const rootShape = {
   policy: z.strictObject(policyShape, expecting("a mapping")).nullable().optional(),
   components: z
-    .record(z.string().regex(COMPONENT_ID), z.strictObject(componentShape, expecting("a mapping")), expecting("a mapping of component ids to components"))
+    .record(
+      z.string().regex(COMPONENT_ID),
+      z.strictObject(componentShape, expecting("a mapping")).refine((c) => c.disable !== "workflow" || c.workflow !== undefined, {
+        message: "`disable: workflow` needs `workflow: <file name>`",
+        path: ["disable"],
+      }),
+      expecting("a mapping of component ids to components"),
+    )
     .nullable()
     .meta({ description: "Component id (lowercase, digits, . _ -) to component." }),
 };

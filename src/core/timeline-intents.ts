@@ -19,7 +19,7 @@ import type { Episode } from "./timeline.js";
 
 export interface Intent {
   key: string;
-  kind: "issue" | "comment" | "file-pr";
+  kind: "issue" | "comment" | "file-pr" | "workflow-disable";
   target: Record<string, unknown>;
   desired: Record<string, unknown>;
 }
@@ -59,7 +59,16 @@ export function timelineIntents(episode: Episode, component: Component, ctx: Int
       },
     },
   ];
-  if (episode.disabledAt) {
+  if (episode.disabledAt && component.facts.disable === "workflow" && component.facts.workflow) {
+    // The component has a workflow of its own: turn it off through the Actions API instead.
+    intents.push({
+      key: key("disable"),
+      kind: "workflow-disable",
+      target: { ...base, workflow: component.facts.workflow },
+      desired: { enabled: false },
+    });
+    intents.push(note("disabled"));
+  } else if (episode.disabledAt) {
     intents.push({
       key: key("disable"),
       kind: "file-pr",

@@ -344,7 +344,7 @@ describe("validateRegistry", () => {
   test("without locate: 1:1, the key path in the message", () => {
     expect(errors(validateRegistry(value)).map(formatProblem)).toEqual([
       ".github/tiers.yml:1:1: components.wasi-nn.tier: expected 1, 2 or 3, got 4",
-      '.github/tiers.yml:1:1: components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality',
+      '.github/tiers.yml:1:1: components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality, disable, workflow',
     ]);
   });
 
@@ -355,7 +355,7 @@ describe("validateRegistry", () => {
       return path.join(".") === "components.wasi-nn.tier" ? { line: 9, column: 11 } : path.length === 2 ? { line: 7, column: 3 } : undefined;
     };
     expect(errors(validateRegistry(value, "tiers.yml", locate)).map(brief)).toEqual([
-      '7:3 components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality',
+      '7:3 components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality, disable, workflow',
       "9:11 components.wasi-nn.tier: expected 1, 2 or 3, got 4",
     ]);
     expect(seen).toContain("components.wasi-nn.colour");

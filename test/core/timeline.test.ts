@@ -106,6 +106,14 @@ describe("what GitHub shows for an episode", () => {
     expect(intents[0].desired).toMatchObject({ state: "open", labels: ["tierkeeper", "tier-3"] });
   });
 
+  test("a component with `disable: workflow` is disabled through the Actions API instead of a PR", () => {
+    const own = { ...component, facts: { disable: "workflow", workflow: "wasi-nn.yml" } };
+    const intents = timelineIntents(due(start(), 7), own, { ...ctx, now: at(7) });
+    expect(intents.map((i) => i.kind)).toEqual(["issue", "workflow-disable", "comment"]);
+    expect(intents[1]).toMatchObject({ target: { workflow: "wasi-nn.yml" }, desired: { enabled: false } });
+    expect(String(intents[0].desired.body)).toContain("its workflow `wasi-nn.yml` was disabled");
+  });
+
   test("disabling adds the registry PR and a note; the proposal adds the removal issue with evidence", () => {
     const disabled = due(start(), 7);
     const intents = timelineIntents(disabled, component, { ...ctx, trackingIssue: 12, now: at(7) });

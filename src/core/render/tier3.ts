@@ -63,6 +63,12 @@ function schedule(v: Tier3View): string {
     case "notified":
       return `disabled in CI on ${date(e.dueAt!)} unless an owner responds.`;
     case "disabled":
+      if (v.component.facts.disable === "workflow") {
+        return (
+          `its workflow \`${v.component.facts.workflow}\` was disabled on ${date(e.disabledAt!)}; removal will be proposed on ${date(e.dueAt!)} unless an owner responds. ` +
+          "To re-enable: fix the failures, then enable the workflow again in the Actions tab."
+        );
+      }
       return (
         `disabled in CI on ${date(e.disabledAt!)}${pr}; removal will be proposed on ${date(e.dueAt!)} unless an owner responds. ` +
         `To re-enable: fix the failures, then remove \`ci: disabled\` from \`${e.component}\` in \`${v.registryPath}\`` +
@@ -125,6 +131,9 @@ export function renderRemovalIssue(v: Tier3View): string {
 export function renderNote(step: "disabled" | "removal" | "closed", v: Tier3View): string {
   switch (step) {
     case "disabled":
+      if (v.component.facts.disable === "workflow") {
+        return `No owner response within the response window: the workflow \`${v.component.facts.workflow}\` of \`${v.component.id}\` is disabled through the Actions API. Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n`;
+      }
       // No dates here: a note is posted once and must not change; the issue's schedule stays current.
       return `No owner response within the response window: ${v.disablePr ? `#${v.disablePr} disables` : "a pull request disables"} \`${v.component.id}\` in CI. Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n`;
     case "removal":
