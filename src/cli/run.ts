@@ -3,6 +3,7 @@ import { helpText, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 import { matrixCommand, matrixSpec } from "./matrix.js";
 import { sweepCommand, sweepSpec } from "./sweep.js";
+import { timelinesCommand, timelinesSpec } from "./timelines.js";
 import { validateCommand, validateSpec } from "./validate.js";
 
 interface CliCommand {
@@ -14,6 +15,7 @@ const COMMANDS: readonly CliCommand[] = [
   { spec: validateSpec, run: validateCommand },
   { spec: matrixSpec, run: matrixCommand },
   { spec: sweepSpec, run: (argv, io) => sweepCommand(argv, io) },
+  { spec: timelinesSpec, run: (argv, io) => timelinesCommand(argv, io) },
 ];
 
 export function usage(): string {

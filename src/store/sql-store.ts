@@ -313,6 +313,18 @@ export class SqlStore implements Store {
     return rows.map(toEpisode);
   }
 
+  async listEpisodes(repoKey: string | undefined, limit: number): Promise<EpisodeRecord[]> {
+    const rows = repoKey
+      ? await this.db.query<EpisodeRow>(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE repo_key = $1 ORDER BY updated_at DESC LIMIT $2`, [repoKey, limit])
+      : await this.db.query<EpisodeRow>(`SELECT ${EPISODE_COLUMNS} FROM episodes ORDER BY updated_at DESC LIMIT $1`, [limit]);
+    return rows.map(toEpisode);
+  }
+
+  async shadowActions(limit: number): Promise<ActionRecord[]> {
+    const rows = await this.db.query<ActionRow>(`SELECT ${ACTION_COLUMNS} FROM actions WHERE shadow = 1 ORDER BY updated_at DESC LIMIT $1`, [limit]);
+    return rows.map(toAction);
+  }
+
   // ---- Named leases
 
   async tryLock(name: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {

@@ -132,6 +132,10 @@ export interface Store {
   /** Episodes due at `now`, soonest first: the sweep reads nothing else. */
   dueEpisodes(now: Date, limit: number): Promise<EpisodeRecord[]>;
   episodesOfRepo(repoId: number): Promise<EpisodeRecord[]>;
+  /** For the CLI: episodes of one repository (`owner/name`) or of all, most recently changed first. */
+  listEpisodes(repoKey: string | undefined, limit: number): Promise<EpisodeRecord[]>;
+  /** For the CLI: what shadow mode recorded instead of sending, newest first. */
+  shadowActions(limit: number): Promise<ActionRecord[]>;
 
   // Named leases across replicas.
   tryLock(name: string, holder: string, now: Date, leaseMs: number): Promise<boolean>;

@@ -1,5 +1,7 @@
+import { timelinesCommand } from "../../src/cli/timelines.js";
 import { parseRegistry } from "../../src/core/registry.js";
 import { EXAMPLE_REGISTRY } from "../../src/demo/stage.js";
+import { example } from "../support/examples.js";
 import { freshPostgres } from "../support/postgres.js";
 import { startSimApp, type SimApp } from "../support/sim-app.js";
 
@@ -165,6 +167,13 @@ test("shadow mode writes nothing to GitHub and keeps what it would have done", a
   expect(pending.some((k) => k.endsWith(":tracking"))).toBe(true);
   expect(pending.some((k) => k.endsWith(":disable"))).toBe(true);
   expect((await app.store.getAction(pending.find((k) => k.endsWith(":disable"))!))!.shadow).toBe(true);
+  // The CLI shows what would have happened, with dates.
+  let out = "";
+  const io = { stdout: (s: string) => void (out += s), stderr: () => {}, cwd: ".", readFile: async () => "" };
+  await timelinesCommand(["--shadow"], io, { DATABASE_URL: app.databaseUrl });
+  expect(out).toContain("bytecodealliance/wasmtime wasi-nn #1: disabled; next: propose removal at 2026-12-30T12:00:00.000Z");
+  expect(out).toMatch(/would create file-pr tier3:\d+:wasi-nn:1:disable: Disable Tier 3 component wasi-nn in CI/);
+  expect(out).toMatch(/would create issue tier3:\d+:wasi-nn:1:tracking: Tier 3 component `wasi-nn` is blocking other work/);
 }, 60_000);
 
 test.each([
@@ -211,4 +220,23 @@ test("while a component is disabled in CI, its failures ping nobody on PRs", asy
   await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: app.clock.now() }));
   expect(app.sim.comments(app.repo, pr.number)).toEqual([]);
   expect(trackingIssues(app)).toEqual([]);
+}, 60_000);
+
+test("an owner's review on a blocked pull request counts as a response", async () => {
+  app = await startSimApp();
+  await breakMain(app);
+  const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasmtime/src/lib.rs"] });
+  await app.send(pr);
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: app.clock.now() }));
+  app.clock.advance(4 * DAY);
+  // GitHub's published pull_request_review.submitted example, placed on the simulator's PR.
+  const review = example("pull_request_review", "submitted");
+  review.repository = pr.payload.repository;
+  review.installation = pr.payload.installation;
+  review.pull_request = pr.payload.pull_request;
+  review.review.user = { ...review.review.user, login: "abrown", type: "User" };
+  review.review.submitted_at = app.clock.now().toISOString();
+  await app.send({ name: "pull_request_review", payload: review });
+  expect(trackingIssues(app)[0].body).toContain(`@\u200babrown on 2026-11-27 (UTC) (review on #${pr.number})`);
+  expect((await sweepAt(app, 3)).steps).toEqual([]);
 }, 60_000);

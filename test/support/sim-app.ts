@@ -21,6 +21,8 @@ export interface SimApp {
   repo: string;
   clock: Clock;
   store: SqlStore;
+  /** The database the app uses, for the CLI. */
+  databaseUrl: string;
   tierkeeper: Tierkeeper;
   probot: Probot;
   /** Delivers a simulator-built event to the app and waits until everything is carried out. */
@@ -42,8 +44,9 @@ export async function startSimApp(options: { registry?: string; databaseUrl?: st
   const stores: SqlStore[] = [];
   const apps: Tierkeeper[] = [];
 
+  const databaseUrl = options.databaseUrl ?? join(dir, "tk.db");
   async function instance(): Promise<{ tierkeeper: Tierkeeper; probot: Probot; store: SqlStore }> {
-    const store = await openStore(options.databaseUrl ?? join(dir, "tk.db"));
+    const store = await openStore(databaseUrl);
     const probot = new Probot({
       appId: sim.appId,
       privateKey: sim.privateKeyPem,
@@ -63,6 +66,7 @@ export async function startSimApp(options: { registry?: string; databaseUrl?: st
     sim,
     repo,
     clock,
+    databaseUrl,
     ...main,
     async send(event, id = randomUUID()) {
       await main.probot.receive({ id, name: event.name, payload: event.payload } as never);
