@@ -1,3 +1,4 @@
+import { coalesced } from "./coalesce.js";
 import { factFromEvent, type Fact } from "./core/facts.js";
 import { onCiResult } from "./handlers/ci-result.js";
 import type { Deps } from "./handlers/deps.js";
@@ -27,8 +28,6 @@ export interface WorkerOptions {
 
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
   private stopped = true;
 
   constructor(
@@ -49,33 +48,21 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    await this.drain();
   }
 
   /** Processes stored deliveries until none is left; concurrent calls coalesce. */
-  drain(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          while (await this.batch()) {
-            /* keep going while there is work */
-          }
-          await this.options.afterBatch?.();
-        } while (this.again);
-      } catch (error) {
-        // The database is unreachable or similar: the next tick tries again.
-        this.deps.log.error({ err: error }, "delivery worker pass failed");
-      } finally {
-        this.running = undefined;
+  drain = coalesced(async () => {
+    try {
+      while (await this.batch()) {
+        /* keep going while there is work */
       }
-    })();
-    return this.running;
-  }
+      await this.options.afterBatch?.();
+    } catch (error) {
+      // The database is unreachable or similar: the next tick tries again.
+      this.deps.log.error({ err: error }, "delivery worker pass failed");
+    }
+  });
 
   /** One batch; returns whether there was anything to do. */
   private async batch(): Promise<boolean> {

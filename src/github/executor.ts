@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { coalesced } from "../coalesce.js";
 import { setComponentCi, type CiValue } from "../core/registry-edit.js";
 import type { ActionRecord, Store } from "../store/store.js";
 import type { Octokit } from "../handlers/deps.js";
@@ -128,29 +129,10 @@ interface Existing<A> {
 }
 
 export class Executor {
-  private running: Promise<void> | undefined;
-  private again = false;
-
   constructor(private readonly options: ExecutorOptions) {}
 
   /** Applies every pending action; concurrent calls coalesce into one more pass. */
-  drain(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.pass();
-        } while (this.again);
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
-  }
+  drain = coalesced(() => this.pass());
 
   private async pass(): Promise<void> {
     const { store, now, holder } = this.options;
