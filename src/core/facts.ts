@@ -118,89 +118,64 @@ function pullFact(p: EmitterWebhookEvent<"pull_request">["payload"]): PullFact {
 
 function checkRunFact(p: EmitterWebhookEvent<"check_run.completed">["payload"]): CiFact {
   const run = need(p.check_run, "check_run");
-  const repo = repoRef(p);
-  return {
-    kind: "ci",
-    repo,
-    installationId: installationId(p),
-    result: {
-      repoId: repo.id,
-      sha: need(run.head_sha, "check_run.head_sha"),
-      name: need(run.name, "check_run.name"),
-      source: "check_run",
-      outcome: outcomeOfConclusion(run.conclusion),
-      completedAt: date(run.completed_at, "check_run.completed_at"),
-      branch: run.check_suite?.head_branch ?? undefined,
-      url: run.html_url ?? undefined,
-    },
-    pulls: pullsOf(run.pull_requests),
-  };
+  return ciFact(p, {
+    sha: need(run.head_sha, "check_run.head_sha"),
+    name: need(run.name, "check_run.name"),
+    source: "check_run",
+    outcome: outcomeOfConclusion(run.conclusion),
+    completedAt: date(run.completed_at, "check_run.completed_at"),
+    branch: run.check_suite?.head_branch ?? undefined,
+    url: run.html_url ?? undefined,
+  }, pullsOf(run.pull_requests));
 }
 
 function checkSuiteFact(p: EmitterWebhookEvent<"check_suite.completed">["payload"]): CiFact {
   const suite = need(p.check_suite, "check_suite");
-  const repo = repoRef(p);
-  return {
-    kind: "ci",
-    repo,
-    installationId: installationId(p),
-    result: {
-      repoId: repo.id,
-      sha: need(suite.head_sha, "check_suite.head_sha"),
-      // A suite has no name of its own: the app that ran it names it (e.g. "GitHub Actions").
-      name: need(suite.app?.name, "check_suite.app.name"),
-      source: "check_suite",
-      outcome: outcomeOfConclusion(suite.conclusion),
-      completedAt: date(suite.updated_at, "check_suite.updated_at"),
-      branch: suite.head_branch ?? undefined,
-    },
-    pulls: pullsOf(suite.pull_requests),
-  };
+  return ciFact(p, {
+    sha: need(suite.head_sha, "check_suite.head_sha"),
+    // A suite has no name of its own: the app that ran it names it (e.g. "GitHub Actions").
+    name: need(suite.app?.name, "check_suite.app.name"),
+    source: "check_suite",
+    outcome: outcomeOfConclusion(suite.conclusion),
+    completedAt: date(suite.updated_at, "check_suite.updated_at"),
+    branch: suite.head_branch ?? undefined,
+  }, pullsOf(suite.pull_requests));
 }
 
 function workflowJobFact(p: EmitterWebhookEvent<"workflow_job.completed">["payload"]): CiFact {
   const job = need(p.workflow_job, "workflow_job");
-  const repo = repoRef(p);
-  return {
-    kind: "ci",
-    repo,
-    installationId: installationId(p),
-    result: {
-      repoId: repo.id,
-      sha: need(job.head_sha, "workflow_job.head_sha"),
-      name: need(job.name, "workflow_job.name"),
-      source: "workflow_job",
-      outcome: outcomeOfConclusion(job.conclusion),
-      completedAt: date(job.completed_at, "workflow_job.completed_at"),
-      branch: job.head_branch ?? undefined,
-      url: job.html_url ?? undefined,
-    },
-    pulls: [],
-  };
+  return ciFact(p, {
+    sha: need(job.head_sha, "workflow_job.head_sha"),
+    name: need(job.name, "workflow_job.name"),
+    source: "workflow_job",
+    outcome: outcomeOfConclusion(job.conclusion),
+    completedAt: date(job.completed_at, "workflow_job.completed_at"),
+    branch: job.head_branch ?? undefined,
+    url: job.html_url ?? undefined,
+  }, []);
 }
 
 function statusFact(p: EmitterWebhookEvent<"status">["payload"]): CiFact | Fact {
   const state = need(p.state, "state");
   if (state === "pending") return ignored("status.pending");
-  const repo = repoRef(p);
+  const defaultBranch = p.repository?.default_branch;
   const branches = Array.isArray(p.branches) ? p.branches.map((b) => b?.name).filter(isString) : [];
-  return {
-    kind: "ci",
-    repo,
-    installationId: installationId(p),
-    result: {
-      repoId: repo.id,
-      sha: need(p.sha, "sha"),
-      name: need(p.context, "context"),
-      source: "status",
-      outcome: state === "success" ? "pass" : "fail",
-      completedAt: date(p.updated_at, "updated_at"),
-      // A status names every branch whose tip is the commit: the default branch matters most.
-      branch: branches.includes(repo.defaultBranch) ? repo.defaultBranch : branches[0],
-      url: p.target_url ?? undefined,
-    },
-    pulls: [],
-  };
+  return ciFact(p, {
+    sha: need(p.sha, "sha"),
+    name: need(p.context, "context"),
+    source: "status",
+    outcome: state === "success" ? "pass" : "fail",
+    completedAt: date(p.updated_at, "updated_at"),
+    // A status names every branch whose tip is the commit: the default branch matters most.
+    branch: defaultBranch && branches.includes(defaultBranch) ? defaultBranch : branches[0],
+    url: p.target_url ?? undefined,
+  }, []);
+}
+
+/** The common frame of every CI fact: repository, installation, the result, the PRs named. */
+function ciFact(p: AnyPayload, result: Omit<CiResult, "repoId">, pulls: CiFact["pulls"]): CiFact {
+  const repo = repoRef(p);
+  return { kind: "ci", repo, installationId: installationId(p), result: { repoId: repo.id, ...result }, pulls };
 }
 
 function pushFact(p: EmitterWebhookEvent<"push">["payload"]): PushFact {
