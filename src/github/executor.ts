@@ -20,6 +20,9 @@ import type { Octokit } from "../handlers/deps.js";
  * An action recorded in shadow mode is never sent: it is marked applied with githubId "shadow".
  */
 
+/** How many pending actions one read takes. */
+const BATCH = 50;
+
 /** Saved just before a create: after a crash it means "look for the object before creating it". */
 const CREATING = "creating";
 /** The githubId of an action only ever recorded in shadow mode: nothing exists on GitHub. */
@@ -117,6 +120,8 @@ export interface ExecutorOptions {
   /** Identifies this process in leases. */
   holder: string;
   leaseMs?: number;
+  /** How long a failed action waits before it is tried again. */
+  retryMs?: number;
 }
 
 /** "waiting": the action depends on one not applied yet; it stays pending for a later pass. */
@@ -136,12 +141,18 @@ export class Executor {
 
   private async pass(): Promise<void> {
     const { store, now, holder } = this.options;
+    // Actions left pending in this pass (waiting for another, held by a replica, or failed):
+    // skipped when the next batch is read, so that neither they nor failures hold up the rest.
+    const skipped = new Set<string>();
+    let progressed = false;
     for (;;) {
-      const pending = await store.pendingActions(50);
-      let progressed = false;
-      let waiting = false;
+      const pending = (await store.pendingActions(BATCH + skipped.size, now())).filter((a) => !skipped.has(a.key));
+      if (pending.length === 0) break;
       for (const candidate of pending) {
-        if (!(await store.leaseAction(candidate.key, holder, now(), this.options.leaseMs ?? 60_000))) continue;
+        if (!(await store.leaseAction(candidate.key, holder, now(), this.options.leaseMs ?? 60_000))) {
+          skipped.add(candidate.key);
+          continue;
+        }
         // Re-read under the lease: another replica may have applied it meanwhile.
         const action = await store.getAction(candidate.key);
         if (!action || action.version <= action.appliedVersion) {
@@ -151,18 +162,20 @@ export class Executor {
         try {
           if ((await this.apply(action)) === "waiting") {
             await store.releaseAction(action.key, holder);
-            waiting = true;
+            skipped.add(action.key);
           } else {
             progressed = true;
           }
         } catch (error) {
-          await store.releaseAction(candidate.key, holder);
-          this.options.log.warn({ err: error, action: action.key }, "action failed; it stays pending and is retried");
+          // Retried after a pause (never in this pass); meanwhile it cannot hold up the actions behind it.
+          await store.deferAction(candidate.key, new Date(now().getTime() + (this.options.retryMs ?? 60_000)));
+          skipped.add(candidate.key);
+          this.options.log.warn({ err: error, action: action.key }, "action failed; it stays pending and is retried later");
         }
       }
-      // Once more when an action waited and something was applied: what it waited for may be there now.
-      if (!progressed || (pending.length < 50 && !waiting)) return;
     }
+    // Once more when an action waited and something was applied: what it waited for may be there now.
+    if (skipped.size > 0 && progressed) await this.pass();
   }
 
   private async apply(action: ActionRecord): Promise<Outcome> {

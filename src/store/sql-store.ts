@@ -232,12 +232,18 @@ export class SqlStore implements Store {
     return rows.map((r) => r.key);
   }
 
-  async pendingActions(limit: number): Promise<ActionRecord[]> {
+  async pendingActions(limit: number, now = new Date()): Promise<ActionRecord[]> {
+    // Leased (being applied elsewhere) or deferred after a failure: not for this pass.
     const rows = await this.db.query<ActionRow>(
-      `SELECT ${ACTION_COLUMNS} FROM actions WHERE version > applied_version ORDER BY updated_at, key LIMIT $1`,
-      [limit],
+      `SELECT ${ACTION_COLUMNS} FROM actions WHERE version > applied_version AND (lease_until IS NULL OR lease_until <= $2)
+       ORDER BY updated_at, key LIMIT $1`,
+      [limit, now],
     );
     return rows.map(toAction);
+  }
+
+  async deferAction(key: string, until: Date): Promise<void> {
+    await this.db.run("UPDATE actions SET lease_holder = 'deferred', lease_until = $2 WHERE key = $1", [key, until]);
   }
 
   async leaseAction(key: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {

@@ -109,8 +109,10 @@ export interface Store {
   getAction(key: string): Promise<ActionRecord | undefined>;
   /** Keys of the actions whose key starts with `prefix` (e.g. every breakage comment of a repository), in key order. */
   actionKeysWithPrefix(prefix: string): Promise<string[]>;
-  /** Actions whose desired version is ahead of the applied one. */
-  pendingActions(limit: number): Promise<ActionRecord[]>;
+  /** Actions whose desired version is ahead of the applied one, and that nobody holds or deferred. */
+  pendingActions(limit: number, now?: Date): Promise<ActionRecord[]>;
+  /** After a failure: leave the action alone until `until`, so that it cannot block the others. */
+  deferAction(key: string, until: Date): Promise<void>;
   /**
    * Takes an exclusive lease on an action so that one executor (of any replica) applies it.
    * Returns false when someone else holds an unexpired lease.

@@ -58,7 +58,8 @@ async function github(id: number) {
 
 function executor(holder = "one", on = store): Executor {
   const log = pino({ level: "debug" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  return new Executor({ store: on, log, now: () => new Date(), github, holder });
+  // retryMs 0: a failed action is retried at the next drain, as after a restart.
+  return new Executor({ store: on, log, now: () => new Date(), github, holder, retryMs: 0 });
 }
 
 const base = { owner: OWNER, repo: NAME };
@@ -145,7 +146,7 @@ describe("issue", () => {
     await ex.drain();
     expect(issues()).toHaveLength(2);
     expect((await store.getAction("t:tracking"))?.githubId).toBe("creating");
-    expect(logs.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(["action failed; it stays pending and is retried"]);
+    expect(logs.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(["action failed; it stays pending and is retried later"]);
 
     const mark = sim.requests.length;
     await ex.drain(); // the restart: the intent is still pending
@@ -315,6 +316,22 @@ describe("file-pr", () => {
     expect(pulls()).toHaveLength(0);
     expect((await store.pendingActions(10)).map((a) => a.key)).toEqual(["t:disable"]);
     expect(logs.find((l) => l.level === 40)).toMatchObject({ action: "t:disable", err: { message: 'component "wasi-nope" is not in the registry' } });
+  });
+});
+
+describe("failures", () => {
+  test("actions that keep failing are paused and never hold up the ones behind them", async () => {
+    const ex = new Executor({ store, log: pino({ level: "silent" }), now: () => new Date(), github, holder: "one", retryMs: 60_000 });
+    for (let i = 0; i < 60; i++) {
+      // A workflow the repository does not have: GitHub answers 404, every time.
+      await save(`t:broken-${i}`, "workflow-disable", { ...base, workflow: `missing-${i}.yml` }, { enabled: false });
+    }
+    await save("t:fine", "issue", issueTarget("t:fine"), issue());
+    await ex.drain();
+    expect(issues().map((i) => i.title)).toEqual(["wasi-nn is failing in CI"]);
+    // Paused: not pending for the next minute, pending again after it.
+    expect(await store.pendingActions(100)).toEqual([]);
+    expect(await store.pendingActions(100, new Date(Date.now() + 61_000))).toHaveLength(60);
   });
 });
 
