@@ -73,6 +73,23 @@ export type TimelineEvent =
 /** The most blockers an episode keeps: the newest, enough to show the pattern. */
 const MAX_BLOCKERS = 30;
 
+/**
+ * The spec's "preventing development of other features", made precise: a Tier 3 component's
+ * failing run blocks other work when it is on the default branch, or on a pull request that
+ * does not touch the component's paths (a PR that changes the component may break it itself).
+ */
+export function blockersOf(
+  result: { outcome: string; name: string; sha: string; url?: string; completedAt: Date; branch?: string },
+  componentId: string,
+  defaultBranch: string,
+  pulls: { number: number; touched: string[] | "all" }[],
+): Blocker[] {
+  if (result.outcome !== "fail") return [];
+  const blocker: Blocker = { check: result.name, url: result.url, sha: result.sha, at: result.completedAt.toISOString() };
+  const blocked = pulls.filter((p) => Array.isArray(p.touched) && !p.touched.includes(componentId)).map((p) => ({ ...blocker, pr: p.number }));
+  return result.branch === defaultBranch ? [blocker, ...blocked] : blocked;
+}
+
 /** A blocking failure with no open episode: notify the owners and start the response window. */
 export function openEpisode(component: string, previous: Episode | undefined, blocker: Blocker, now: Date, policy: Policy): Episode {
   const at = now.toISOString();

@@ -3,7 +3,7 @@ import type { CiFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
 import type { Component, PullRecord, Registry, RepoRef } from "../core/model.js";
 import { REGISTRY_PATH } from "../core/registry.js";
-import { advance, openEpisode, type Blocker, type Episode, type TimelineEvent } from "../core/timeline.js";
+import { advance, blockersOf, openEpisode, type Episode, type TimelineEvent } from "../core/timeline.js";
 import { episodeKey, timelineIntents } from "../core/timeline-intents.js";
 import type { EpisodeRecord } from "../store/store.js";
 import type { Deps } from "./deps.js";
@@ -27,16 +27,10 @@ export async function onTier3Result(deps: Deps, fact: CiFact, registry: Registry
   for (const component of matcherFor(registry).componentsForCheck(result.name)) {
     if (component.tier !== 3 || component.facts.ci === "disabled") continue;
     const target = { repo, installationId, registry, component };
-    const onDefault = result.branch === repo.defaultBranch;
-    if (result.outcome === "fail") {
-      const blocker: Blocker = { check: result.name, url: result.url, sha: result.sha, at: result.completedAt.toISOString() };
-      if (onDefault) await applyEvent(deps, target, { kind: "blocking", blocker });
-      for (const pull of pulls) {
-        if (Array.isArray(pull.touched) && !pull.touched.includes(component.id)) {
-          await applyEvent(deps, target, { kind: "blocking", blocker: { ...blocker, pr: pull.number } });
-        }
-      }
-    } else if (result.outcome === "pass" && onDefault) {
+    for (const blocker of blockersOf(result, component.id, repo.defaultBranch, pulls)) {
+      await applyEvent(deps, target, { kind: "blocking", blocker });
+    }
+    if (result.outcome === "pass" && result.branch === repo.defaultBranch) {
       const outcome = outcomesByComponent(matcherFor(registry), await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).get(component.id);
       if (outcome?.outcome === "pass") await applyEvent(deps, target, { kind: "passing" });
     }

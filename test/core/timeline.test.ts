@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY } from "../../src/core/registry.js";
-import { advance, openEpisode, type Blocker, type Episode } from "../../src/core/timeline.js";
+import { advance, blockersOf, openEpisode, type Blocker, type Episode } from "../../src/core/timeline.js";
 import { timelineIntents } from "../../src/core/timeline-intents.js";
 import type { Component, RepoRef } from "../../src/core/model.js";
 
@@ -85,6 +85,21 @@ describe("the Tier 3 timeline", () => {
     const closed = advance(start(), { kind: "passing" }, at(1), policy);
     expect(advance(closed, { kind: "blocking", blocker: blocker() }, at(2), policy)).toBe(closed);
     expect(openEpisode("wasi-nn", closed, blocker(), at(2), policy).seq).toBe(2);
+  });
+});
+
+describe("what blocks other work", () => {
+  const run = (over: object = {}) => ({ outcome: "fail", name: "Test wasi-nn", sha: "abc", completedAt: t0, ...over });
+  const pulls = [
+    { number: 1, touched: ["wasi-nn"] },
+    { number: 2, touched: ["threads"] },
+    { number: 3, touched: "all" as const },
+  ];
+  test("a failure on the default branch, and on PRs that do not touch the component", () => {
+    expect(blockersOf(run({ branch: "main" }), "wasi-nn", "main", []).map((b) => b.pr)).toEqual([undefined]);
+    // PR 1 changes wasi-nn itself; PR 3 is too large to tell: neither counts as blocked.
+    expect(blockersOf(run(), "wasi-nn", "main", pulls).map((b) => b.pr)).toEqual([2]);
+    expect(blockersOf(run({ outcome: "pass", branch: "main" }), "wasi-nn", "main", pulls)).toEqual([]);
   });
 });
 
