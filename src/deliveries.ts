@@ -22,7 +22,7 @@ export interface WorkerOptions {
   /** How often to look for deliveries stored by other replicas or left by a crash. */
   pollMs?: number;
   maxAttempts?: number;
-  /** Called after each batch, e.g. to run the executor. */
+  /** Called (not awaited) after each batch, e.g. to run the executor: GitHub's pace must not hold up intake. */
   afterBatch?: () => Promise<void>;
 }
 
@@ -57,7 +57,6 @@ export class DeliveryWorker {
       while (await this.batch()) {
         /* keep going while there is work */
       }
-      await this.options.afterBatch?.();
     } catch (error) {
       // The database is unreachable or similar: the next tick tries again.
       this.deps.log.error({ err: error }, "delivery worker pass failed");
@@ -68,12 +67,21 @@ export class DeliveryWorker {
   private async batch(): Promise<boolean> {
     const { store, now } = this.deps;
     const claimed = await store.claimDeliveries(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000);
-    for (const delivery of claimed) await this.process(delivery);
-    if (claimed.length > 0) await this.options.afterBatch?.();
+    const done: string[] = [];
+    for (const delivery of claimed) if (await this.process(delivery)) done.push(delivery.id);
+    // Marked done together: a crash before this line only means processing them again, which
+    // every handler tolerates (results keep the newest, intents are keyed).
+    await store.finishDeliveries(done);
+    if (claimed.length > 0) this.kickAfterBatch();
     return claimed.length > 0;
   }
 
-  private async process(delivery: StoredDelivery): Promise<void> {
+  private kickAfterBatch(): void {
+    this.options.afterBatch?.().catch((error) => this.deps.log.error({ err: error }, "after-batch step failed; the next batch tries again"));
+  }
+
+  /** Returns true when the delivery was processed and only remains to be marked done. */
+  private async process(delivery: StoredDelivery): Promise<boolean> {
     const { store, now } = this.deps;
     const log = this.deps.log.child({ delivery: delivery.id, event: delivery.name });
     let fact: Fact;
@@ -84,22 +92,25 @@ export class DeliveryWorker {
     }
     if (fact.kind === "invalid") {
       log.warn({ reason: fact.reason }, "malformed delivery; stored and skipped");
-      return store.finishDelivery(delivery.id, "failed", fact.reason);
+      await store.finishDelivery(delivery.id, "failed", fact.reason);
+      return false;
     }
     const scoped = fact.kind === "ignored" ? log : log.child({ installation: fact.installationId, repository: `${fact.repo.owner}/${fact.repo.name}` });
     try {
       await dispatch({ ...this.deps, log: scoped }, fact);
-      await store.finishDelivery(delivery.id, "done");
+      return true;
     } catch (error) {
       const attempts = delivery.attempts;
       if (attempts >= (this.options.maxAttempts ?? 8)) {
         scoped.error({ err: error, attempts }, "delivery failed for good");
-        return store.finishDelivery(delivery.id, "failed", String((error as Error).message));
+        await store.finishDelivery(delivery.id, "failed", String((error as Error).message));
+        return false;
       }
       // Exponential backoff: GitHub outages and rate limits pass.
       const retryAt = new Date(now().getTime() + Math.min(2 ** attempts * 1000, 10 * 60_000));
       scoped.warn({ err: error, attempts, retryAt }, "delivery failed; will retry");
       await store.retryDelivery(delivery.id, retryAt, String((error as Error).message));
+      return false;
     }
   }
 }

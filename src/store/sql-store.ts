@@ -29,13 +29,39 @@ export class SqlStore implements Store {
 
   // ---- Deliveries
 
-  async enqueueDelivery(d: { id: string; name: string; payload: string; receivedAt: Date }): Promise<boolean> {
-    const { changes } = await this.db.run(
-      `INSERT INTO deliveries (id, name, payload, received_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (id) DO NOTHING`,
-      [d.id, d.name, d.payload, d.receivedAt],
-    );
-    return changes === 1;
+  /**
+   * Group commit: deliveries that arrive together are stored in one transaction, so that
+   * sixteen webhooks in flight cost one sync to disk, not sixteen. Each caller still returns
+   * only once its delivery is committed.
+   */
+  enqueueDelivery(d: { id: string; name: string; payload: string; receivedAt: Date }): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.intake.push({ delivery: d, resolve, reject });
+      if (this.intake.length === 1) setImmediate(() => void this.flushIntake());
+    });
+  }
+
+  private intake: { delivery: { id: string; name: string; payload: string; receivedAt: Date }; resolve(fresh: boolean): void; reject(e: unknown): void }[] = [];
+
+  private async flushIntake(): Promise<void> {
+    const batch = this.intake.splice(0);
+    try {
+      const fresh = await this.db.transaction(async (tx) => {
+        const inserted: boolean[] = [];
+        for (const { delivery: d } of batch) {
+          const { changes } = await tx.run(
+            `INSERT INTO deliveries (id, name, payload, received_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO NOTHING`,
+            [d.id, d.name, d.payload, d.receivedAt],
+          );
+          inserted.push(changes === 1);
+        }
+        return inserted;
+      });
+      batch.forEach((b, i) => b.resolve(fresh[i]));
+    } catch (error) {
+      for (const b of batch) b.reject(error);
+    }
   }
 
   async claimDeliveries(worker: string, limit: number, now: Date, leaseMs: number): Promise<StoredDelivery[]> {
@@ -58,6 +84,13 @@ export class SqlStore implements Store {
     return rows
       .map((r) => ({ id: r.id, name: r.name, payload: r.payload, receivedAt: new Date(r.received_at), attempts: r.attempts }))
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
+  }
+
+  async finishDeliveries(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (const id of ids) await tx.run(`UPDATE deliveries SET status = 'done', lease_holder = NULL, lease_until = NULL WHERE id = $1`, [id]);
+    });
   }
 
   async finishDelivery(id: string, outcome: "done" | "failed", error?: string): Promise<void> {

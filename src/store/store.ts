@@ -76,6 +76,8 @@ export interface Store {
   enqueueDelivery(d: { id: string; name: string; payload: string; receivedAt: Date }): Promise<boolean>;
   /** Claims up to `limit` deliveries that are pending or whose lease expired, oldest first. */
   claimDeliveries(worker: string, limit: number, now: Date, leaseMs: number): Promise<StoredDelivery[]>;
+  /** Marks processed deliveries done, in one transaction. */
+  finishDeliveries(ids: string[]): Promise<void>;
   /** Marks a claimed delivery done (or failed for good, with the reason). */
   finishDelivery(id: string, outcome: "done" | "failed", error?: string): Promise<void>;
   /** Releases a claimed delivery so that it is retried after `retryAt`. */

@@ -85,6 +85,15 @@ describe.each([
       expect(c).toEqual({ id: "a", name: "pull_request", payload: '{"id":"a"}', receivedAt: at(0), attempts: 1 });
     });
 
+    test("deliveries arriving together are committed together, each answered for itself", async () => {
+      const ids = ["x", "y", "x", "z", "y", "w"];
+      const fresh = await Promise.all(ids.map((id, i) => store.enqueueDelivery(d(id, i))));
+      expect(fresh).toEqual([true, true, false, true, false, true]);
+      expect(await store.deliveryCounts()).toEqual({ pending: 4, done: 0, failed: 0 });
+      await store.finishDeliveries(["x", "y"]);
+      expect(await store.deliveryCounts()).toEqual({ pending: 2, done: 2, failed: 0 });
+    });
+
     test("claims oldest first, up to limit, leases, and reclaims after lease expiry", async () => {
       await store.enqueueDelivery(d("c", 30));
       await store.enqueueDelivery(d("a", 10));

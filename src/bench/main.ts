@@ -1,0 +1,318 @@
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { EXAMPLE_REGISTRY, spawnServer, stopChild } from "../demo/stage.js";
+import { startSimulator, type RequestRecord, type Simulator } from "../sim/index.js";
+import { scratchPostgres } from "../store/scratch-postgres.js";
+import { benchSweep, formatSweepFigures } from "./sweep.js";
+import { accounts, buildStream, type Delivery, type Stream } from "./stream.js";
+
+/**
+ * `npm run bench`: a synthetic busy day through the real server (a child process, so its
+ * memory is its own) and the GitHub simulator (in this process), next to a no-op Probot app
+ * served the same way. Reports; never fails on timing.
+ */
+
+const SECRET = "bench-webhook-secret";
+const CONCURRENCY = 16;
+const PG_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const INSTALLATIONS = Number(process.env.BENCH_INSTALLATIONS) || 8;
+const THROTTLE_OFF = process.env.BENCH_THROTTLE === "off";
+const SETTLE_TIMEOUT_MS = 240_000;
+const WEBHOOK_PATH = "/api/github/webhooks";
+
+interface Target {
+  label: string;
+  /** A server other than dist/server.js: the no-op baseline. */
+  entry?: string;
+  env: Record<string, string>;
+  cleanup?: () => Promise<void>;
+}
+
+interface Result {
+  label: string;
+  noop: boolean;
+  sent: number;
+  non2xx: number;
+  ackMs: number;
+  processedMs?: number;
+  latencies: Float64Array;
+  peakRssMb: number;
+  requests: RequestRecord[];
+  /** Undefined when the server was still busy with the day. */
+  quietRequests?: RequestRecord[];
+  failed: number;
+}
+
+async function main() {
+  const t0 = performance.now();
+  console.log(`tierkeeper bench — ${new Date().toISOString()}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}`);
+  const dir = mkdtempSync(join(tmpdir(), "tierkeeper-bench-"));
+  // Probot's throttle stays on, as against GitHub (BENCH_THROTTLE=off measures tierkeeper's own processing instead).
+  const base = { WEBHOOK_SECRET: SECRET, HOST: "127.0.0.1", PORT: "0", ...(THROTTLE_OFF ? { GITHUB_THROTTLE: "off" } : {}) };
+  const noop = { entry: fileURLToPath(new URL("./noop-server.js", import.meta.url)), env: base };
+  // The baseline runs first and last: background load drifts, and the ratio uses their mean.
+  const targets: Target[] = [
+    { label: "no-op Probot app", ...noop },
+    { label: "tierkeeper, SQLite", env: { ...base, DATABASE_URL: join(dir, "bench.db") } },
+  ];
+  const postgres = process.env.BENCH_PG === "0" ? undefined : await postgresTarget(base);
+  if (postgres) targets.push(postgres);
+  targets.push({ label: "no-op app, again", ...noop });
+
+  const results: Result[] = [];
+  let first: Stream | undefined;
+  try {
+    for (const target of targets) {
+      // A fresh simulator each time, so no run sees the comments, issues or labels of another;
+      // the same seed gives the same day (only the simulator's random shas differ).
+      const built = performance.now();
+      const { sim, stream } = await simulatedDay();
+      if (!first) {
+        describeStream((first = stream), performance.now() - built);
+        if (!postgres) console.log(`PostgreSQL at ${PG_URL} not reachable (or BENCH_PG=0): its column is left out.`);
+      }
+      try {
+        results.push(await runTarget(sim, stream, { ...target, env: { ...sim.probotEnv(), ...target.env } }));
+      } finally {
+        await sim.close();
+        await target.cleanup?.();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  report(results, first!);
+
+  if (process.env.BENCH_SWEEP !== "0") {
+    console.log("\n▶ the Tier 3 sweep at scale (BENCH_SWEEP=0 skips it)");
+    console.log(formatSweepFigures(await benchSweep(undefined, "SQLite")));
+    const scratch = postgres ? await scratchPostgres(PG_URL, "bench").catch(() => undefined) : undefined;
+    if (scratch) {
+      try {
+        console.log(formatSweepFigures(await benchSweep(scratch.url, "PostgreSQL")));
+      } finally {
+        await scratch.drop();
+      }
+    }
+  }
+  console.log(`\nbench took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+async function simulatedDay(): Promise<{ sim: Simulator; stream: Stream }> {
+  // No OpenAPI validation of tierkeeper's requests: the tests do that, here it would only slow the simulator.
+  const sim = await startSimulator({ validate: false, recordRequests: true });
+  const stream = buildStream(sim, {
+    secret: SECRET,
+    registry: EXAMPLE_REGISTRY,
+    installations: INSTALLATIONS,
+    pushes: Number(process.env.BENCH_PUSHES) || undefined,
+    breakRate: process.env.BENCH_BREAK_RATE ? Number(process.env.BENCH_BREAK_RATE) : undefined,
+  });
+  return { sim, stream };
+}
+
+/** A fresh schema in the test database, so the run starts empty and leaves nothing behind. */
+async function postgresTarget(base: Record<string, string>): Promise<Target | undefined> {
+  const scratch = await scratchPostgres(PG_URL, "bench").catch(() => undefined);
+  if (!scratch) return undefined;
+  return { label: "tierkeeper, PostgreSQL", env: { ...base, DATABASE_URL: scratch.url }, cleanup: scratch.drop };
+}
+
+async function runTarget(sim: Simulator, stream: Stream, target: Target): Promise<Result> {
+  process.stdout.write(`\n▶ ${target.label}: `);
+  const { child, url } = await spawnServer(target.env, target.entry);
+  try {
+    const webhook = new URL(WEBHOOK_PATH, url);
+    const before = sim.requests.length;
+    globalThis.gc?.(); // keep the sender's own garbage out of the timed part
+    const start = performance.now();
+    const day = await sendAll(webhook, stream.day);
+    const ackMs = performance.now() - start;
+    process.stdout.write(`acknowledged ${stream.day.length} in ${(ackMs / 1000).toFixed(1)} s, processing… `);
+    const settled = await settle(url, SETTLE_TIMEOUT_MS);
+    const processedMs = settled.ok ? performance.now() - start : undefined;
+    const requests = sim.requests.slice(before);
+    process.stdout.write(settled.ok ? `processed in ${(processedMs! / 1000).toFixed(1)} s; ` : "did not settle in time; ");
+
+    // The zero-request check: by now the registry and its absence are cached. Only meaningful
+    // once the day is done, or its own late requests would be counted here.
+    const quietStart = sim.requests.length;
+    const quiet = await sendAll(webhook, stream.quiet);
+    const quietSettled = await settle(url, 60_000);
+    const quietRequests = settled.ok && quietSettled.ok ? sim.requests.slice(quietStart) : undefined;
+    console.log(`${stream.quiet.length} no-component deliveries → ${quietRequests ? `${quietRequests.length} API requests` : "not measured (still busy)"}`);
+    return {
+      label: target.label,
+      noop: target.entry !== undefined,
+      sent: stream.day.length,
+      non2xx: day.non2xx + quiet.non2xx,
+      ackMs,
+      processedMs,
+      latencies: day.latencies,
+      peakRssMb: peakRssMb(child.pid!),
+      requests,
+      quietRequests,
+      failed: quietSettled.failed,
+    };
+  } finally {
+    await stopChild(child);
+  }
+}
+
+/** POSTs every delivery, CONCURRENCY at a time over keep-alive connections; times each to its answer. */
+async function sendAll(url: URL, deliveries: Delivery[]): Promise<{ latencies: Float64Array; non2xx: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies = new Float64Array(deliveries.length);
+  let next = 0;
+  let non2xx = 0;
+  const worker = async () => {
+    while (next < deliveries.length) {
+      const i = next++;
+      const begin = performance.now();
+      const status = await post(agent, url, deliveries[i]).catch(() => post(agent, url, deliveries[i])); // one retry on a reset socket
+      latencies[i] = performance.now() - begin;
+      if (status < 200 || status > 299) non2xx++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  agent.destroy();
+  return { latencies, non2xx };
+}
+
+function post(agent: Agent, url: URL, d: Delivery): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: "POST",
+      agent,
+      headers: {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(d.body),
+        "user-agent": "GitHub-Hookshot/bench",
+        "x-github-event": d.name,
+        "x-github-delivery": d.id,
+        "x-hub-signature-256": d.signature,
+        "x-github-hook-installation-target-type": "integration",
+      },
+    });
+    req.on("response", (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(d.body);
+  });
+}
+
+/** Polls /healthz until nothing is pending, twice in a row. */
+async function settle(appUrl: string, timeoutMs: number): Promise<{ ok: boolean; failed: number }> {
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${appUrl}/healthz`)).json()) as { queue: { pending: number; failed: number }; actionsPending: boolean };
+    quiet = health.queue.pending === 0 && !health.actionsPending ? quiet + 1 : 0;
+    if (quiet >= 2) return { ok: true, failed: health.queue.failed };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { ok: false, failed: NaN };
+}
+
+/** The child's peak resident set (VmHWM), Linux only. */
+function peakRssMb(pid: number): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+// ------------------------------------------------------------------ output
+
+function describeStream(stream: Stream, buildMs: number) {
+  const bytes = stream.day.reduce((n, d) => n + d.body.length, 0);
+  const mix = Object.entries(stream.mix).map(([k, n]) => `${n} ${k}`).join(", ");
+  const pushes = (stream.mix["pull_request.opened"] ?? 0) + (stream.mix["pull_request.synchronize"] ?? 0);
+  const ci = (stream.mix["ci, component"] ?? 0) + (stream.mix["ci, no component"] ?? 0) + (stream.mix["no-registry repo"] ?? 0);
+  console.log(`stream: ${stream.day.length} signed deliveries (${mix}); ${(bytes / 2 ** 20).toFixed(0)} MB of JSON, mean ${(bytes / stream.day.length / 1024).toFixed(1)} KB; built in ${(buildMs / 1000).toFixed(1)} s`);
+  console.log(`        spread over ${INSTALLATIONS} installations (${accounts(INSTALLATIONS).slice(0, 3).join(", ")}, …), each a wasmtime repository with examples/wasmtime/tiers.yml;`);
+  console.log(`        ${stream.failures.results} of ~${ci} CI results fail (${((stream.failures.results / ci) * 100).toFixed(1)}%), mostly checks no component claims; ${stream.failures.breakingPushes} of ${pushes} PR pushes break a component`);
+  console.log(`sender: ${CONCURRENCY} requests in flight over keep-alive; the simulator runs in this process without OpenAPI validation, a fresh one per run; each server is a child process`);
+  console.log(THROTTLE_OFF ? "Probot's write throttle: OFF (GITHUB_THROTTLE=off), so processing time is tierkeeper's own" : "Probot's write throttle: on, as against GitHub (writes ≥ 1 s apart per installation); BENCH_THROTTLE=off to measure without it");
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function routeCounts(requests: RequestRecord[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of requests) {
+    const key = `${r.method} ${r.template ?? r.path}${r.status >= 300 ? ` → ${r.status}` : ""}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return new Map([...counts].sort((a, b) => b[1] - a[1]));
+}
+
+function report(results: Result[], stream: Stream) {
+  const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  const rows: [string, (r: Result) => string][] = [];
+  const stats = results.map((r) => {
+    const sorted = Float64Array.from(r.latencies).sort();
+    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1], dps: r.sent / (r.ackMs / 1000) };
+  });
+  const s = (r: Result) => stats[results.indexOf(r)];
+  rows.push(
+    ["deliveries", (r) => fmt(r.sent)],
+    ["answers not 2xx (day and quiet phase)", (r) => fmt(r.non2xx)],
+    ["time to acknowledge all (s)", (r) => fmt(r.ackMs / 1000, 1)],
+    ["deliveries/s (acknowledged)", (r) => fmt(s(r).dps)],
+    ["time until fully processed (s)", (r) => fmt(r.processedMs === undefined ? undefined : r.processedMs / 1000, 1)],
+    ["ack latency p50 (ms)", (r) => fmt(s(r).p50, 1)],
+    ["ack latency p99 (ms)", (r) => fmt(s(r).p99, 1)],
+    ["ack latency max (ms)", (r) => fmt(s(r).max, 1)],
+    ["peak RSS of the server (MB)", (r) => fmt(r.peakRssMb)],
+    ["GitHub API requests", (r) => fmt(r.requests.length)],
+    ["API requests per delivery", (r) => fmt(r.requests.length / r.sent, 4)],
+    [`API requests, ${stream.quiet.length} no-component deliveries`, (r) => fmt(r.quietRequests?.length)],
+    ["deliveries marked failed", (r) => fmt(r.failed)],
+  );
+  const width = 44;
+  const col = 24;
+  console.log(`\n${"".padEnd(width)}${results.map((r) => r.label.padStart(col)).join("")}`);
+  for (const [label, cell] of rows) console.log(`${label.padEnd(width)}${results.map((r) => cell(r).padStart(col)).join("")}`);
+
+  for (const r of results.filter((r) => r.requests.length > 0)) {
+    console.log(`\nGitHub API requests by route — ${r.label} (count, per delivery):`);
+    for (const [route, n] of routeCounts(r.requests)) console.log(`  ${String(n).padStart(6)}  ${(n / r.sent).toFixed(4)}  ${route}`);
+  }
+  for (const r of results.filter((r) => r.quietRequests?.length)) {
+    console.log(`\nUnexpected API requests for no-component deliveries — ${r.label}:`);
+    for (const [route, n] of routeCounts(r.quietRequests!)) console.log(`  ${String(n).padStart(6)}  ${route}`);
+  }
+
+  const baselines = results.filter((r) => r.noop);
+  const baseline = baselines.reduce((sum, r) => sum + s(r).dps, 0) / baselines.length;
+  console.log("\nAims (reported, not enforced):");
+  for (const r of results.filter((r) => !r.noop)) {
+    const ratio = s(r).dps / baseline;
+    const writes = r.requests.filter((q) => q.method !== "GET" && !q.template?.includes("access_tokens")).length;
+    console.log(`  ${r.label}:`);
+    console.log(`    throughput ${fmt(s(r).dps)}/s = ${(ratio * 100).toFixed(0)}% of the no-op app's ${fmt(baseline)}/s (mean of its ${baselines.length} runs; aim ≥ 50%): ${ratio >= 0.5 ? "met" : "NOT met"}`);
+    console.log(`    p99 acknowledgement ${fmt(s(r).p99, 1)} ms (aim < 50 ms): ${s(r).p99 < 50 ? "met" : "NOT met"}`);
+    const quiet = r.quietRequests?.length;
+    console.log(`    API requests for no-component deliveries: ${fmt(quiet)} (aim 0): ${quiet === 0 ? "met" : quiet === undefined ? "not measured" : "NOT met"}`);
+    if (!THROTTLE_OFF) {
+      console.log(`    ${writes} writes (comments, issues, labels) over ${INSTALLATIONS} installations: Probot's throttle starts writes to one installation`);
+      console.log(`    ≥ 1 s apart, the executor applies actions one at a time and the delivery worker waits for it after each batch,`);
+      console.log(`    so each write can stall processing ~1 s (BENCH_THROTTLE=off shows the time until fully processed without it)`);
+    }
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
