@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ApplicationFunction, Probot } from "probot";
 import { DeliveryWorker } from "./deliveries.js";
 import { Executor } from "./github/executor.js";
+import { redeliverMissed, type RedeliveryReport } from "./github/redelivery.js";
 import { OwnerCheck } from "./github/owners.js";
 import { RegistrySource } from "./github/registry-source.js";
 import type { Deps } from "./handlers/deps.js";
@@ -23,6 +24,8 @@ export interface TierkeeperOptions {
   sweepIntervalMs?: number;
   /** The most timeline steps one sweep takes; the rest wait for the next. */
   sweepLimit?: number;
+  /** How often to look for webhook deliveries that never arrived and ask GitHub again, in ms (default 10 minutes). */
+  redeliveryIntervalMs?: number;
 }
 
 /**
@@ -31,7 +34,8 @@ export interface TierkeeperOptions {
  */
 export class Tierkeeper {
   worker?: DeliveryWorker;
-  private sweepTimer?: NodeJS.Timeout;
+  private timers: NodeJS.Timeout[] = [];
+  private app?: Probot;
   private holder = "";
   executor?: Executor;
   deps?: Deps;
@@ -42,6 +46,7 @@ export class Tierkeeper {
     const { store } = this.options;
     const now = this.options.now ?? (() => new Date());
     const holder = (this.holder = this.options.holder ?? randomUUID());
+    this.app = app;
     const github = (installationId: number) => app.auth(installationId);
     const deps: Deps = { store, log: app.log, now, github, registries: new RegistrySource(store, app.log, now), owners: new OwnerCheck() };
     this.deps = deps;
@@ -59,10 +64,8 @@ export class Tierkeeper {
     if (this.options.autoStart !== false) {
       await store.recoverAfterRestart();
       this.worker.start();
-      this.sweepTimer = setInterval(() => {
-        this.sweep().catch((error) => app.log.error({ err: error }, "sweep failed; the next one tries again"));
-      }, this.options.sweepIntervalMs ?? 10 * 60_000);
-      this.sweepTimer.unref();
+      this.every(this.options.sweepIntervalMs ?? 10 * 60_000, "sweep", () => this.sweep());
+      this.every(this.options.redeliveryIntervalMs ?? 10 * 60_000, "redelivery", () => this.redeliver());
     }
   };
 
@@ -78,8 +81,25 @@ export class Tierkeeper {
     return sweep(deps, this.executor, { now: options.now ?? deps.now(), holder: this.holder, dryRun: options.dryRun, limit: options.limit ?? this.options.sweepLimit });
   }
 
+  /** Asks GitHub to redeliver webhooks that never reached tierkeeper; one replica at a time. */
+  async redeliver(now = this.deps!.now()): Promise<RedeliveryReport | undefined> {
+    const { store, log } = this.deps!;
+    if (!(await store.tryLock("redelivery", this.holder, new Date(), 10 * 60_000))) return undefined;
+    try {
+      return await redeliverMissed({ octokit: await this.app!.auth(), store, log, now });
+    } finally {
+      await store.unlock("redelivery", this.holder);
+    }
+  }
+
+  private every(ms: number, what: string, job: () => Promise<unknown>) {
+    const timer = setInterval(() => job().catch((error) => this.deps!.log.error({ err: error }, `${what} failed; the next run tries again`)), ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
   async stop(): Promise<void> {
-    clearInterval(this.sweepTimer);
+    this.timers.forEach(clearInterval);
     await this.worker?.stop();
   }
 }

@@ -306,8 +306,7 @@ function report(results: Result[], stream: Stream) {
     console.log(`    API requests for no-component deliveries: ${fmt(quiet)} (aim 0): ${quiet === 0 ? "met" : quiet === undefined ? "not measured" : "NOT met"}`);
     if (!THROTTLE_OFF) {
       console.log(`    ${writes} writes (comments, issues, labels) over ${INSTALLATIONS} installations: Probot's throttle starts writes to one installation`);
-      console.log(`    ≥ 1 s apart, the executor applies actions one at a time and the delivery worker waits for it after each batch,`);
-      console.log(`    so each write can stall processing ~1 s (BENCH_THROTTLE=off shows the time until fully processed without it)`);
+      console.log(`    ≥ 1 s apart, so "fully processed" waits for GitHub's pace (BENCH_THROTTLE=off shows the time without it)`);
     }
   }
 }

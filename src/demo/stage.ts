@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Tierkeeper } from "../index.js";
 import { startServer } from "../server.js";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../sim/index.js";
 
@@ -39,6 +40,8 @@ export interface Stage {
   settle(timeoutMs?: number): Promise<void>;
   /** The child process, when spawned. */
   child?: ChildProcess;
+  /** The app itself, when it runs in this process. */
+  tierkeeper?: Tierkeeper;
   /** Spawned stages: kills the server with SIGKILL and starts it again on the same database. */
   restart(): Promise<void>;
   /** The server's environment (database, App credentials, GitHub's address). */
@@ -75,6 +78,7 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
 
   let appUrl: string;
   let child: ChildProcess | undefined;
+  let tierkeeper: Tierkeeper | undefined;
   let stop: () => Promise<void>;
   if (options.spawn) {
     ({ child, url: appUrl } = await spawnServer(env));
@@ -83,6 +87,7 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
     const server = await startServer({ ...process.env, ...env });
     if (!server) throw new Error("the server did not start: credentials missing");
     appUrl = server.url;
+    tierkeeper = server.tierkeeper;
     stop = server.close;
   }
   const stage: Stage = {
@@ -92,6 +97,7 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
     appUrl,
     webhookUrl: `${appUrl}/api/github/webhooks`,
     child,
+    tierkeeper,
     env,
     settle: (timeoutMs = 30_000) => settle(stage.appUrl, timeoutMs),
     sweep: (now, ...flags) => runCli(env, ["sweep", "--now", now.toISOString(), ...flags]),

@@ -54,6 +54,8 @@ export const JWT_OPERATIONS = new Set([
   "apps/get-repo-installation",
   "apps/get-org-installation",
   "apps/get-user-installation",
+  "apps/list-webhook-deliveries",
+  "apps/redeliver-webhook-delivery",
 ]);
 
 // ---------------------------------------------------------------- helpers
@@ -145,6 +147,36 @@ type Handler = (ctx: RouteContext) => Reply;
 export const handlers: Record<string, Handler> = {
   // --- apps
   "apps/get-authenticated": (ctx) => ok(ctx.shapes.appJson()),
+  // Newest first, with cursor pagination as GitHub does it (the cursor here is an offset).
+  "apps/list-webhook-deliveries": (ctx) => {
+    const perPage = Math.min(100, Math.max(1, Number(ctx.query.get("per_page") ?? 30) || 30));
+    const from = Number(ctx.query.get("cursor") ?? 0) || 0;
+    const all = [...ctx.state.hookDeliveries].reverse();
+    const page = all.slice(from, from + perPage).map((d) => ({
+      id: d.id,
+      guid: d.guid,
+      delivered_at: d.deliveredAt.toISOString(),
+      redelivery: d.redelivery,
+      duration: d.durationMs / 1000,
+      status: d.status,
+      status_code: d.statusCode,
+      event: d.event,
+      action: d.action,
+      installation_id: d.installationId,
+      repository_id: d.repositoryId,
+      throttled_at: null,
+    }));
+    const headers: Record<string, string> = {};
+    if (from + perPage < all.length) headers.link = `<${ctx.selfUrl}?per_page=${perPage}&cursor=${from + perPage}>; rel="next"`;
+    return { status: 200, body: page, headers };
+  },
+  "apps/redeliver-webhook-delivery": (ctx) => {
+    const attempt = ctx.state.hookDeliveries.find((d) => d.id === Number(ctx.params.delivery_id));
+    if (!attempt) throw notFound();
+    // Like GitHub: accepted now, sent right after.
+    setImmediate(() => ctx.state.redeliver?.(attempt));
+    return { status: 202, body: {} };
+  },
   "apps/list-installations": (ctx) =>
     paginate(ctx, [...ctx.state.installations.keys()], (id) => ctx.shapes.installation(id)),
   "apps/get-installation": (ctx) => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 /**
  * The GitHub simulator: an HTTP server speaking the REST slice tierkeeper uses
  * (checked against GitHub's OpenAPI description), in-memory state, and
@@ -71,6 +72,7 @@ export class Simulator {
     this.auth = new AppAuth(this.app.id, () => new Date());
     this.shapes = new Shapes(this.state, this.apiUrl, this.url, this.app);
     this.payloads = new PayloadBuilder(this.shapes);
+    this.state.redeliver = (attempt) => void this.deliver(attempt.event, attempt.payload, { id: attempt.guid, redelivery: true });
   }
 
   get appId(): number {
@@ -107,11 +109,34 @@ export class Simulator {
     this.target = { url, secret };
   }
 
-  deliver(name: string, payload: unknown, o: DeliverOptions = {}): Promise<DeliveryResult> {
+  /** Sends a signed webhook and records the attempt, as GitHub's App API lists deliveries. */
+  async deliver(name: string, payload: unknown, o: DeliverOptions & { redelivery?: boolean } = {}): Promise<DeliveryResult> {
     const url = o.url ?? this.target?.url;
     const secret = o.secret ?? this.target?.secret;
     if (!url || secret === undefined) throw new Error("simulator: call setWebhookTarget(url, secret) or pass url and secret");
-    return deliverWebhook(name, payload, { url, secret, id: o.id });
+    const id = o.id ?? randomUUID();
+    let result: DeliveryResult;
+    try {
+      result = await deliverWebhook(name, payload, { url, secret, id });
+    } catch {
+      result = { id, status: 0, ms: 0, body: "" }; // nothing listening: GitHub records a failed connection
+    }
+    const p = payload as { action?: string; installation?: { id?: number }; repository?: { id?: number } } | null;
+    this.state.hookDeliveries.push({
+      id: this.state.hookDeliveries.length + 1,
+      guid: id,
+      event: name,
+      action: p?.action ?? null,
+      statusCode: result.status,
+      status: result.status === 0 ? "failed to connect to host" : result.status < 300 ? "OK" : `Invalid HTTP Response: ${result.status}`,
+      deliveredAt: this.state.now(),
+      redelivery: o.redelivery ?? false,
+      durationMs: result.ms,
+      installationId: p?.installation?.id ?? null,
+      repositoryId: p?.repository?.id ?? null,
+      payload,
+    });
+    return result;
   }
 
   /** Convenience: `await sim.send(sim.completeCheckRun(...))`. */

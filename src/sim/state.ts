@@ -138,6 +138,22 @@ export interface SimRepo {
   checkRuns: Map<number, SimCheckRun>;
 }
 
+export interface SimHookDelivery {
+  id: number;
+  /** The X-GitHub-Delivery header: the same for a delivery and its redeliveries. */
+  guid: string;
+  event: string;
+  action: string | null;
+  statusCode: number;
+  status: string;
+  deliveredAt: Date;
+  redelivery: boolean;
+  durationMs: number;
+  installationId: number | null;
+  repositoryId: number | null;
+  payload: unknown;
+}
+
 export interface SimNotification {
   /** A login or `org/team`, lowercased. */
   to: string;
@@ -159,6 +175,10 @@ export class SimState {
   readonly installations = new Map<number, SimInstallation>();
   readonly repos = new Map<string, SimRepo>();
   readonly notifications: SimNotification[] = [];
+  /** Every webhook delivery attempt, as the App API's `GET /app/hook/deliveries` lists them. */
+  readonly hookDeliveries: SimHookDelivery[] = [];
+  /** Set by the simulator: sends an attempt again (`POST /app/hook/deliveries/{id}/attempts`). */
+  redeliver?: (attempt: SimHookDelivery) => void;
   private seq = 1000;
   private shaSeq = 0;
 

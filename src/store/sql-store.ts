@@ -86,6 +86,17 @@ export class SqlStore implements Store {
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
   }
 
+  async knownDeliveries(ids: string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    // Small batches of placeholders: portable, and the list is bounded by GitHub's 3-day window.
+    for (let i = 0; i < ids.length; i += 100) {
+      const chunk = ids.slice(i, i + 100);
+      const rows = await this.db.query<{ id: string }>(`SELECT id FROM deliveries WHERE id IN (${chunk.map((_, j) => `$${j + 1}`).join(", ")})`, chunk);
+      for (const r of rows) known.add(r.id);
+    }
+    return known;
+  }
+
   async finishDeliveries(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.db.transaction(async (tx) => {

@@ -83,6 +83,8 @@ export interface Store {
   /** Releases a claimed delivery so that it is retried after `retryAt`. */
   retryDelivery(id: string, retryAt: Date, error: string): Promise<void>;
   deliveryCounts(): Promise<{ pending: number; done: number; failed: number }>;
+  /** Which of these delivery ids are stored (in any state). */
+  knownDeliveries(ids: string[]): Promise<Set<string>>;
 
   // Registry cache, shared by replicas.
   getRegistry(repoId: number): Promise<RegistryCacheEntry | undefined>;
