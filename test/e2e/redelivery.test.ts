@@ -5,6 +5,14 @@ import { startStage, type Stage } from "../../src/demo/stage.js";
  * finds those that never reached it, and asks GitHub (here the simulator) to send them again.
  */
 let stage: Stage;
+
+/** Waits until the simulator has sent `count` redeliveries (it sends them right after accepting). */
+async function redelivered(count: number) {
+  for (let i = 0; i < 400 && stage.sim.state.hookDeliveries.filter((d) => d.redelivery).length < count; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await stage.settle();
+}
 beforeEach(async () => {
   stage = await startStage();
 });
@@ -27,8 +35,7 @@ test("a delivery that failed while tierkeeper was unreachable is redelivered onc
 
   const report = await stage.tierkeeper!.redeliver();
   expect(report).toMatchObject({ missed: 1, requested: [lost.id] });
-  await new Promise((r) => setTimeout(r, 50)); // the simulator sends it right after accepting
-  await stage.settle();
+  await redelivered(1);
   expect(sim.comments(repo, pr.number)).toHaveLength(1);
   const attempts = sim.state.hookDeliveries.filter((d) => d.guid === lost.id);
   expect(attempts.map((a) => [a.redelivery, a.statusCode])).toEqual([[false, 0], [true, 200]]);
@@ -45,8 +52,7 @@ test("runs are bounded, and deliveries that were stored are never asked for agai
   const first = await stage.tierkeeper!.redeliver();
   expect(first).toMatchObject({ missed: 60 });
   expect(first!.requested).toHaveLength(50);
-  await new Promise((r) => setTimeout(r, 100));
-  await stage.settle();
+  await redelivered(50);
   const second = await stage.tierkeeper!.redeliver();
   expect(second!.requested).toHaveLength(10);
 }, 60_000);
