@@ -2,6 +2,8 @@
 import { helpText, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 import { matrixCommand, matrixSpec } from "./matrix.js";
+import { schemaCommand, schemaSpec } from "./schema.js";
+import { statusCommand, statusSpec } from "./status.js";
 import { sweepCommand, sweepSpec } from "./sweep.js";
 import { timelinesCommand, timelinesSpec } from "./timelines.js";
 import { validateCommand, validateSpec } from "./validate.js";
@@ -14,6 +16,8 @@ interface CliCommand {
 const COMMANDS: readonly CliCommand[] = [
   { spec: validateSpec, run: validateCommand },
   { spec: matrixSpec, run: matrixCommand },
+  { spec: statusSpec, run: statusCommand },
+  { spec: schemaSpec, run: schemaCommand },
   { spec: sweepSpec, run: (argv, io) => sweepCommand(argv, io) },
   { spec: timelinesSpec, run: (argv, io) => timelinesCommand(argv, io) },
 ];

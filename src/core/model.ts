@@ -1,3 +1,5 @@
+import type { RequirementOverrides } from "./requirements.js";
+
 /**
  * The vocabulary shared by the functional core and the shell around it.
  * Plain data only: no behaviour, no I/O.
@@ -25,6 +27,8 @@ export interface Policy {
   removalWindow: PolicyDuration;
   /** `shadow`: decide and record everything, write nothing to GitHub. */
   mode: "enforce" | "shadow";
+  /** How the tier requirements are renamed, dropped or added, if the repository says so. */
+  requirements?: RequirementOverrides;
   /** Which behaviours are on. */
   behaviours: {
     /** The breaking-PR comment that pings owners. */

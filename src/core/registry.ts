@@ -8,6 +8,7 @@
  */
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
+import { customRequirementSchema, overrideProblems, requirementOverridesSchema, tierOverridesSchema, toRequirementOverrides } from "./requirements.js";
 import { DURATION_EXAMPLES, DURATION_PATTERN, parseDuration } from "./duration.js";
 import { globError } from "./glob.js";
 import type { Component, Owner, Policy, Registry, RegistryParseResult, RegistryProblem, Tier } from "./model.js";
@@ -97,6 +98,12 @@ const policyShape = {
   "removal-window": durationSchema.meta({ description: "How long a Tier 3 component stays disabled in CI before removal is proposed. Default: 1 month." }).optional(),
   mode: oneOf(["enforce", "shadow"]).meta({ description: "shadow: decide and record, write nothing." }).optional(),
   "pr-comment": z.boolean(expecting("true or false")).optional(),
+  requirements: requirementOverridesSchema
+    .superRefine((v, ctx) => {
+      for (const message of overrideProblems(toRequirementOverrides(v))) ctx.addIssue({ code: "custom", message });
+    })
+    .meta({ description: "Rename, drop or add tier requirements, and set the limits observed evidence is held to." })
+    .optional(),
 };
 
 const rootShape = {
@@ -227,6 +234,7 @@ function toPolicy(p: NonNullable<RegistryInput["policy"]>): Policy {
     removalWindow: p["removal-window"] ? parseDuration(p["removal-window"])! : DEFAULT_POLICY.removalWindow,
     mode: p.mode ?? DEFAULT_POLICY.mode,
     behaviours: { prComment: p["pr-comment"] ?? DEFAULT_POLICY.behaviours.prComment },
+    ...(p.requirements !== undefined && { requirements: toRequirementOverrides(p.requirements) }),
   };
 }
 
@@ -292,6 +300,11 @@ const REQUIRED_HINTS: Record<string, string> = {
 /** The keys allowed in the strict object at `path`. */
 function allowedKeys(path: PathKey[]): string[] {
   if (path.length === 0) return Object.keys(rootShape);
+  if (path[0] === "policy" && path[1] === "requirements") {
+    if (path.length === 2) return Object.keys(requirementOverridesSchema.shape);
+    if (path.length === 3) return Object.keys(tierOverridesSchema.shape);
+    return Object.keys(customRequirementSchema.shape);
+  }
   return Object.keys(path[0] === "policy" ? policyShape : componentShape);
 }
 

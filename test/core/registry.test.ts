@@ -202,7 +202,7 @@ describe("parseRegistry: each kind of error, where the maintainer edits", () => 
       '1:1 unknown key "polcy" (did you mean "policy"?); allowed keys: policy, components',
     ]);
     expect(errorsOf("policy:\n  responseWindow: 1 week\ncomponents: {}\n")).toEqual([
-      '2:3 policy: unknown key "responseWindow" (did you mean "response-window"?); allowed keys: response-window, removal-window, mode, pr-comment',
+      '2:3 policy: unknown key "responseWindow" (did you mean "response-window"?); allowed keys: response-window, removal-window, mode, pr-comment, requirements',
     ]);
     const [e] = errorsOf(component("    colour: blue\n"));
     expect(e).toMatch(/^6:5 components\.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, paths, checks, fuzzing, implementation,/);
@@ -410,5 +410,15 @@ describe("globs", () => {
     expect(compilePathGlob("**/*.rs")("a/.hidden/b.rs")).toBe(true);
     expect(globError("path", "!crates/**")).toBe("negated patterns are not supported");
     expect(globError("path", "crates/[ab")).toMatch(/Missing closing/);
+  });
+});
+
+describe("policy.requirements", () => {
+  test("renames and drops tier requirements, with errors where the maintainer edits", () => {
+    const ok = parseRegistry("policy:\n  requirements:\n    tier2:\n      drop: [full-time-maintainer]\ncomponents: {}\n");
+    expect(ok.ok && ok.registry.policy.requirements?.tier2?.drop).toEqual(["full-time-maintainer"]);
+    const bad = parseRegistry("policy:\n  requirements:\n    tier2:\n      dropp: [x]\ncomponents: {}\n");
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0]).toMatchObject({ line: 4, message: expect.stringContaining('unknown key "dropp" (did you mean "drop"?)') });
   });
 });
