@@ -25,6 +25,8 @@ const WEBHOOK_PATH = "/api/github/webhooks";
 
 interface Target {
   label: string;
+  /** Server processes sharing one database (PostgreSQL). */
+  replicas?: number;
   /** A server other than dist/server.js: the no-op baseline. */
   entry?: string;
   env: Record<string, string>;
@@ -60,6 +62,9 @@ async function main() {
   ];
   const postgres = process.env.BENCH_PG === "0" ? undefined : await postgresTarget(base);
   if (postgres) targets.push(postgres);
+  // Two replicas on one PostgreSQL database, deliveries sent to them in turn.
+  const pair = postgres ? await postgresTarget(base) : undefined;
+  if (pair) targets.push({ ...pair, label: "tierkeeper, PostgreSQL ×2", replicas: 2 });
   targets.push({ label: "no-op app, again", ...noop });
 
   const results: Result[] = [];
@@ -123,9 +128,12 @@ async function postgresTarget(base: Record<string, string>): Promise<Target | un
 
 async function runTarget(sim: Simulator, stream: Stream, target: Target): Promise<Result> {
   process.stdout.write(`\n▶ ${target.label}: `);
-  const { child, url } = await spawnServer(target.env, target.entry);
+  // Replicas share the database and nothing else; deliveries go to them in turn.
+  const servers = [];
+  for (let i = 0; i < (target.replicas ?? 1); i++) servers.push(await spawnServer(target.env, target.entry));
+  const url = servers[0].url;
   try {
-    const webhook = new URL(WEBHOOK_PATH, url);
+    const webhook = servers.map((s) => new URL(WEBHOOK_PATH, s.url));
     const before = sim.requests.length;
     globalThis.gc?.(); // keep the sender's own garbage out of the timed part
     const start = performance.now();
@@ -152,18 +160,20 @@ async function runTarget(sim: Simulator, stream: Stream, target: Target): Promis
       ackMs,
       processedMs,
       latencies: day.latencies,
-      peakRssMb: peakRssMb(child.pid!),
+      peakRssMb: Math.max(...servers.map((s) => peakRssMb(s.child.pid!))),
       requests,
       quietRequests,
       failed: quietSettled.failed,
     };
   } finally {
-    await stopChild(child);
+    for (const s of servers) await stopChild(s.child);
   }
 }
 
 /** POSTs every delivery, CONCURRENCY at a time over keep-alive connections; times each to its answer. */
-async function sendAll(url: URL, deliveries: Delivery[]): Promise<{ latencies: Float64Array; non2xx: number }> {
+/** Sends with CONCURRENCY requests in flight, round-robin over the servers (replicas) given. */
+async function sendAll(urls: URL | URL[], deliveries: Delivery[]): Promise<{ latencies: Float64Array; non2xx: number }> {
+  const targets = Array.isArray(urls) ? urls : [urls];
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies = new Float64Array(deliveries.length);
   let next = 0;
@@ -172,6 +182,7 @@ async function sendAll(url: URL, deliveries: Delivery[]): Promise<{ latencies: F
     while (next < deliveries.length) {
       const i = next++;
       const begin = performance.now();
+      const url = targets[i % targets.length];
       const status = await post(agent, url, deliveries[i]).catch(() => post(agent, url, deliveries[i])); // one retry on a reset socket
       latencies[i] = performance.now() - begin;
       if (status < 200 || status > 299) non2xx++;
@@ -302,6 +313,12 @@ function report(results: Result[], stream: Stream) {
     console.log(`  ${r.label}:`);
     console.log(`    throughput ${fmt(s(r).dps)}/s = ${(ratio * 100).toFixed(0)}% of the no-op app's ${fmt(baseline)}/s (mean of its ${baselines.length} runs; aim ≥ 50%): ${ratio >= 0.5 ? "met" : "NOT met"}`);
     console.log(`    p99 acknowledgement ${fmt(s(r).p99, 1)} ms (aim < 50 ms): ${s(r).p99 < 50 ? "met" : "NOT met"}`);
+    console.log(`    peak RSS ${fmt(r.peakRssMb)} MB per process (aim < 200 MB): ${r.peakRssMb < 200 ? "met" : "NOT met"}`);
+    const single = results.find((x) => x.label === "tierkeeper, PostgreSQL");
+    if (r.label.endsWith("×2") && single) {
+      const scale = s(r).dps / s(single).dps;
+      console.log(`    two replicas: ${scale.toFixed(2)}× one replica's throughput (aim ≥ 1.6×): ${scale >= 1.6 ? "met" : "NOT met"}`);
+    }
     const quiet = r.quietRequests?.length;
     console.log(`    API requests for no-component deliveries: ${fmt(quiet)} (aim 0): ${quiet === 0 ? "met" : quiet === undefined ? "not measured" : "NOT met"}`);
     if (!THROTTLE_OFF) {
