@@ -6,6 +6,7 @@ import { onPullRequest } from "./handlers/pull-request.js";
 import { onPush } from "./handlers/registry-push.js";
 import { onCommands } from "./handlers/commands.js";
 import { onOwnerActivity } from "./handlers/owner-responses.js";
+import type { Metrics } from "./observability.js";
 import type { StoredDelivery } from "./store/store.js";
 
 /**
@@ -24,6 +25,7 @@ export interface WorkerOptions {
   maxAttempts?: number;
   /** Called (not awaited) after each batch, e.g. to run the executor: GitHub's pace must not hold up intake. */
   afterBatch?: () => Promise<void>;
+  metrics?: Metrics;
 }
 
 export class DeliveryWorker {
@@ -57,6 +59,8 @@ export class DeliveryWorker {
       while (await this.batch()) {
         /* keep going while there is work */
       }
+      // Every tick, even an idle one: actions decided before a restart are carried out too.
+      this.kickAfterBatch();
     } catch (error) {
       // The database is unreachable or similar: the next tick tries again.
       this.deps.log.error({ err: error }, "delivery worker pass failed");
@@ -72,6 +76,7 @@ export class DeliveryWorker {
     // Marked done together: a crash before this line only means processing them again, which
     // every handler tolerates (results keep the newest, intents are keyed).
     await store.finishDeliveries(done);
+    for (const d of claimed) if (done.includes(d.id)) this.options.metrics?.deliveriesProcessed.inc({ event: d.name });
     if (claimed.length > 0) this.kickAfterBatch();
     return claimed.length > 0;
   }
@@ -93,6 +98,7 @@ export class DeliveryWorker {
     if (fact.kind === "invalid") {
       log.warn({ reason: fact.reason }, "malformed delivery; stored and skipped");
       await store.finishDelivery(delivery.id, "failed", fact.reason);
+      this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "malformed" });
       return false;
     }
     const scoped = fact.kind === "ignored" ? log : log.child({ installation: fact.installationId, repository: `${fact.repo.owner}/${fact.repo.name}` });
@@ -104,12 +110,14 @@ export class DeliveryWorker {
       if (attempts >= (this.options.maxAttempts ?? 8)) {
         scoped.error({ err: error, attempts }, "delivery failed for good");
         await store.finishDelivery(delivery.id, "failed", String((error as Error).message));
+        this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "gave_up" });
         return false;
       }
       // Exponential backoff: GitHub outages and rate limits pass.
       const retryAt = new Date(now().getTime() + Math.min(2 ** attempts * 1000, 10 * 60_000));
       scoped.warn({ err: error, attempts, retryAt }, "delivery failed; will retry");
       await store.retryDelivery(delivery.id, retryAt, String((error as Error).message));
+      this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "retry" });
       return false;
     }
   }

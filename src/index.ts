@@ -9,6 +9,8 @@ import type { Deps } from "./handlers/deps.js";
 import { sweep, type SweepReport } from "./scheduler.js";
 import type { Store } from "./store/store.js";
 import { healthHandler } from "./web/health.js";
+import { metricsHandler } from "./web/metrics.js";
+import { Metrics, observeOctokit } from "./observability.js";
 
 export interface TierkeeperOptions {
   store: Store;
@@ -26,6 +28,8 @@ export interface TierkeeperOptions {
   sweepLimit?: number;
   /** How often to look for webhook deliveries that never arrived and ask GitHub again, in ms (default 10 minutes). */
   redeliveryIntervalMs?: number;
+  /** How long an action that failed waits before it is tried again, in ms (default 1 minute); the server retries on this beat. */
+  executorRetryMs?: number;
 }
 
 /**
@@ -39,33 +43,42 @@ export class Tierkeeper {
   private holder = "";
   executor?: Executor;
   deps?: Deps;
+  /** This instance's Prometheus registry and meters (served at /metrics). */
+  readonly metrics: Metrics;
 
-  constructor(private readonly options: TierkeeperOptions) {}
+  constructor(private readonly options: TierkeeperOptions) {
+    this.metrics = new Metrics(options.store);
+  }
 
   readonly appFn: ApplicationFunction = async (app: Probot, { addHandler }) => {
     const { store } = this.options;
     const now = this.options.now ?? (() => new Date());
     const holder = (this.holder = this.options.holder ?? randomUUID());
     this.app = app;
-    const github = (installationId: number) => app.auth(installationId);
+    const github = async (installationId: number) => observeOctokit(await app.auth(installationId), this.metrics);
     const deps: Deps = { store, log: app.log, now, github, registries: new RegistrySource(store, app.log, now), owners: new OwnerCheck() };
     this.deps = deps;
-    this.executor = new Executor({ store, log: app.log, now, github, holder });
-    this.worker = new DeliveryWorker(deps, { holder, pollMs: this.options.pollMs, afterBatch: () => this.executor!.drain() });
+    this.executor = new Executor({ store, log: app.log, now, github, holder, metrics: this.metrics, retryMs: this.options.executorRetryMs });
+    this.worker = new DeliveryWorker(deps, { holder, pollMs: this.options.pollMs, afterBatch: () => this.executor!.drain(), metrics: this.metrics });
 
     // Acknowledge only what is stored: a store failure answers 500, so GitHub shows the delivery as failed.
     app.onAny(async (context) => {
       const fresh = await store.enqueueDelivery({ id: context.id, name: context.name, payload: JSON.stringify(context.payload), receivedAt: now() });
+      this.metrics.deliveriesReceived.inc({ event: context.name });
+      if (!fresh) this.metrics.deliveriesDuplicate.inc({ event: context.name });
       if (!fresh) app.log.debug({ delivery: context.id }, "duplicate delivery ignored");
       else void this.worker!.drain();
     });
 
     addHandler?.(healthHandler(store));
+    addHandler?.(metricsHandler(this.metrics));
     if (this.options.autoStart !== false) {
       await store.recoverAfterRestart();
       this.worker.start();
       this.every(this.options.sweepIntervalMs ?? 10 * 60_000, "sweep", () => this.sweep());
       this.every(this.options.redeliveryIntervalMs ?? 10 * 60_000, "redelivery", () => this.redeliver());
+      // A deferred action is due again after executorRetryMs: retried even when no delivery arrives meanwhile.
+      this.every(this.options.executorRetryMs ?? 60_000, "executor retry", () => this.executor!.drain());
     }
   };
 
@@ -78,7 +91,8 @@ export class Tierkeeper {
   /** Takes the time-based steps that are due (see scheduler.ts). */
   sweep(options: { now?: Date; dryRun?: boolean; limit?: number } = {}): Promise<SweepReport> {
     const deps = this.deps!;
-    return sweep(deps, this.executor, { now: options.now ?? deps.now(), holder: this.holder, dryRun: options.dryRun, limit: options.limit ?? this.options.sweepLimit });
+    const run = () => sweep(deps, this.executor, { now: options.now ?? deps.now(), holder: this.holder, dryRun: options.dryRun, limit: options.limit ?? this.options.sweepLimit });
+    return this.metrics.timeSweep(run, options.dryRun);
   }
 
   /** Asks GitHub to redeliver webhooks that never reached tierkeeper; one replica at a time. */
@@ -86,7 +100,7 @@ export class Tierkeeper {
     const { store, log } = this.deps!;
     if (!(await store.tryLock("redelivery", this.holder, new Date(), 10 * 60_000))) return undefined;
     try {
-      return await redeliverMissed({ octokit: await this.app!.auth(), store, log, now });
+      return await redeliverMissed({ octokit: observeOctokit(await this.app!.auth(), this.metrics), store, log, now });
     } finally {
       await store.unlock("redelivery", this.holder);
     }

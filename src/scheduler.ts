@@ -33,18 +33,18 @@ export interface SweepStep {
 
 export interface SweepReport {
   locked: boolean;
-  /** The episodes this sweep moved, for the second rendering pass. */
-  stepped: EpisodeTarget[];
   due: number;
   steps: SweepStep[];
   intents: string[];
 }
 
 const SWEEP_LOCK = "sweep";
+/** How far back `relink` looks: several sweep intervals. */
+const RELINK_WINDOW_MS = 2 * 3600 * 1000;
 
 export async function sweep(deps: Deps, executor: Executor | undefined, options: SweepOptions): Promise<SweepReport> {
   const { store } = deps;
-  const report: SweepReport = { locked: false, stepped: [], due: 0, steps: [], intents: [] };
+  const report: SweepReport = { locked: false, due: 0, steps: [], intents: [] };
   if (!options.dryRun && !(await store.tryLock(SWEEP_LOCK, options.holder, new Date(), 10 * 60_000))) return report;
   report.locked = !options.dryRun;
   try {
@@ -77,21 +77,31 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
   }
   if (!options.dryRun && executor) {
     await executor.drain();
-    // What a step created (the disabling PR, the removal issue) has a number only now:
-    // render the episode's texts once more so that they link to it.
-    for (const target of report.stepped) {
-      const record = await store.getEpisode(target.repo.id, target.component.id);
-      if (record) await recordIntents(deps, target, JSON.parse(record.state) as Episode, options.now);
-    }
+    await relink(deps, options.now);
     await executor.drain();
   }
   return report;
 }
 
+/**
+ * What a step created (the disabling PR, the removal issue) has a number only once GitHub
+ * answered: render recently changed timelines again so that their texts link to it. Every
+ * sweep does it, so a sweep that died between creating and linking is mended by the next.
+ */
+async function relink(deps: Deps, now: Date) {
+  const recent = await deps.store.episodesChangedSince(new Date(now.getTime() - RELINK_WINDOW_MS), 200);
+  for (const record of recent) {
+    const episode = JSON.parse(record.state) as Episode;
+    const registry = episode.repo && (await deps.registries.get(episode.repo, () => deps.github(record.installationId)));
+    const component = registry && matcherFor(registry).component(record.componentId);
+    if (!episode.repo || !registry || !component) continue;
+    await recordIntents(deps, { repo: episode.repo, installationId: record.installationId, registry, component }, episode, now);
+  }
+}
+
 async function save(deps: Deps, target: EpisodeTarget, next: Episode, record: EpisodeRecord, report: SweepReport, now = deps.now()) {
   // Compare-and-set: if a webhook (or a twin) changed the episode meanwhile, its step stands.
   if (!(await deps.store.saveEpisode(toRecord(target, next, now, record)))) return;
-  report.stepped.push(target);
   report.intents.push(...(await recordIntents(deps, target, next, now)));
 }
 

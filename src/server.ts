@@ -25,6 +25,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     sweepIntervalMs: Number(env.SWEEP_INTERVAL_MS) || undefined,
     sweepLimit: Number(env.SWEEP_LIMIT) || undefined,
     redeliveryIntervalMs: Number(env.REDELIVERY_INTERVAL_MS) || undefined,
+    executorRetryMs: Number(env.EXECUTOR_RETRY_MS) || undefined,
   });
   if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH)) {
     await run(tierkeeper.appFn); // no credentials yet: Probot's setup flow registers the app from app.yml

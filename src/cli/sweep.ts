@@ -46,7 +46,7 @@ export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.Proces
   const store = await openStore(env.DATABASE_URL);
   try {
     const probot = probotFromEnv(env, "warn");
-    const tierkeeper = new Tierkeeper({ store, autoStart: false });
+    const tierkeeper = new Tierkeeper({ store, autoStart: false, executorRetryMs: Number(env.EXECUTOR_RETRY_MS) || undefined });
     await probot.load(tierkeeper.appFn, { cwd: io.cwd, addHandler: () => {} });
     const report = await tierkeeper.sweep({ now: options.now, dryRun: options.dryRun, limit: options.limit });
     io.stdout(formatSweepReport(report, options));

@@ -23,6 +23,8 @@ export interface StageOptions {
   registry?: string | null;
   /** Start the server as a child process (`node dist/server.js`) instead of in this process. */
   spawn?: boolean;
+  /** Spawned stages: how many server processes to start on the same database (replicas; default 1). */
+  replicas?: number;
   /** A database URL; a fresh SQLite file by default. */
   databaseUrl?: string;
   sim?: SimulatorOptions;
@@ -40,6 +42,8 @@ export interface Stage {
   settle(timeoutMs?: number): Promise<void>;
   /** The child process, when spawned. */
   child?: ChildProcess;
+  /** Spawned stages: every server process (the first is `child`), all on the same database. */
+  replicas: { child: ChildProcess; url: string; webhookUrl: string }[];
   /** The app itself, when it runs in this process. */
   tierkeeper?: Tierkeeper;
   /** Spawned stages: kills the server with SIGKILL and starts it again on the same database. */
@@ -80,9 +84,19 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
   let child: ChildProcess | undefined;
   let tierkeeper: Tierkeeper | undefined;
   let stop: () => Promise<void>;
+  let replicas: Stage["replicas"] = [];
   if (options.spawn) {
-    ({ child, url: appUrl } = await spawnServer(env));
-    stop = () => stopChild(child!);
+    const attempts = await Promise.allSettled(Array.from({ length: Math.max(1, options.replicas ?? 1) }, () => spawnServer(env)));
+    const started = attempts.flatMap((a) => (a.status === "fulfilled" ? [a.value] : []));
+    const failed = attempts.find((a) => a.status === "rejected");
+    if (failed) {
+      await Promise.all(started.map((r) => stopChild(r.child))); // no replica left running behind a failed start
+      await sim.close();
+      throw failed.reason;
+    }
+    replicas = started.map((r) => ({ ...r, webhookUrl: `${r.url}/api/github/webhooks` }));
+    ({ child, url: appUrl } = started[0]);
+    stop = async () => void (await Promise.all(replicas.map((r) => stopChild(r.child))));
   } else {
     const server = await startServer({ ...process.env, ...env });
     if (!server) throw new Error("the server did not start: credentials missing");
@@ -97,17 +111,23 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
     appUrl,
     webhookUrl: `${appUrl}/api/github/webhooks`,
     child,
+    replicas,
     tierkeeper,
     env,
-    settle: (timeoutMs = 30_000) => settle(stage.appUrl, timeoutMs),
+    settle: async (timeoutMs = 30_000) => {
+      const urls = stage.replicas.length > 1 ? stage.replicas.map((r) => r.url) : [stage.appUrl];
+      await Promise.all(urls.map((url) => settle(url, timeoutMs)));
+    },
     sweep: (now, ...flags) => runCli(env, ["sweep", "--now", now.toISOString(), ...flags]),
     async restart() {
       if (!stage.child) throw new Error("only a spawned server can be restarted");
+      if (stage.replicas.length > 1) throw new Error("restart() restarts a single server, not replicas");
       await stopChild(stage.child, "SIGKILL");
       const next = await spawnServer(env);
       stage.child = next.child;
       stage.appUrl = next.url;
       stage.webhookUrl = `${next.url}/api/github/webhooks`;
+      stage.replicas = [{ ...next, webhookUrl: stage.webhookUrl }];
       sim.setWebhookTarget(stage.webhookUrl, WEBHOOK_SECRET);
       stop = () => stopChild(next.child);
     },
@@ -123,15 +143,25 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
 
 /** The built CLI (`dist/cli/main.js`, what `npx tierkeeper` runs) as a child process. */
 export function runCli(env: Record<string, string>, args: string[]): Promise<{ code: number; output: string }> {
+  return spawnCli(env, args).done;
+}
+
+/** runCli, with the child process at hand (tests kill it midway). */
+export function spawnCli(env: Record<string, string>, args: string[]): { child: ChildProcess; done: Promise<{ code: number; output: string }> } {
   const entry = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [entry, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const done = new Promise<{ code: number; output: string }>((resolve) => {
     let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
     child.once("exit", (code) => resolve({ code: code ?? 1, output }));
   });
+  return { child, done };
 }
+
+/** The log text of a server spawned with STAGE_KEEP_LOGS in its environment (tests look for leaked secrets). */
+const keptLogs = new WeakMap<ChildProcess, string[]>();
+export const childLogs = (child: ChildProcess): string => (keptLogs.get(child) ?? []).join("");
 
 /** Polls /healthz until the queue is empty and no action is pending, twice in a row. */
 async function settle(appUrl: string, timeoutMs: number): Promise<void> {
@@ -176,9 +206,12 @@ export async function spawnServer(env: Record<string, string>, entry = fileURLTo
     child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
   // From here on the logs are drained, not kept: a long run must not grow the parent's memory.
+  const kept = env.STAGE_KEEP_LOGS ? [output] : undefined; // ... unless a test asks
+  if (kept) keptLogs.set(child, kept);
   for (const stream of [child.stdout!, child.stderr!]) {
     stream.removeAllListeners("data");
-    if (process.env.STAGE_LOGS) stream.pipe(process.stderr);
+    if (kept) stream.on("data", (c: Buffer) => kept.push(c.toString()));
+    else if (process.env.STAGE_LOGS) stream.pipe(process.stderr);
     else stream.resume();
   }
   child.removeAllListeners("exit");

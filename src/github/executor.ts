@@ -3,6 +3,7 @@ import { coalesced } from "../coalesce.js";
 import { setComponentCi, type CiValue } from "../core/registry-edit.js";
 import type { ActionRecord, Store } from "../store/store.js";
 import type { Octokit } from "../handlers/deps.js";
+import type { Metrics } from "../observability.js";
 
 /**
  * The executor: carries out recorded intents against GitHub, idempotently.
@@ -27,6 +28,14 @@ const BATCH = 50;
 const CREATING = "creating";
 /** The githubId of an action only ever recorded in shadow mode: nothing exists on GitHub. */
 export const SHADOW = "shadow";
+
+/**
+ * For a create that a repeat would duplicate (a comment, an issue, a pull request): no blind retry by Octokit's
+ * retry plugin. GitHub may answer 5xx to a create it applied; the executor then defers the
+ * action, and the next attempt, seeing CREATING, searches for the object before creating it.
+ * A secondary rate limit (403) is still waited out and repeated: GitHub applied nothing.
+ */
+const ONCE = { retries: 0 };
 
 /** The hidden HTML comment that finds an object again: `<!-- tierkeeper:KEY -->`. */
 export const hiddenMarker = (key: string) => `<!-- tierkeeper:${key} -->`;
@@ -122,6 +131,7 @@ export interface ExecutorOptions {
   leaseMs?: number;
   /** How long a failed action waits before it is tried again. */
   retryMs?: number;
+  metrics?: Metrics;
 }
 
 /** "waiting": the action depends on one not applied yet; it stays pending for a later pass. */
@@ -165,11 +175,13 @@ export class Executor {
             skipped.add(action.key);
           } else {
             progressed = true;
+            this.options.metrics?.actionsApplied.inc({ kind: action.kind, mode: action.shadow ? "shadow" : "enforce" });
           }
         } catch (error) {
           // Retried after a pause (never in this pass); meanwhile it cannot hold up the actions behind it.
           await store.deferAction(candidate.key, new Date(now().getTime() + (this.options.retryMs ?? 60_000)));
           skipped.add(candidate.key);
+          this.options.metrics?.actionsFailed.inc({ kind: action.kind });
           this.options.log.warn({ err: error, action: action.key }, "action failed; it stays pending and is retried later");
         }
       }
@@ -260,7 +272,7 @@ export class Executor {
     let commentId = comment?.id;
     if (!commentId) {
       await this.creating(action);
-      const { data } = await octokit.rest.issues.createComment({ ...params, issue_number: issueNumber, body: desired.body });
+      const { data } = await octokit.rest.issues.createComment({ ...params, issue_number: issueNumber, body: desired.body, request: ONCE });
       commentId = String(data.id);
     }
     await store.markApplied(action.key, action.version, JSON.stringify(record), commentId);
@@ -294,7 +306,7 @@ export class Executor {
     if (!number) {
       await ensureLabels(octokit, params, desired.labels);
       await this.creating(action);
-      const { data } = await octokit.rest.issues.create({ ...params, title: desired.title, body: desired.body, labels: desired.labels });
+      const { data } = await octokit.rest.issues.create({ ...params, title: desired.title, body: desired.body, labels: desired.labels, request: ONCE });
       number = String(data.number);
       // Issues are created open; a crash before this close is repaired by the diff after the search.
       if (desired.state === "closed") await octokit.rest.issues.update({ ...params, issue_number: data.number, state: "closed" });
@@ -440,7 +452,7 @@ async function findPull(octokit: Octokit, target: FilePrTarget): Promise<Existin
 
 async function createPull(octokit: Octokit, target: FilePrTarget, desired: FilePrDesired): Promise<string> {
   try {
-    const { data } = await octokit.rest.pulls.create({ owner: target.owner, repo: target.repo, title: desired.title, body: desired.body, head: target.branch, base: target.baseBranch });
+    const { data } = await octokit.rest.pulls.create({ owner: target.owner, repo: target.repo, title: desired.title, body: desired.body, head: target.branch, base: target.baseBranch, request: ONCE });
     return String(data.number);
   } catch (error) {
     // "A pull request already exists" for the branch: ours, made by a run whose record was lost.

@@ -12,9 +12,35 @@ export const UnthrottledOctokit = ProbotOctokit.defaults((options: Record<string
   retry: { ...options.retry, enabled: false },
 }));
 
+/** How many times one request waits out a secondary rate limit and is sent again. */
+export const SECONDARY_LIMIT_RETRIES = 3;
+
+/**
+ * Probot's Octokit as against GitHub, with secondary rate limits honoured. ProbotOctokit's own
+ * default waits out `retry-after` and repeats the request, but createProbot (Probot 14,
+ * get-octokit-throttle-options.js) replaces that handler with one that only logs: the 403 then
+ * fails the request (plugin-retry never retries a 403). Here the handler in force is still called
+ * (it logs; a wrapper may count), then the request is repeated after `retry-after`, a few times.
+ * A secondary limit means GitHub applied nothing, so repeating even a create is safe.
+ */
+export const ThrottledOctokit = ProbotOctokit.defaults((options: Record<string, any>) => {
+  const handler = options.throttle?.onSecondaryRateLimit as ((...args: unknown[]) => unknown) | undefined;
+  return {
+    ...options,
+    throttle: {
+      ...options.throttle,
+      onSecondaryRateLimit: (retryAfter: number, request: unknown, octokit: unknown, retryCount: number) => {
+        handler?.(retryAfter, request, octokit, retryCount);
+        return retryCount < SECONDARY_LIMIT_RETRIES;
+      },
+    },
+  };
+});
+
+/** The Octokit class for an environment: GITHUB_THROTTLE=off only for a GitHub without rate limits (the simulator). */
+export const octokitClassFor = (env: NodeJS.ProcessEnv) => (env.GITHUB_THROTTLE === "off" ? UnthrottledOctokit : ThrottledOctokit);
+
 /** A Probot from Probot's standard environment, as the server and the CLI both need it. */
 export function probotFromEnv(env: NodeJS.ProcessEnv, logLevel: "info" | "warn" = "info"): Probot {
-  // GITHUB_THROTTLE=off: only for a GitHub without rate limits (the simulator).
-  const overrides = env.GITHUB_THROTTLE === "off" ? { Octokit: UnthrottledOctokit } : {};
-  return createProbot({ env: { LOG_LEVEL: logLevel, ...env }, overrides });
+  return createProbot({ env: { LOG_LEVEL: logLevel, ...env }, overrides: { Octokit: octokitClassFor(env) } });
 }

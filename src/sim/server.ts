@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AppAuth } from "./auth.js";
+import { FaultInjector, type FaultOptions } from "./faults.js";
 import { loadOpenApi, splitApiPath, type OpenApiChecker } from "./openapi.js";
 import { PayloadBuilder, type WebhookEvent } from "./payloads.js";
 import { errorBody, handlers, HttpError, JWT_OPERATIONS, type Reply, type RouteContext } from "./routes.js";
@@ -26,6 +27,8 @@ export interface SimulatorOptions {
   app?: Partial<SimApp>;
   /** Clock for timestamps in state (auth always uses the wall clock). */
   now?: () => Date;
+  /** Inject secondary rate limits and 5xx answers (see faults.ts); also settable later as `sim.faults`. */
+  faults?: FaultOptions;
 }
 
 export interface RequestRecord {
@@ -55,6 +58,8 @@ export class Simulator {
   readonly payloads: PayloadBuilder;
   readonly url: string;
   readonly apiUrl: string;
+  /** Consulted for every routed, valid, authenticated request (see faults.ts). */
+  faults?: FaultInjector;
   private readonly shapes: Shapes;
   private target?: { url: string; secret: string };
 
@@ -72,6 +77,7 @@ export class Simulator {
     this.auth = new AppAuth(this.app.id, () => new Date());
     this.shapes = new Shapes(this.state, this.apiUrl, this.url, this.app);
     this.payloads = new PayloadBuilder(this.shapes);
+    if (options.faults) this.faults = new FaultInjector(options.faults);
     this.state.redeliver = (attempt) => void this.deliver(attempt.event, attempt.payload, { id: attempt.guid, redelivery: true });
   }
 
@@ -368,6 +374,8 @@ export class Simulator {
     }
     const handler = handlers[match.operationId];
     if (!handler) return fail(new HttpError(404, "Not Found"));
+    const injected = this.faults?.before(method, path, match.operationId);
+    if (injected) return injected;
     const ctx: RouteContext = {
       state: this.state,
       shapes: this.shapes,
@@ -380,7 +388,8 @@ export class Simulator {
       selfUrl: `http://${req.headers.host}${rawUrl.split("?")[0]}`,
     };
     try {
-      return handler(ctx);
+      const reply = handler(ctx);
+      return this.faults?.after(method, path, match.operationId, reply) ?? reply;
     } catch (e) {
       if (e instanceof HttpError) return fail(e);
       return { status: 500, body: { message: `simulator error: ${(e as Error).message}` } };

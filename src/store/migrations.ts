@@ -135,6 +135,12 @@ CREATE TABLE locks (
 ALTER TABLE actions ADD COLUMN shadow INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    id: 3,
+    name: "recently changed episodes",
+    // The sweep renders recently changed timelines again, to link what their steps created.
+    up: "CREATE INDEX episodes_updated ON episodes (updated_at);",
+  },
 ];
 
 /** Any constant: the key of the PostgreSQL advisory lock that serializes migrating processes. */

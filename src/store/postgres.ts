@@ -48,6 +48,10 @@ class PgDb implements Db {
     if (this.client) return fn(this);
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: a connection lost mid-transaction (server restart,
+    // pg_terminate_backend) would emit an unhandled 'error' and crash the process. Destroy it instead.
+    const onError = (e: Error) => (broken = e);
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await fn(new PgDb(this.pool, client));
@@ -58,6 +62,7 @@ class PgDb implements Db {
       await client.query("ROLLBACK").catch((e: Error) => (broken = e));
       throw err;
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }

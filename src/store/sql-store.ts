@@ -128,6 +128,11 @@ export class SqlStore implements Store {
     return counts;
   }
 
+  async oldestPendingDelivery(): Promise<Date | undefined> {
+    const row = await queryOne<{ t: number | null }>(this.db, `SELECT MIN(received_at) AS t FROM deliveries WHERE status = 'pending'`);
+    return row?.t == null ? undefined : new Date(Number(row.t));
+  }
+
   // ---- Registry cache
 
   async getRegistry(repoId: number): Promise<RegistryCacheEntry | undefined> {
@@ -360,6 +365,11 @@ export class SqlStore implements Store {
 
   async episodesOfRepo(repoId: number): Promise<EpisodeRecord[]> {
     const rows = await this.db.query<EpisodeRow>(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE repo_id = $1 ORDER BY component_id`, [repoId]);
+    return rows.map(toEpisode);
+  }
+
+  async episodesChangedSince(since: Date, limit: number): Promise<EpisodeRecord[]> {
+    const rows = await this.db.query<EpisodeRow>(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE updated_at >= $1 ORDER BY updated_at DESC LIMIT $2`, [since, limit]);
     return rows.map(toEpisode);
   }
 

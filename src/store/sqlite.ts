@@ -1,7 +1,80 @@
 import { mkdirSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
 import { toDbParams, type Db, type Param } from "./db.js";
+
+/**
+ * The two SQLite engines behind one shape: Node's built-in `node:sqlite` where the runtime
+ * has it (Node 22.13+, so the Node 24 container), better-sqlite3 on older Node (this machine's
+ * Node 20). better-sqlite3 12 aborts the process on Node 24 when a statement is garbage
+ * collected, so it is loaded only where it is needed.
+ */
+interface Statement {
+  readonly reader: boolean;
+  run(...values: unknown[]): { changes: number | bigint };
+  all(...values: unknown[]): unknown[];
+}
+
+interface Connection {
+  prepare(sql: string): Statement;
+  exec(sql: string): void;
+  readonly inTransaction: boolean;
+  readonly open: boolean;
+  close(): void;
+}
+
+/** The part of `node:sqlite` used here (its types are not in @types/node 20). */
+interface NodeSqlite {
+  DatabaseSync: new (file: string) => {
+    prepare(sql: string): { columns(): unknown[]; run(...v: unknown[]): { changes: number | bigint }; all(...v: unknown[]): unknown[] };
+    exec(sql: string): void;
+    readonly isTransaction: boolean;
+    readonly isOpen: boolean;
+    close(): void;
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+function connect(file: string): Connection {
+  let builtin: NodeSqlite | undefined;
+  try {
+    builtin = require("node:sqlite") as NodeSqlite;
+  } catch {
+    builtin = undefined; // Node 20: no built-in SQLite
+  }
+  if (builtin) {
+    const db = new builtin.DatabaseSync(file);
+    return {
+      prepare(sql) {
+        const stmt = db.prepare(sql);
+        const reader = stmt.columns().length > 0;
+        return { reader, run: (...v) => stmt.run(...v), all: (...v) => stmt.all(...v) };
+      },
+      exec: (sql) => db.exec(sql),
+      get inTransaction() {
+        return db.isTransaction;
+      },
+      get open() {
+        return db.isOpen;
+      },
+      close: () => db.close(),
+    };
+  }
+  const Database = require("better-sqlite3") as typeof import("better-sqlite3");
+  const db = new Database(file);
+  return {
+    prepare: (sql) => db.prepare(sql),
+    exec: (sql) => void db.exec(sql),
+    get inTransaction() {
+      return db.inTransaction;
+    },
+    get open() {
+      return db.open;
+    },
+    close: () => void db.close(),
+  };
+}
 
 export interface SqliteOptions {
   /**
@@ -54,12 +127,12 @@ class SqliteDb implements Db {
   readonly dialect = "sqlite" as const;
 
   constructor(
-    private readonly conn: Database.Database,
+    private readonly conn: Connection,
     private readonly mutex: Mutex,
     private readonly file: string,
     /** True for the handle given to a transaction's callback. */
     private readonly inTx = false,
-    private readonly statements = new Map<string, { stmt: Database.Statement; order: number[] }>(),
+    private readonly statements = new Map<string, { stmt: Statement; order: number[] }>(),
   ) {}
 
   private prepare(sql: string, params: readonly Param[] | undefined) {
@@ -92,7 +165,7 @@ class SqliteDb implements Db {
   run(sql: string, params?: readonly Param[]): Promise<{ changes: number }> {
     return this.guard(() => {
       const { stmt, values } = this.prepare(sql, params);
-      return { changes: stmt.run(...values).changes };
+      return { changes: Number(stmt.run(...values).changes) };
     });
   }
 
@@ -129,12 +202,9 @@ class SqliteDb implements Db {
 /** Opens (creating it and its directory if needed) a SQLite database file. */
 export function openSqlite(file: string, opts: SqliteOptions = {}): Db {
   mkdirSync(dirname(file), { recursive: true });
-  const conn = new Database(file);
+  const conn = connect(file);
   try {
-    conn.pragma("journal_mode = WAL");
-    conn.pragma(`synchronous = ${opts.synchronous ?? "FULL"}`);
-    conn.pragma("busy_timeout = 5000");
-    conn.pragma("foreign_keys = ON");
+    conn.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? "FULL"}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`);
   } catch (err) {
     conn.close();
     throw err;

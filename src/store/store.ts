@@ -83,6 +83,8 @@ export interface Store {
   /** Releases a claimed delivery so that it is retried after `retryAt`. */
   retryDelivery(id: string, retryAt: Date, error: string): Promise<void>;
   deliveryCounts(): Promise<{ pending: number; done: number; failed: number }>;
+  /** When the oldest delivery still pending was received (for the queue-age metric); undefined when none is. */
+  oldestPendingDelivery(): Promise<Date | undefined>;
   /** Which of these delivery ids are stored (in any state). */
   knownDeliveries(ids: string[]): Promise<Set<string>>;
 
@@ -138,6 +140,8 @@ export interface Store {
   /** Episodes due at `now`, soonest first: the sweep reads nothing else. */
   dueEpisodes(now: Date, limit: number): Promise<EpisodeRecord[]>;
   episodesOfRepo(repoId: number): Promise<EpisodeRecord[]>;
+  /** Episodes saved at or after `since`, newest first. */
+  episodesChangedSince(since: Date, limit: number): Promise<EpisodeRecord[]>;
   /** For the CLI: episodes of one repository (`owner/name`) or of all, most recently changed first. */
   listEpisodes(repoKey: string | undefined, limit: number): Promise<EpisodeRecord[]>;
   /** For the CLI: what shadow mode recorded instead of sending, newest first. */
