@@ -1,9 +1,9 @@
 import { getPrivateKey } from "@probot/get-private-key";
 import { getTransformStream } from "@probot/pino";
 import { pino, type Logger } from "pino";
-import { createProbot, ProbotOctokit, type Probot } from "probot";
+import { createProbot, type Probot } from "probot";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { UnthrottledOctokit } from "./github/octokit.js";
+import { octokitClassFor } from "./github/octokit.js";
 import type { Octokit } from "./handlers/deps.js";
 import { redact as redactUrls } from "./store/db.js";
 import type { Store } from "./store/store.js";
@@ -275,7 +275,8 @@ export async function redactingLogger(env: NodeJS.ProcessEnv, level = env.LOG_LE
  * rate-limit waits of Octokit's throttling (Probot's own onRateLimit/onSecondaryRateLimit still decide).
  */
 export async function observedProbot(env: NodeJS.ProcessEnv, metrics: Metrics): Promise<Probot> {
-  const base = env.GITHUB_THROTTLE === "off" ? UnthrottledOctokit : ProbotOctokit;
+  // Secondary rate limits waited out and repeated (github/octokit.ts); nothing spaced against the simulator.
+  const base = octokitClassFor(env);
   const Octokit = base.defaults((options: Record<string, any>) => {
     const throttle = { ...options.throttle };
     // Only handlers that are set: an explicit undefined would hide ProbotOctokit's own defaults.

@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { startStage, type Stage } from "../../src/demo/stage.js";
 
 /**
@@ -14,13 +13,12 @@ let stage: Stage;
 beforeAll(async () => {
   stage = await startStage({
     spawn: true,
-    sim: { faults: { rate: 0.1, afterWriteRate: 0.05, seed: Number(process.env.FAULT_SEED ?? 6) } },
+    sim: { faults: { rate: 0.1, afterWriteRate: 0.05, seed: Number(process.env.FAULT_SEED ?? 1) } },
     // Throttling and retry on (anything but "off"); a failed action waits 2 s, not a minute.
     env: { GITHUB_THROTTLE: "on", EXECUTOR_RETRY_MS: "2000", WORKER_POLL_MS: "200" },
   });
 }, 60_000);
 afterAll(async () => {
-  if (process.env.RL_DUMP && stage) writeFileSync(process.env.RL_DUMP, [...stage.sim.requests.map((r) => `${r.status} ${r.method} ${r.path}`), JSON.stringify(stage.sim.faults?.injected, null, 1)].join("\n"));
   await stage?.close();
 });
 
@@ -78,7 +76,17 @@ test("10% secondary rate limits and 5xx: every intended action done once, none t
   }
   await eventually(() => disabling().length > 0, `the disabling pull request (sweeps: ${outputs.join("\n")})`, 30_000);
   const [pr] = disabling();
-  await eventually(() => botComments(wasiNn.number).some((c) => c.body.includes(`#${pr.number} disables`)), "the tracking issue's note", 30_000);
+  // A create that met a 5xx is finished by the server's executor after the sweep (the action
+  // waits EXECUTOR_RETRY_MS); a later sweep (same instant: no step due) relinks the texts to the
+  // pull request's number, as the server's own sweep would every SWEEP_INTERVAL_MS.
+  const notes = () => botComments(wasiNn.number).filter((c) => c.body.includes("disables `wasi-nn` in CI"));
+  const linked = () => notes().some((c) => c.body.includes(`#${pr.number} disables`));
+  for (let i = 0; i < 6 && !linked(); i++) {
+    await new Promise((r) => setTimeout(r, 2500));
+    const relink = await stage.sweep(later);
+    expect(relink.output).not.toMatch(/->/);
+  }
+  await eventually(linked, "the tracking issue's note, linked", 10_000);
   await new Promise((r) => setTimeout(r, 3000)); // a late duplicate would show by now
   await stage.settle(30_000);
 
@@ -93,15 +101,20 @@ test("10% secondary rate limits and 5xx: every intended action done once, none t
   expect(disabling()).toHaveLength(1);
   expect(disabling()[0].title).toBe("Disable Tier 3 component wasi-nn in CI");
   expect(notified(pr.number)).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
-  expect(botComments(wasiNn.number).filter((c) => c.body.includes(`#${pr.number} disables`))).toHaveLength(1);
+  expect(notes()).toHaveLength(1);
+  expect(notes()[0].body).toContain(`#${pr.number} disables`);
   const pairs = sim.state.notifications.map((n) => `${n.issueNumber} ${n.to}`);
   expect(pairs.length).toBe(new Set(pairs).size);
 
-  // The faults really happened, of every kind, and nothing the app sent was malformed.
+  // The faults really happened, of every kind (with the default seed), and nothing the app sent was malformed.
   const counts = faults.counts();
   console.log(`faults injected: ${JSON.stringify(counts)} of ${sim.requests.length} requests in ${Date.now() - t0} ms`);
   expect(faults.injected.length).toBeGreaterThan(0);
-  expect(counts["secondary-rate-limit"]).toBeGreaterThan(0);
-  expect(counts["502"] + counts["503"]).toBeGreaterThan(0);
+  if (process.env.FAULT_SEED === undefined) {
+    // The default seed gives every kind, a 502 after a write included; another seed may not.
+    expect(counts["secondary-rate-limit"]).toBeGreaterThan(0);
+    expect(counts["502"] + counts["503"]).toBeGreaterThan(0);
+    expect(counts["502-after-write"]).toBeGreaterThan(0);
+  }
   expect(sim.violations).toEqual([]);
 }, 110_000);
