@@ -1,0 +1,38 @@
+import { EXAMPLE_REGISTRY } from "../../src/demo/stage.js";
+import { startSimApp, type SimApp } from "../support/sim-app.js";
+
+/**
+ * Where the rules come from, through Probot's config loader against the simulator: the
+ * repository's own `.github/tiers.yml`, else the organisation's `.github` repository, and
+ * `_extends` to share a registry between repositories.
+ */
+let app: SimApp;
+afterEach(async () => {
+  expect(app.sim.violations).toEqual([]);
+  await app.close();
+});
+
+async function breakMain(a: SimApp) {
+  const main = a.sim.state.mustRepo(a.repo).branches.get("main")!;
+  await a.send(a.sim.completeCheckRun({ repo: a.repo, sha: main, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: a.clock.now() }));
+}
+
+const trackingIssues = (a: SimApp) => [...a.sim.state.mustRepo(a.repo).issues.values()].filter((i) => i.title.startsWith("Tier 3 component"));
+
+test("without a file of its own, a repository follows its organisation's .github repository", async () => {
+  app = await startSimApp();
+  app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": null } });
+  app.sim.createRepo({ owner: "bytecodealliance", name: ".github", files: { ".github/tiers.yml": EXAMPLE_REGISTRY } });
+  await breakMain(app);
+  expect(trackingIssues(app)).toHaveLength(1);
+});
+
+test("_extends shares a registry; the repository's own keys win (here: shadow mode)", async () => {
+  app = await startSimApp();
+  app.sim.createRepo({ owner: "bytecodealliance", name: "shared-tiers", files: { ".github/tiers.yml": EXAMPLE_REGISTRY } });
+  app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": "_extends: shared-tiers\npolicy:\n  mode: shadow\n" } });
+  await breakMain(app);
+  expect(trackingIssues(app)).toHaveLength(0); // shadow: nothing written to GitHub ...
+  const kept = await app.store.actionKeysWithPrefix("tier3:");
+  expect(kept.some((k) => k.endsWith(":tracking"))).toBe(true); // ... but decided, from the shared components
+});
