@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { coalesced } from "../coalesce.js";
 import { setComponentCi, type CiValue } from "../core/registry-edit.js";
+import type { CheckRunDesired } from "../core/registry-check.js";
 import type { ActionRecord, Store } from "../store/store.js";
 import type { Octokit } from "../handlers/deps.js";
 import type { Metrics } from "../observability.js";
@@ -201,6 +202,8 @@ export class Executor {
         return this.applyIssue(octokit, action);
       case "file-pr":
         return this.applyFilePr(octokit, action);
+      case "check-run":
+        return this.applyCheckRun(octokit, action);
       case "workflow-disable":
         return this.applyWorkflow(octokit, action);
       default:
@@ -348,6 +351,40 @@ export class Executor {
     return "applied";
   }
 
+  /**
+   * A completed check run on a commit, with its annotations sent 50 at a time (GitHub's limit
+   * per request; later batches are appended by updates). Found again by name on the commit.
+   */
+  private async applyCheckRun(octokit: Octokit, action: ActionRecord): Promise<Outcome> {
+    const target = JSON.parse(action.target) as { owner: string; repo: string; headSha: string };
+    const desired = JSON.parse(action.desired) as CheckRunDesired;
+    const params = { owner: target.owner, repo: target.repo };
+    const output = (annotations: CheckRunDesired["annotations"]) => ({ title: desired.title, summary: desired.summary, annotations });
+    let id = action.githubId === CREATING ? await findCheckRun(octokit, target, desired.name) : action.githubId === SHADOW ? null : action.githubId;
+    if (!id) {
+      await this.creating(action);
+      const batches = chunk(desired.annotations, 50);
+      const { data } = await octokit.rest.checks.create({
+        ...params,
+        name: desired.name,
+        head_sha: target.headSha,
+        status: "completed",
+        conclusion: desired.conclusion,
+        output: output(batches[0] ?? []),
+        request: ONCE,
+      });
+      id = String(data.id);
+      await this.options.store.setGithubId(action.key, id);
+      for (const batch of batches.slice(1)) await octokit.rest.checks.update({ ...params, check_run_id: data.id, output: output(batch) });
+    } else if (action.applied !== action.desired) {
+      // Annotations already sent stay: updates would only append them again.
+      await octokit.rest.checks.update({ ...params, check_run_id: Number(id), conclusion: desired.conclusion, output: output([]) });
+    }
+    await this.options.store.markApplied(action.key, action.version, action.desired, id);
+    this.options.log.info({ action: action.key, checkRun: id, conclusion: desired.conclusion }, "check run applied");
+    return "applied";
+  }
+
   private async applyWorkflow(octokit: Octokit, action: ActionRecord): Promise<Outcome> {
     const target = JSON.parse(action.target) as WorkflowTarget;
     const desired = JSON.parse(action.desired) as WorkflowDesired;
@@ -365,6 +402,17 @@ export class Executor {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers: one GitHub step each
+
+async function findCheckRun(octokit: Octokit, target: { owner: string; repo: string; headSha: string }, name: string): Promise<string | null> {
+  const { data } = await octokit.rest.checks.listForRef({ owner: target.owner, repo: target.repo, ref: target.headSha, check_name: name });
+  return data.check_runs.length ? String(data.check_runs[0].id) : null;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 
 /** What GitHub last accepted; nothing when the action was only ever recorded in shadow mode. */
 function lastApplied<A>(action: ActionRecord): A | undefined {

@@ -2,6 +2,8 @@ import type { PullFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
 import type { PullRecord, Registry, RepoRef } from "../core/model.js";
 import { refreshBreakageComment } from "./breakage.js";
+import { checkRegistryAtHead } from "./registry-check.js";
+import { REGISTRY_PATH } from "../core/registry.js";
 import type { Deps, Octokit } from "./deps.js";
 
 /** GitHub lists at most this many files of a pull request. */
@@ -25,7 +27,11 @@ export async function onPullRequest(deps: Deps, fact: PullFact): Promise<void> {
     updatedAt: fact.updatedAt,
   };
   if (known && known.updatedAt > fact.updatedAt) return; // a late, older event: the newer one already counted
-  if (fact.state === "open" && headChanged) pull.touched = await touchedComponents(await github(), fact.repo, fact.number, registry);
+  if (fact.state === "open" && headChanged) {
+    const changes = await changedFiles(await github(), fact.repo, fact.number, registry);
+    pull.touched = changes.touched;
+    if (changes.editsRegistry) await checkRegistryAtHead(deps, fact.repo, fact.installationId, registry, pull);
+  }
   await deps.store.upsertPull(pull);
   await refreshBreakageComment(deps, fact.repo, fact.installationId, registry, pull);
 }
@@ -45,15 +51,18 @@ export async function adoptPull(deps: Deps, repo: RepoRef, installationId: numbe
     baseRef: data.base.ref,
     author: data.user?.login ?? "",
     state: "open",
-    touched: await touchedComponents(octokit, repo, number, registry),
+    touched: (await changedFiles(octokit, repo, number, registry)).touched,
     updatedAt: new Date(data.updated_at),
   };
   await deps.store.upsertPull(pull);
   return pull;
 }
 
-/** Components whose paths the PR changes; `all` when GitHub's 3,000-file list is cut short. */
-async function touchedComponents(octokit: Octokit, repo: RepoRef, number: number, registry: Registry): Promise<string[] | "all"> {
+/**
+ * Components whose paths the PR changes (`all` when GitHub's 3,000-file list is cut short),
+ * and whether it edits the registry.
+ */
+async function changedFiles(octokit: Octokit, repo: RepoRef, number: number, registry: Registry): Promise<{ touched: string[] | "all"; editsRegistry: boolean }> {
   const paths: string[] = [];
   let files = 0;
   for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
@@ -68,6 +77,7 @@ async function touchedComponents(octokit: Octokit, repo: RepoRef, number: number
       if (file.previous_filename) paths.push(file.previous_filename);
     }
   }
-  if (files >= PR_FILES_CAP) return "all";
-  return [...matcherFor(registry).componentsForPaths(paths)].sort();
+  const editsRegistry = paths.includes(REGISTRY_PATH) || files >= PR_FILES_CAP;
+  if (files >= PR_FILES_CAP) return { touched: "all", editsRegistry };
+  return { touched: [...matcherFor(registry).componentsForPaths(paths)].sort(), editsRegistry };
 }

@@ -499,9 +499,16 @@ export const handlers: Record<string, Handler> = {
       run.status = "completed";
       run.completedAt = b.completed_at ? new Date(b.completed_at) : ctx.state.now();
     }
-    if (b.output) run.output = b.output;
+    // Like GitHub: title and summary are replaced, annotations are appended.
+    if (b.output) run.output = { ...b.output, annotations: [...((run.output as { annotations?: unknown[] }).annotations ?? []), ...(b.output.annotations ?? [])] };
     if (b.details_url) run.detailsUrl = b.details_url;
     return ok(ctx.shapes.checkRun(repo, run));
+  },
+  "checks/list-for-ref": (ctx) => {
+    const repo = repoFor(ctx);
+    const name = ctx.query.get("check_name");
+    const runs = [...repo.checkRuns.values()].filter((r) => r.headSha === ctx.params.ref && (!name || r.name === name));
+    return ok({ total_count: runs.length, check_runs: runs.map((r) => ctx.shapes.checkRun(repo, r)) });
   },
   "checks/get": (ctx) => {
     const repo = repoFor(ctx);
