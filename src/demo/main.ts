@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { WebhookEvent } from "../sim/index.js";
-import { startStage, type Stage } from "./stage.js";
+import { parseRegistry } from "../core/registry.js";
+import { renderStatusMarkdown, statusRows } from "../core/render/status-tables.js";
+import { EXAMPLE_REGISTRY, startStage, type Stage } from "./stage.js";
 
 /**
  * `npm run demo`: offline, no credentials. Starts the real server against the GitHub simulator
@@ -101,6 +103,9 @@ async function main() {
   console.log(`\nSummary: ${comments.reduce((a, b) => a + b, 0)} comments on 4 PRs (${comments.join(", ")}); ` +
     `${issues.length} issues and PRs opened by tierkeeper (${issues.map((i) => `#${i.number} ${i.state}`).join(", ")}); ${writes} writes to GitHub, ` +
     `${sim.state.notifications.length} mention notifications, ${sim.violations.length} requests outside GitHub's REST description.`);
+  console.log("\nThe Current Tier Status of the registry, its last column computed from the declared facts (`tierkeeper status`):\n");
+  const parsed = parseRegistry(EXAMPLE_REGISTRY);
+  if (parsed.ok) console.log(indent(renderStatusMarkdown(statusRows(parsed.registry)), "  "));
   await stage.close();
 }
 
