@@ -38,12 +38,20 @@ export async function openStore(databaseUrl: string | undefined, opts: OpenStore
   const target = parseDatabaseUrl(databaseUrl);
   const name = target.kind === "sqlite" ? `SQLite database ${target.file}` : `PostgreSQL database ${redact(target.url)}`;
   let db: Db | undefined;
+  let intake: Db | undefined;
   try {
-    db = target.kind === "sqlite" ? openSqlite(target.file, opts.sqlite) : openPostgres(target.url, opts.postgres);
-    const store = new SqlStore(db);
+    if (target.kind === "sqlite") {
+      // Deliveries are synced at every commit; derived state, which can be redone from them, less often.
+      db = openSqlite(target.file, { synchronous: "NORMAL", ...opts.sqlite });
+      intake = openSqlite(target.file, { synchronous: "FULL" });
+    } else {
+      db = openPostgres(target.url, opts.postgres);
+    }
+    const store = new SqlStore(db, intake);
     await store.migrate();
     return store;
   } catch (err) {
+    await intake?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     const cause = err instanceof Error ? err.message || String((err as { code?: string }).code ?? err) : String(err);
     throw new Error(`Cannot open ${name}: ${redact(cause)}`, { cause: err });

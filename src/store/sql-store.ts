@@ -5,13 +5,22 @@ import type { ActionRecord, EpisodeRecord, RegistryCacheEntry, Store, StoredDeli
 
 /** The store over either database: one SQL text; the only dialect switch is row locking in claims. */
 export class SqlStore implements Store {
-  constructor(readonly db: Db) {}
+  /**
+   * `intake`: where arriving deliveries are committed, durably (SQLite: a second connection with
+   * synchronous=FULL). Everything else is derived from stored deliveries and safe to redo, so
+   * its connection may sync less (SQLite: NORMAL, the WAL still orders it behind every delivery).
+   */
+  constructor(
+    readonly db: Db,
+    readonly intakeDb: Db = db,
+  ) {}
 
   migrate(): Promise<void> {
     return migrate(this.db);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    if (this.intakeDb !== this.db) await this.intakeDb.close();
     return this.db.close();
   }
 
@@ -46,7 +55,7 @@ export class SqlStore implements Store {
   private async flushIntake(): Promise<void> {
     const batch = this.intake.splice(0);
     try {
-      const fresh = await this.db.transaction(async (tx) => {
+      const fresh = await this.intakeDb.transaction(async (tx) => {
         const inserted: boolean[] = [];
         for (const { delivery: d } of batch) {
           const { changes } = await tx.run(

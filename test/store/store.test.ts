@@ -464,3 +464,16 @@ describe("openStore", () => {
     }
   });
 });
+
+test("on SQLite, deliveries are synced at every commit and derived state less often", async () => {
+  const fx = sqliteFixture();
+  const store = await fx.open();
+  try {
+    const level = async (db: typeof store.db) => Number(Object.values((await db.query<Record<string, number>>("PRAGMA synchronous"))[0])[0]);
+    expect(await level(store.intakeDb)).toBe(2); // FULL: an acknowledged delivery survives a power loss
+    expect(await level(store.db)).toBe(1); // NORMAL: derived state is redone from the deliveries if lost
+  } finally {
+    await store.close();
+    await fx.cleanup();
+  }
+});
