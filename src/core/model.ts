@@ -36,6 +36,9 @@ export interface Policy {
   };
 }
 
+/** The scalar facts a component may declare for the tier requirements (`implementation: partial`, ...). */
+export const DECLARED_FACTS = ["implementation", "proposal", "maintainer", "ci", "ci-coverage", "quality"] as const;
+
 export interface Component {
   /** Key in the registry: used in messages, labels, commands and issue titles. */
   id: string;

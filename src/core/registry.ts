@@ -11,7 +11,7 @@ import { z } from "zod";
 import { customRequirementSchema, overrideProblems, requirementOverridesSchema, tierOverridesSchema, toRequirementOverrides } from "./requirements.js";
 import { DURATION_EXAMPLES, DURATION_PATTERN, parseDuration } from "./duration.js";
 import { globError } from "./glob.js";
-import type { Component, Owner, Policy, Registry, RegistryParseResult, RegistryProblem, Tier } from "./model.js";
+import { DECLARED_FACTS, type Component, type Owner, type Policy, type Registry, type RegistryParseResult, type RegistryProblem, type Tier } from "./model.js";
 
 export const REGISTRY_PATH = ".github/tiers.yml";
 
@@ -87,7 +87,7 @@ const componentShape = {
 };
 
 /** Component keys copied verbatim into `Component.facts`. */
-const FACT_KEYS = ["implementation", "proposal", "maintainer", "ci", "ci-coverage", "quality", "disable", "workflow"] as const;
+const FACT_KEYS = [...DECLARED_FACTS, "disable", "workflow"] as const;
 
 const durationSchema = z
   .string(expecting(`a duration such as ${DURATION_EXAMPLES}`))

@@ -20,7 +20,7 @@
  *   maintainers, CI cost) is "unknown" without it. "unknown" never appears in the column.
  */
 import { z } from "zod";
-import type { Component, Tier } from "./model.js";
+import { DECLARED_FACTS, type Component, type Tier } from "./model.js";
 
 export type RequirementStatus = "met" | "missing" | "unknown";
 
@@ -117,7 +117,7 @@ export const REQUIREMENT_IDS = [
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];
 
 /** Declared facts a custom requirement may name (the registry's fact keys). */
-export const FACT_NAMES = ["implementation", "proposal", "maintainer", "ci", "ci-coverage", "quality"] as const;
+export const FACT_NAMES = DECLARED_FACTS;
 
 // ---------------------------------------------------------------------------------------------
 // The built-in requirements
@@ -257,35 +257,23 @@ function builtIns(limits: Limits): Record<RequirementId, Requirement> {
  * Each tier's list, in the order the column lists them (the spec's rows fix: CI testing before
  * clear owner; CI testing, full-time maintainer, improved quality).
  */
+const TIER2_LIST: readonly RequirementId[] = [
+  "ci-testing",
+  "expansive-ci-testing",
+  "complete-implementation",
+  "tier1-proposals",
+  "clear-owner",
+  "full-time-maintainer",
+  "responsive-maintainers",
+  "improved-quality",
+  "ci-cost",
+];
+
+/** "Each tier additionally encompasses all the guarantees of previous tiers": Tier 1 adds its own to Tier 2's. */
 const TIER_LISTS: Record<Tier, readonly RequirementId[]> = {
   3: ["clear-owner", "path-to-completion", "ci-cost"],
-  2: [
-    "ci-testing",
-    "expansive-ci-testing",
-    "complete-implementation",
-    "tier1-proposals",
-    "clear-owner",
-    "full-time-maintainer",
-    "responsive-maintainers",
-    "improved-quality",
-    "ci-cost",
-  ],
-  1: [
-    "continuous-fuzzing",
-    "stable-proposal",
-    "target-owner",
-    "security-process",
-    "rfc-process",
-    "ci-testing",
-    "expansive-ci-testing",
-    "complete-implementation",
-    "tier1-proposals",
-    "clear-owner",
-    "full-time-maintainer",
-    "responsive-maintainers",
-    "improved-quality",
-    "ci-cost",
-  ],
+  2: TIER2_LIST,
+  1: ["continuous-fuzzing", "stable-proposal", "target-owner", "security-process", "rfc-process", ...TIER2_LIST],
 };
 
 /** Tier 1 asks targets for a "clear owner of the target": the plain "clear owner" is for the rest. */
