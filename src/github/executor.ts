@@ -145,6 +145,9 @@ interface Existing<A> {
 }
 
 export class Executor {
+  /** Labels this process has seen exist, so that each new issue does not ask for them again. */
+  private readonly knownLabels = new Set<string>();
+
   constructor(private readonly options: ExecutorOptions) {}
 
   /** Applies every pending action; concurrent calls coalesce into one more pass. */
@@ -297,7 +300,7 @@ export class Executor {
         if (changes) await octokit.rest.issues.update({ ...params, issue_number: Number(issue.id), ...changes });
         const added = desired.labels.filter((l) => !applied?.labels.some((a) => a.toLowerCase() === l.toLowerCase()));
         if (added.length) {
-          await ensureLabels(octokit, params, added);
+          await ensureLabels(octokit, params, added, this.knownLabels);
           await octokit.rest.issues.addLabels({ ...params, issue_number: Number(issue.id), labels: added });
         }
       } catch (error) {
@@ -307,7 +310,7 @@ export class Executor {
     }
     let number = issue?.id;
     if (!number) {
-      await ensureLabels(octokit, params, desired.labels);
+      await ensureLabels(octokit, params, desired.labels, this.knownLabels);
       await this.creating(action);
       const { data } = await octokit.rest.issues.create({ ...params, title: desired.title, body: desired.body, labels: desired.labels, request: ONCE });
       number = String(data.number);
@@ -472,14 +475,19 @@ async function findIssue(octokit: Octokit, target: IssueTarget, label: string | 
 }
 
 /** Labels must exist before an issue uses them; one that already does answers 422 already_exists. */
-async function ensureLabels(octokit: Octokit, params: { owner: string; repo: string }, labels: string[]): Promise<void> {
+/** Creates the labels that are not known to exist; `known` remembers them for this process. */
+async function ensureLabels(octokit: Octokit, params: { owner: string; repo: string }, labels: string[], known: Set<string>): Promise<void> {
   for (const name of labels) {
+    const key = `${params.owner}/${params.repo}:${name}`.toLowerCase();
+    if (known.has(key)) continue;
     try {
       await octokit.rest.issues.createLabel({ ...params, name });
     } catch (error) {
       const errors = (error as { response?: { data?: { errors?: { code?: string }[] } } }).response?.data?.errors;
       if (statusOf(error) !== 422 || !errors?.some((e) => e.code === "already_exists")) throw error;
     }
+    if (known.size > 10_000) known.clear();
+    known.add(key);
   }
 }
 
