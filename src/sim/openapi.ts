@@ -247,6 +247,18 @@ function safeDecode(s: string): string {
   }
 }
 
+/** The params of a matched path, named as `template` names them. */
+function renamedFor(template: string, segs: string[], params: Record<string, string>): Record<string, string> {
+  const names = template.split("/").slice(1);
+  if (names.length !== segs.length) return params;
+  const out: Record<string, string> = {};
+  names.forEach((name, i) => {
+    const m = /^\{(.+)\}$/.exec(name);
+    if (m) out[m[1]] = safeDecode(segs[i]);
+  });
+  return Object.keys(out).length === Object.keys(params).length ? out : params;
+}
+
 /** Literal segments win over params (`issues/comments` vs `issues/{issue_number}`). */
 function walk(
   node: TrieNode,
@@ -257,7 +269,8 @@ function walk(
 ): { op: TrimmedOperation; params: Record<string, string> } | { pathOnly: true } | null {
   if (i === segs.length) {
     const op = node.ops.get(method);
-    if (op) return { op, params };
+    // Operations sharing a param position may name it differently (`{commit_sha}` vs `{ref}`): name them as this one does.
+    if (op) return { op, params: renamedFor(op.template, segs, params) };
     return node.ops.size ? { pathOnly: true } : null;
   }
   let pathOnly = false;

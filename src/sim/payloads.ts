@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import type { Shapes } from "./shapes.js";
-import type { SimComment, SimIssue, SimRepo } from "./state.js";
+import type { SimComment, SimIssue, SimRepo, SimReview } from "./state.js";
 
 export interface WebhookEvent {
   name: string;
@@ -70,6 +70,14 @@ export class PayloadBuilder {
     return {
       name: "pull_request",
       payload: { ...ex, action, number: issue.number, pull_request: { ...ex.pull_request, ...this.shapes.pull(repo, issue) }, ...this.envelope(repo, sender), ...extra },
+    };
+  }
+
+  pullRequestReview(repo: SimRepo, issue: SimIssue, review: SimReview): WebhookEvent {
+    const ex = example("pull_request_review", "submitted");
+    return {
+      name: "pull_request_review",
+      payload: { ...ex, action: "submitted", review: { ...ex.review, ...this.shapes.review(repo, issue, review) }, pull_request: { ...ex.pull_request, ...this.shapes.pull(repo, issue) }, ...this.envelope(repo, review.user) },
     };
   }
 

@@ -448,6 +448,30 @@ export const handlers: Record<string, Handler> = {
     return ok(ctx.shapes.reaction(reaction), created ? 201 : 200);
   },
 
+  // --- reviews and review requests
+  "pulls/list-reviews": (ctx) => {
+    const repo = repoFor(ctx);
+    const pr = pullFor(ctx, repo);
+    return paginate(ctx, pr.pull!.reviews ?? [], (v) => ctx.shapes.review(repo, pr, v));
+  },
+  "pulls/request-reviewers": (ctx) => {
+    const repo = repoFor(ctx, true);
+    const pr = pullFor(ctx, repo);
+    const reviewers: string[] = ctx.body?.reviewers ?? [];
+    const teams: string[] = ctx.body?.team_reviewers ?? [];
+    // GitHub: reviewers must be collaborators, and never the pull request's author.
+    for (const login of reviewers) {
+      if (login.toLowerCase() === pr.user.toLowerCase()) throw validation("Review cannot be requested from pull request author.", "reviewers");
+      if (!repo.collaborators.has(login.toLowerCase())) throw validation("Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the " + repo.fullName + " repository.", "reviewers");
+    }
+    for (const slug of teams) if (!ctx.state.teams.has(`${repo.owner}/${slug}`.toLowerCase())) throw validation("Could not resolve to a node with the global id of team " + slug, "team_reviewers");
+    const pull = pr.pull!;
+    pull.requestedReviewers = [...new Set([...(pull.requestedReviewers ?? []), ...reviewers])];
+    pull.requestedTeams = [...new Set([...(pull.requestedTeams ?? []), ...teams])];
+    pr.updatedAt = ctx.state.now();
+    return ok(ctx.shapes.pull(repo, pr), 201);
+  },
+
   // --- people
   "repos/get-collaborator-permission-level": (ctx) => {
     const repo = repoFor(ctx);
@@ -516,6 +540,20 @@ export const handlers: Record<string, Handler> = {
     if (!run) throw notFound();
     return ok(ctx.shapes.checkRun(repo, run));
   },
+
+  // --- registry checks: the tree at a commit, collaborators, teams (see the block at the end of this file)
+  "git/get-tree": (ctx) => gitTree(ctx),
+  "repos/check-collaborator": (ctx) => {
+    const repo = repoFor(ctx);
+    // Like GitHub: 204 for a collaborator, 404 for anybody else (or nobody).
+    if (!repo.collaborators.has(ctx.params.username.toLowerCase())) throw notFound();
+    return { status: 204 };
+  },
+  "teams/get-by-name": (ctx) => {
+    const team = ctx.state.teams.get(`${ctx.params.org}/${ctx.params.team_slug}`.toLowerCase());
+    if (!team) throw notFound();
+    return ok(teamJson(ctx, team));
+  },
 };
 
 /**
@@ -554,4 +592,65 @@ function permissionFlags(p: string) {
   const order = ["none", "read", "triage", "write", "maintain", "admin"];
   const n = order.indexOf(p);
   return { admin: n >= 5, maintain: n >= 4, push: n >= 3, triage: n >= 2, pull: n >= 1 };
+}
+
+// ---------------------------------------------------------------- registry checks: trees and teams
+
+/** GitHub lists at most this many entries in a recursive tree, then sets `truncated`. */
+export const TREE_ENTRY_LIMIT = 100_000;
+/** A smaller limit per repository, for tests of a truncated listing. */
+export const treeEntryLimits = new WeakMap<SimRepo, number>();
+
+/**
+ * `GET /repos/{owner}/{repo}/git/trees/{tree_sha}`: the simulator keeps no tree objects, so
+ * `tree_sha` is a commit sha or a branch name (GitHub accepts both). With `recursive` (any
+ * value, as on GitHub) every file and directory, sorted by path; without, the top level.
+ */
+function gitTree(ctx: RouteContext): Reply {
+  const repo = repoFor(ctx);
+  const commit = ctx.state.resolveRef(repo, ctx.params.tree_sha);
+  if (!commit) throw notFound();
+  const recursive = ctx.query.has("recursive");
+  const entries = new Map<string, { type: "blob" | "tree"; content?: string }>();
+  for (const [path, content] of commit.files) {
+    const parts = path.split("/");
+    const depth = recursive ? parts.length : 1;
+    for (let i = 1; i < depth; i++) entries.set(parts.slice(0, i).join("/"), { type: "tree" });
+    entries.set(parts.slice(0, depth).join("/"), parts.length === depth ? { type: "blob", content } : { type: "tree" });
+  }
+  const limit = treeEntryLimits.get(repo) ?? TREE_ENTRY_LIMIT;
+  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const api = `${ctx.shapes.api}/repos/${repo.fullName}/git`;
+  const tree = sorted.slice(0, limit).map(([path, e]) => {
+    const sha = e.type === "blob" ? blobSha(e.content!) : blobSha(`tree ${commit.sha} ${path}`);
+    return e.type === "blob"
+      ? { path, mode: "100644", type: "blob", sha, size: Buffer.byteLength(e.content!), url: `${api}/blobs/${sha}` }
+      : { path, mode: "040000", type: "tree", sha, url: `${api}/trees/${sha}` };
+  });
+  return ok({ sha: commit.sha, url: `${api}/trees/${commit.sha}`, tree, truncated: sorted.length > limit });
+}
+
+function teamJson(ctx: RouteContext, team: ReturnType<SimState["team"]>) {
+  const url = `${ctx.shapes.api}/organizations/${team.org}/team/${team.id}`;
+  const at = ctx.shapes.iso(ctx.state.now());
+  return {
+    id: team.id,
+    node_id: Buffer.from(`Team:${team.id}`).toString("base64"),
+    url,
+    html_url: `${ctx.shapes.html}/orgs/${team.org}/teams/${team.slug}`,
+    name: team.name,
+    slug: team.slug,
+    description: null,
+    privacy: "closed",
+    notification_setting: "notifications_enabled",
+    permission: "pull",
+    members_url: `${url}/members{/member}`,
+    repositories_url: `${url}/repos`,
+    parent: null,
+    members_count: team.members.size,
+    repos_count: 0,
+    created_at: at,
+    updated_at: at,
+    organization: ctx.shapes.user(team.org),
+  };
 }

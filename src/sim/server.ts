@@ -266,6 +266,51 @@ export class Simulator {
     return this.payloads.status({ ...o, repo: this.state.mustRepo(o.repo) });
   }
 
+  /** A review requested from a user or a team (state + pull_request.review_requested, or review_request_removed). */
+  requestReview(o: { repo: string; number: number; sender: string; reviewer?: string; team?: string; removed?: boolean }): WebhookEvent {
+    const repo = this.state.mustRepo(o.repo);
+    const pr = this.mustPull(repo, o.number);
+    const pull = pr.pull!;
+    const list = o.team ? (pull.requestedTeams ??= []) : (pull.requestedReviewers ??= []);
+    const who = (o.team ?? o.reviewer)!;
+    if (o.removed) list.splice(list.indexOf(who), 1);
+    else if (!list.includes(who)) list.push(who);
+    if (o.reviewer) this.state.user(o.reviewer);
+    pr.updatedAt = this.state.now();
+    const extra = o.team ? { requested_team: this.shapes.teamRef(repo.owner, o.team) } : { requested_reviewer: this.shapes.user(o.reviewer!) };
+    return this.payloads.pullRequest(o.removed ? "review_request_removed" : "review_requested", repo, pr, o.sender, extra);
+  }
+
+  /** A submitted review (state + pull_request_review.submitted); it answers the reviewer's review request. */
+  submitReview(o: { repo: string; number: number; user: string; body?: string; state?: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" }): WebhookEvent {
+    const repo = this.state.mustRepo(o.repo);
+    const pr = this.mustPull(repo, o.number);
+    this.state.user(o.user);
+    const review = { id: this.state.nextId(), user: o.user, body: o.body ?? "", state: o.state ?? "COMMENTED", commitId: pr.pull!.headSha, submittedAt: this.state.now() };
+    (pr.pull!.reviews ??= []).push(review);
+    pr.pull!.requestedReviewers = (pr.pull!.requestedReviewers ?? []).filter((r) => r.toLowerCase() !== o.user.toLowerCase());
+    return this.payloads.pullRequestReview(repo, pr, review);
+  }
+
+  /** A label added to a pull request (state + pull_request.labeled). */
+  labelPullRequest(o: { repo: string; number: number; label: string; sender: string }): WebhookEvent {
+    const repo = this.state.mustRepo(o.repo);
+    const pr = this.mustPull(repo, o.number);
+    if (!pr.labels.includes(o.label)) pr.labels.push(o.label);
+    pr.updatedAt = this.state.now();
+    return this.payloads.pullRequest("labeled", repo, pr, o.sender, { label: this.shapes.label(repo, this.state.ensureLabel(repo, o.label)) });
+  }
+
+  /** The pull request's description edited (state + pull_request.edited). */
+  editPullRequestBody(o: { repo: string; number: number; body: string; sender: string }): WebhookEvent {
+    const repo = this.state.mustRepo(o.repo);
+    const pr = this.mustPull(repo, o.number);
+    const from = pr.body ?? "";
+    this.state.editIssueBody(repo, pr, o.body);
+    pr.updatedAt = this.state.now();
+    return this.payloads.pullRequest("edited", repo, pr, o.sender, { changes: { body: { from } } });
+  }
+
   /** A human's comment (state + issue_comment.created payload). */
   addComment(o: { repo: string; issueNumber: number; user: string; body: string }): { comment: SimComment } & WebhookEvent {
     const repo = this.state.mustRepo(o.repo);

@@ -2,7 +2,7 @@
  * Renders simulator state as GitHub's REST/webhook JSON. The same shapes feed
  * REST responses and webhook payloads, so a client sees consistent objects.
  */
-import type { PrFile, SimCheckRun, SimComment, SimIssue, SimLabel, SimReaction, SimRepo, SimState, SimUser } from "./state.js";
+import type { PrFile, SimCheckRun, SimComment, SimIssue, SimLabel, SimReaction, SimRepo, SimReview, SimState, SimUser } from "./state.js";
 import { blobSha } from "./state.js";
 
 export interface SimApp {
@@ -192,6 +192,44 @@ export class Shapes {
     };
   }
 
+  /** A team as pull requests and review-request payloads name it. */
+  teamRef(org: string, slug: string) {
+    const team = this.state.teams.get(`${org}/${slug}`.toLowerCase());
+    const id = team?.id ?? 0;
+    return {
+      id,
+      node_id: nodeId("Team", id),
+      url: `${this.api}/orgs/${org}/teams/${slug}`,
+      html_url: `${this.html}/orgs/${org}/teams/${slug}`,
+      name: team?.name ?? slug,
+      slug,
+      description: null,
+      privacy: "closed",
+      notification_setting: "notifications_enabled",
+      permission: "pull",
+      members_url: `${this.api}/organizations/${id}/team/${id}/members{/member}`,
+      repositories_url: `${this.api}/organizations/${id}/team/${id}/repos`,
+      parent: null,
+    };
+  }
+
+  review(r: SimRepo, i: SimIssue, v: SimReview) {
+    const html = `${this.html}/${r.fullName}/pull/${i.number}#pullrequestreview-${v.id}`;
+    return {
+      id: v.id,
+      node_id: nodeId("PullRequestReview", v.id),
+      user: this.user(v.user),
+      body: v.body,
+      state: v.state,
+      html_url: html,
+      pull_request_url: `${this.api}/repos/${r.fullName}/pulls/${i.number}`,
+      _links: { html: { href: html }, pull_request: { href: `${this.api}/repos/${r.fullName}/pulls/${i.number}` } },
+      submitted_at: iso(v.submittedAt),
+      commit_id: v.commitId,
+      author_association: this.association(r, v.user),
+    };
+  }
+
   branchRef(r: SimRepo, ref: string, sha: string) {
     return { label: `${r.owner}:${ref}`, ref, sha, user: this.user(r.owner), repo: this.repo(r) };
   }
@@ -230,8 +268,8 @@ export class Shapes {
       merge_commit_sha: null,
       assignee: base.assignee,
       assignees: base.assignees,
-      requested_reviewers: [],
-      requested_teams: [],
+      requested_reviewers: (p.requestedReviewers ?? []).map((login) => this.user(login)),
+      requested_teams: (p.requestedTeams ?? []).map((slug) => this.teamRef(r.owner, slug)),
       head: this.branchRef(r, p.headRef, p.headSha),
       base: this.branchRef(r, p.baseRef, p.baseSha),
       author_association: base.author_association,

@@ -76,6 +76,20 @@ export interface SimPull {
   files: PrFile[];
   merged: boolean;
   draft: boolean;
+  /** Reviews submitted, oldest first. */
+  reviews?: SimReview[];
+  /** Logins and team slugs whose review is requested. */
+  requestedReviewers?: string[];
+  requestedTeams?: string[];
+}
+
+export interface SimReview {
+  id: number;
+  user: string;
+  body: string;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED";
+  commitId: string;
+  submittedAt: Date;
 }
 
 export interface SimIssue {

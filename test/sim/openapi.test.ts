@@ -14,6 +14,13 @@ describe("OpenAPI checker", () => {
     expect(r).toMatchObject({ ok: true, operationId: "issues/create-comment" });
   });
 
+  test("a param is named as the matched operation names it, where operations share its position", async () => {
+    const c = await loadOpenApi();
+    // `/commits/{commit_sha}/comments` and `/commits/{ref}/check-runs` share the segment.
+    expect(c.check({ method: "GET", path: "/repos/o/r/commits/abc123/check-runs" })).toMatchObject({ ok: true, operationId: "checks/list-for-ref", params: { ref: "abc123" } });
+    expect(c.check({ method: "GET", path: "/repos/o/r/commits/abc123/comments" })).toMatchObject({ ok: true, params: { commit_sha: "abc123" } });
+  });
+
   test("GHE /api/v3 prefix is stripped", async () => {
     const c = await loadOpenApi();
     const r = c.check({ method: "POST", path: "/api/v3/repos/o/r/issues/1/comments", body: '{"body":"x"}' });
