@@ -1,6 +1,6 @@
 import { add } from "date-fns";
 import type { ComponentVerdict } from "./attribution.js";
-import type { Owner, PullRecord, Registry } from "./model.js";
+import type { Component, Owner, PullRecord, Registry } from "./model.js";
 import { renderBreakageComment, type BreakageView } from "./render/breakage-comment.js";
 
 /**
@@ -33,6 +33,8 @@ export interface BreakageInput {
   applied?: AppliedComment;
   /** Link to a component's Tier 3 tracking issue, when one exists. */
   trackingIssueUrl?: (componentId: string) => string | undefined;
+  /** Who is asked for a component when some owners are away (see responsiveness.recipientsFor); all owners when absent. */
+  route?: (component: Component) => { handles: string[]; routedAround: string[] };
   now: Date;
 }
 
@@ -60,15 +62,21 @@ export function decideBreakageComment(input: BreakageInput): BreakageComment | n
   const entries: BreakageView["entries"] = broken.map((v) => {
     const id = v.component.id;
     since[id] = previous?.since[id] ?? now.toISOString();
-    const owners = v.component.owners
-      .map(ownerHandle)
+    const listed = v.component.owners.map(ownerHandle);
+    // Routing around away owners applies to a new request only: who was asked on this PR stays asked.
+    const askedBefore = [...spent, ...stillShown].some((key) => key.startsWith(`${id}:`));
+    const route = askedBefore ? undefined : input.route?.(v.component);
+    // An owner who is away is listed but not asked; a backup asked instead is listed too.
+    const owners = [...listed, ...(route?.handles.filter((h) => !listed.includes(h)) ?? [])]
       .filter((handle) => handle.toLowerCase() !== pull.author.toLowerCase())
       .map((handle) => {
         const key = `${id}:${handle}`;
+        const asked = !route || route.handles.includes(handle) || stillShown.has(key);
         // Only those who must act are pinged: a failure already on the default branch is not this PR's news.
-        const mention = v.verdict === "broken-by-pr" && (!spent.has(key) || stillShown.has(key));
+        const mention = asked && v.verdict === "broken-by-pr" && (!spent.has(key) || stillShown.has(key));
         if (mention) mentions.push(key);
-        return { handle, mention };
+        const note = route?.routedAround.includes(handle) && !mention ? "away" : listed.includes(handle) ? undefined : "backup";
+        return { handle, mention, ...(note && { note }) };
       });
     return {
       verdict: v,

@@ -7,8 +7,9 @@
  *   /tier freeze <component> <reason>  write access: stop the component's clocks
  *   /tier unfreeze <component>
  *   /tier status <component>           anyone: reply with the state and the next date
- *   /tier away until <YYYY-MM-DD>      reserved (Tier 2): an owner is away until that date
- *   /tier back
+ *   /tier away until <YYYY-MM-DD>      an owner is away until that day: new Tier 2 requests go to
+ *                                      the other owners (or the backup list), their clocks stop
+ *   /tier back                         the away time ends now
  *
  * A command is a line of its own that starts with `/tier` (any case, leading spaces allowed).
  * Lines inside fenced code blocks (``` or ~~~) and quoted lines (`>`) are never commands, so
@@ -33,7 +34,7 @@ const COMPONENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const COMMAND_LINE = /^[ \t]*\/tier(?=\s|$)(.*)$/i;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const QUOTE = /^[ \t]*>/;
-const TRY = "try ack, freeze <component> <reason>, unfreeze <component>, status <component>";
+const TRY = "try ack, freeze <component> <reason>, unfreeze <component>, status <component>, away until <YYYY-MM-DD>, back";
 
 /** Every `/tier` line of a comment body, in order, each parsed or rejected with a short reason. */
 export function parseCommands(body: string): ParsedCommand[] {
@@ -121,6 +122,16 @@ function parseLine(rest: string, line: number, text: string): ParsedCommand {
   }
 }
 
+/**
+ * A comment that holds nothing but `/tier` commands other than `ack` (away, back, status,
+ * freeze...) talks to tierkeeper, not to the people waiting: it is no reply to a request.
+ */
+export function onlyCommandsToTierkeeper(body: string): boolean {
+  const lines = body.split(/\r\n|\r|\n/).filter((l) => l.trim() !== "");
+  if (lines.length === 0 || !lines.every((l) => COMMAND_LINE.test(l))) return false;
+  return parseCommands(body).every((p) => !p.ok || p.command.name !== "ack");
+}
+
 /** `YYYY-MM-DD` naming a day that exists (no 2026-02-30). */
 function isCalendarDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -141,6 +152,8 @@ export interface Sender {
   permission: Permission;
   /** Whether the sender owns the component, directly or through a team. */
   ownerOf: (componentId: string) => boolean;
+  /** Whether the sender owns any component of the registry (away time is per person, not per component). */
+  ownsAny?: boolean;
 }
 
 export type Authorization = { allowed: true } | { allowed: false; reason: string };
@@ -179,8 +192,8 @@ export function authorize(command: Command, who: Sender, component?: string): Au
     }
     case "away":
     case "back": {
-      if (component === undefined) return deny(`only owners can use /tier ${command.name}, and no component was given to check ${user} against`);
-      return owns(component) ? allow : deny(`only owners of ${component} can use /tier ${command.name} (${user} is not one)`);
+      if ((component !== undefined && owns(component)) || who.ownsAny === true) return allow;
+      return deny(`only component owners can use /tier ${command.name} (${user} owns no component in the registry)`);
     }
     default:
       return deny("unknown command");

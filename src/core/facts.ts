@@ -20,6 +20,24 @@ export interface PullFact {
   author: string;
   state: "open" | "closed";
   updatedAt: Date;
+  /** Label names, for the major-change rule and its override. */
+  labels: string[];
+  /** The description, where an RFC link is looked for. */
+  body: string;
+}
+
+/** A review requested from (or no longer requested of) a user or a team. */
+export interface ReviewRequestFact {
+  kind: "review-request";
+  repo: RepoRef;
+  installationId: number;
+  action: "requested" | "removed";
+  number: number;
+  /** `login`, or `org/team-slug` for a team. */
+  reviewer: string;
+  requester: string;
+  requesterIsBot: boolean;
+  at: Date;
 }
 
 export interface CiFact {
@@ -56,8 +74,19 @@ export interface ActivityFact {
   at: Date;
 }
 
+/** The app installed on repositories (a new installation, or repositories added to one). */
+export interface InstalledFact {
+  kind: "installed";
+  installationId: number;
+  /** The account the app is installed on. */
+  account: string;
+  repos: { id: number; owner: string; name: string; private: boolean }[];
+}
+
 export type Fact =
+  | InstalledFact
   | PullFact
+  | ReviewRequestFact
   | ActivityFact
   | CiFact
   | PushFact
@@ -66,7 +95,7 @@ export type Fact =
 
 type AnyPayload = Record<string, any>;
 
-const PULL_ACTIONS = new Set(["opened", "synchronize", "reopened", "closed", "edited"]);
+const PULL_ACTIONS = new Set(["opened", "synchronize", "reopened", "closed", "edited", "labeled", "unlabeled"]);
 
 export function factFromEvent(name: string, payload: unknown): Fact {
   if (!isObject(payload)) return invalid("payload is not a JSON object");
@@ -74,6 +103,9 @@ export function factFromEvent(name: string, payload: unknown): Fact {
   try {
     switch (name) {
       case "pull_request":
+        if (action === "review_requested" || action === "review_request_removed") {
+          return reviewRequestFact(payload as EmitterWebhookEvent<"pull_request.review_requested">["payload"]);
+        }
         return action && PULL_ACTIONS.has(action)
           ? pullFact(payload as EmitterWebhookEvent<"pull_request">["payload"])
           : ignored(`pull_request.${action}`);
@@ -89,6 +121,10 @@ export function factFromEvent(name: string, payload: unknown): Fact {
         return pushFact(payload as EmitterWebhookEvent<"push">["payload"]);
       case "issue_comment":
         return action === "created" ? commentFact(payload as EmitterWebhookEvent<"issue_comment.created">["payload"]) : ignored(`issue_comment.${action}`);
+      case "installation":
+        return action === "created" ? installedFact(payload, "repositories") : ignored(`installation.${action}`);
+      case "installation_repositories":
+        return action === "added" ? installedFact(payload, "repositories_added") : ignored(`installation_repositories.${action}`);
       case "pull_request_review":
         return action === "submitted" ? reviewFact(payload as EmitterWebhookEvent<"pull_request_review.submitted">["payload"]) : ignored(`pull_request_review.${action}`);
       default:
@@ -113,6 +149,28 @@ function pullFact(p: EmitterWebhookEvent<"pull_request">["payload"]): PullFact {
     author: need(pr.user?.login, "pull_request.user.login"),
     state: pr.state === "closed" ? "closed" : "open",
     updatedAt: date(pr.updated_at, "pull_request.updated_at"),
+    labels: Array.isArray(pr.labels) ? pr.labels.map((l) => l?.name).filter(isString) : [],
+    body: typeof pr.body === "string" ? pr.body : "",
+  };
+}
+
+function reviewRequestFact(p: EmitterWebhookEvent<"pull_request.review_requested">["payload"]): ReviewRequestFact {
+  const repo = repoRef(p);
+  const pr = need(p.pull_request, "pull_request");
+  // Either a user or a team was asked; a team belongs to the repository's organisation.
+  const team = "requested_team" in p ? p.requested_team : undefined;
+  const user = "requested_reviewer" in p ? p.requested_reviewer : undefined;
+  const reviewer = team ? `${repo.owner}/${need(team.slug, "requested_team.slug").toLowerCase()}` : need(user?.login, "requested_reviewer.login");
+  return {
+    kind: "review-request",
+    repo,
+    installationId: installationId(p),
+    action: p.action === "review_requested" ? "requested" : "removed",
+    number: need(pr.number, "pull_request.number"),
+    reviewer,
+    requester: need(p.sender?.login, "sender.login"),
+    requesterIsBot: p.sender?.type === "Bot",
+    at: date(pr.updated_at, "pull_request.updated_at"),
   };
 }
 
@@ -124,6 +182,7 @@ function checkRunFact(p: EmitterWebhookEvent<"check_run.completed">["payload"]):
     source: "check_run",
     outcome: outcomeOfConclusion(run.conclusion),
     completedAt: date(run.completed_at, "check_run.completed_at"),
+    ...(run.started_at && { startedAt: date(run.started_at, "check_run.started_at") }),
     branch: run.check_suite?.head_branch ?? undefined,
     url: run.html_url ?? undefined,
   }, pullsOf(run.pull_requests));
@@ -150,6 +209,7 @@ function workflowJobFact(p: EmitterWebhookEvent<"workflow_job.completed">["paylo
     source: "workflow_job",
     outcome: outcomeOfConclusion(job.conclusion),
     completedAt: date(job.completed_at, "workflow_job.completed_at"),
+    ...(job.started_at && { startedAt: date(job.started_at, "workflow_job.started_at") }),
     branch: job.head_branch ?? undefined,
     url: job.html_url ?? undefined,
   }, []);
@@ -190,6 +250,20 @@ function pushFact(p: EmitterWebhookEvent<"push">["payload"]): PushFact {
     ref: need(p.ref, "ref"),
     // A push with more than 20 commits lists only 20: assume the registry may have changed.
     touchesRegistry: touchesRegistry || commits.length >= 20,
+  };
+}
+
+function installedFact(p: AnyPayload, listKey: "repositories" | "repositories_added"): InstalledFact {
+  const account = need(p.installation?.account?.login, "installation.account.login");
+  const list: unknown[] = Array.isArray(p[listKey]) ? p[listKey] : [];
+  return {
+    kind: "installed",
+    installationId: installationId(p),
+    account,
+    repos: list.filter(isObject).map((r) => {
+      const [owner, name] = String(need(r.full_name, `${listKey}[].full_name`)).split("/");
+      return { id: need(r.id, `${listKey}[].id`), owner, name: name ?? need(r.name, `${listKey}[].name`), private: r.private === true };
+    }),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ChangePolicy } from "./change-rules.js";
 import type { RequirementOverrides } from "./requirements.js";
 
 /**
@@ -29,11 +30,30 @@ export interface Policy {
   mode: "enforce" | "shadow";
   /** How the tier requirements are renamed, dropped or added, if the repository says so. */
   requirements?: RequirementOverrides;
+  /** Tier 2 responsiveness, and the alarms about Tier 1 and Tier 2 components turned off. */
+  tier2: Tier2Policy;
+  /** What makes a change major, and how a major Tier 1 change shows its RFC. */
+  changes: ChangePolicy;
+  /** How long a component must meet the tier above (or miss its own) before an issue suggests the change; off: never. */
+  suggestions: PolicyDuration | "off";
   /** Which behaviours are on. */
   behaviours: {
     /** The breaking-PR comment that pings owners. */
     prComment: boolean;
   };
+}
+
+export interface Tier2Policy {
+  /** The repository's maintainers: mentioned on a request's second breach and in alarms. */
+  maintainers: Owner[];
+  /** Breaches within the figures window after which demotion to Tier 3 is proposed. */
+  demotionBreaches: number;
+  /** The rolling window of the reply figures, in days. */
+  figuresWindowDays: number;
+  /** How long a Tier 2 component may stay disabled in CI before the alarm. */
+  disabledLimit: PolicyDuration;
+  /** A report issue with the figures on the first of each month. */
+  report: "off" | "monthly";
 }
 
 /** The scalar facts a component may declare for the tier requirements (`implementation: partial`, ...). */
@@ -54,6 +74,10 @@ export interface Component {
   checks: string[];
   /** Globs over check names of the fuzzing jobs covering this component; absent when not declared. */
   fuzzing?: string[];
+  /** Who is asked instead while every owner is away (`/tier away`). */
+  backup?: Owner[];
+  /** Who is mentioned when a request to its owners is breached a second time (else the policy's maintainers). */
+  escalation?: Owner[];
   /** Free-form facts declared in the registry (e.g. `implementation: partial`). */
   facts: Record<string, string>;
 }
@@ -98,6 +122,8 @@ export interface CiResult {
   outcome: Outcome;
   /** When GitHub says it finished: results are ordered by this, never by arrival. */
   completedAt: Date;
+  /** When it started (check runs and workflow jobs): its duration is what it cost in CI time. */
+  startedAt?: Date;
   /** The branch the commit was built on, when known. */
   branch?: string;
   url?: string;
@@ -113,5 +139,7 @@ export interface PullRecord {
   state: "open" | "closed";
   /** Components whose paths the PR touches; `all` when the file list was capped. */
   touched: string[] | "all";
+  /** Lines added plus deleted per touched component, when known. */
+  lines?: Record<string, number>;
   updatedAt: Date;
 }

@@ -1,10 +1,12 @@
 import { formatProblem } from "./registry.js";
 import type { RegistryParseResult } from "./model.js";
+import type { RegistryFindings } from "./registry-findings.js";
 
 /**
  * The `tierkeeper/registry` check run on a pull request that edits the registry: the file at
  * the PR's head, judged by the same parser the app uses (the rules in force still come from
- * the default branch). Pure: a parse result in, the check run's desired state out.
+ * the default branch), and the findings about what the edit means for this repository.
+ * Pure: a parse result and the findings in, the check run's desired state out.
  */
 
 export const REGISTRY_CHECK_NAME = "tierkeeper/registry";
@@ -27,7 +29,14 @@ export interface CheckRunDesired {
   annotations: CheckAnnotation[];
 }
 
-export function decideRegistryCheck(result: RegistryParseResult | "deleted", path: string): CheckRunDesired {
+/** Lines of problems listed in the summary; the annotations carry them all. */
+const SUMMARY_PROBLEMS = 100;
+
+/**
+ * `findings` (from registry-findings.ts) replace the parser's warnings of a valid registry: they
+ * include them. A registry that does not parse has no findings: its errors are all there is.
+ */
+export function decideRegistryCheck(result: RegistryParseResult | "deleted", path: string, findings?: RegistryFindings): CheckRunDesired {
   if (result === "deleted") {
     return {
       name: REGISTRY_CHECK_NAME,
@@ -37,7 +46,7 @@ export function decideRegistryCheck(result: RegistryParseResult | "deleted", pat
       annotations: [],
     };
   }
-  const problems = result.ok ? result.warnings : result.errors;
+  const problems = result.ok ? (findings?.problems ?? result.warnings) : result.errors;
   const annotations = problems.map((p): CheckAnnotation => ({
     path,
     start_line: p.line,
@@ -48,14 +57,20 @@ export function decideRegistryCheck(result: RegistryParseResult | "deleted", pat
     annotation_level: p.severity === "error" ? "failure" : "warning",
     message: p.message,
   }));
-  const errors = result.ok ? 0 : result.errors.length;
-  const warnings = result.ok ? result.warnings.length : 0;
+  const errors = result.ok ? problems.filter((p) => p.severity === "error").length : result.errors.length;
+  const warnings = problems.length - errors;
   const title = errors ? `${errors} error${errors === 1 ? "" : "s"} in ${path}` : warnings ? `${path} is valid, with ${warnings} warning${warnings === 1 ? "" : "s"}` : `${path} is valid`;
+  const usable = `tierkeeper can use this registry${result.ok ? ` (${result.registry.components.length} components)` : ""}`;
+  const listed = problems.slice(0, SUMMARY_PROBLEMS).map((p) => `- ${formatProblem(p)}`);
+  if (problems.length > SUMMARY_PROBLEMS) listed.push(`- ... and ${problems.length - SUMMARY_PROBLEMS} more (see the annotations)`);
   const summary = [
-    errors
+    !result.ok
       ? "tierkeeper cannot use this registry: once merged, it would act on nothing in this repository until it is fixed."
-      : `tierkeeper can use this registry${result.ok ? ` (${result.registry.components.length} components)` : ""}. The rules in force stay those of the default branch until this is merged.`,
-    ...(problems.length ? ["", ...problems.map((p) => `- ${formatProblem(p)}`)] : []),
+      : errors
+        ? `${usable}, but this edit goes against the policy: see the errors. The rules in force stay those of the default branch until this is merged.`
+        : `${usable}. The rules in force stay those of the default branch until this is merged.`,
+    ...(listed.length ? ["", ...listed] : []),
+    ...(result.ok && findings?.notes.length ? ["", "Not checked:", ...findings.notes.map((n) => `- ${n}`)] : []),
   ].join("\n");
   return { name: REGISTRY_CHECK_NAME, conclusion: errors ? "failure" : "success", title, summary, annotations };
 }

@@ -11,7 +11,8 @@ import { z } from "zod";
 import { customRequirementSchema, overrideProblems, requirementOverridesSchema, tierOverridesSchema, toRequirementOverrides } from "./requirements.js";
 import { DURATION_EXAMPLES, DURATION_PATTERN, parseDuration } from "./duration.js";
 import { globError } from "./glob.js";
-import { DECLARED_FACTS, type Component, type Owner, type Policy, type Registry, type RegistryParseResult, type RegistryProblem, type Tier } from "./model.js";
+import { DEFAULT_CHANGE_POLICY } from "./change-rules.js";
+import { DECLARED_FACTS, type Component, type Owner, type Policy, type PolicyDuration, type Registry, type RegistryParseResult, type RegistryProblem, type Tier } from "./model.js";
 
 export const REGISTRY_PATH = ".github/tiers.yml";
 
@@ -20,6 +21,9 @@ export const DEFAULT_POLICY: Policy = {
   responseWindow: { weeks: 1 },
   removalWindow: { months: 1 },
   mode: "enforce",
+  tier2: { maintainers: [], demotionBreaches: 3, figuresWindowDays: 90, disabledLimit: { weeks: 2 }, report: "off" },
+  changes: DEFAULT_CHANGE_POLICY,
+  suggestions: { days: 30 },
   behaviours: { prComment: true },
 };
 
@@ -61,6 +65,9 @@ function globList(kind: "check" | "path", description: string) {
 }
 
 const text = z.string(expecting("text"));
+const ownerList = (description: string) =>
+  z.array(z.string(expecting("a GitHub login or org/team-slug")).regex(OWNER), expecting("a list of owners")).meta({ description });
+const positiveInt = z.number(expecting("a positive whole number")).int().positive();
 const CHECK_GLOBS = "Check-name globs: only * ? [...] are special; parentheses and spaces are literal.";
 
 const componentShape = {
@@ -68,9 +75,9 @@ const componentShape = {
   description: text.optional(),
   category: text.min(1, "must not be empty").meta({ description: "Free text: Target, WASI Proposal, ..." }),
   tier: z.literal([1, 2, 3], expecting("1, 2 or 3")),
-  owners: z
-    .array(z.string(expecting("a GitHub login or org/team-slug")).regex(OWNER), expecting("a list of owners"))
-    .meta({ description: "GitHub logins or org/team-slug; [] when the component has no owner." }),
+  owners: ownerList("GitHub logins or org/team-slug; [] when the component has no owner."),
+  backup: ownerList("Asked instead while every owner is away (/tier away).").optional(),
+  escalation: ownerList("Mentioned when a request to the owners is breached a second time (default: the policy's maintainers).").optional(),
   paths: globList("path", "Globs over repository paths (picomatch).").optional(),
   checks: globList("check", `CI checks that test this component. ${CHECK_GLOBS}`).optional(),
   fuzzing: globList("check", `CI checks that fuzz this component. ${CHECK_GLOBS}`).optional(),
@@ -98,6 +105,37 @@ const policyShape = {
   "removal-window": durationSchema.meta({ description: "How long a Tier 3 component stays disabled in CI before removal is proposed. Default: 1 month." }).optional(),
   mode: oneOf(["enforce", "shadow"]).meta({ description: "shadow: decide and record, write nothing." }).optional(),
   "pr-comment": z.boolean(expecting("true or false")).optional(),
+  maintainers: ownerList("The repository's maintainers: mentioned on a second breach and in alarms about Tier 1/2 components turned off.").optional(),
+  "demotion-breaches": positiveInt.meta({ description: "Breaches within the figures window after which a Tier 2 component's demotion is proposed. Default: 3." }).optional(),
+  "figures-window": durationSchema.meta({ description: "The rolling window of the Tier 2 reply figures. Default: 90 days." }).optional(),
+  "tier2-disabled-limit": durationSchema.meta({ description: "How long a Tier 2 component may stay disabled in CI before the alarm. Default: 2 weeks." }).optional(),
+  "report-issue": oneOf(["off", "monthly"]).meta({ description: "monthly: a report issue with the reply figures on the first of each month. Default: off." }).optional(),
+  "major-change": z
+    .strictObject(
+      {
+        lines: positiveInt.meta({ description: "Changed lines (added + deleted) within a component's paths that make a change major for it. Default: none (label only)." }).optional(),
+        label: text.min(1, "must not be empty").meta({ description: "A label that makes a change major for every component it touches. Default: major-change." }).optional(),
+      },
+      expecting("a mapping"),
+    )
+    .optional(),
+  rfc: z
+    .strictObject(
+      {
+        link: text
+          .refine(isRegExp, "must be a valid regular expression")
+          .meta({ description: "A regular expression an accepted RFC's link matches. Default: any GitHub rfcs repository's pull request or issue." })
+          .optional(),
+        "override-label": text.min(1, "must not be empty").meta({ description: "A maintainer's label that lifts the RFC requirement for one PR. Default: rfc-not-needed." }).optional(),
+      },
+      expecting("a mapping"),
+    )
+    .optional(),
+  suggestions: z
+    .string(expecting(`"off" or a duration such as ${DURATION_EXAMPLES}`))
+    .regex(new RegExp(`^off$|${DURATION_PATTERN.source}`))
+    .meta({ description: "How long a component must meet the tier above (or miss its own tier's requirements) before an issue suggests its promotion (or demotion); off: never. Default: 30 days." })
+    .optional(),
   requirements: requirementOverridesSchema
     .superRefine((v, ctx) => {
       for (const message of overrideProblems(toRequirementOverrides(v))) ctx.addIssue({ code: "custom", message });
@@ -215,6 +253,8 @@ function toComponent(id: string, c: ComponentInput[string]): Component {
     category: c.category,
     tier: c.tier as Tier,
     owners: c.owners.map(toOwner),
+    ...(c.backup !== undefined && { backup: c.backup.map(toOwner) }),
+    ...(c.escalation !== undefined && { escalation: c.escalation.map(toOwner) }),
     paths: c.paths ?? [],
     checks: c.checks ?? [],
     ...(c.fuzzing !== undefined && { fuzzing: c.fuzzing }),
@@ -233,9 +273,37 @@ function toPolicy(p: NonNullable<RegistryInput["policy"]>): Policy {
     responseWindow: p["response-window"] ? parseDuration(p["response-window"])! : DEFAULT_POLICY.responseWindow,
     removalWindow: p["removal-window"] ? parseDuration(p["removal-window"])! : DEFAULT_POLICY.removalWindow,
     mode: p.mode ?? DEFAULT_POLICY.mode,
+    tier2: {
+      maintainers: (p.maintainers ?? []).map(toOwner),
+      demotionBreaches: p["demotion-breaches"] ?? DEFAULT_POLICY.tier2.demotionBreaches,
+      figuresWindowDays: p["figures-window"] ? durationDays(parseDuration(p["figures-window"])!) : DEFAULT_POLICY.tier2.figuresWindowDays,
+      disabledLimit: p["tier2-disabled-limit"] ? parseDuration(p["tier2-disabled-limit"])! : DEFAULT_POLICY.tier2.disabledLimit,
+      report: p["report-issue"] ?? DEFAULT_POLICY.tier2.report,
+    },
+    changes: {
+      majorLines: p["major-change"]?.lines ?? DEFAULT_CHANGE_POLICY.majorLines,
+      majorLabel: p["major-change"]?.label ?? DEFAULT_CHANGE_POLICY.majorLabel,
+      rfcLink: p.rfc?.link ?? DEFAULT_CHANGE_POLICY.rfcLink,
+      rfcOverrideLabel: p.rfc?.["override-label"] ?? DEFAULT_CHANGE_POLICY.rfcOverrideLabel,
+    },
+    suggestions: p.suggestions === undefined ? DEFAULT_POLICY.suggestions : p.suggestions === "off" ? "off" : parseDuration(p.suggestions)!,
     behaviours: { prComment: p["pr-comment"] ?? DEFAULT_POLICY.behaviours.prComment },
     ...(p.requirements !== undefined && { requirements: toRequirementOverrides(p.requirements) }),
   };
+}
+
+/** A duration in whole days, as the figures window counts them (a month is 30 days). */
+function durationDays(d: PolicyDuration): number {
+  return Math.max(1, Math.round((d.hours ?? 0) / 24 + (d.days ?? 0) + (d.weeks ?? 0) * 7 + (d.months ?? 0) * 30));
+}
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function registryWarnings(registry: Registry, anchor: Anchor, file: string): RegistryProblem[] {
@@ -305,6 +373,9 @@ function allowedKeys(path: PathKey[]): string[] {
     if (path.length === 3) return Object.keys(tierOverridesSchema.shape);
     return Object.keys(customRequirementSchema.shape);
   }
+  if (path[0] === "policy" && (path[1] === "major-change" || path[1] === "rfc") && path.length === 2) {
+    return Object.keys(policyShape[path[1]].unwrap().shape);
+  }
   return Object.keys(path[0] === "policy" ? policyShape : componentShape);
 }
 
@@ -371,7 +442,17 @@ function listWords(words: string[]): string {
 // ---------------------------------------------------------------------------------------------
 // Positions
 
-type Anchor = (path: PathKey[], target?: "key" | "value") => Position;
+export type Anchor = (path: PathKey[], target?: "key" | "value") => Position;
+
+/** Where key paths are in a registry text: the positions problems are anchored at. */
+export function registryAnchor(text: string): Anchor {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  return anchorer(yamlLocator(doc, (offset) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  }));
+}
 
 /** Falls back to the nearest enclosing key that exists, then to 1:1. */
 function anchorer(locate: RegistryLocator | undefined): Anchor {
@@ -390,7 +471,8 @@ function yamlLocator(doc: Document, at: (offset: number) => Position): RegistryL
     let node: unknown = doc.contents;
     let key: unknown;
     for (const seg of path) {
-      if (isAlias(node)) node = node.resolve(doc);
+      // Below an alias (`*shared`) nothing has text of its own here: the caller falls back to the alias's key.
+      if (isAlias(node)) return undefined;
       if (isMap(node)) {
         const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
         if (!pair) return undefined;

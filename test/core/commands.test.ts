@@ -1,4 +1,4 @@
-import { authorize, parseCommands, type Command, type ParsedCommand, type Permission } from "../../src/core/commands.js";
+import { authorize, onlyCommandsToTierkeeper, parseCommands, type Command, type ParsedCommand, type Permission } from "../../src/core/commands.js";
 
 const commands = (body: string) => parseCommands(body).map((p) => (p.ok ? p.command : p));
 const one = (line: string): ParsedCommand => {
@@ -93,17 +93,17 @@ describe("parseCommands", () => {
 
   describe("errors", () => {
     test("unknown command", () => {
-      expect(error("/tier foo")).toBe("unknown command `/tier foo`: try ack, freeze <component> <reason>, unfreeze <component>, status <component>");
+      expect(error("/tier foo")).toBe("unknown command `/tier foo`: try ack, freeze <component> <reason>, unfreeze <component>, status <component>, away until <YYYY-MM-DD>, back");
       expect(one("  /tier foo bar ")).toEqual({
         ok: false,
         line: 1,
         text: "/tier foo bar",
-        error: "unknown command `/tier foo`: try ack, freeze <component> <reason>, unfreeze <component>, status <component>",
+        error: "unknown command `/tier foo`: try ack, freeze <component> <reason>, unfreeze <component>, status <component>, away until <YYYY-MM-DD>, back",
       });
     });
 
     test("no command at all", () => {
-      expect(error("/tier")).toBe("`/tier` needs a command: try ack, freeze <component> <reason>, unfreeze <component>, status <component>");
+      expect(error("/tier")).toBe("`/tier` needs a command: try ack, freeze <component> <reason>, unfreeze <component>, status <component>, away until <YYYY-MM-DD>, back");
     });
 
     test("missing component", () => {
@@ -205,14 +205,24 @@ describe("authorize", () => {
     expect(authorize({ name: "unfreeze", component: "a" }, sender(undefined as unknown as Permission)).allowed).toBe(false);
   });
 
-  test("away and back: an owner of the given component; no component denies", () => {
+  test("away and back: an owner of the thread's component, or of any component; admins who own nothing are refused", () => {
     const away: Command = { name: "away", until: "2026-12-24" };
     expect(authorize(away, sender("read", ["wasi-nn"]), "wasi-nn")).toEqual({ allowed: true });
     expect(authorize({ name: "back" }, sender("read", ["wasi-nn"]), "wasi-nn")).toEqual({ allowed: true });
+    expect(authorize(away, { ...sender("read", []), ownsAny: true })).toEqual({ allowed: true });
     expect(authorize(away, sender("admin", []), "wasi-nn")).toEqual({
       allowed: false,
-      reason: "only owners of wasi-nn can use /tier away (@x is not one)",
+      reason: "only component owners can use /tier away (@x owns no component in the registry)",
     });
     expect(authorize({ name: "back" }, sender("admin", ["wasi-nn"])).allowed).toBe(false);
+    expect(authorize({ name: "back" }, { ...sender("admin", ["wasi-nn"]), ownsAny: false }).allowed).toBe(false);
   });
+});
+
+test("a comment of /tier commands other than ack talks to tierkeeper, not to the people waiting", () => {
+  expect(onlyCommandsToTierkeeper("/tier away until 2026-12-04")).toBe(true);
+  expect(onlyCommandsToTierkeeper("/tier back\n\n/tier status wasi-nn")).toBe(true);
+  expect(onlyCommandsToTierkeeper("/tier ack")).toBe(false);
+  expect(onlyCommandsToTierkeeper("Looking into it.\n/tier away until 2026-12-04")).toBe(false);
+  expect(onlyCommandsToTierkeeper("")).toBe(false);
 });

@@ -25,8 +25,9 @@ describe("facts from GitHub's published example payloads", () => {
   test("every published pull_request example is either a fact or deliberately ignored", () => {
     for (const payload of allExamples("pull_request")) {
       const fact = factFromEvent("pull_request", { ...payload, installation: { id: 1 } });
-      expect(["pull", "ignored"]).toContain(fact.kind);
-      if (fact.kind === "pull") expect(fact.number).toBe(payload.number);
+      expect(["pull", "ignored", "review-request"]).toContain(fact.kind);
+      if (fact.kind === "pull" || fact.kind === "review-request") expect(fact.number).toBe(payload.number);
+      if (fact.kind === "review-request") expect(fact.reviewer).toBe(payload.requested_reviewer?.login ?? `${payload.repository.owner.login}/${payload.requested_team.slug}`);
     }
   });
 

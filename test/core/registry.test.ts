@@ -202,10 +202,10 @@ describe("parseRegistry: each kind of error, where the maintainer edits", () => 
       '1:1 unknown key "polcy" (did you mean "policy"?); allowed keys: policy, components',
     ]);
     expect(errorsOf("policy:\n  responseWindow: 1 week\ncomponents: {}\n")).toEqual([
-      '2:3 policy: unknown key "responseWindow" (did you mean "response-window"?); allowed keys: response-window, removal-window, mode, pr-comment, requirements',
+      '2:3 policy: unknown key "responseWindow" (did you mean "response-window"?); allowed keys: response-window, removal-window, mode, pr-comment, maintainers, demotion-breaches, figures-window, tier2-disabled-limit, report-issue, major-change, rfc, suggestions, requirements',
     ]);
     const [e] = errorsOf(component("    colour: blue\n"));
-    expect(e).toMatch(/^6:5 components\.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, paths, checks, fuzzing, implementation,/);
+    expect(e).toMatch(/^6:5 components\.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, backup, escalation, paths, checks, fuzzing, implementation,/);
   });
 
   test("wrong types", () => {
@@ -302,19 +302,58 @@ describe("policy", () => {
   test("policy keys override the defaults one by one", () => {
     const text = "policy:\n  response-window: 3 days\n  mode: shadow\ncomponents: {}\n";
     expect(ok(parseRegistry(text)).registry.policy).toEqual({
+      ...DEFAULT_POLICY,
       responseWindow: { days: 3 },
       removalWindow: { months: 1 },
       mode: "shadow",
       behaviours: { prComment: true },
     });
-    const all = "policy:\n  response-window: 48h\n  removal-window: 2mo\n  mode: enforce\n  pr-comment: false\ncomponents: {}\n";
+    const all = [
+      "policy:",
+      "  response-window: 48h",
+      "  removal-window: 2mo",
+      "  mode: enforce",
+      "  pr-comment: false",
+      "  maintainers: [alice, org/maintainers]",
+      "  demotion-breaches: 5",
+      "  figures-window: 30 days",
+      "  tier2-disabled-limit: 3 weeks",
+      "  report-issue: monthly",
+      "  major-change: { lines: 400, label: big }",
+      "  rfc: { link: 'https://example\\.org/rfc/\\d+', override-label: no-rfc }",
+      "  suggestions: 2 weeks",
+      "components: {}",
+      "",
+    ].join("\n");
     expect(ok(parseRegistry(all)).registry.policy).toEqual({
       responseWindow: { hours: 48 },
       removalWindow: { months: 2 },
       mode: "enforce",
+      tier2: {
+        maintainers: [{ kind: "user", login: "alice" }, { kind: "team", org: "org", slug: "maintainers" }],
+        demotionBreaches: 5,
+        figuresWindowDays: 30,
+        disabledLimit: { weeks: 3 },
+        report: "monthly",
+      },
+      changes: { majorLines: 400, majorLabel: "big", rfcLink: "https://example\\.org/rfc/\\d+", rfcOverrideLabel: "no-rfc" },
+      suggestions: { weeks: 2 },
       behaviours: { prComment: false },
     });
+    expect(errorsOf("policy:\n  rfc: { link: '(' }\n  major-change: { lines: 0, size: 3 }\ncomponents: {}\n")).toEqual([
+      "2:16 policy.rfc.link: must be a valid regular expression",
+      "3:26 policy.major-change.lines: expected a positive whole number, got 0",
+      '3:29 policy.major-change: unknown key "size"; allowed keys: lines, label',
+    ]);
     expect(ok(parseRegistry("policy:\ncomponents: {}\n")).registry.policy).toEqual(DEFAULT_POLICY);
+  });
+
+  test("suggestions: off or a duration", () => {
+    expect(ok(parseRegistry("policy:\n  suggestions: off\ncomponents: {}\n")).registry.policy.suggestions).toBe("off");
+    expect(ok(parseRegistry("policy:\n  suggestions: 6 weeks\ncomponents: {}\n")).registry.policy.suggestions).toEqual({ weeks: 6 });
+    expect(errorsOf("policy:\n  suggestions: never\ncomponents: {}\n")).toEqual([
+      '2:16 policy.suggestions: expected "off" or a duration such as "1 week", "3 days", "12 hours", "1 month", "12h", "7d", "2w" or "1mo", got "never"',
+    ]);
   });
 
   test("DEFAULT_POLICY follows the spec", () => {
@@ -322,6 +361,11 @@ describe("policy", () => {
       responseWindow: { weeks: 1 },
       removalWindow: { months: 1 },
       mode: "enforce",
+      // "Tier 2 features are not turned off or disabled for very long": two weeks, then the alarm.
+      tier2: { maintainers: [], demotionBreaches: 3, figuresWindowDays: 90, disabledLimit: { weeks: 2 }, report: "off" },
+      changes: { majorLines: null, majorLabel: "major-change", rfcLink: String.raw`https://github\.com/[\w.-]+/rfcs/(?:pull|issues)/\d+`, rfcOverrideLabel: "rfc-not-needed" },
+      // A component that meets the tier above (or misses its own) for a month gets one suggestion issue.
+      suggestions: { days: 30 },
       behaviours: { prComment: true },
     });
   });
@@ -344,7 +388,7 @@ describe("validateRegistry", () => {
   test("without locate: 1:1, the key path in the message", () => {
     expect(errors(validateRegistry(value)).map(formatProblem)).toEqual([
       ".github/tiers.yml:1:1: components.wasi-nn.tier: expected 1, 2 or 3, got 4",
-      '.github/tiers.yml:1:1: components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality, disable, workflow',
+      '.github/tiers.yml:1:1: components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, backup, escalation, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality, disable, workflow',
     ]);
   });
 
@@ -355,7 +399,7 @@ describe("validateRegistry", () => {
       return path.join(".") === "components.wasi-nn.tier" ? { line: 9, column: 11 } : path.length === 2 ? { line: 7, column: 3 } : undefined;
     };
     expect(errors(validateRegistry(value, "tiers.yml", locate)).map(brief)).toEqual([
-      '7:3 components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality, disable, workflow',
+      '7:3 components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, backup, escalation, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality, disable, workflow',
       "9:11 components.wasi-nn.tier: expected 1, 2 or 3, got 4",
     ]);
     expect(seen).toContain("components.wasi-nn.colour");

@@ -9,7 +9,7 @@ export interface BreakageView {
   defaultBranch: string;
   entries: {
     verdict: ComponentVerdict;
-    owners: { handle: string; mention: boolean }[];
+    owners: { handle: string; mention: boolean; note?: string }[];
     /** When the policy's response window for this breakage ends. */
     deadline: Date;
     trackingIssueUrl?: string;
@@ -50,7 +50,7 @@ function renderEntry(entry: BreakageView["entries"][number], defaultBranch: stri
         : `broken by this pull request (passes on \`${defaultBranch}\`)`;
   const checks = failing.map((r) => (r.url ? `[${r.name}](${r.url})` : `\`${r.name}\``)).join(", ");
   const owners = entry.owners.length
-    ? entry.owners.map((o) => (o.mention ? `@${o.handle}` : `\`${o.handle}\``)).join(", ")
+    ? entry.owners.map((o) => `${o.mention ? `@${o.handle}` : `\`${o.handle}\``}${o.note ? ` (${o.note})` : ""}`).join(", ")
     : "none listed";
   const lines = [
     `**\`${title} · Tier ${component.tier} · ${component.category}** — ${status}`,

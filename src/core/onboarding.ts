@@ -1,0 +1,100 @@
+import { stringify } from "yaml";
+
+/**
+ * Onboarding, as Renovate's onboarding pull request does it: a repository with no registry
+ * gets one pull request proposing a starter `.github/tiers.yml`, guessed from its top-level
+ * folders and the check names recently seen on its default branch. Every guess is marked for
+ * review. Pure: what the shell read from GitHub in, the file and the pull request's text out.
+ */
+
+export const DOCS_URL = "https://github.com/tierkeeper/tierkeeper#the-registry-githubtiersyml";
+
+/** Folders that are never components of their own. */
+const NOT_COMPONENTS = /^(\.|_)|^(docs?|examples?|scripts?|tools?|ci|build|dist|vendor|third_party|node_modules|target|out)$/i;
+
+export interface OnboardingInput {
+  /** The repository's top-level folder names. */
+  folders: string[];
+  /** Check names seen on the default branch (check runs, jobs, statuses). */
+  checkNames: string[];
+}
+
+export interface GuessedComponent {
+  id: string;
+  folder: string;
+  checks: string[];
+}
+
+/** One Tier 3 component per folder; a check belongs to a folder when its name mentions it. */
+export function guessComponents(input: OnboardingInput): { components: GuessedComponent[]; unmatchedChecks: string[] } {
+  const folders = [...new Set(input.folders)].filter((f) => !NOT_COMPONENTS.test(f)).sort().slice(0, 50);
+  const checks = [...new Set(input.checkNames)].sort();
+  const mentions = (check: string, folder: string) => check.toLowerCase().includes(folder.toLowerCase());
+  const components = folders.map((folder) => ({ id: componentId(folder), folder, checks: checks.filter((c) => mentions(c, folder)) }));
+  const used = new Set(components.flatMap((c) => c.checks));
+  return { components, unmatchedChecks: checks.filter((c) => !used.has(c)) };
+}
+
+/** A valid registry id from a folder name: lowercase, `.`, `_`, `-` kept, the rest dashed. */
+function componentId(folder: string): string {
+  const id = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 64);
+  return id || "component";
+}
+
+/** The starter registry: valid as written, every guess commented as one. */
+export function starterRegistry(input: OnboardingInput): string {
+  const { components, unmatchedChecks } = guessComponents(input);
+  const lines = [
+    "# The support tiers of this repository's components, read by tierkeeper from the default branch.",
+    `# Docs: ${DOCS_URL}`,
+    "#",
+    "# tierkeeper GUESSED what follows from the top-level folders and the check names seen on the",
+    "# default branch. Review every entry: the tier (1, 2 or 3), the owners (GitHub logins or",
+    "# org/team slugs; a component needs a clear owner), the paths and the checks.",
+    "policy:",
+    "  mode: shadow   # decide and record, write nothing on GitHub; switch to `enforce` once reviewed",
+    components.length ? "components:" : "components: {}",
+  ];
+  for (const c of components) {
+    lines.push(
+      `  ${yamlKey(c.id)}:   # guessed from the folder ${c.folder}/: review`,
+      `    category: misc`,
+      `    tier: 3`,
+      `    owners: []   # who answers for it?`,
+      `    paths: ${flow([`${c.folder}/**`])}`,
+      `    checks: ${flow(c.checks.map(escapeGlob))}${c.checks.length ? "   # checks whose names mention the folder" : "   # which checks test it?"}`,
+    );
+  }
+  if (unmatchedChecks.length) {
+    lines.push("", "# Checks seen on the default branch that no guess claims:", ...unmatchedChecks.map((c) => `#   ${c}`));
+  }
+  return lines.join("\n") + "\n";
+}
+
+export const ONBOARDING_TITLE = "Add a support-tier registry (.github/tiers.yml) for tierkeeper";
+
+export function onboardingBody(input: OnboardingInput): string {
+  const { components } = guessComponents(input);
+  return [
+    "tierkeeper is installed on this repository, which has no `.github/tiers.yml` yet. This pull request proposes a starter registry.",
+    "",
+    `It **guessed** ${components.length} component${components.length === 1 ? "" : "s"} from the top-level folders (${components.map((c) => `\`${c.folder}/\``).join(", ") || "none found"}), each at Tier 3 with no owner, and matched the check names seen on the default branch to them by name. Every guess is marked in the file: please review the tiers, owners, paths and checks before merging.`,
+    "",
+    "It starts in `mode: shadow`: tierkeeper decides and records everything but writes nothing on GitHub until you switch to `enforce`.",
+    "",
+    `Until a registry is on the default branch tierkeeper stays silent here. Close this pull request to decline; it will not be opened again. The registry's format: ${DOCS_URL}`,
+  ].join("\n");
+}
+
+/** Check-name globs treat `*`, `?`, `[` and `\` as special: a literal name escapes them. */
+function escapeGlob(name: string): string {
+  return name.replace(/[\\*?[]/g, (c) => `\\${c}`);
+}
+
+function yamlKey(id: string): string {
+  return stringify(id).trim();
+}
+
+function flow(items: string[]): string {
+  return `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
+}
