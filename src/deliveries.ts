@@ -6,6 +6,8 @@ import { onPullRequest } from "./handlers/pull-request.js";
 import { onPush } from "./handlers/registry-push.js";
 import { onCommands } from "./handlers/commands.js";
 import { onOwnerActivity } from "./handlers/owner-responses.js";
+import { onInstalled } from "./handlers/onboarding.js";
+import { onReplyActivity, onReviewRequest, onTeamMentions } from "./handlers/tier2-requests.js";
 import type { Metrics } from "./observability.js";
 import type { StoredDelivery } from "./store/store.js";
 
@@ -101,7 +103,8 @@ export class DeliveryWorker {
       this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "malformed" });
       return false;
     }
-    const scoped = fact.kind === "ignored" ? log : log.child({ installation: fact.installationId, repository: `${fact.repo.owner}/${fact.repo.name}` });
+    const scoped =
+      fact.kind === "ignored" ? log : log.child({ installation: fact.installationId, ...("repo" in fact ? { repository: `${fact.repo.owner}/${fact.repo.name}` } : { account: fact.account }) });
     try {
       await dispatch({ ...this.deps, log: scoped }, fact);
       return true;
@@ -131,8 +134,14 @@ async function dispatch(deps: Deps, fact: Fact): Promise<void> {
       return onCiResult(deps, fact);
     case "push":
       return onPush(deps, fact);
+    case "installed":
+      return onInstalled(deps, fact);
+    case "review-request":
+      return onReviewRequest(deps, fact);
     case "activity":
       await onCommands(deps, fact);
+      await onReplyActivity(deps, fact);
+      await onTeamMentions(deps, fact);
       return onOwnerActivity(deps, fact);
     default:
       return;

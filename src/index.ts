@@ -10,6 +10,8 @@ import { sweep, type SweepReport } from "./scheduler.js";
 import type { Store } from "./store/store.js";
 import { healthHandler } from "./web/health.js";
 import { metricsHandler } from "./web/metrics.js";
+import { statusPageHandler } from "./web/status-page.js";
+import { tier2Figures } from "./handlers/tier2-deadlines.js";
 import { Metrics, observeOctokit } from "./observability.js";
 
 export interface TierkeeperOptions {
@@ -72,6 +74,15 @@ export class Tierkeeper {
 
     addHandler?.(healthHandler(store));
     addHandler?.(metricsHandler(this.metrics));
+    addHandler?.(
+      statusPageHandler({
+        store,
+        log: app.log,
+        now,
+        github: { app: async () => observeOctokit(await app.auth(), this.metrics), installation: github },
+        tier2Figures: async (repoId) => (await tier2Figures(store, repoId, now())).byComponentAndMaintainer,
+      }),
+    );
     if (this.options.autoStart !== false) {
       await store.recoverAfterRestart();
       this.worker.start();

@@ -5,9 +5,12 @@ import type { Executor } from "./github/executor.js";
 import type { Deps, Octokit } from "./handlers/deps.js";
 import type { EpisodeRecord } from "./store/store.js";
 import { departedComponent, recordIntents, toRecord, type EpisodeTarget } from "./handlers/tier3-timeline.js";
+import { sweepRequests, sweepReports, type Tier2Step } from "./handlers/tier2-deadlines.js";
+import { sweepAlarms } from "./handlers/tier-alarms.js";
+import { sweepSuggestions } from "./handlers/tier-suggestions.js";
 
 /**
- * The sweep: time-based steps of Tier 3 timelines. It reads only the episodes that are due,
+ * The sweep: time-based steps of Tier 3 timelines, then Tier 2 deadlines and alarms. It reads only the episodes that are due,
  * asks GitHub only about those (to confirm no owner responded), takes at most `limit` steps
  * per run (the rest wait for the next), and holds a lock so that one replica sweeps at a time.
  * Running it twice, or twice at once, takes no step twice: the lock, then compare-and-set on
@@ -35,6 +38,10 @@ export interface SweepReport {
   locked: boolean;
   due: number;
   steps: SweepStep[];
+  /** Tier 2 requests whose deadline came (see handlers/tier2-deadlines.ts). */
+  tier2: Tier2Step[];
+  /** Alarms about Tier 1/2 components disabled in CI (see handlers/tier-alarms.ts). */
+  alarms: string[];
   intents: string[];
 }
 
@@ -44,7 +51,7 @@ const RELINK_WINDOW_MS = 2 * 3600 * 1000;
 
 export async function sweep(deps: Deps, executor: Executor | undefined, options: SweepOptions): Promise<SweepReport> {
   const { store } = deps;
-  const report: SweepReport = { locked: false, due: 0, steps: [], intents: [] };
+  const report: SweepReport = { locked: false, due: 0, steps: [], tier2: [], alarms: [], intents: [] };
   if (!options.dryRun && !(await store.tryLock(SWEEP_LOCK, options.holder, new Date(), 10 * 60_000))) return report;
   report.locked = !options.dryRun;
   try {
@@ -72,6 +79,10 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
       report.steps.push(step(next, next.phase === episode.phase ? "postponed: an owner responded" : undefined));
       if (!options.dryRun) await save(deps, target, next, record, report, options.now);
     }
+    const limit = options.limit ?? 50;
+    report.tier2 = await sweepRequests(deps, { now: options.now, limit, dryRun: options.dryRun }, report.intents);
+    report.alarms = await sweepAlarms(deps, options.now, limit, options.dryRun);
+    if (!options.dryRun) report.intents.push(...report.alarms, ...(await sweepReports(deps, options.now)), ...(await sweepSuggestions(deps, options.now, limit)));
   } finally {
     if (report.locked) await store.unlock(SWEEP_LOCK, options.holder);
   }

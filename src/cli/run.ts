@@ -2,6 +2,7 @@
 import { helpText, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 import { matrixCommand, matrixSpec } from "./matrix.js";
+import { reportCommand, reportSpec } from "./report.js";
 import { schemaCommand, schemaSpec } from "./schema.js";
 import { statusCommand, statusSpec } from "./status.js";
 import { sweepCommand, sweepSpec } from "./sweep.js";
@@ -20,6 +21,7 @@ const COMMANDS: readonly CliCommand[] = [
   { spec: schemaSpec, run: schemaCommand },
   { spec: sweepSpec, run: (argv, io) => sweepCommand(argv, io) },
   { spec: timelinesSpec, run: (argv, io) => timelinesCommand(argv, io) },
+  { spec: reportSpec, run: (argv, io) => reportCommand(argv, io) },
 ];
 
 export function usage(): string {

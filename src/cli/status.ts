@@ -1,45 +1,81 @@
 /**
  * `tierkeeper status`: the spec's "Current Tier Status" tables, computed from the registry.
- * The "Missing Tier N Requirements" column comes from the declared facts (src/core/requirements.ts);
- * nothing observed is used here, so requirements only observation decides show as unknown (JSON).
+ * The "Missing Tier N Requirements" column comes from the declared facts (src/core/requirements.ts).
+ * Offline (a registry file), nothing observed is used, so requirements only observation decides
+ * show as unknown (JSON). With `--repo owner/name` the registry and the evidence come from the
+ * server's database: checks passing on the default branch, CI cost, Tier 2 reply figures.
  */
-import { formatProblem, parseRegistry, REGISTRY_PATH } from "../core/registry.js";
-import { renderStatusJson, renderStatusMarkdown, statusRows } from "../core/render/status-tables.js";
-import { choice, parseArgs, type CommandSpec } from "./args.js";
+import type { Registry } from "../core/model.js";
+import { DEFAULT_POLICY, formatProblem, parseRegistry, REGISTRY_PATH } from "../core/registry.js";
+import type { RegistryProblem } from "../core/model.js";
+import { renderStatusJson, renderStatusMarkdown, statusRows, type StatusOptions } from "../core/render/status-tables.js";
+import { choice, parseArgs, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, readRegistryText, type Io } from "./io.js";
+import { parseInstant } from "./sweep.js";
 
 export const statusSpec: CommandSpec = {
   name: "status",
-  usage: "tierkeeper status [--registry file] [--format markdown|json]",
+  usage: "tierkeeper status [--registry file] [--format markdown|json] [--repo owner/name [--now <ISO-8601>]]",
   brief: "print the Current Tier Status tables, with each component's missing requirements",
   summary: `Prints the "Current Tier Status" tables of the policy, computed from the registry (default ${REGISTRY_PATH}):
 one table per tier, rows in registry order, and for Tier 2 and Tier 3 the requirements of the tier
 above that each component is missing. --format json prints the rows with every requirement's status
-(met, missing or unknown).`,
+(met, missing or unknown). With --repo, the registry in force and the evidence tierkeeper observed
+(checks passing on the default branch, CI cost on pull requests, Tier 2 reply figures) are read
+from the database (DATABASE_URL, as the server uses it).`,
   options: {
     registry: { type: "string", value: "<file>", description: `the registry (default ${REGISTRY_PATH})` },
+    repo: { type: "string", value: "<owner/name>", description: "the repository's registry and evidence, from the database" },
+    now: { type: "string", value: "<instant>", description: "with --repo: the evidence as of this instant (default: now)" },
     format: { type: "string", value: "markdown|json", description: "json prints [{ tier, category, description, id, missing, requirements }]" },
   },
   maxPositionals: 0,
 };
 
-export async function statusCommand(argv: readonly string[], io: Io): Promise<number> {
+export async function statusCommand(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const args = parseArgs(argv, statusSpec);
   const format = choice(args, "format", ["markdown", "json"], "markdown");
-  const file = typeof args.options.registry === "string" ? args.options.registry : REGISTRY_PATH;
+  const repoKey = typeof args.options.repo === "string" ? args.options.repo : undefined;
+  if (repoKey !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(repoKey)) throw new UsageError(`--repo must be owner/name, got ${JSON.stringify(repoKey)}`);
+  if (repoKey !== undefined && args.options.registry !== undefined) throw new UsageError("--registry and --repo exclude each other");
+  if (repoKey === undefined && args.options.now !== undefined) throw new UsageError("--now needs --repo");
 
-  const read = await readRegistryText(io, file);
-  if (!read.ok) {
-    io.stderr(`tierkeeper status: ${read.message}\n`);
+  const loaded = repoKey ? await fromDatabase(repoKey, typeof args.options.now === "string" ? parseInstant(args.options.now) : new Date(), env) : await fromFile(args.options.registry, io);
+  if (!loaded.ok) {
+    for (const problem of loaded.errors ?? []) io.stderr(`${formatProblem(problem)}\n`);
+    io.stderr(`tierkeeper status: ${loaded.message}\n`);
     return EXIT.findings;
   }
-  const result = parseRegistry(read.text, file);
-  if (!result.ok) {
-    for (const problem of result.errors) io.stderr(`${formatProblem(problem)}\n`);
-    io.stderr(`tierkeeper status: ${file} is not valid; run \`tierkeeper validate ${file}\`\n`);
-    return EXIT.findings;
-  }
-  const rows = statusRows(result.registry, { overrides: result.registry.policy.requirements });
+  const rows = statusRows(loaded.registry, { overrides: loaded.registry.policy.requirements, evidence: loaded.evidence });
   io.stdout(format === "json" ? renderStatusJson(rows) : renderStatusMarkdown(rows));
   return EXIT.ok;
+}
+
+type Loaded = { ok: true; registry: Registry; evidence?: StatusOptions["evidence"] } | { ok: false; message: string; errors?: RegistryProblem[] };
+
+async function fromFile(option: string | true | undefined, io: Io): Promise<Loaded> {
+  const file = typeof option === "string" ? option : REGISTRY_PATH;
+  const read = await readRegistryText(io, file);
+  if (!read.ok) return { ok: false, message: read.message };
+  const result = parseRegistry(read.text, file);
+  if (!result.ok) return { ok: false, errors: result.errors, message: `${file} is not valid; run \`tierkeeper validate ${file}\`` };
+  return { ok: true, registry: result.registry };
+}
+
+async function fromDatabase(repoKey: string, now: Date, env: NodeJS.ProcessEnv): Promise<Loaded> {
+  const [owner, name] = repoKey.split("/");
+  const { openStore } = await import("../store/open.js");
+  const { observedEvidence } = await import("../handlers/tier-suggestions.js");
+  const store = await openStore(env.DATABASE_URL);
+  try {
+    const cached = await store.registryByName(owner, name);
+    if (cached?.errorsJson) return { ok: false, errors: JSON.parse(cached.errorsJson) as RegistryProblem[], message: `the registry of ${repoKey} is not valid` };
+    if (!cached?.registryJson) return { ok: false, message: `no registry of ${repoKey} is known: tierkeeper has seen no event of it, or it has none` };
+    const parsed = JSON.parse(cached.registryJson) as Registry;
+    // A registry cached by an older tierkeeper may lack newer policy settings: the defaults fill them.
+    const registry: Registry = { ...parsed, policy: { ...DEFAULT_POLICY, ...parsed.policy } };
+    return { ok: true, registry, evidence: await observedEvidence(store, cached.repoId, registry, now) };
+  } finally {
+    await store.close();
+  }
 }

@@ -62,6 +62,9 @@ export function formatSweepReport(report: import("../scheduler.js").SweepReport,
   for (const s of report.steps) {
     lines.push(`  ${s.repo} ${s.component}: ${s.from} -> ${s.to}${s.note ? ` (${s.note})` : ""}${s.dueAt ? `, next step ${s.dueAt}` : ""}`);
   }
+  if (report.tier2.length) lines.push(`${report.tier2.length} Tier 2 request(s) due`);
+  for (const s of report.tier2) lines.push(`  ${s.repo} #${s.thread} ${s.component} @${s.requestee}: ${s.what}`);
+  for (const a of report.alarms) lines.push(`  alarm ${a}`);
   if (!options.dryRun) lines.push(`${report.intents.length} action(s) recorded and carried out`);
   return lines.join("\n") + "\n";
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { WebhookEvent } from "../sim/index.js";
 import { parseRegistry } from "../core/registry.js";
 import { renderStatusMarkdown, statusRows } from "../core/render/status-tables.js";
-import { EXAMPLE_REGISTRY, startStage, type Stage } from "./stage.js";
+import { EXAMPLE_REGISTRY, runCli, startStage, type Stage } from "./stage.js";
 
 /**
  * `npm run demo`: offline, no credentials. Starts the real server against the GitHub simulator
@@ -62,6 +62,8 @@ async function main() {
   const pr2 = sim.openPullRequest({ repo, author: "contributor-2", files: ["cranelift/codegen/src/isa/aarch64/lower.isle"], title: "Rework aarch64 lowering" });
   await send(`PR #${pr2.number} opened by contributor-2`, pr2);
   await send(`PR #${pr2.number}: job "Test Linux arm64" failure`, sim.completeWorkflowJob({ repo, sha: pr2.headSha, name: "Test Linux arm64", conclusion: "failure", completedAt: at(3) }));
+  console.log("  Tier 2 owners reply within a week: the ping is a request to each owner. @akirilov-arm answers; the cranelift-core team does not (see the sweeps below).");
+  await send(`@akirilov-arm answers on PR #${pr2.number}`, sim.addComment({ repo, issueNumber: pr2.number, user: "akirilov-arm", body: "Looking: the new lowering misses the extended-register case." }));
 
   console.log("\n— PR 3 hits a flaky Tier 1 failure; the re-run at the same head passes and the comment clears.");
   const pr3 = sim.openPullRequest({ repo, author: "contributor-3", files: ["crates/wasmtime/src/config.rs"], title: "Tweak config docs" });
@@ -80,6 +82,7 @@ async function main() {
   console.log(`${clock()}  → a webhook signed with the wrong secret  [HTTP ${forged.status}]`);
 
   console.log("\n— Tier 3 timelines. The default branch starts failing in two Tier 3 components; time is simulated:");
+  console.log("  (the same sweeps also hold Tier 2 maintainers to their week: a reminder for the request nobody answered).");
   console.log("  each sweep below is `tierkeeper sweep --now <date>`, the CLI, run with the server's environment.");
   const tip = () => sim.state.mustRepo(repo).branches.get("main")!;
   await send(`main: "Test wasi-nn" failure`, sim.completeCheckRun({ repo, sha: tip(), name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: at(10) }));
@@ -103,9 +106,20 @@ async function main() {
   console.log(`\nSummary: ${comments.reduce((a, b) => a + b, 0)} comments on 4 PRs (${comments.join(", ")}); ` +
     `${issues.length} issues and PRs opened by tierkeeper (${issues.map((i) => `#${i.number} ${i.state}`).join(", ")}); ${writes} writes to GitHub, ` +
     `${sim.state.notifications.length} mention notifications, ${sim.violations.length} requests outside GitHub's REST description.`);
+  const later = new Date(Date.now() + 38 * 24 * 3600_000);
+  const figures = await runCli(stage.env, ["report", "--repo", repo, "--now", later.toISOString()]);
+  console.log(`\nTier 2 reply figures (\`tierkeeper report --now ${later.toISOString()}\`):\n`);
+  console.log(indent(figures.output, "  "));
   console.log("\nThe Current Tier Status of the registry, its last column computed from the declared facts (`tierkeeper status`):\n");
   const parsed = parseRegistry(EXAMPLE_REGISTRY);
   if (parsed.ok) console.log(indent(renderStatusMarkdown(statusRows(parsed.registry)), "  "));
+  console.log(`\nThe same tables, the open timelines and the last actions on the status page: ${stage.appUrl}/status/${repo}`);
+  if (process.argv.includes("--serve")) {
+    console.log("The server keeps running (--serve): open the page; Ctrl-C stops it.");
+    await new Promise((stop) => ["SIGINT", "SIGTERM"].forEach((signal) => process.once(signal, stop)));
+  } else {
+    console.log("(`npm run demo -- --serve` keeps the server running to open it.)");
+  }
   await stage.close();
 }
 

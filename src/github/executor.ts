@@ -19,6 +19,7 @@ import type { Metrics } from "../observability.js";
  * - "issue": IssueTarget / IssueDesired: an issue the app opens, edits, labels and closes.
  * - "file-pr": FilePrTarget / FilePrDesired: a branch, a commit editing the registry, a pull request.
  * - "workflow-disable": WorkflowTarget / WorkflowDesired: a GitHub Actions workflow turned off or on.
+ * - "review-request": ReviewRequestTarget / ReviewRequestDesired: reviewers asked on a pull request, each once.
  * An action recorded in shadow mode is never sent: it is marked applied with githubId "shadow".
  */
 
@@ -92,12 +93,10 @@ export interface FilePrTarget {
   issueKey?: string;
 }
 
-export interface RegistryEdit {
-  op: "set-ci";
-  component: string;
-  value: CiValue;
-  note?: string;
-}
+/** What a file pull request changes: a component's `ci` in the registry, or a new registry (onboarding). */
+export type RegistryEdit =
+  | { op: "set-ci"; component: string; value: CiValue; note?: string }
+  | { op: "create"; content: string; message: string };
 
 export interface FilePrDesired {
   title: string;
@@ -120,6 +119,18 @@ export interface WorkflowTarget {
 
 export interface WorkflowDesired {
   enabled: boolean;
+}
+
+export interface ReviewRequestTarget {
+  owner: string;
+  repo: string;
+  pullNumber: number;
+}
+
+export interface ReviewRequestDesired {
+  reviewers: string[];
+  /** Team slugs of the repository's organisation. */
+  teamReviewers: string[];
 }
 
 export interface ExecutorOptions {
@@ -209,6 +220,8 @@ export class Executor {
         return this.applyCheckRun(octokit, action);
       case "workflow-disable":
         return this.applyWorkflow(octokit, action);
+      case "review-request":
+        return this.applyReviewRequest(octokit, action);
       default:
         throw new Error(`unknown action kind ${action.kind}`);
     }
@@ -337,7 +350,7 @@ export class Executor {
       const { proposes } = await pushEdit(octokit, target, desired.edit, issueNumber);
       if (!proposes && !pr) {
         await record(null);
-        this.options.log.info({ action: action.key, component: desired.edit.component }, "the registry already has the edit: no pull request");
+        this.options.log.info({ action: action.key, path: target.path }, "the file already has the edit: no pull request");
         return "applied";
       }
     }
@@ -388,6 +401,13 @@ export class Executor {
     return "applied";
   }
 
+  private async applyReviewRequest(octokit: Octokit, action: ActionRecord): Promise<Outcome> {
+    const applied = await requestReviews(octokit, action, this.options.log);
+    await this.options.store.markApplied(action.key, action.version, JSON.stringify(applied), null);
+    this.options.log.info({ action: action.key }, "review request applied");
+    return "applied";
+  }
+
   private async applyWorkflow(octokit: Octokit, action: ActionRecord): Promise<Outcome> {
     const target = JSON.parse(action.target) as WorkflowTarget;
     const desired = JSON.parse(action.desired) as WorkflowDesired;
@@ -400,6 +420,29 @@ export class Executor {
     await this.options.store.markApplied(action.key, action.version, JSON.stringify(desired), String(target.workflow));
     this.options.log.info({ action: action.key, workflow: target.workflow, enabled: desired.enabled }, "workflow applied");
     return "applied";
+  }
+}
+
+/**
+ * Asks for reviews, each reviewer once: only those not asked before are sent, so a reviewer who
+ * removed the request is not asked again. GitHub refuses (422) reviewers who are not
+ * collaborators; that is recorded and logged, not retried forever.
+ */
+async function requestReviews(octokit: Octokit, action: ActionRecord, log: Logger): Promise<ReviewRequestDesired & { refused?: string }> {
+  const target = JSON.parse(action.target) as ReviewRequestTarget;
+  const desired = JSON.parse(action.desired) as ReviewRequestDesired;
+  const before = lastApplied<ReviewRequestDesired>(action);
+  const reviewers = desired.reviewers.filter((r) => !before?.reviewers.includes(r));
+  const teamReviewers = desired.teamReviewers.filter((t) => !before?.teamReviewers.includes(t));
+  if (reviewers.length === 0 && teamReviewers.length === 0) return desired;
+  try {
+    await octokit.rest.pulls.requestReviewers({ owner: target.owner, repo: target.repo, pull_number: target.pullNumber, reviewers, team_reviewers: teamReviewers });
+    return desired;
+  } catch (error) {
+    if ((error as { status?: number }).status !== 422) throw error;
+    const refused = (error as Error).message;
+    log.warn({ action: action.key, reviewers, teamReviewers, refused }, "GitHub refused the review request");
+    return { ...desired, refused };
   }
 }
 
@@ -439,7 +482,7 @@ const statusOf = (error: unknown) => (error as { status?: number }).status;
 const gone = (error: unknown) => statusOf(error) === 404 || statusOf(error) === 410;
 
 function sameEdit(a: RegistryEdit | null | undefined, b: RegistryEdit): boolean {
-  return !!a && a.op === b.op && a.component === b.component && a.value === b.value && (a.note ?? "") === (b.note ?? "");
+  return !!a && JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The app's earlier comment on the thread, recognised by its marker. */
@@ -567,9 +610,10 @@ async function pushEdit(octokit: Octokit, target: FilePrTarget, edit: RegistryEd
   const baseSha = await branchHead(octokit, target, target.baseBranch);
   if (!baseSha) throw new Error(`branch ${target.baseBranch} not found in ${params.owner}/${params.repo}`);
   const base = await readFile(octokit, target, baseSha);
-  if (!base) throw new Error(`${target.path} not found on ${target.baseBranch} in ${params.owner}/${params.repo}`);
-  const text = setComponentCi(base.text, edit.component, edit.value, edit.note);
-  const proposes = text !== base.text;
+  if (!base && edit.op === "set-ci") throw new Error(`${target.path} not found on ${target.baseBranch} in ${params.owner}/${params.repo}`);
+  // A new file is proposed only while the base branch has none: one added meanwhile wins.
+  const text = edit.op === "set-ci" ? setComponentCi(base!.text, edit.component, edit.value, edit.note) : base ? base.text : edit.content;
+  const proposes = text !== base?.text;
 
   let onBranch: RepoFile | null = base;
   if (await branchHead(octokit, target, target.branch)) {
@@ -585,10 +629,12 @@ async function pushEdit(octokit: Octokit, target: FilePrTarget, edit: RegistryEd
     }
   }
   if (onBranch?.text === text) return { proposes }; // the branch already has the edit
-  const verb = edit.value === "disabled" ? "Disable" : "Re-enable";
-  const message = [`${verb} CI for ${edit.component} in ${target.path}`, edit.note, issueNumber !== undefined ? `Tracking issue: #${issueNumber}` : undefined]
-    .filter(Boolean)
-    .join("\n\n");
+  const message =
+    edit.op === "create"
+      ? edit.message
+      : [`${edit.value === "disabled" ? "Disable" : "Re-enable"} CI for ${edit.component} in ${target.path}`, edit.note, issueNumber !== undefined ? `Tracking issue: #${issueNumber}` : undefined]
+          .filter(Boolean)
+          .join("\n\n");
   await octokit.rest.repos.createOrUpdateFileContents({
     ...params,
     path: target.path,

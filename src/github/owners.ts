@@ -20,6 +20,13 @@ export class OwnerCheck {
     return false;
   }
 
+  /** Does `login` answer for `handle`: the user themself, or an active member of the team `org/slug`? */
+  async answersFor(octokit: () => Promise<Octokit>, handle: string, login: string, now = Date.now()): Promise<boolean> {
+    const [org, slug] = handle.split("/");
+    if (slug === undefined) return org.toLowerCase() === login.toLowerCase();
+    return this.isMember(octokit, org, slug, login.toLowerCase(), now);
+  }
+
   private async isMember(octokit: () => Promise<Octokit>, org: string, team: string, login: string, now: number): Promise<boolean> {
     const key = `${org}/${team}/${login}`.toLowerCase();
     const memo = this.memo.get(key);

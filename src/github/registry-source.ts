@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { REGISTRY_PATH, formatProblem, parseRegistry, validateRegistry } from "../core/registry.js";
+import { DEFAULT_POLICY, REGISTRY_PATH, formatProblem, parseRegistry, validateRegistry } from "../core/registry.js";
 import type { Registry, RegistryProblem, RepoRef } from "../core/model.js";
 import type { Store } from "../store/store.js";
 import type { Octokit } from "../handlers/deps.js";
@@ -25,7 +25,7 @@ export class RegistrySource {
   /** The registry in force, or undefined when the repository has none or it is invalid. */
   async get(repo: RepoRef, github: () => Promise<Octokit>): Promise<Registry | undefined> {
     const cached = await this.store.getRegistry(repo.id);
-    if (cached) {
+    if (cached && !parsedByOlderVersion(cached.registryJson)) {
       const memo = this.parsed.get(repo.id);
       if (memo && memo.fetchedAt === cached.fetchedAt.getTime()) return memo.registry;
       const registry = cached.registryJson ? (JSON.parse(cached.registryJson) as Registry) : undefined;
@@ -54,6 +54,16 @@ export class RegistrySource {
     const cached = await this.store.getRegistry(repoId);
     return cached?.errorsJson ? (JSON.parse(cached.errorsJson) as RegistryProblem[]) : [];
   }
+}
+
+/**
+ * A registry cached by an older tierkeeper lacks policy settings this one relies on: it is read
+ * again from GitHub instead (once; the new copy replaces it).
+ */
+function parsedByOlderVersion(registryJson: string | null): boolean {
+  if (!registryJson) return false;
+  const policy = (JSON.parse(registryJson) as Registry).policy ?? {};
+  return Object.keys(DEFAULT_POLICY).some((key) => !(key in policy));
 }
 
 interface Loaded {

@@ -5,7 +5,9 @@ import type { PullRecord, Registry, RepoRef } from "../core/model.js";
 import { BREAKAGE_MARKER } from "../core/render/breakage-comment.js";
 import type { CommentTarget } from "../github/executor.js";
 import type { Deps } from "./deps.js";
+import { recipientsFor } from "../core/responsiveness.js";
 import { trackingIssues } from "./tier3-timeline.js";
+import { awayNow, cancelRequests, recordRequests } from "./tier2-requests.js";
 
 /** The key of a PR's one breakage comment: what it is about, not when it was decided. */
 export const breakagePrefix = (repoId: number) => `breakage:${repoId}#`;
@@ -17,11 +19,12 @@ export const breakageKey = (repoId: number, pullNumber: number) => `${breakagePr
  */
 export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installationId: number, registry: Registry, pull: PullRecord): Promise<void> {
   if (!registry.policy.behaviours.prComment || pull.state !== "open") return;
-  const [head, base, action, tracking] = await Promise.all([
+  const [head, base, action, tracking, away] = await Promise.all([
     deps.store.resultsForSha(repo.id, pull.headSha),
     deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch),
     deps.store.getAction(breakageKey(repo.id, pull.number)),
     trackingIssues(deps, repo.id),
+    awayNow(deps, repo.id),
   ]);
   const decision = decideBreakageComment({
     registry,
@@ -31,6 +34,7 @@ export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installa
     previous: action ? (JSON.parse(action.desired) as BreakageComment) : undefined,
     applied: action?.applied ? (JSON.parse(action.applied) as AppliedComment) : undefined,
     trackingIssueUrl: (id) => (tracking.has(id) ? `#${tracking.get(id)}` : undefined),
+    route: (component) => recipientsFor(component, away),
     now: deps.now(),
   });
   if (!decision) return;
@@ -44,4 +48,24 @@ export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installa
     now: deps.now(),
   });
   if (changed) deps.log.info({ pull: pull.number, mentions: decision.mentions }, "breakage comment decided");
+  // Always, not only on change: after a crash between the two saves, the requests still follow the comment.
+  await syncPingRequests(deps, { repo, installationId, registry }, pull, decision.mentions);
+}
+
+/**
+ * A ping to a Tier 2 component's owners is a request to each of them; when the component is no
+ * longer broken by the PR, the requests it made are moot and are cancelled.
+ */
+async function syncPingRequests(deps: Deps, target: { repo: RepoRef; installationId: number; registry: Registry }, pull: PullRecord, mentions: string[]) {
+  const matcher = matcherFor(target.registry);
+  const asked = new Set(mentions.map((m) => m.toLowerCase()));
+  for (const mention of mentions) {
+    const split = mention.indexOf(":");
+    const component = matcher.component(mention.slice(0, split));
+    if (component?.tier !== 2) continue;
+    const request = { thread: pull.number, isPull: true, source: "ping" as const, requestedBy: "tierkeeper", commentKey: breakageKey(target.repo.id, pull.number) };
+    await recordRequests(deps, target, component, request, [mention.slice(split + 1)]);
+  }
+  await cancelRequests(deps, target.repo, pull.number, "the pull request no longer breaks the component", target.registry.policy,
+    (r) => r.source === "ping" && !asked.has(`${r.component}:${r.requestee}`.toLowerCase()));
 }

@@ -1,3 +1,4 @@
+import { isFuzzingCheck, pullRequestCiTime } from "../core/evidence.js";
 import type { CiFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
 import type { PullRecord } from "../core/model.js";
@@ -9,14 +10,23 @@ import { onTier3Result } from "./tier3-timeline.js";
 /**
  * CI results (check runs, check suites, workflow jobs, commit statuses): keep the newest
  * result per commit and name, then refresh the comment of every open PR at that commit.
- * A result that maps to no component costs nothing but a cached registry lookup.
+ * Results are also evidence for the tier requirements: passes of components' checks and
+ * fuzzing jobs on the default branch, and the CI time of every check on pull requests (the
+ * CI cost's denominator). A result that is neither costs nothing but a cached registry lookup.
  */
 export async function onCiResult(deps: Deps, fact: CiFact): Promise<void> {
   const { repo, result, installationId } = fact;
   const registry = await deps.registries.get(repo, () => deps.github(installationId));
   if (!registry) return;
-  if (matcherFor(registry).componentsForCheck(result.name).length === 0) return;
+  const mapped = matcherFor(registry).componentsForCheck(result.name).length > 0;
+  const onDefault = result.branch === repo.defaultBranch;
+  const ciTime = pullRequestCiTime(result, repo.defaultBranch);
+  const evidence = onDefault ? mapped || isFuzzingCheck(registry, result.name) : ciTime !== undefined;
+  if (!mapped && !evidence) return;
   if (!(await deps.store.recordResult(result))) return; // older than what we know: nothing changes
+  if (evidence && onDefault) await deps.store.noteDefaultBranchResult({ repo, installationId }, result);
+  if (evidence && ciTime) await deps.store.addPullRequestCiTime({ repo, installationId }, result, ciTime.day, ciTime.ms);
+  if (!mapped) return;
 
   const pulls = new Map<number, PullRecord>();
   for (const pull of await deps.store.openPullsByHead(repo.id, result.sha)) pulls.set(pull.number, pull);

@@ -4,6 +4,8 @@ import { matcherFor } from "../core/match.js";
 import type { Component, Registry } from "../core/model.js";
 import { formatDate } from "../core/render/dates.js";
 import type { Episode, TimelineEvent } from "../core/timeline.js";
+import { endAway, isAway, recipientsFor, startAway, type AwayPeriod, type Tier2Request } from "../core/responsiveness.js";
+import { stepStoredRequest } from "./tier2-requests.js";
 import type { Deps } from "./deps.js";
 import { applyEvent, trackingIssues } from "./tier3-timeline.js";
 
@@ -36,7 +38,8 @@ export async function onCommands(deps: Deps, fact: ActivityFact): Promise<void> 
     }
     const owner = component ? await deps.owners.isOwner(github, component, fact.author) : false;
     const permission = command.name === "freeze" || command.name === "unfreeze" ? await permissionOf(deps, fact) : "none";
-    const verdict = authorize(command, { login: fact.author, permission, ownerOf: (c) => c === component?.id && owner }, here);
+    const ownsAny = command.name === "away" || command.name === "back" ? owner || (await ownsSomething(deps, fact, registry)) : undefined;
+    const verdict = authorize(command, { login: fact.author, permission, ownerOf: (c) => c === component?.id && owner, ownsAny }, here);
     if (!verdict.allowed) {
       await reply(`not done: ${verdict.reason}.`);
       continue;
@@ -46,6 +49,7 @@ export async function onCommands(deps: Deps, fact: ActivityFact): Promise<void> 
 }
 
 async function execute(deps: Deps, fact: ActivityFact, registry: Registry, component: Component | undefined, command: Command): Promise<string> {
+  if (command.name === "away" || command.name === "back") return awayTime(deps, fact, registry, command);
   if (!component) return "this command needs a component";
   const target = { repo: fact.repo, installationId: fact.installationId, registry, component };
   const step = (event: TimelineEvent) => applyEvent(deps, target, event);
@@ -68,10 +72,48 @@ async function execute(deps: Deps, fact: ActivityFact, registry: Registry, compo
       const head = `\`${component.id}\`: Tier ${component.tier} (${component.category}), CI ${component.facts.ci === "disabled" ? "disabled" : "enabled"}.`;
       return e && e.phase !== "closed" ? `${head} Timeline: ${e.phase}${e.frozen ? " (frozen)" : ""}. ${nextStep(e)}` : `${head} No open timeline.`;
     }
-    case "away":
-    case "back":
-      return "away time applies to Tier 2 responsiveness, which this version does not track yet.";
   }
+  return "nothing to do";
+}
+
+/** `/tier away until <day>` and `/tier back`: the sender's own away time in this repository. */
+async function awayTime(deps: Deps, fact: ActivityFact, registry: Registry, command: Extract<Command, { name: "away" | "back" }>): Promise<string> {
+  const now = deps.now();
+  const before = await deps.store.getAway(fact.repo.id, fact.author);
+  if (command.name === "back") {
+    if (!isAway(before, now)) return "you were not away; nothing changed.";
+    await setAway(deps, fact, registry, endAway(before, now));
+    return "welcome back: new requests for your components come to you again, and your reply clocks run again.";
+  }
+  const periods = startAway(before, command.until, now);
+  if (!isAway(periods, now)) return `${command.until} is already over; nothing changed.`;
+  await setAway(deps, fact, registry, periods);
+  const tier2 = registry.components.filter((c) => c.tier === 2 && c.owners.some((o) => o.kind === "user" && o.login.toLowerCase() === fact.author.toLowerCase()));
+  const routing = tier2.map((c) => {
+    const { handles } = recipientsFor(c, (login) => login.toLowerCase() === fact.author.toLowerCase());
+    return `\`${c.id}\` → ${handles.filter((h) => h.toLowerCase() !== fact.author.toLowerCase()).map((h) => `\`${h}\``).join(", ") || "nobody else (your clock stops instead)"}`;
+  });
+  return [
+    `you are away until ${formatDate(new Date(periods.find((p) => p.from <= now.toISOString() && now.toISOString() < p.until)!.until))}: your reply clocks stop meanwhile, and new requests go to the other owners${routing.length ? ` (${routing.join("; ")})` : ""}.`,
+    "`/tier back` ends it early.",
+  ].join(" ");
+}
+
+/** Saves the sender's away time, and moves the deadlines of the requests waiting for them with it. */
+async function setAway(deps: Deps, fact: ActivityFact, registry: Registry, periods: AwayPeriod[]) {
+  await deps.store.putAway(fact.repo.id, fact.author, periods);
+  const login = fact.author.toLowerCase();
+  for (const record of await deps.store.openRequestsOfRepo(fact.repo.id)) {
+    if ((JSON.parse(record.state) as Tier2Request).requestee.toLowerCase() !== login) continue;
+    await stepStoredRequest(deps, record.key, () => ({ kind: "away", away: periods }), registry.policy);
+  }
+}
+
+/** Whether the sender owns any component (users by name first: no request; then teams). */
+async function ownsSomething(deps: Deps, fact: ActivityFact, registry: Registry): Promise<boolean> {
+  const github = () => deps.github(fact.installationId);
+  for (const component of registry.components) if (await deps.owners.isOwner(github, component, fact.author)) return true;
+  return false;
 }
 
 function nextStep(e: Episode): string {

@@ -5,6 +5,8 @@ import { refreshBreakageComment } from "./breakage.js";
 import { checkRegistryAtHead } from "./registry-check.js";
 import { REGISTRY_PATH } from "../core/registry.js";
 import type { Deps, Octokit } from "./deps.js";
+import { applyChangeRules } from "./change-rules.js";
+import { cancelRequests } from "./tier2-requests.js";
 
 /** GitHub lists at most this many files of a pull request. */
 export const PR_FILES_CAP = 3000;
@@ -24,15 +26,22 @@ export async function onPullRequest(deps: Deps, fact: PullFact): Promise<void> {
     author: fact.author,
     state: fact.state,
     touched: known?.touched ?? [],
+    ...(known?.lines && { lines: known.lines }),
     updatedAt: fact.updatedAt,
   };
   if (known && known.updatedAt > fact.updatedAt) return; // a late, older event: the newer one already counted
   if (fact.state === "open" && headChanged) {
     const changes = await changedFiles(await github(), fact.repo, fact.number, registry);
     pull.touched = changes.touched;
+    pull.lines = changes.lines;
     if (changes.editsRegistry) await checkRegistryAtHead(deps, fact.repo, fact.installationId, registry, pull);
   }
   await deps.store.upsertPull(pull);
+  if (fact.state === "closed") {
+    await cancelRequests(deps, fact.repo, fact.number, "the pull request was closed", registry.policy);
+    return;
+  }
+  await applyChangeRules(deps, { repo: fact.repo, installationId: fact.installationId, registry }, pull, { labels: fact.labels, body: fact.body });
   await refreshBreakageComment(deps, fact.repo, fact.installationId, registry, pull);
 }
 
@@ -51,7 +60,7 @@ export async function adoptPull(deps: Deps, repo: RepoRef, installationId: numbe
     baseRef: data.base.ref,
     author: data.user?.login ?? "",
     state: "open",
-    touched: (await changedFiles(octokit, repo, number, registry)).touched,
+    ...(await changedFiles(octokit, repo, number, registry)),
     updatedAt: new Date(data.updated_at),
   };
   await deps.store.upsertPull(pull);
@@ -59,11 +68,13 @@ export async function adoptPull(deps: Deps, repo: RepoRef, installationId: numbe
 }
 
 /**
- * Components whose paths the PR changes (`all` when GitHub's 3,000-file list is cut short),
- * and whether it edits the registry.
+ * Components whose paths the PR changes (`all` when GitHub's 3,000-file list is cut short), the
+ * lines it changes in each (for the major-change rule), and whether it edits the registry.
  */
-async function changedFiles(octokit: Octokit, repo: RepoRef, number: number, registry: Registry): Promise<{ touched: string[] | "all"; editsRegistry: boolean }> {
+async function changedFiles(octokit: Octokit, repo: RepoRef, number: number, registry: Registry): Promise<{ touched: string[] | "all"; lines: Record<string, number>; editsRegistry: boolean }> {
+  const matcher = matcherFor(registry);
   const paths: string[] = [];
+  const lines: Record<string, number> = {};
   let files = 0;
   for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
     owner: repo.owner,
@@ -73,11 +84,12 @@ async function changedFiles(octokit: Octokit, repo: RepoRef, number: number, reg
   })) {
     for (const file of page.data) {
       files++;
-      paths.push(file.filename);
-      if (file.previous_filename) paths.push(file.previous_filename);
+      const names = file.previous_filename ? [file.filename, file.previous_filename] : [file.filename];
+      paths.push(...names);
+      for (const id of matcher.componentsForPaths(names)) lines[id] = (lines[id] ?? 0) + (file.changes ?? 0);
     }
   }
   const editsRegistry = paths.includes(REGISTRY_PATH) || files >= PR_FILES_CAP;
-  if (files >= PR_FILES_CAP) return { touched: "all", editsRegistry };
-  return { touched: [...matcherFor(registry).componentsForPaths(paths)].sort(), editsRegistry };
+  if (files >= PR_FILES_CAP) return { touched: "all", lines, editsRegistry };
+  return { touched: Object.keys(lines).sort(), lines, editsRegistry };
 }

@@ -1,12 +1,14 @@
-import type { PullRecord, Registry, RepoRef } from "../core/model.js";
+import type { Owner, PullRecord, Registry, RepoRef } from "../core/model.js";
 import { parseRegistry, REGISTRY_PATH } from "../core/registry.js";
 import { decideRegistryCheck } from "../core/registry-check.js";
-import type { Deps } from "./deps.js";
+import { ownerKey, ownersToLookUp, registryFindings, type FindingsInput, type OwnerStatus } from "../core/registry-findings.js";
+import type { Deps, Octokit } from "./deps.js";
 
 /**
  * Registry checks on pull requests: a PR that edits `.github/tiers.yml` gets the check run
  * `tierkeeper/registry`, computed from the file at the PR's head. The rules in force still
- * come from the default branch: this only says whether the edit would be usable.
+ * come from the default branch: this only says whether the edit would be usable, and what it
+ * means for this repository (files, CI checks, owners, tier changes against `registry`).
  */
 export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installationId: number, registry: Registry, pull: PullRecord): Promise<void> {
   const octokit = await deps.github(installationId);
@@ -23,7 +25,20 @@ export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installatio
   } catch (error) {
     if ((error as { status?: number }).status !== 404) throw error;
   }
-  const desired = decideRegistryCheck(text === undefined ? "deleted" : parseRegistry(text, REGISTRY_PATH), REGISTRY_PATH);
+  const result = text === undefined ? "deleted" : parseRegistry(text, REGISTRY_PATH);
+  const findings =
+    text !== undefined && result !== "deleted" && result.ok
+      ? registryFindings({
+          file: REGISTRY_PATH,
+          text,
+          head: result,
+          base: registry,
+          tree: await treeAt(deps, octokit, repo, pull.headSha),
+          seenChecks: (await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).map((r) => r.name),
+          owners: await lookUpOwners(deps, octokit, repo, result.registry, registry),
+        })
+      : undefined;
+  const desired = decideRegistryCheck(result, REGISTRY_PATH, findings);
   await deps.store.saveIntent({
     key: `registry-check:${repo.id}:${pull.headSha}`,
     kind: "check-run",
@@ -33,4 +48,45 @@ export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installatio
     now: deps.now(),
     shadow: registry.policy.mode === "shadow",
   });
+}
+
+/**
+ * The files (and submodules) at head. GitHub cuts a recursive listing short on very large
+ * repositories (`truncated`): then the globs are not judged at all rather than on a part.
+ * The findings are extras to the check: when GitHub cannot say, the check says what it skipped.
+ */
+async function treeAt(deps: Deps, octokit: Octokit, repo: RepoRef, sha: string): Promise<FindingsInput["tree"]> {
+  try {
+    const { data } = await octokit.rest.git.getTree({ owner: repo.owner, repo: repo.name, tree_sha: sha, recursive: "1" });
+    if (data.truncated) return { unknown: "the repository has more files than GitHub lists at once" };
+    return { paths: data.tree.filter((e) => e.type === "blob" || e.type === "commit").flatMap((e) => (e.path ? [e.path] : [])) };
+  } catch (error) {
+    deps.log.warn({ err: error, repo: `${repo.owner}/${repo.name}`, sha }, "registry check: cannot list the files at head");
+    return { unknown: `GitHub did not list the files at head (HTTP ${(error as { status?: number }).status ?? "error"})` };
+  }
+}
+
+/**
+ * Each distinct owner once per check, within OWNER_LOOKUP_LIMIT: users must be collaborators,
+ * teams must exist. Only teams of the repository's own organisation are asked about: the
+ * installation cannot see another organisation's teams, so a 404 there would prove nothing.
+ * An answer other than yes or 404 leaves the owner unknown (no finding).
+ */
+async function lookUpOwners(deps: Deps, octokit: Octokit, repo: RepoRef, head: Registry, base: Registry) {
+  const ownOrg = (o: Owner) => o.kind === "user" || o.org.toLowerCase() === repo.owner.toLowerCase();
+  const { owners, unchecked } = ownersToLookUp(head, base, ownOrg);
+  const statuses = new Map<string, OwnerStatus>();
+  // One at a time: GitHub's secondary rate limits punish bursts of concurrent requests.
+  for (const owner of owners) {
+    try {
+      if (owner.kind === "user") await octokit.rest.repos.checkCollaborator({ owner: repo.owner, repo: repo.name, username: owner.login });
+      else await octokit.rest.teams.getByName({ org: owner.org, team_slug: owner.slug });
+      statuses.set(ownerKey(owner), "ok");
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 404) statuses.set(ownerKey(owner), owner.kind === "user" ? "not-collaborator" : "no-such-team");
+      else deps.log.warn({ err: error, owner: ownerKey(owner) }, "registry check: cannot look up an owner");
+    }
+  }
+  return { statuses, unchecked };
 }

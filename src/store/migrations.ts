@@ -141,7 +141,121 @@ ALTER TABLE actions ADD COLUMN shadow INTEGER NOT NULL DEFAULT 0;
     // The sweep renders recently changed timelines again, to link what their steps created.
     up: "CREATE INDEX episodes_updated ON episodes (updated_at);",
   },
+  {
+    id: 4,
+    name: "tier 2 requests, away time, disabled components, changed lines",
+    up: (dialect) => `
+-- One request to one Tier 2 maintainer on one thread about one component: the core's state as JSON.
+CREATE TABLE requests (
+  key             TEXT${bytewise(dialect)} PRIMARY KEY,
+  repo_id         BIGINT NOT NULL,
+  repo_key        TEXT NOT NULL,
+  installation_id BIGINT NOT NULL,
+  component_id    TEXT NOT NULL,
+  thread          INTEGER NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('open', 'replied', 'cancelled')),
+  requested_at    BIGINT NOT NULL,
+  state           TEXT NOT NULL,
+  due_at          BIGINT,
+  version         INTEGER NOT NULL,
+  updated_at      BIGINT NOT NULL
+);
+-- The sweep reads only what is due; a reply looks only at the thread's open requests.
+CREATE INDEX requests_due ON requests (due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX requests_open ON requests (repo_id, thread) WHERE status = 'open';
+-- The figures read a repository's requests of the rolling window.
+CREATE INDEX requests_repo ON requests (repo_id, requested_at);
+
+-- /tier away: each maintainer's away periods in a repository, as JSON.
+CREATE TABLE away (
+  repo_id BIGINT NOT NULL,
+  login   TEXT NOT NULL,                  -- lower-cased
+  periods TEXT NOT NULL,
+  PRIMARY KEY (repo_id, login)
+);
+
+-- Tier 1 and Tier 2 components seen disabled in CI on the default branch, since when.
+CREATE TABLE disablements (
+  repo_id         BIGINT NOT NULL,
+  component_id    TEXT NOT NULL,
+  repo            TEXT NOT NULL,          -- JSON of the repository as events describe it
+  installation_id BIGINT NOT NULL,
+  tier            INTEGER NOT NULL,
+  since           BIGINT NOT NULL,
+  -- When the alarm is due; NULL once it is decided.
+  due_at          BIGINT,
+  PRIMARY KEY (repo_id, component_id)
+);
+CREATE INDEX disablements_due ON disablements (due_at) WHERE due_at IS NOT NULL;
+
+-- Lines changed per component (JSON), for the major-change rule.
+ALTER TABLE pulls ADD COLUMN lines TEXT;
+`,
+  },
+  {
+    id: 5,
+    name: "status page: actions by repository",
+    // The status page lists a repository's latest actions; the repository is only in the target's JSON.
+    up: (dialect) => `CREATE INDEX actions_repository ON actions (${actionRepository(dialect)}, updated_at);`,
+  },
+  {
+    id: 6,
+    name: "evidence for the tier requirements, tier standings",
+    up: `
+-- Each check name seen on the default branch: first and last seen there, last passed (completion times).
+CREATE TABLE default_branch_checks (
+  repo_id        BIGINT NOT NULL,
+  name           TEXT NOT NULL,
+  first_seen_at  BIGINT NOT NULL,
+  last_seen_at   BIGINT NOT NULL,
+  last_passed_at BIGINT,
+  PRIMARY KEY (repo_id, name)
+);
+
+-- Pull-request CI time per check name and UTC day: the CI cost's rolling window.
+CREATE TABLE pr_ci_time (
+  repo_id BIGINT NOT NULL,
+  day     BIGINT NOT NULL,               -- the day's first instant
+  name    TEXT NOT NULL,
+  ms      BIGINT NOT NULL,
+  PRIMARY KEY (repo_id, day, name)
+);
+CREATE INDEX pr_ci_time_day ON pr_ci_time (day);
+
+-- The completion time whose duration was counted: a redelivery, or the check run and the
+-- workflow job of one Actions job, count once.
+ALTER TABLE ci_results ADD COLUMN timed_at BIGINT;
+
+-- Repositories with evidence: where they live, and when their tier standings were last judged.
+CREATE TABLE evidence_repos (
+  repo_id         BIGINT PRIMARY KEY,
+  repo            TEXT NOT NULL,         -- JSON of the repository as events describe it
+  installation_id BIGINT NOT NULL,
+  judged_at       BIGINT
+);
+
+-- Since when each component meets the tier above (with evidence), and misses its own tier's requirements.
+CREATE TABLE tier_standings (
+  repo_id           BIGINT NOT NULL,
+  component_id      TEXT NOT NULL,
+  tier              INTEGER NOT NULL,
+  meets_above_since BIGINT,
+  misses_own_since  BIGINT,
+  PRIMARY KEY (repo_id, component_id)
+);
+`,
+  },
 ];
+
+/**
+ * Status page: `owner/repo` of an action's target (JSON), lower-cased. Migration 5 indexes this
+ * expression and SqlStore.actionsOfRepository queries it: both must spell it the same.
+ */
+export function actionRepository(dialect: Db["dialect"]): string {
+  return dialect === "postgres"
+    ? "lower((target::jsonb ->> 'owner') || '/' || (target::jsonb ->> 'repo'))"
+    : "lower(json_extract(target, '$.owner') || '/' || json_extract(target, '$.repo'))";
+}
 
 /** Any constant: the key of the PostgreSQL advisory lock that serializes migrating processes. */
 const MIGRATION_LOCK = 7_164_353_291;

@@ -1,7 +1,10 @@
-import type { CiResult, PullRecord } from "../core/model.js";
+import type { CiResult, PullRecord, RepoRef, Tier } from "../core/model.js";
 import { queryOne, type Db } from "./db.js";
-import { migrate } from "./migrations.js";
-import type { ActionRecord, EpisodeRecord, RegistryCacheEntry, Store, StoredDelivery } from "./store.js";
+import { actionRepository, migrate } from "./migrations.js";
+import type { AwayPeriod } from "../core/responsiveness.js";
+import type { ActionRecord, DisablementRecord, EpisodeRecord, EvidenceRepo, RegistryCacheEntry, RequestRecord, Store, StoredDelivery } from "./store.js";
+import type { DefaultBranchCheck } from "../core/evidence.js";
+import type { Standing } from "../core/suggestions.js";
 
 /** The store over either database: one SQL text; the only dialect switch is row locking in claims. */
 export class SqlStore implements Store {
@@ -181,12 +184,13 @@ export class SqlStore implements Store {
   async upsertPull(p: PullRecord): Promise<void> {
     // An older event arriving late does not undo a newer one.
     await this.db.run(
-      `INSERT INTO pulls (repo_id, number, head_sha, base_ref, author, state, touched, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO pulls (repo_id, number, head_sha, base_ref, author, state, touched, updated_at, lines)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (repo_id, number) DO UPDATE SET head_sha = excluded.head_sha, base_ref = excluded.base_ref,
-         author = excluded.author, state = excluded.state, touched = excluded.touched, updated_at = excluded.updated_at
+         author = excluded.author, state = excluded.state, touched = excluded.touched, updated_at = excluded.updated_at,
+         lines = excluded.lines
        WHERE pulls.updated_at <= excluded.updated_at`,
-      [p.repoId, p.number, p.headSha, p.baseRef, p.author, p.state, JSON.stringify(p.touched), p.updatedAt],
+      [p.repoId, p.number, p.headSha, p.baseRef, p.author, p.state, JSON.stringify(p.touched), p.updatedAt, p.lines ? JSON.stringify(p.lines) : null],
     );
   }
 
@@ -396,6 +400,116 @@ export class SqlStore implements Store {
 
   // ---- Named leases
 
+  // ---- Tier 2 requests, away time, disabled components
+
+  async getRequest(key: string): Promise<RequestRecord | undefined> {
+    const r = await queryOne<RequestRow>(this.db, `SELECT ${REQUEST_COLUMNS} FROM requests WHERE key = $1`, [key]);
+    return r && toRequest(r);
+  }
+
+  async saveRequest(q: RequestRecord): Promise<boolean> {
+    const values = [q.key, q.repoId, q.repoKey, q.installationId, q.componentId, q.thread, q.status, q.requestedAt, q.state, q.dueAt, q.version, q.updatedAt];
+    if (q.version === 1) {
+      const { changes } = await this.db.run(
+        `INSERT INTO requests (${REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (key) DO NOTHING`,
+        values,
+      );
+      return changes === 1;
+    }
+    const { changes } = await this.db.run(
+      `UPDATE requests SET repo_id = $2, repo_key = $3, installation_id = $4, component_id = $5, thread = $6, status = $7,
+         requested_at = $8, state = $9, due_at = $10, version = $11, updated_at = $12
+       WHERE key = $1 AND version = $11 - 1`,
+      values,
+    );
+    return changes === 1;
+  }
+
+  async dueRequests(now: Date, limit: number): Promise<RequestRecord[]> {
+    const rows = await this.db.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2`, [now, limit]);
+    return rows.map(toRequest);
+  }
+
+  async openRequestsOnThread(repoId: number, thread: number): Promise<RequestRecord[]> {
+    const rows = await this.db.query<RequestRow>(
+      `SELECT ${REQUEST_COLUMNS} FROM requests WHERE repo_id = $1 AND thread = $2 AND status = 'open' ORDER BY key`,
+      [repoId, thread],
+    );
+    return rows.map(toRequest);
+  }
+
+  async openRequestsOfRepo(repoId: number): Promise<RequestRecord[]> {
+    const rows = await this.db.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE repo_id = $1 AND status = 'open' ORDER BY key`, [repoId]);
+    return rows.map(toRequest);
+  }
+
+  async requestsSince(repo: { repoId: number } | { repoKey: string } | undefined, since: Date): Promise<RequestRecord[]> {
+    const order = "ORDER BY requested_at, key";
+    const rows = !repo
+      ? await this.db.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE requested_at >= $1 ${order}`, [since])
+      : "repoId" in repo
+        ? await this.db.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE repo_id = $1 AND requested_at >= $2 ${order}`, [repo.repoId, since])
+        : await this.db.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE repo_key = $1 AND requested_at >= $2 ${order}`, [repo.repoKey, since]);
+    return rows.map(toRequest);
+  }
+
+  async repositoriesWithRequests(since: Date): Promise<{ repoId: number; repoKey: string; installationId: number }[]> {
+    const rows = await this.db.query<{ repo_id: number; repo_key: string; installation_id: number }>(
+      `SELECT repo_id, MAX(repo_key) AS repo_key, MAX(installation_id) AS installation_id FROM requests WHERE requested_at >= $1 GROUP BY repo_id ORDER BY repo_id`,
+      [since],
+    );
+    return rows.map((r) => ({ repoId: Number(r.repo_id), repoKey: r.repo_key, installationId: Number(r.installation_id) }));
+  }
+
+  async getAway(repoId: number, login: string): Promise<AwayPeriod[]> {
+    const r = await queryOne<{ periods: string }>(this.db, `SELECT periods FROM away WHERE repo_id = $1 AND login = $2`, [repoId, login.toLowerCase()]);
+    return r ? (JSON.parse(r.periods) as AwayPeriod[]) : [];
+  }
+
+  async awayOfRepo(repoId: number): Promise<Map<string, AwayPeriod[]>> {
+    const rows = await this.db.query<{ login: string; periods: string }>(`SELECT login, periods FROM away WHERE repo_id = $1`, [repoId]);
+    return new Map(rows.map((r) => [r.login, JSON.parse(r.periods) as AwayPeriod[]]));
+  }
+
+  async putAway(repoId: number, login: string, periods: AwayPeriod[]): Promise<void> {
+    await this.db.run(
+      `INSERT INTO away (repo_id, login, periods) VALUES ($1, $2, $3) ON CONFLICT (repo_id, login) DO UPDATE SET periods = excluded.periods`,
+      [repoId, login.toLowerCase(), JSON.stringify(periods)],
+    );
+  }
+
+  async markDisabled(d: DisablementRecord): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `INSERT INTO disablements (${DISABLEMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (repo_id, component_id) DO NOTHING`,
+      [d.repoId, d.componentId, JSON.stringify(d.repo), d.installationId, d.tier, d.since, d.dueAt],
+    );
+    return changes === 1;
+  }
+
+  async clearDisabled(repoId: number, componentId: string): Promise<DisablementRecord | undefined> {
+    const r = await queryOne<DisablementRow>(this.db, `SELECT ${DISABLEMENT_COLUMNS} FROM disablements WHERE repo_id = $1 AND component_id = $2`, [repoId, componentId]);
+    if (!r) return undefined;
+    await this.db.run(`DELETE FROM disablements WHERE repo_id = $1 AND component_id = $2`, [repoId, componentId]);
+    return toDisablement(r);
+  }
+
+  async disablementsOfRepo(repoId: number): Promise<DisablementRecord[]> {
+    const rows = await this.db.query<DisablementRow>(`SELECT ${DISABLEMENT_COLUMNS} FROM disablements WHERE repo_id = $1 ORDER BY component_id`, [repoId]);
+    return rows.map(toDisablement);
+  }
+
+  async dueDisablements(now: Date, limit: number): Promise<DisablementRecord[]> {
+    const rows = await this.db.query<DisablementRow>(
+      `SELECT ${DISABLEMENT_COLUMNS} FROM disablements WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map(toDisablement);
+  }
+
+  async settleDisablement(repoId: number, componentId: string): Promise<void> {
+    await this.db.run(`UPDATE disablements SET due_at = NULL WHERE repo_id = $1 AND component_id = $2`, [repoId, componentId]);
+  }
+
   async tryLock(name: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {
     const { changes } = await this.db.run(
       `INSERT INTO locks (name, holder, lease_until) VALUES ($1, $2, $3)
@@ -409,6 +523,139 @@ export class SqlStore implements Store {
   async unlock(name: string, holder: string): Promise<void> {
     await this.db.run("DELETE FROM locks WHERE name = $1 AND holder = $2", [name, holder]);
   }
+
+  // ---- Status page
+
+  async registryByName(owner: string, name: string): Promise<RegistryCacheEntry | undefined> {
+    // `owner` is stored lower-cased and indexed: the name is compared among that owner's few rows.
+    const row = await queryOne<{ repo_id: number }>(this.db, `SELECT repo_id FROM registry_cache WHERE owner = $1 AND lower(repo_key) = $2`, [
+      owner.toLowerCase(),
+      `${owner}/${name}`.toLowerCase(),
+    ]);
+    return row && this.getRegistry(Number(row.repo_id));
+  }
+
+  async repositoriesWithRegistry(limit: number): Promise<{ repoId: number; repoKey: string }[]> {
+    const rows = await this.db.query<{ repo_id: number; repo_key: string }>(
+      `SELECT repo_id, repo_key FROM registry_cache WHERE registry_json IS NOT NULL OR errors_json IS NOT NULL ORDER BY repo_key, repo_id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ repoId: Number(r.repo_id), repoKey: r.repo_key }));
+  }
+
+  async actionsOfRepository(repoKey: string, limit: number): Promise<ActionRecord[]> {
+    // The expression of the actions_repository index (migration 5), verbatim, so that the index serves it.
+    const rows = await this.db.query<ActionRow>(
+      `SELECT ${ACTION_COLUMNS} FROM actions WHERE ${actionRepository(this.db.dialect)} = $1 ORDER BY updated_at DESC, key LIMIT $2`,
+      [repoKey.toLowerCase(), limit],
+    );
+    return rows.map(toAction);
+  }
+
+  // ---- Evidence
+
+  async noteDefaultBranchResult(where: EvidenceRepo, r: CiResult): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await keepEvidenceRepo(tx, where);
+      // Completion times, so that a result arriving late cannot move "last passed" backwards.
+      await tx.run(
+        `INSERT INTO default_branch_checks (repo_id, name, first_seen_at, last_seen_at, last_passed_at) VALUES ($1, $2, $3, $3, $4)
+         ON CONFLICT (repo_id, name) DO UPDATE SET
+           first_seen_at = CASE WHEN excluded.first_seen_at < default_branch_checks.first_seen_at THEN excluded.first_seen_at ELSE default_branch_checks.first_seen_at END,
+           last_seen_at = CASE WHEN excluded.last_seen_at > default_branch_checks.last_seen_at THEN excluded.last_seen_at ELSE default_branch_checks.last_seen_at END,
+           last_passed_at = CASE WHEN excluded.last_passed_at > COALESCE(default_branch_checks.last_passed_at, 0)
+             THEN excluded.last_passed_at ELSE default_branch_checks.last_passed_at END`,
+        [r.repoId, r.name, r.completedAt, r.outcome === "pass" ? r.completedAt : null],
+      );
+    });
+  }
+
+  async addPullRequestCiTime(where: EvidenceRepo, r: CiResult, day: Date, ms: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      // Compare-and-set on the recorded result: only a completion newer than the one already counted adds time.
+      const { changes } = await tx.run(
+        `UPDATE ci_results SET timed_at = $4
+         WHERE repo_id = $1 AND sha = $2 AND name = $3 AND completed_at = $4 AND (timed_at IS NULL OR timed_at < $4)`,
+        [r.repoId, r.sha, r.name, r.completedAt],
+      );
+      if (changes !== 1) return false;
+      await keepEvidenceRepo(tx, where);
+      await tx.run(
+        `INSERT INTO pr_ci_time (repo_id, day, name, ms) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (repo_id, day, name) DO UPDATE SET ms = pr_ci_time.ms + excluded.ms`,
+        [r.repoId, day, r.name, Math.round(ms)],
+      );
+      return true;
+    });
+  }
+
+  async defaultBranchChecks(repoId: number): Promise<DefaultBranchCheck[]> {
+    const rows = await this.db.query<{ name: string; first_seen_at: number; last_seen_at: number; last_passed_at: number | null }>(
+      `SELECT name, first_seen_at, last_seen_at, last_passed_at FROM default_branch_checks WHERE repo_id = $1 ORDER BY name`,
+      [repoId],
+    );
+    return rows.map((r) => ({
+      name: r.name,
+      firstSeenAt: new Date(Number(r.first_seen_at)),
+      lastSeenAt: new Date(Number(r.last_seen_at)),
+      lastPassedAt: r.last_passed_at === null ? null : new Date(Number(r.last_passed_at)),
+    }));
+  }
+
+  async pullRequestCiTime(repoId: number, since: Date): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ name: string; ms: number | string }>(
+      `SELECT name, SUM(ms) AS ms FROM pr_ci_time WHERE repo_id = $1 AND day >= $2 GROUP BY name ORDER BY name`,
+      [repoId, since],
+    );
+    return new Map(rows.map((r) => [r.name, Number(r.ms)]));
+  }
+
+  async forgetCiTimeBefore(before: Date): Promise<void> {
+    await this.db.run(`DELETE FROM pr_ci_time WHERE day < $1`, [before]);
+  }
+
+  async claimRepositoriesToJudge(since: Date, now: Date, limit: number): Promise<EvidenceRepo[]> {
+    // The outer condition is checked again under the row lock: two claimers never both get a repository.
+    const rows = await this.db.query<{ repo: string; installation_id: number }>(
+      `UPDATE evidence_repos SET judged_at = $2
+       WHERE (judged_at IS NULL OR judged_at < $1)
+         AND repo_id IN (SELECT repo_id FROM evidence_repos WHERE judged_at IS NULL OR judged_at < $1 ORDER BY repo_id LIMIT $3)
+       RETURNING repo, installation_id`,
+      [since, now, limit],
+    );
+    return rows.map((r) => ({ repo: JSON.parse(r.repo) as RepoRef, installationId: Number(r.installation_id) })).sort((a, b) => a.repo.id - b.repo.id);
+  }
+
+  async standingsOfRepo(repoId: number): Promise<Standing[]> {
+    const rows = await this.db.query<{ component_id: string; tier: number; meets_above_since: number | null; misses_own_since: number | null }>(
+      `SELECT component_id, tier, meets_above_since, misses_own_since FROM tier_standings WHERE repo_id = $1 ORDER BY component_id`,
+      [repoId],
+    );
+    const at = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
+    return rows.map((r) => ({ componentId: r.component_id, tier: Number(r.tier) as Tier, meetsAboveSince: at(r.meets_above_since), missesOwnSince: at(r.misses_own_since) }));
+  }
+
+  async saveStandings(repoId: number, standings: readonly Standing[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run(`DELETE FROM tier_standings WHERE repo_id = $1`, [repoId]);
+      for (const s of standings) {
+        await tx.run(
+          `INSERT INTO tier_standings (repo_id, component_id, tier, meets_above_since, misses_own_since) VALUES ($1, $2, $3, $4, $5)`,
+          [repoId, s.componentId, s.tier, s.meetsAboveSince, s.missesOwnSince],
+        );
+      }
+    });
+  }
+}
+
+/** Where a repository with evidence lives; written only when that changes. */
+async function keepEvidenceRepo(tx: Db, { repo, installationId }: EvidenceRepo): Promise<void> {
+  await tx.run(
+    `INSERT INTO evidence_repos (repo_id, repo, installation_id) VALUES ($1, $2, $3)
+     ON CONFLICT (repo_id) DO UPDATE SET repo = excluded.repo, installation_id = excluded.installation_id
+     WHERE evidence_repos.repo <> excluded.repo OR evidence_repos.installation_id <> excluded.installation_id`,
+    [repo.id, JSON.stringify(repo), installationId],
+  );
 }
 
 // ---- Rows ↔ records
@@ -433,7 +680,7 @@ function ownerOf(repoKey: string): string {
   return repoKey.split("/")[0].toLowerCase();
 }
 
-const PULL_COLUMNS = "repo_id, number, head_sha, base_ref, author, state, touched, updated_at";
+const PULL_COLUMNS = "repo_id, number, head_sha, base_ref, author, state, touched, updated_at, lines";
 
 interface PullRow {
   repo_id: number;
@@ -444,10 +691,12 @@ interface PullRow {
   state: "open" | "closed";
   touched: string;
   updated_at: number;
+  lines: string | null;
 }
 
 function toPull(r: PullRow): PullRecord {
   return {
+    ...(r.lines !== null && { lines: JSON.parse(r.lines) as Record<string, number> }),
     repoId: r.repo_id,
     number: r.number,
     headSha: r.head_sha,
@@ -540,5 +789,63 @@ function toEpisode(r: EpisodeRow): EpisodeRecord {
     dueAt: r.due_at === null ? null : new Date(Number(r.due_at)),
     version: r.version,
     updatedAt: new Date(Number(r.updated_at)),
+  };
+}
+
+const REQUEST_COLUMNS = "key, repo_id, repo_key, installation_id, component_id, thread, status, requested_at, state, due_at, version, updated_at";
+
+interface RequestRow {
+  key: string;
+  repo_id: number;
+  repo_key: string;
+  installation_id: number;
+  component_id: string;
+  thread: number;
+  status: RequestRecord["status"];
+  requested_at: number;
+  state: string;
+  due_at: number | null;
+  version: number;
+  updated_at: number;
+}
+
+function toRequest(r: RequestRow): RequestRecord {
+  return {
+    key: r.key,
+    repoId: Number(r.repo_id),
+    repoKey: r.repo_key,
+    installationId: Number(r.installation_id),
+    componentId: r.component_id,
+    thread: Number(r.thread),
+    status: r.status,
+    requestedAt: new Date(Number(r.requested_at)),
+    state: r.state,
+    dueAt: r.due_at === null ? null : new Date(Number(r.due_at)),
+    version: Number(r.version),
+    updatedAt: new Date(Number(r.updated_at)),
+  };
+}
+
+const DISABLEMENT_COLUMNS = "repo_id, component_id, repo, installation_id, tier, since, due_at";
+
+interface DisablementRow {
+  repo_id: number;
+  component_id: string;
+  repo: string;
+  installation_id: number;
+  tier: number;
+  since: number;
+  due_at: number | null;
+}
+
+function toDisablement(r: DisablementRow): DisablementRecord {
+  return {
+    repoId: Number(r.repo_id),
+    componentId: r.component_id,
+    repo: JSON.parse(r.repo) as RepoRef,
+    installationId: Number(r.installation_id),
+    tier: Number(r.tier),
+    since: new Date(Number(r.since)),
+    dueAt: r.due_at === null ? null : new Date(Number(r.due_at)),
   };
 }

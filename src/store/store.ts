@@ -1,4 +1,7 @@
-import type { CiResult, PullRecord } from "../core/model.js";
+import type { CiResult, PullRecord, RepoRef } from "../core/model.js";
+import type { AwayPeriod } from "../core/responsiveness.js";
+import type { DefaultBranchCheck } from "../core/evidence.js";
+import type { Standing } from "../core/suggestions.js";
 
 /**
  * Everything tierkeeper remembers, behind one small interface.
@@ -60,6 +63,37 @@ export interface EpisodeRecord {
   /** Optimistic concurrency: a save succeeds only against the version it read. */
   version: number;
   updatedAt: Date;
+}
+
+/** A Tier 2 request as stored: the core's request state, plus what the sweep and the figures index. */
+export interface RequestRecord {
+  /** `requestKey(...)`: repository, thread, component and maintainer. */
+  key: string;
+  repoId: number;
+  repoKey: string;
+  installationId: number;
+  componentId: string;
+  thread: number;
+  status: "open" | "replied" | "cancelled";
+  requestedAt: Date;
+  /** JSON of the core's Tier2Request. */
+  state: string;
+  dueAt: Date | null;
+  /** Optimistic concurrency, as for episodes. */
+  version: number;
+  updatedAt: Date;
+}
+
+/** A Tier 1 or Tier 2 component seen disabled in CI on the default branch. */
+export interface DisablementRecord {
+  repoId: number;
+  componentId: string;
+  repo: RepoRef;
+  installationId: number;
+  tier: number;
+  since: Date;
+  /** When its alarm is due; null once decided. */
+  dueAt: Date | null;
 }
 
 export interface Store {
@@ -147,7 +181,65 @@ export interface Store {
   /** For the CLI: what shadow mode recorded instead of sending, newest first. */
   shadowActions(limit: number): Promise<ActionRecord[]>;
 
+  // Tier 2 requests, away time and disabled components.
+  getRequest(key: string): Promise<RequestRecord | undefined>;
+  /** Compare-and-set, as `saveEpisode`: version 1 inserts, else it must follow the version read. */
+  saveRequest(record: RequestRecord): Promise<boolean>;
+  dueRequests(now: Date, limit: number): Promise<RequestRecord[]>;
+  openRequestsOnThread(repoId: number, thread: number): Promise<RequestRecord[]>;
+  openRequestsOfRepo(repoId: number): Promise<RequestRecord[]>;
+  /** Requests made since `since`, of one repository (by id or `owner/name`) or of all, oldest first. */
+  requestsSince(repo: { repoId: number } | { repoKey: string } | undefined, since: Date): Promise<RequestRecord[]>;
+  /** Repositories with requests made since `since`. */
+  repositoriesWithRequests(since: Date): Promise<{ repoId: number; repoKey: string; installationId: number }[]>;
+  /** A maintainer's away periods in a repository, and everyone's. */
+  getAway(repoId: number, login: string): Promise<AwayPeriod[]>;
+  awayOfRepo(repoId: number): Promise<Map<string, AwayPeriod[]>>;
+  putAway(repoId: number, login: string, periods: AwayPeriod[]): Promise<void>;
+  /** Records a component seen disabled; returns false when it already was (its `since` stays). */
+  markDisabled(record: DisablementRecord): Promise<boolean>;
+  /** Forgets a component that is enabled again; returns what was recorded. */
+  clearDisabled(repoId: number, componentId: string): Promise<DisablementRecord | undefined>;
+  disablementsOfRepo(repoId: number): Promise<DisablementRecord[]>;
+  dueDisablements(now: Date, limit: number): Promise<DisablementRecord[]>;
+  /** The alarm is decided: nothing more is due. */
+  settleDisablement(repoId: number, componentId: string): Promise<void>;
+
   // Named leases across replicas.
   tryLock(name: string, holder: string, now: Date, leaseMs: number): Promise<boolean>;
   unlock(name: string, holder: string): Promise<void>;
+
+  // Status page
+  /** The cached registry of the repository `owner/name`, whatever the case of the letters (GitHub's names ignore it). */
+  registryByName(owner: string, name: string): Promise<RegistryCacheEntry | undefined>;
+  /** Repositories whose registry is cached (valid or not), by name, at most `limit`. */
+  repositoriesWithRegistry(limit: number): Promise<{ repoId: number; repoKey: string }[]>;
+  /** The actions whose target is in the repository `owner/name` (any case), most recently decided first. */
+  actionsOfRepository(repoKey: string, limit: number): Promise<ActionRecord[]>;
+
+  // Evidence
+  /** A recorded result on the default branch: its name's first and last time seen there, and last pass. */
+  noteDefaultBranchResult(where: EvidenceRepo, result: CiResult): Promise<void>;
+  /**
+   * Adds a recorded result's pull-request CI time (`ms`) to its name's bucket of `day`, once per
+   * (commit, name, completion time): a redelivery, or the check run and the workflow job of one
+   * Actions job, count once. Returns whether it counted.
+   */
+  addPullRequestCiTime(where: EvidenceRepo, result: CiResult, day: Date, ms: number): Promise<boolean>;
+  defaultBranchChecks(repoId: number): Promise<DefaultBranchCheck[]>;
+  /** Pull-request CI time in milliseconds per check name, over the day buckets from `since`. */
+  pullRequestCiTime(repoId: number, since: Date): Promise<Map<string, number>>;
+  /** Drops the day buckets before `before`: the window only moves forward. */
+  forgetCiTimeBefore(before: Date): Promise<void>;
+  /** Takes up to `limit` repositories with evidence not judged since `since`, marking them judged at `now`. */
+  claimRepositoriesToJudge(since: Date, now: Date, limit: number): Promise<EvidenceRepo[]>;
+  standingsOfRepo(repoId: number): Promise<Standing[]>;
+  /** Replaces the repository's standings. */
+  saveStandings(repoId: number, standings: readonly Standing[]): Promise<void>;
+}
+
+/** A repository whose evidence is kept, and the installation to act through. */
+export interface EvidenceRepo {
+  repo: RepoRef;
+  installationId: number;
 }

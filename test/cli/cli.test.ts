@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -45,7 +45,8 @@ const EXAMPLE_WITH_WASI_NN_DISABLED = EXAMPLE_TEXT.replace(/^  wasi-nn:\n/m, "  
 
 describe("tierkeeper validate", () => {
   test("the Wasmtime example: valid, its two warnings, exit 0", async () => {
-    const { code, stdout, stderr } = await cli(["validate", EXAMPLE]);
+    // Its paths are Wasmtime's, not this repository's: --skip-paths.
+    const { code, stdout, stderr } = await cli(["validate", EXAMPLE, "--skip-paths"]);
     expect(code).toBe(0);
     expect(stderr).toBe("");
     expect(stdout.trimEnd().split("\n")).toEqual([
@@ -56,10 +57,11 @@ describe("tierkeeper validate", () => {
   });
 
   test("--format json", async () => {
-    const { code, stdout } = await cli(["validate", "--format", "json", EXAMPLE]);
+    const { code, stdout } = await cli(["validate", "--format", "json", "--skip-paths", EXAMPLE]);
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
-    expect(Object.keys(out)).toEqual(["ok", "errors", "warnings"]);
+    expect(Object.keys(out)).toEqual(["ok", "errors", "warnings", "notes"]);
+    expect(out.notes).toEqual([]);
     expect(out.ok).toBe(true);
     expect(out.errors).toEqual([]);
     expect(out.warnings).toEqual([
@@ -114,7 +116,74 @@ describe("tierkeeper validate", () => {
       ok: false,
       errors: [{ file: "nope.yml", line: 1, column: 1, message: "cannot read nope.yml: no such file", severity: "error" }],
       warnings: [],
+      notes: [],
     });
+  });
+
+  const OWNED = "components:\n  a:\n    category: misc\n    tier: 3\n    owners: [x]\n    paths: [\"src/a/**\", \"src/typo/**\"]\n    implementation: partial\n";
+
+  test("paths globs are compared with the files git lists under the current directory, new ones included", async () => {
+    const cwd = tempFile(".github/tiers.yml", OWNED);
+    tempFile("src/a/new-and-untracked.rs", "//\n");
+    tempFile("src/typo/ignored.rs", "//\n");
+    tempFile(".gitignore", "src/typo/\n");
+    execFileSync("git", ["init", "-q"], { cwd });
+    const { code, stdout, stderr } = await cli(["validate"], cwd);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stdout.trimEnd().split("\n")).toEqual([
+      '.github/tiers.yml:6:25: warning: components.a.paths[1]: "src/typo/**" matches no file in the repository',
+      ".github/tiers.yml: valid, 1 component, 1 warning",
+    ]);
+    expect((await cli(["validate", "--skip-paths"], cwd)).stdout).toBe(".github/tiers.yml: valid, 1 component\n");
+  });
+
+  test("outside a git work tree the globs are not compared, and stderr says so", async () => {
+    const cwd = tempFile(".github/tiers.yml", OWNED);
+    const { code, stdout, stderr } = await cli(["validate"], cwd);
+    expect(code).toBe(0);
+    expect(stdout).toBe(".github/tiers.yml: valid, 1 component\n");
+    expect(stderr).toBe("tierkeeper validate: note: Path globs were not compared with the repository's files: the current directory is not in a git work tree.\n");
+    const json = JSON.parse((await cli(["validate", "--format", "json"], cwd)).stdout);
+    expect(json.notes).toEqual(["Path globs were not compared with the repository's files: the current directory is not in a git work tree."]);
+  });
+
+  test("--base: a promotion missing requirements is an error (exit 1), a demotion and a lost owner are warnings", async () => {
+    const cwd = tempFile("base.yml", OWNED);
+    tempFile("promoted.yml", OWNED.replace("tier: 3", "tier: 2"));
+    const promoted = await cli(["validate", "promoted.yml", "--base", "base.yml", "--skip-paths"], cwd);
+    expect(promoted.code).toBe(1);
+    expect(promoted.stdout.trimEnd().split("\n")).toEqual([
+      "promoted.yml:4:11: components.a.tier: promotion from Tier 3 to Tier 2 is missing: CI testing, complete implementation",
+      "promoted.yml: 1 error, not valid",
+    ]);
+    const json = JSON.parse((await cli(["validate", "promoted.yml", "--base=base.yml", "--skip-paths", "--format", "json"], cwd)).stdout);
+    expect(json).toMatchObject({ ok: false, errors: [{ line: 4, column: 11, severity: "error" }], warnings: [] });
+
+    tempFile("base1.yml", OWNED.replace("tier: 3", "tier: 2"));
+    tempFile("head.yml", OWNED.replace("owners: [x]", "owners: []"));
+    const demoted = await cli(["validate", "head.yml", "--base", "base1.yml", "--skip-paths"], cwd);
+    expect(demoted.code).toBe(0);
+    expect(demoted.stdout.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^head\.yml:4:11: warning: components\.a\.tier: demotion from Tier 2 to Tier 3 drops Tier 2's duties \(its maintainers reply to requests within a week; /),
+      "head.yml:5:13: warning: components.a.owners: a loses its last owner; the policy requires a clearly identified owner",
+      "head.yml: valid, 1 component, 2 warnings",
+    ]);
+  });
+
+  test("--base must be a readable, valid registry: exit 1", async () => {
+    const cwd = tempFile("head.yml", OWNED);
+    expect(await cli(["validate", "head.yml", "--base", "nope.yml"], cwd)).toEqual({ code: 1, stdout: "", stderr: "tierkeeper validate: --base: cannot read nope.yml: no such file\n" });
+    tempFile("bad.yml", "components:\n  a: {}\n");
+    const bad = await cli(["validate", "head.yml", "--base", "bad.yml"], cwd);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^tierkeeper validate: --base: bad\.yml is not a valid registry \(bad\.yml:2:3: /);
+  });
+
+  test("--help documents what the globs are compared with", async () => {
+    const { stdout } = await cli(["validate", "--help"]);
+    expect(stdout).toContain("git ls-files --cached --others --exclude-standard");
+    expect(stdout).toMatch(/--base <file>\s+the registry in force/);
+    expect(stdout).toMatch(/--skip-paths\s+do not compare/);
   });
 
   test("usage errors exit 2", async () => {

@@ -8,6 +8,7 @@ import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
 import type { Io } from "../../src/cli/io.js";
 import { run } from "../../src/cli/run.js";
+import { statusCommand } from "../../src/cli/status.js";
 import { publishedSchema } from "../../src/cli/schema.js";
 import { parseRegistry } from "../../src/core/registry.js";
 import { renderStatusMarkdown, statusRows, type StatusRow } from "../../src/core/render/status-tables.js";
@@ -156,6 +157,17 @@ describe("tierkeeper status: exit codes", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: tierkeeper status \[--registry file\] \[--format markdown\|json\]/);
     expect((await cli(["--help"])).stdout).toMatch(/^ {2}status /m);
+  });
+
+  test("--repo: a repository the database knows no registry of is exit 1; misused with --registry or --now alone, exit 2", async () => {
+    let stderr = "";
+    const io: Io = { stdout: () => {}, stderr: (s) => void (stderr += s), cwd: temp, readFile: (path) => readFile(path, "utf8") };
+    expect(await statusCommand(["--repo", "o/r"], io, { DATABASE_URL: join(temp, "tk.db") })).toBe(1);
+    expect(stderr).toBe("tierkeeper status: no registry of o/r is known: tierkeeper has seen no event of it, or it has none\n");
+    for (const argv of [["--repo", "o/r", "--registry", EXAMPLE], ["--registry", EXAMPLE, "--now", "2026-11-23T12:00:00Z"], ["--repo", "o"]]) {
+      const { code, stdout } = await cli(["status", ...argv]);
+      expect({ argv, code, stdout }).toEqual({ argv, code: 2, stdout: "" });
+    }
   });
 });
 

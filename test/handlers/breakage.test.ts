@@ -159,16 +159,19 @@ test("an invalid registry produces no action and a clear error", async () => {
   expect(errors[0].message).toMatch(/tier/);
 });
 
-test("a push to the default branch that edits the registry invalidates the cache", async () => {
+test("a push to the default branch that edits the registry invalidates the cache and reads the new file", async () => {
   github();
   await app.deliver("check_run", checkRun({ name: "unrelated" }));
-  expect(await app.store.getRegistry(186853002)).toBeDefined();
+  const before = await app.store.getRegistry(186853002);
+  expect(before).toBeDefined();
+  app.clock.advance(3_600_000);
   const push = example("push");
   push.ref = "refs/heads/master";
   push.repository.default_branch = "master";
   push.commits = [{ id: "x", added: [], removed: [], modified: [".github/tiers.yml"] }];
   await app.deliver("push", push);
-  expect(await app.store.getRegistry(186853002)).toBeUndefined();
+  const after = await app.store.getRegistry(186853002);
+  expect(after!.fetchedAt.getTime()).toBe(before!.fetchedAt.getTime() + 3_600_000);
 });
 
 test("malformed payloads are stored, answered and skipped without a crash", async () => {

@@ -1,4 +1,6 @@
 import { EXAMPLE_REGISTRY } from "../../src/demo/stage.js";
+import { OWNER_LOOKUP_LIMIT } from "../../src/core/registry-findings.js";
+import { treeEntryLimits } from "../../src/sim/routes.js";
 import { startSimApp, type SimApp } from "../support/sim-app.js";
 
 /** A pull request that edits the registry gets `tierkeeper/registry`, judged on the file at its head. */
@@ -9,7 +11,9 @@ afterEach(async () => {
 });
 
 const checkRuns = (a: SimApp) => [...a.sim.state.mustRepo(a.repo).checkRuns.values()].filter((r) => r.name === "tierkeeper/registry");
-const annotations = (run: { output: unknown }) => ((run.output as { annotations?: { start_line: number; annotation_level: string; message: string }[] }).annotations ?? []);
+type Output = { title: string; summary: string; annotations?: { start_line: number; annotation_level: string; message: string }[] };
+const annotations = (run: { output: unknown }) => (run.output as Output).annotations ?? [];
+const operations = (a: SimApp, operationId: string) => a.sim.requests.filter((r) => r.operationId === operationId);
 
 async function openEdit(a: SimApp, text: string, id?: string) {
   const pr = a.sim.openPullRequest({ repo: a.repo, author: "contributor", files: [".github/tiers.yml"], contents: { ".github/tiers.yml": text } });
@@ -17,15 +21,129 @@ async function openEdit(a: SimApp, text: string, id?: string) {
   return pr;
 }
 
-test("a valid edit passes, its warnings anchored to their lines; a redelivery adds nothing", async () => {
-  app = await startSimApp();
-  const pr = await openEdit(app, EXAMPLE_REGISTRY, "edit-1");
+/** The 1-based line of the first line containing `snippet` at or after the line containing `after`. */
+function lineOf(text: string, snippet: string, after = "") {
+  const lines = text.split("\n");
+  const line = lines.findIndex((l, i) => i >= lines.findIndex((x) => x.includes(after)) && l.includes(snippet));
+  if (line < 0) throw new Error(`${snippet} not in the text`);
+  return line + 1;
+}
+
+const REGISTRY = `components:
+  wasi-nn:
+    category: WASI Proposal
+    tier: 3
+    owners: [abrown, bytecodealliance/wasi-nn]
+    paths: ["crates/wasi-nn/**"]
+    checks: ["Test wasi-nn"]
+    implementation: partial
+  threads:
+    category: WebAssembly Proposal
+    tier: 1
+    owners: [alexcrichton]
+    paths: ["crates/threads/**"]
+    checks: ["Test threads"]
+`;
+
+/**
+ * A repository where REGISTRY holds: its owners are collaborators or existing teams, its globs
+ * match files, and its checks have run on the default branch.
+ */
+async function startWorld(): Promise<SimApp> {
+  const a = await startSimApp({ registry: REGISTRY });
+  a.sim.addCollaborator(a.repo, "abrown", "write");
+  a.sim.addCollaborator(a.repo, "alexcrichton", "maintain");
+  a.sim.addTeam("bytecodealliance", "wasi-nn", ["abrown"]);
+  const main = a.sim.state.pushFiles(a.sim.state.mustRepo(a.repo), "main", { "crates/threads/src/lib.rs": "//\n" }).sha;
+  for (const name of ["Test wasi-nn", "Test threads"]) {
+    await a.send(a.sim.completeCheckRun({ repo: a.repo, sha: main, name, conclusion: "success", branch: "main", completedAt: a.clock.now() }));
+  }
+  return a;
+}
+
+test("a valid edit passes, its warnings anchored to their lines; each owner is looked up once; a redelivery adds nothing", async () => {
+  app = await startWorld();
+  const edited = REGISTRY.replace("owners: [alexcrichton]", "owners: [alexcrichton, abrown]") + "  orphan:\n    category: misc\n    tier: 3\n    owners: []\n";
+  const pr = await openEdit(app, edited, "edit-1");
   await app.send(pr, "edit-1");
   const [run] = checkRuns(app);
   expect(checkRuns(app)).toHaveLength(1);
   expect(run).toMatchObject({ headSha: pr.headSha, status: "completed", conclusion: "success" });
-  expect((run.output as { title: string }).title).toBe(".github/tiers.yml is valid, with 2 warnings");
-  expect(annotations(run).map((a) => [a.start_line, a.annotation_level])).toEqual([[130, "warning"], [178, "warning"]]);
+  expect((run.output as Output).title).toBe(".github/tiers.yml is valid, with 1 warning");
+  expect(annotations(run).map((a) => [a.start_line, a.annotation_level, a.message])).toEqual([
+    [lineOf(edited, "owners: []"), "warning", "components.orphan.owners: component orphan has no owner (the policy requires a clearly identified owner)"],
+  ]);
+  expect(operations(app, "repos/check-collaborator").map((r) => r.path).sort()).toEqual([
+    "/repos/bytecodealliance/wasmtime/collaborators/abrown",
+    "/repos/bytecodealliance/wasmtime/collaborators/alexcrichton",
+  ]);
+  expect(operations(app, "teams/get-by-name").map((r) => r.path)).toEqual(["/orgs/bytecodealliance/teams/wasi-nn"]);
+  expect(operations(app, "git/get-tree").map((r) => r.path)).toEqual([`/repos/bytecodealliance/wasmtime/git/trees/${pr.headSha}`]); // with ?recursive=1, or the globs above would match nothing
+});
+
+test("a glob matching no file and a check name never seen on main are warnings on their lines; the check passes", async () => {
+  app = await startWorld();
+  const edited = REGISTRY.replace('paths: ["crates/wasi-nn/**"]', 'paths: ["crates/wasi-nn/**", "crates/wasi_nn/**"]').replace('checks: ["Test wasi-nn"]', 'checks: ["Test wasi-nn", "Test wasi-nn (gpu)"]');
+  await openEdit(app, edited);
+  const [run] = checkRuns(app);
+  expect(run.conclusion).toBe("success");
+  expect((run.output as Output).title).toBe(".github/tiers.yml is valid, with 2 warnings");
+  expect(annotations(run).map((a) => [a.start_line, a.annotation_level, a.message])).toEqual([
+    [lineOf(edited, "paths:"), "warning", 'components.wasi-nn.paths[1]: "crates/wasi_nn/**" matches no file in the repository'],
+    [lineOf(edited, "checks:"), "warning", 'components.wasi-nn.checks[1]: "Test wasi-nn (gpu)" matches no check seen on the default branch'],
+  ]);
+});
+
+test("an owner team that does not exist fails the check; a non-collaborator is a warning; another organisation's team is not asked about", async () => {
+  app = await startWorld();
+  const edited = REGISTRY.replace("owners: [alexcrichton]", "owners: [alexcrichton, bytecodealliance/threads-team, stranger, other-org/people]");
+  await openEdit(app, edited);
+  const [run] = checkRuns(app);
+  expect(run.conclusion).toBe("failure");
+  expect((run.output as Output).title).toBe("1 error in .github/tiers.yml");
+  expect((run.output as Output).summary).toMatch(/^tierkeeper can use this registry \(2 components\), but this edit goes against the policy/);
+  const line = lineOf(edited, "bytecodealliance/threads-team");
+  expect(annotations(run).map((a) => [a.start_line, a.annotation_level, a.message])).toEqual([
+    [line, "failure", "components.threads.owners[1]: team bytecodealliance/threads-team does not exist: nobody would be notified"],
+    [line, "warning", "components.threads.owners[2]: stranger is not a collaborator on this repository (or has no GitHub account)"],
+  ]);
+  expect(operations(app, "teams/get-by-name").map((r) => r.path).sort()).toEqual(["/orgs/bytecodealliance/teams/threads-team", "/orgs/bytecodealliance/teams/wasi-nn"]);
+});
+
+test("a promotion from Tier 3 to Tier 2 that misses requirements fails, on the tier line, with what is missing", async () => {
+  app = await startWorld();
+  const edited = REGISTRY.replace("    tier: 3\n", "    tier: 2\n");
+  await openEdit(app, edited);
+  const [run] = checkRuns(app);
+  expect(run.conclusion).toBe("failure");
+  expect(annotations(run)).toEqual([
+    expect.objectContaining({ start_line: lineOf(edited, "tier: 2"), annotation_level: "failure", message: "components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: complete implementation" }),
+  ]);
+  // Declared complete, the same promotion passes.
+  const complete = await openEdit(app, edited.replace("    implementation: partial\n", ""));
+  expect(checkRuns(app).find((r) => r.headSha === complete.headSha)).toMatchObject({ conclusion: "success", output: expect.objectContaining({ title: ".github/tiers.yml is valid" }) });
+});
+
+test("a tree GitHub truncates says nothing about globs, and the summary says so", async () => {
+  app = await startWorld();
+  treeEntryLimits.set(app.sim.state.mustRepo(app.repo), 2);
+  await openEdit(app, REGISTRY.replace('paths: ["crates/threads/**"]', 'paths: ["nowhere/**"]'));
+  const [run] = checkRuns(app);
+  expect(run.conclusion).toBe("success");
+  expect(annotations(run)).toEqual([]);
+  expect((run.output as Output).summary).toContain("- Path globs were not compared with the repository's files: the repository has more files than GitHub lists at once.");
+});
+
+test(`at most ${OWNER_LOOKUP_LIMIT} owners are looked up; the summary says how many were not`, async () => {
+  app = await startWorld();
+  const many = Array.from({ length: OWNER_LOOKUP_LIMIT + 5 }, (_, i) => `user-${i}`).join(", ");
+  await openEdit(app, REGISTRY.replace("owners: [alexcrichton]", `owners: [alexcrichton, ${many}]`));
+  const [run] = checkRuns(app);
+  expect(operations(app, "repos/check-collaborator").length + operations(app, "teams/get-by-name").length).toBe(OWNER_LOOKUP_LIMIT);
+  // The owners this edit adds are asked about first.
+  expect(operations(app, "repos/check-collaborator").some((r) => r.path.endsWith("/user-0"))).toBe(true);
+  expect(annotations(run).filter((a) => a.message.includes("is not a collaborator"))).toHaveLength(OWNER_LOOKUP_LIMIT);
+  expect((run.output as Output).summary).toContain("- 8 more owners were not checked (at most 50 lookups per check).");
 });
 
 test("a broken edit fails, with the error where the maintainer edits, and the rules in force do not change", async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CiResult, PullRecord } from "../../src/core/model.js";
 import { redact } from "../../src/store/db.js";
-import { migrations } from "../../src/store/migrations.js";
+import { actionRepository, migrations } from "../../src/store/migrations.js";
 import { freshPostgres } from "../support/postgres.js";
 import { openStore, parseDatabaseUrl } from "../../src/store/open.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
@@ -385,6 +385,124 @@ describe.each([
         ]);
         expect(wins.filter(Boolean).length).toBe(1);
       }
+    });
+  });
+
+  describe("status page", () => {
+    const cached = (repoId: number, repoKey: string, registryJson: string | null, errorsJson: string | null = null) => ({ repoId, repoKey, registryJson, errorsJson, fetchedAt: at(repoId) });
+
+    test("registryByName: the cached registry of owner/name, whatever the case of the letters", async () => {
+      await store.putRegistry(cached(1, "BytecodeAlliance/Wasmtime", '{"components":[]}'));
+      await store.putRegistry(cached(2, "bytecodealliance/wasmtime-py", null));
+      await store.putRegistry(cached(3, "other/wasmtime", '{"components":[]}'));
+      expect(await store.registryByName("bytecodealliance", "WASMTIME")).toEqual(cached(1, "BytecodeAlliance/Wasmtime", '{"components":[]}'));
+      expect((await store.registryByName("BYTECODEALLIANCE", "wasmtime-py"))?.repoId).toBe(2);
+      expect((await store.registryByName("Other", "Wasmtime"))?.repoId).toBe(3);
+      expect(await store.registryByName("bytecodealliance", "wasmtime-")).toBeUndefined();
+      expect(await store.registryByName("bytecode", "alliance/wasmtime")).toBeUndefined();
+    });
+
+    test("repositoriesWithRegistry: those with a registry, valid or not, by name", async () => {
+      await store.putRegistry(cached(5, "b/two", '{"components":[]}'));
+      await store.putRegistry(cached(6, "a/none", null));
+      await store.putRegistry(cached(7, "a/invalid", null, '[{"message":"x"}]'));
+      await store.putRegistry(cached(8, "c/three", '{"components":[]}'));
+      expect(await store.repositoriesWithRegistry(10)).toEqual([
+        { repoId: 7, repoKey: "a/invalid" },
+        { repoId: 5, repoKey: "b/two" },
+        { repoId: 8, repoKey: "c/three" },
+      ]);
+      expect(await store.repositoriesWithRegistry(2)).toHaveLength(2);
+    });
+
+    test("actionsOfRepository: a repository's actions by their target, most recent first, through the index", async () => {
+      const save = (key: string, ms: number, target: object) => store.saveIntent({ key, kind: "comment", target: JSON.stringify(target), desired: key, installationId: 1, now: at(ms) });
+      await save("a", 10, { owner: "Org", repo: "Repo", issueNumber: 1 });
+      await save("b", 30, { owner: "org", repo: "repo", marker: "m" });
+      await save("c", 20, { owner: "org", repo: "repo-two", issueNumber: 1 });
+      await save("d", 40, { owner: "other", repo: "repo" });
+      await save("e", 50, { repoId: 7, issueNumber: 1 }); // no owner/repo: in no repository
+      await save("f", 5, { owner: "ORG", repo: "REPO", headSha: "abc" });
+      expect((await store.actionsOfRepository("org/repo", 10)).map((a) => a.key)).toEqual(["b", "a", "f"]);
+      expect((await store.actionsOfRepository("Org/Repo", 2)).map((a) => a.key)).toEqual(["b", "a"]);
+      expect(await store.actionsOfRepository("org/none", 10)).toEqual([]);
+      expect(await store.actionsOfRepository("org/repo", 1)).toEqual([await store.getAction("b")]);
+
+      // The query repeats migration 5's indexed expression verbatim: the plan uses the index.
+      const query = `SELECT key FROM actions WHERE ${actionRepository(store.db.dialect)} = $1 ORDER BY updated_at DESC, key LIMIT $2`;
+      const plan = await store.db.transaction(async (tx) => {
+        if (tx.dialect === "postgres") await tx.run("SET LOCAL enable_seqscan = off", []);
+        return tx.query<Record<string, string>>(`${tx.dialect === "postgres" ? "EXPLAIN" : "EXPLAIN QUERY PLAN"} ${query}`, ["org/repo", 10]);
+      });
+      expect(plan.map((row) => row.detail ?? row["QUERY PLAN"]).join("\n")).toMatch(/actions_repository/);
+    });
+  });
+
+  describe("evidence", () => {
+    const repo = { owner: "o", name: "r", id: 9, defaultBranch: "main", private: false };
+    const where = { repo, installationId: 3 };
+    const result = (o: Partial<CiResult>): CiResult => ({ repoId: 9, sha: "s1", name: "Test a", source: "check_run", outcome: "pass", completedAt: at(0), branch: "main", ...o });
+
+    test("default-branch results: first and last seen, last passed; a late older result moves nothing back", async () => {
+      await store.noteDefaultBranchResult(where, result({ outcome: "fail", completedAt: at(1000) }));
+      expect(await store.defaultBranchChecks(9)).toEqual([{ name: "Test a", firstSeenAt: at(1000), lastSeenAt: at(1000), lastPassedAt: null }]);
+      await store.noteDefaultBranchResult(where, result({ completedAt: at(3000) }));
+      await store.noteDefaultBranchResult(where, result({ completedAt: at(500) })); // arrives late
+      await store.noteDefaultBranchResult(where, result({ outcome: "fail", completedAt: at(4000) }));
+      await store.noteDefaultBranchResult(where, result({ name: "Fuzz a", completedAt: at(2000) }));
+      expect(await store.defaultBranchChecks(9)).toEqual([
+        { name: "Fuzz a", firstSeenAt: at(2000), lastSeenAt: at(2000), lastPassedAt: at(2000) },
+        { name: "Test a", firstSeenAt: at(500), lastSeenAt: at(4000), lastPassedAt: at(3000) },
+      ]);
+      expect(await store.defaultBranchChecks(10)).toEqual([]);
+    });
+
+    test("pull-request CI time: summed per name over the day buckets from `since`, once per completion however often delivered", async () => {
+      const day = (n: number) => at(n * 86_400_000);
+      const count = async (r: CiResult, bucket: Date, ms: number) => (await store.recordResult(r)) && store.addPullRequestCiTime(where, r, bucket, ms);
+      const run = result({ branch: "feature", completedAt: day(1), startedAt: at(86_400_000 - 600_000) });
+      expect(await count(run, day(1), 600_000)).toBe(true);
+      expect(await count(run, day(1), 600_000)).toBe(false); // a redelivery
+      expect(await count({ ...run, source: "workflow_job" }, day(1), 600_000)).toBe(false); // the same Actions job as a workflow job
+      expect(await count({ ...run, completedAt: day(1.5) }, day(1), 300_000)).toBe(true); // a re-run costs again
+      expect(await count(result({ name: "lint", branch: "feature", completedAt: day(2) }), day(2), 100_000)).toBe(true);
+      expect(await count(result({ sha: "s2", branch: "feature", completedAt: day(5) }), day(5), 50_000)).toBe(true);
+      // Not recorded (no ci_results row at that completion): nothing counts.
+      expect(await store.addPullRequestCiTime(where, result({ sha: "s3", completedAt: day(5) }), day(5), 1)).toBe(false);
+      expect(await store.pullRequestCiTime(9, day(0))).toEqual(new Map([["Test a", 950_000], ["lint", 100_000]]));
+      expect(await store.pullRequestCiTime(9, day(2))).toEqual(new Map([["Test a", 50_000], ["lint", 100_000]]));
+      await store.forgetCiTimeBefore(day(5));
+      expect(await store.pullRequestCiTime(9, day(0))).toEqual(new Map([["Test a", 50_000]]));
+      expect(await store.pullRequestCiTime(10, day(0))).toEqual(new Map());
+    });
+
+    test("repositories to judge: those with evidence, each at most once per `since`, and never to two claimers", async () => {
+      await store.noteDefaultBranchResult(where, result({}));
+      await store.noteDefaultBranchResult({ repo: { ...repo, id: 11, name: "r2" }, installationId: 4 }, result({ repoId: 11 }));
+      // The repository was renamed: the latest description is kept.
+      await store.noteDefaultBranchResult({ repo: { ...repo, name: "renamed" }, installationId: 3 }, result({ completedAt: at(10) }));
+      const other = await another();
+      const claims = await Promise.all([store.claimRepositoriesToJudge(at(0), at(100), 10), other.claimRepositoriesToJudge(at(0), at(100), 10)]);
+      expect(claims.flat().sort((x, y) => x.repo.id - y.repo.id)).toEqual([
+        { repo: { ...repo, name: "renamed" }, installationId: 3 },
+        { repo: { ...repo, id: 11, name: "r2" }, installationId: 4 },
+      ]);
+      expect(await store.claimRepositoriesToJudge(at(0), at(200), 10)).toEqual([]); // judged since
+      expect(await store.claimRepositoriesToJudge(at(150), at(300), 1)).toEqual([{ repo: { ...repo, name: "renamed" }, installationId: 3 }]);
+      expect(await store.claimRepositoriesToJudge(at(150), at(300), 1)).toEqual([{ repo: { ...repo, id: 11, name: "r2" }, installationId: 4 }]);
+    });
+
+    test("standings: replaced per repository", async () => {
+      const a = { componentId: "a", tier: 3 as const, meetsAboveSince: at(5), missesOwnSince: null };
+      const b = { componentId: "b", tier: 2 as const, meetsAboveSince: null, missesOwnSince: at(7) };
+      await store.saveStandings(9, [a, b]);
+      await store.saveStandings(10, [a]);
+      expect(await store.standingsOfRepo(9)).toEqual([a, b]);
+      await store.saveStandings(9, [b]);
+      expect(await store.standingsOfRepo(9)).toEqual([b]);
+      expect(await store.standingsOfRepo(10)).toEqual([a]);
+      await store.saveStandings(10, []);
+      expect(await store.standingsOfRepo(10)).toEqual([]);
     });
   });
 });
