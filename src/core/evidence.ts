@@ -13,6 +13,7 @@
  * - Responsive maintainers: the median reply time of the Tier 2 reply figures.
  * - Reachable owners: not observed here (it would take GitHub requests); left undefined.
  */
+import { DEFAULT_POLICY } from "./registry.js";
 import { compileCheckGlob } from "./glob.js";
 import type { CiResult, Component, Registry } from "./model.js";
 import { replyFigures } from "./reply-figures.js";
@@ -51,7 +52,7 @@ export function evidenceFor(registry: Registry, observed: ObservedCi, requests: 
   let totalMs = 0;
   for (const ms of observed.pullRequestMs.values()) totalMs += ms;
   const medians = new Map(
-    replyFigures(requests, now, registry.policy.tier2.figuresWindowDays).byComponent.map((row) => [row.component, row.medianHours]),
+    replyFigures(requests, now, registry.policy.tier2?.figuresWindowDays ?? DEFAULT_POLICY.tier2.figuresWindowDays).byComponent.map((row) => [row.component, row.medianHours]),
   );
 
   const out: Record<string, Evidence> = {};

@@ -2,6 +2,7 @@ import { ciCostWindowStart, evidenceFor, startOfUtcDay } from "../core/evidence.
 import { matcherFor } from "../core/match.js";
 import type { Registry } from "../core/model.js";
 import type { Evidence } from "../core/requirements.js";
+import { DEFAULT_POLICY } from "../core/registry.js";
 import type { Tier2Request } from "../core/responsiveness.js";
 import {
   judgeTiers,
@@ -72,7 +73,8 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
 
 /** The repository's evidence from what the store kept: default-branch checks, PR CI time, Tier 2 requests. */
 export async function observedEvidence(store: Store, repoId: number, registry: Registry, now: Date): Promise<Record<string, Evidence>> {
-  const figuresSince = new Date(now.getTime() - registry.policy.tier2.figuresWindowDays * 86_400_000);
+  // A registry cached by an older version has no tier2 policy yet: the default window.
+  const figuresSince = new Date(now.getTime() - (registry.policy.tier2?.figuresWindowDays ?? DEFAULT_POLICY.tier2.figuresWindowDays) * 86_400_000);
   const [defaultBranch, pullRequestMs, requests] = await Promise.all([
     store.defaultBranchChecks(repoId),
     store.pullRequestCiTime(repoId, ciCostWindowStart(now)),

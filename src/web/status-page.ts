@@ -16,6 +16,8 @@ import {
   type TimelineRow,
 } from "../core/render/status-page.js";
 import { statusRows } from "../core/render/status-tables.js";
+import type { Evidence } from "../core/requirements.js";
+import { observedEvidence } from "../handlers/tier-suggestions.js";
 import { episodeKey } from "../core/timeline-intents.js";
 import type { Episode } from "../core/timeline.js";
 import type { Octokit } from "../handlers/deps.js";
@@ -141,7 +143,7 @@ export function statusPageHandler(options: StatusPageOptions) {
     return {
       repo: { owner, name, url: repoUrl(githubUrl, owner, name), private: isPrivate },
       asOf: now().toISOString(),
-      registry: registryView(entry),
+      registry: registryView(entry, entry.registryJson ? await observedEvidence(store, entry.repoId, JSON.parse(entry.registryJson) as Registry, now()) : undefined),
       timelines,
       tier2Figures: await options.tier2Figures?.(entry.repoId),
       actions: actions.map((a) => actionRow(a, githubUrl, (key) => issues.get(key))),
@@ -264,10 +266,11 @@ export class RepositoryVisibility {
 
 // ---- View model
 
-function registryView(entry: RegistryCacheEntry): StatusPageView["registry"] {
+/** The tables with the "missing requirements" column judged on the evidence tierkeeper observed. */
+function registryView(entry: RegistryCacheEntry, evidence: Record<string, Evidence> | undefined): StatusPageView["registry"] {
   if (entry.registryJson) {
     const registry = JSON.parse(entry.registryJson) as Registry;
-    return { state: "valid", rows: statusRows(registry, { overrides: registry.policy?.requirements }) };
+    return { state: "valid", rows: statusRows(registry, { overrides: registry.policy?.requirements, evidence }) };
   }
   if (entry.errorsJson) return { state: "invalid", problems: (JSON.parse(entry.errorsJson) as RegistryProblem[]).map(formatProblem) };
   return { state: "absent" };
