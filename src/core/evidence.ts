@@ -11,9 +11,11 @@
  * - CI cost: the share of pull-request CI time (check runs and workflow jobs, started to
  *   completed, over CI_COST_WINDOW_DAYS) spent in the component's checks and fuzzing jobs.
  * - Responsive maintainers: the median reply time of the Tier 2 reply figures.
- * - Reachable owners: not observed here (it would take GitHub requests); left undefined.
+ * - Reachable owners: from the owners the daily judgement looked up on GitHub (collaborators,
+ *   existing teams); reachable when one of a component's owners is confirmed.
  */
 import { DEFAULT_POLICY } from "./registry.js";
+import { ownersReachable, type OwnerLookups } from "./registry-findings.js";
 import { compileCheckGlob } from "./glob.js";
 import type { CiResult, Component, Registry } from "./model.js";
 import { replyFigures } from "./reply-figures.js";
@@ -42,7 +44,7 @@ export interface ObservedCi {
 }
 
 /** Evidence for every component of the registry, by component id. */
-export function evidenceFor(registry: Registry, observed: ObservedCi, requests: readonly Tier2Request[], now: Date): Record<string, Evidence> {
+export function evidenceFor(registry: Registry, observed: ObservedCi, requests: readonly Tier2Request[], now: Date, owners?: OwnerLookups): Record<string, Evidence> {
   const limitDays = registry.policy.requirements?.passedWithinDays ?? DEFAULT_LIMITS.passedWithinDays;
   const firstSeen = Math.min(...observed.defaultBranch.map((c) => c.firstSeenAt.getTime()));
   const watchedLongEnough = now.getTime() - firstSeen >= limitDays * DAY_MS;
@@ -68,6 +70,7 @@ export function evidenceFor(registry: Registry, observed: ObservedCi, requests: 
     }
     const median = medians.get(c.id);
     if (median !== undefined && median !== null) evidence.tier2ReplyMedianHours = median;
+    setDefined(evidence, "ownersReachable", ownersReachable(c, owners));
     out[c.id] = evidence;
   }
   return out;

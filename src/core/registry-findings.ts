@@ -138,7 +138,7 @@ export function registryFindings(input: FindingsInput): RegistryFindings {
 const place = (p: Position) => `${p.line}:${p.column}`;
 
 /** Reachable when one owner is confirmed; unreachable when every owner was checked and none is. */
-function ownersReachable(c: Component, lookups: OwnerLookups | undefined): boolean | undefined {
+export function ownersReachable(c: Component, lookups: OwnerLookups | undefined): boolean | undefined {
   const statuses = c.owners.map((o) => lookups?.statuses.get(ownerKey(o)));
   if (statuses.includes("ok")) return true;
   return statuses.length > 0 && !statuses.includes(undefined) ? false : undefined;

@@ -1,3 +1,4 @@
+import { parseRegistry } from "../core/registry.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -65,6 +66,12 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
   if (registry !== null) files[".github/tiers.yml"] = registry;
   sim.createRepo({ owner, name, files });
   const installationId = sim.installApp(owner);
+  // The registry's owners exist on this GitHub as on the real one: users collaborate, teams exist.
+  const parsed = registry === null ? undefined : parseRegistry(registry);
+  for (const o of parsed?.ok ? parsed.registry.components.flatMap((c) => c.owners) : []) {
+    if (o.kind === "user") sim.addCollaborator(repo, o.login, "write");
+    else if (o.org.toLowerCase() === owner.toLowerCase()) sim.addTeam(o.org, o.slug, []);
+  }
 
   const dir = mkdtempSync(join(tmpdir(), "tierkeeper-stage-"));
   const env: Record<string, string> = {
@@ -180,9 +187,12 @@ async function settle(appUrl: string, timeoutMs: number): Promise<void> {
  * `npm start` without the build step: `node dist/server.js` with the given environment.
  * `entry` runs another built server that prints "listening on <url>" (the benchmark's no-op app).
  */
+/** Node's flags for the server, as `npm start` and the Dockerfile's CMD give them (a test holds them equal). */
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4"];
+
 export async function spawnServer(env: Record<string, string>, entry = fileURLToPath(new URL("../../dist/server.js", import.meta.url))): Promise<{ child: ChildProcess; url: string }> {
   // The default is the same file from src/demo (tests) and dist/demo (demo, bench): the built server.
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, entry], {
     // Info level: the "listening" line is how the parent learns the port.
     env: { PATH: process.env.PATH ?? "", ...env, LOG_LEVEL: "info", LOG_FORMAT: "json" },
     stdio: ["ignore", "pipe", "pipe"],

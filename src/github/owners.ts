@@ -1,4 +1,6 @@
-import type { Component } from "../core/model.js";
+import type { Logger } from "pino";
+import type { Component, Owner, Registry, RepoRef } from "../core/model.js";
+import { ownerKey, ownersToLookUp, type OwnerLookups, type OwnerStatus } from "../core/registry-findings.js";
 import type { Octokit } from "../handlers/deps.js";
 
 /**
@@ -42,4 +44,29 @@ export class OwnerCheck {
     this.memo.set(key, { member, until: now + this.ttlMs });
     return member;
   }
+}
+
+/**
+ * Whether the registry's owners exist for GitHub: each distinct owner once, within OWNER_LOOKUP_LIMIT: users must be collaborators,
+ * teams must exist. Only teams of the repository's own organisation are asked about: the
+ * installation cannot see another organisation's teams, so a 404 there would prove nothing.
+ * An answer other than yes or 404 leaves the owner unknown (no finding).
+ */
+export async function lookUpOwners(octokit: Octokit, repo: RepoRef, head: Registry, base: Registry | undefined, log: Logger): Promise<OwnerLookups> {
+  const ownOrg = (o: Owner) => o.kind === "user" || o.org.toLowerCase() === repo.owner.toLowerCase();
+  const { owners, unchecked } = ownersToLookUp(head, base, ownOrg);
+  const statuses = new Map<string, OwnerStatus>();
+  // One at a time: GitHub's secondary rate limits punish bursts of concurrent requests.
+  for (const owner of owners) {
+    try {
+      if (owner.kind === "user") await octokit.rest.repos.checkCollaborator({ owner: repo.owner, repo: repo.name, username: owner.login });
+      else await octokit.rest.teams.getByName({ org: owner.org, team_slug: owner.slug });
+      statuses.set(ownerKey(owner), "ok");
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 404) statuses.set(ownerKey(owner), owner.kind === "user" ? "not-collaborator" : "no-such-team");
+      else log.warn({ err: error, owner: ownerKey(owner) }, "cannot look up an owner");
+    }
+  }
+  return { statuses, unchecked };
 }

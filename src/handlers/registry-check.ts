@@ -1,7 +1,8 @@
 import type { Owner, PullRecord, Registry, RepoRef } from "../core/model.js";
 import { parseRegistry, REGISTRY_PATH } from "../core/registry.js";
 import { decideRegistryCheck } from "../core/registry-check.js";
-import { ownerKey, ownersToLookUp, registryFindings, type FindingsInput, type OwnerStatus } from "../core/registry-findings.js";
+import { registryFindings, type FindingsInput } from "../core/registry-findings.js";
+import { lookUpOwners } from "../github/owners.js";
 import type { Deps, Octokit } from "./deps.js";
 
 /**
@@ -35,7 +36,7 @@ export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installatio
           base: registry,
           tree: await treeAt(deps, octokit, repo, pull.headSha),
           seenChecks: (await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).map((r) => r.name),
-          owners: await lookUpOwners(deps, octokit, repo, result.registry, registry),
+          owners: await lookUpOwners(octokit, repo, result.registry, registry, deps.log),
         })
       : undefined;
   const desired = decideRegistryCheck(result, REGISTRY_PATH, findings);
@@ -66,27 +67,3 @@ async function treeAt(deps: Deps, octokit: Octokit, repo: RepoRef, sha: string):
   }
 }
 
-/**
- * Each distinct owner once per check, within OWNER_LOOKUP_LIMIT: users must be collaborators,
- * teams must exist. Only teams of the repository's own organisation are asked about: the
- * installation cannot see another organisation's teams, so a 404 there would prove nothing.
- * An answer other than yes or 404 leaves the owner unknown (no finding).
- */
-async function lookUpOwners(deps: Deps, octokit: Octokit, repo: RepoRef, head: Registry, base: Registry) {
-  const ownOrg = (o: Owner) => o.kind === "user" || o.org.toLowerCase() === repo.owner.toLowerCase();
-  const { owners, unchecked } = ownersToLookUp(head, base, ownOrg);
-  const statuses = new Map<string, OwnerStatus>();
-  // One at a time: GitHub's secondary rate limits punish bursts of concurrent requests.
-  for (const owner of owners) {
-    try {
-      if (owner.kind === "user") await octokit.rest.repos.checkCollaborator({ owner: repo.owner, repo: repo.name, username: owner.login });
-      else await octokit.rest.teams.getByName({ org: owner.org, team_slug: owner.slug });
-      statuses.set(ownerKey(owner), "ok");
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status === 404) statuses.set(ownerKey(owner), owner.kind === "user" ? "not-collaborator" : "no-such-team");
-      else deps.log.warn({ err: error, owner: ownerKey(owner) }, "registry check: cannot look up an owner");
-    }
-  }
-  return { statuses, unchecked };
-}

@@ -18,6 +18,7 @@ import {
 import { hiddenMarker, type IssueDesired } from "../github/executor.js";
 import type { Store } from "../store/store.js";
 import type { Deps } from "./deps.js";
+import { lookUpOwners } from "../github/owners.js";
 
 /**
  * Tier change suggestions (see core/suggestions.ts), judged by the sweep at most once a day per
@@ -33,6 +34,9 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
   for (const { repo, installationId } of claimed) {
     const registry = await deps.registries.get(repo, () => deps.github(installationId));
     if (!registry) continue; // never judge by rules that are not in force
+    // Once a day: do the owners still exist for GitHub (collaborators, existing teams)?
+    const owners = await lookUpOwners(await deps.github(installationId), repo, registry, undefined, deps.log);
+    await deps.store.saveOwnerLookups(repo.id, owners.statuses, now);
     const evidence = await observedEvidence(deps.store, repo.id, registry, now);
     const judgement = judgeTiers(registry, evidence, await deps.store.standingsOfRepo(repo.id), now);
     await deps.store.saveStandings(repo.id, judgement.standings);
@@ -75,12 +79,14 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
 export async function observedEvidence(store: Store, repoId: number, registry: Registry, now: Date): Promise<Record<string, Evidence>> {
   // A registry cached by an older version has no tier2 policy yet: the default window.
   const figuresSince = new Date(now.getTime() - (registry.policy.tier2?.figuresWindowDays ?? DEFAULT_POLICY.tier2.figuresWindowDays) * 86_400_000);
-  const [defaultBranch, pullRequestMs, requests] = await Promise.all([
+  const [defaultBranch, pullRequestMs, requests, owners] = await Promise.all([
     store.defaultBranchChecks(repoId),
     store.pullRequestCiTime(repoId, ciCostWindowStart(now)),
     store.requestsSince({ repoId }, figuresSince),
+    store.ownerLookups(repoId),
   ]);
-  return evidenceFor(registry, { defaultBranch, pullRequestMs }, requests.map((r) => JSON.parse(r.state) as Tier2Request), now);
+  const requestStates = requests.map((r) => JSON.parse(r.state) as Tier2Request);
+  return evidenceFor(registry, { defaultBranch, pullRequestMs }, requestStates, now, { statuses: owners, unchecked: 0 });
 }
 
 /** The suggestion issue as last desired, when it is open. */

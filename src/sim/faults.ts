@@ -31,6 +31,8 @@ export interface FaultOptions {
   secondaryShare?: number;
   /** The `retry-after` header of a secondary rate limit, in seconds (default 1). */
   retryAfterSeconds?: number;
+  /** Operations whose first applied write is answered 502 whatever the dice say: a run always meets one. */
+  afterWriteFirstOf?: string[];
   /** Operations that never fail (default: apps/create-installation-access-token). */
   exempt?: string[];
 }
@@ -79,8 +81,9 @@ export class FaultInjector {
   /** A reply that replaces the answer to a write that was applied, or undefined to keep it. */
   after(method: string, path: string, operationId: string, reply: Reply): Reply | undefined {
     const rate = this.options.afterWriteRate ?? 0;
-    if (!this.enabled || rate <= 0 || !WRITES.has(method) || reply.status >= 300 || this.exempt.has(operationId)) return undefined;
-    if (this.random() >= rate) return undefined;
+    if (!this.enabled || !WRITES.has(method) || reply.status >= 300 || this.exempt.has(operationId)) return undefined;
+    const first = this.options.afterWriteFirstOf?.includes(operationId) && !this.injected.some((f) => f.kind === "502-after-write" && f.operationId === operationId);
+    if (!first && (rate <= 0 || this.random() >= rate)) return undefined;
     this.record("502-after-write", method, path, operationId);
     return serverError(502);
   }

@@ -245,6 +245,20 @@ CREATE TABLE tier_standings (
 );
 `,
   },
+  {
+    id: 7,
+    name: "owners looked up on GitHub",
+    // The owners the daily judgement looked up (collaborator, existing team): the clear-owner evidence.
+    up: `
+CREATE TABLE owner_lookups (
+  repo_id    BIGINT NOT NULL,
+  owner_key  TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  checked_at BIGINT NOT NULL,
+  PRIMARY KEY (repo_id, owner_key)
+);
+`,
+  },
 ];
 
 /**

@@ -2,6 +2,7 @@ import type { CiResult, PullRecord, RepoRef, Tier } from "../core/model.js";
 import { queryOne, type Db } from "./db.js";
 import { actionRepository, migrate } from "./migrations.js";
 import type { AwayPeriod } from "../core/responsiveness.js";
+import type { OwnerStatus } from "../core/registry-findings.js";
 import type { ActionRecord, DisablementRecord, EpisodeRecord, EvidenceRepo, RegistryCacheEntry, RequestRecord, Store, StoredDelivery } from "./store.js";
 import type { DefaultBranchCheck } from "../core/evidence.js";
 import type { Standing } from "../core/suggestions.js";
@@ -645,6 +646,20 @@ export class SqlStore implements Store {
         );
       }
     });
+  }
+
+  async saveOwnerLookups(repoId: number, statuses: ReadonlyMap<string, OwnerStatus>, at: Date): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run(`DELETE FROM owner_lookups WHERE repo_id = $1`, [repoId]);
+      for (const [owner, status] of statuses) {
+        await tx.run(`INSERT INTO owner_lookups (repo_id, owner_key, status, checked_at) VALUES ($1, $2, $3, $4)`, [repoId, owner, status, at]);
+      }
+    });
+  }
+
+  async ownerLookups(repoId: number): Promise<Map<string, OwnerStatus>> {
+    const rows = await this.db.query<{ owner_key: string; status: OwnerStatus }>(`SELECT owner_key, status FROM owner_lookups WHERE repo_id = $1`, [repoId]);
+    return new Map(rows.map((r) => [r.owner_key, r.status]));
   }
 }
 

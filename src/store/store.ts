@@ -1,5 +1,6 @@
 import type { CiResult, PullRecord, RepoRef } from "../core/model.js";
 import type { AwayPeriod } from "../core/responsiveness.js";
+import type { OwnerStatus } from "../core/registry-findings.js";
 import type { DefaultBranchCheck } from "../core/evidence.js";
 import type { Standing } from "../core/suggestions.js";
 
@@ -236,6 +237,9 @@ export interface Store {
   standingsOfRepo(repoId: number): Promise<Standing[]>;
   /** Replaces the repository's standings. */
   saveStandings(repoId: number, standings: readonly Standing[]): Promise<void>;
+  /** Replaces what GitHub said of the repository's owners (by `ownerKey`). */
+  saveOwnerLookups(repoId: number, statuses: ReadonlyMap<string, OwnerStatus>, at: Date): Promise<void>;
+  ownerLookups(repoId: number): Promise<Map<string, OwnerStatus>>;
 }
 
 /** A repository whose evidence is kept, and the installation to act through. */

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EXAMPLE_REGISTRY, WEBHOOK_SECRET } from "../../src/demo/stage.js";
+import { EXAMPLE_REGISTRY, SERVER_NODE_FLAGS, WEBHOOK_SECRET } from "../../src/demo/stage.js";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
 
 /**
@@ -276,7 +276,9 @@ test("the Dockerfile's runtime stage is what this test mirrors", () => {
   expect(stages.every((s) => s.base === runtime.base)).toBe(true); // same Node ABI for the copied addon
   expect(imageEnv.HOST).toBe("0.0.0.0");
   expect(runtime.instructions.filter((i) => i.op === "USER").at(-1)?.args).toMatch(/^(node|\d+)/);
-  expect(cmd.length).toBeGreaterThan(0);
+  // The server runs as the bench measured it: the same Node flags in the image, `npm start` and the tests.
+  expect(cmd).toEqual(["node", ...SERVER_NODE_FLAGS, "dist/server.js"]);
+  expect(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start).toBe(`node ${SERVER_NODE_FLAGS.join(" ")} dist/server.js`);
   expect(healthcheck.length).toBeGreaterThan(0);
   // `npm ci --ignore-scripts` is safe only while every production package with an install script
   // has its build output copied from the build stage.

@@ -125,3 +125,17 @@ test("a Tier 3 component taking most of the pull-request CI time misses the ci-c
   expect(row.requirements.find((r) => r.id === "ci-cost")).toEqual({ id: "ci-cost", label: "CI cost within allowance", status: "missing" });
   expect(row.missing).toEqual(["CI cost within allowance"]);
 });
+
+test("an owner who is no longer a collaborator: the daily judgement looks the owners up, and `clear owner` shows as missing", async () => {
+  app.sim.state.mustRepo(app.repo).collaborators.delete("abrown");
+  const main = app.sim.state.mustRepo(app.repo).branches.get("main")!;
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn", conclusion: "success", branch: "main", completedAt: app.clock.now() }));
+  await app.tierkeeper.sweep();
+  const repoId = app.sim.state.mustRepo(app.repo).id;
+  expect(await app.store.ownerLookups(repoId)).toEqual(new Map([["abrown", "not-collaborator"], ["sunfishcode", "ok"]]));
+  let stdout = "";
+  const io = { stdout: (s: string) => void (stdout += s), stderr: () => {}, cwd: process.cwd(), readFile: async () => "" };
+  expect(await statusCommand(["--repo", app.repo, "--format", "json", "--now", app.clock.now().toISOString()], io, { DATABASE_URL: app.databaseUrl })).toBe(0);
+  const wasiNn = (JSON.parse(stdout) as StatusRow[]).find((r) => r.id === "wasi-nn")!;
+  expect(wasiNn.requirements.find((r) => r.id === "clear-owner")).toMatchObject({ status: "missing" });
+});
