@@ -182,7 +182,14 @@ describe("SIGKILL in the middle of a sweep, twice", () => {
       await sqlite.db.run("UPDATE locks SET lease_until = 0 WHERE name = 'sweep'"); // ... until it expires
 
       // 2. Killed while it carries the step out: right as GitHub creates the disabling pull request.
-      await sweepKilledAt((r) => r.method === "POST" && r.template === "/repos/{owner}/{repo}/pulls");
+      // The server is paused meanwhile: its executor would otherwise race the sweep's for the action,
+      // and the pull request might come from the server after the sweep has exited.
+      process.kill(stage.child!.pid!, "SIGSTOP");
+      try {
+        await sweepKilledAt((r) => r.method === "POST" && r.template === "/repos/{owner}/{repo}/pulls");
+      } finally {
+        process.kill(stage.child!.pid!, "SIGCONT");
+      }
       expect(disabling()).toHaveLength(1); // made, but the sweep never recorded it
       // (The note may or may not have gone out in the moment before the kill: both must end well.)
       await sqlite.db.run("UPDATE actions SET lease_until = 0"); // the dead sweep's action leases expire
