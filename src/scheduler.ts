@@ -1,3 +1,4 @@
+import { atOrAfter, toSecond } from "./core/instants.js";
 import { matcherFor } from "./core/match.js";
 import { advance, type Episode, type Response } from "./core/timeline.js";
 import { episodeKey } from "./core/timeline-intents.js";
@@ -127,13 +128,13 @@ async function verifiedResponses(deps: Deps, github: () => Promise<Octokit>, tar
   const octokit = await github();
   const params = { owner: target.repo.owner, repo: target.repo.name, issue_number: Number(id), per_page: 100 };
   const [comments, reactions] = await Promise.all([
-    octokit.paginate(octokit.rest.issues.listComments, { ...params, since: episode.noticeAt }),
+    octokit.paginate(octokit.rest.issues.listComments, { ...params, since: toSecond(episode.noticeAt) }),
     octokit.paginate(octokit.rest.reactions.listForIssue, params),
   ]);
   const candidates = [
     ...comments.map((c) => ({ login: c.user?.login, bot: c.user?.type === "Bot", at: new Date(c.created_at).toISOString(), via: `comment on #${id}` })),
     ...reactions.map((r) => ({ login: r.user?.login, bot: r.user?.type === "Bot", at: new Date(r.created_at).toISOString(), via: `reaction on #${id}` })),
-  ].filter((c) => c.login && !c.bot && c.at >= episode.noticeAt);
+  ].filter((c) => c.login && !c.bot && atOrAfter(c.at, episode.noticeAt));
   const responses: Response[] = [];
   for (const c of candidates) {
     if (await deps.owners.isOwner(github, target.component, c.login!)) responses.push({ by: c.login!, at: c.at, via: c.via });

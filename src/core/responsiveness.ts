@@ -1,3 +1,4 @@
+import { atOrAfter } from "./instants.js";
 import { add } from "date-fns";
 import { ownerHandle } from "./breakage.js";
 import type { Component, Owner, Policy, RepoRef } from "./model.js";
@@ -122,7 +123,7 @@ export function stepRequest(request: Tier2Request, event: RequestEvent, now: Dat
 
 /** The earliest reply after the request counts; replies before it are about something else. */
 function replied(request: Tier2Request, replies: Reply[]): Tier2Request {
-  const first = replies.filter((r) => r.at >= request.requestedAt).sort((a, b) => a.at.localeCompare(b.at))[0];
+  const first = replies.filter((r) => atOrAfter(r.at, request.requestedAt)).sort((a, b) => a.at.localeCompare(b.at))[0];
   return first ? { ...request, status: "replied", reply: first, dueAt: null } : request;
 }
 

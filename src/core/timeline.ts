@@ -1,3 +1,4 @@
+import { atOrAfter } from "./instants.js";
 import { add } from "date-fns";
 import type { Policy, RepoRef } from "./model.js";
 
@@ -149,7 +150,7 @@ export function advance(episode: Episode, event: TimelineEvent, now: Date, polic
 /** Responses count only after the notice and only once; each postpones the next step. */
 function respond(episode: Episode, responses: Response[], policy: Policy): Episode {
   const known = new Set(episode.responses.map(key));
-  const fresh = responses.filter((r) => r.at >= episode.noticeAt && !known.has(key(r))).sort((a, b) => a.at.localeCompare(b.at));
+  const fresh = responses.filter((r) => atOrAfter(r.at, episode.noticeAt) && !known.has(key(r))).sort((a, b) => a.at.localeCompare(b.at));
   if (fresh.length === 0) return episode;
   const latest = fresh[fresh.length - 1];
   episode.responses.push(...fresh);

@@ -1,3 +1,4 @@
+import { atOrAfter, toSecond } from "../core/instants.js";
 import { onlyCommandsToTierkeeper } from "../core/commands.js";
 import { matcherFor } from "../core/match.js";
 import type { Component, Registry, RepoRef } from "../core/model.js";
@@ -117,7 +118,7 @@ async function repliesOnGitHub(deps: Deps, github: () => Promise<Octokit>, repo:
   const thread = `#${request.thread}`;
   const commentId = request.commentId ?? numeric((request.commentKey && (await deps.store.getAction(request.commentKey))?.githubId) || undefined);
   const [comments, reactions, reviews, commentReactions] = await Promise.all([
-    octokit.paginate(octokit.rest.issues.listComments, { ...params, issue_number: request.thread, since: request.requestedAt, per_page: 100 }),
+    octokit.paginate(octokit.rest.issues.listComments, { ...params, issue_number: request.thread, since: toSecond(request.requestedAt), per_page: 100 }),
     octokit.paginate(octokit.rest.reactions.listForIssue, { ...params, issue_number: request.thread, per_page: 100 }),
     request.isPull ? octokit.paginate(octokit.rest.pulls.listReviews, { ...params, pull_number: request.thread, per_page: 100 }) : Promise.resolve([]),
     commentId ? octokit.paginate(octokit.rest.reactions.listForIssueComment, { ...params, comment_id: commentId, per_page: 100 }) : Promise.resolve([]),
@@ -132,7 +133,7 @@ async function repliesOnGitHub(deps: Deps, github: () => Promise<Octokit>, repo:
   for (const c of candidates) {
     if (!c.user?.login || c.user.type === "Bot" || !c.at) continue;
     const at = new Date(c.at).toISOString();
-    if (at < request.requestedAt) continue;
+    if (!atOrAfter(at, request.requestedAt)) continue;
     if (await deps.owners.answersFor(github, request.requestee, c.user.login)) replies.push({ by: c.user.login, at, via: c.via });
   }
   return replies;

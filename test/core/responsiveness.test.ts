@@ -35,6 +35,14 @@ describe("a request's deadlines and breaches", () => {
     expect(stepRequest(replied, { kind: "due", replies: [], away: [] }, at(30), policy)).toBe(replied);
   });
 
+  test("GitHub stamps to the second: a reply in the request's second counts, one in the second before does not", () => {
+    const r = openRequest({ component: "s390x", thread: 7, isPull: true, requestee: "uweigand", source: "ping", requestedBy: "tierkeeper" }, new Date("2026-11-23T12:00:00.680Z"), policy, []);
+    const reply = (at: string) => stepRequest(r, { kind: "reply", reply: { by: "uweigand", at, via: "comment on #7" } }, at2(), policy).status;
+    const at2 = () => new Date("2026-11-23T12:00:01Z");
+    expect(reply("2026-11-23T12:00:00.000Z")).toBe("replied");
+    expect(reply("2026-11-23T11:59:59.000Z")).toBe("open");
+  });
+
   test("not yet due: nothing happens; at the deadline: breach 1 and a new deadline; a week later: breach 2 and nothing more", () => {
     const r = request();
     expect(stepRequest(r, { kind: "due", replies: [], away: [] }, at(6.9), policy)).toBe(r);

@@ -39,6 +39,12 @@ describe("the Tier 3 timeline", () => {
     expect(due(e, 13, [{ by: "abrown", at: at(6).toISOString(), via: "reaction on #1" }]).phase).toBe("disabled");
   });
 
+  test("a response in the notice's own second counts: GitHub stamps to the second", () => {
+    const notice = openEpisode("wasi-nn", undefined, blocker(), new Date("2026-11-23T12:00:00.680Z"), policy);
+    const e = advance(notice, { kind: "response", response: { by: "abrown", at: "2026-11-23T12:00:00.000Z", via: "comment on #1" } }, at(1), policy);
+    expect(e.responses).toHaveLength(1);
+  });
+
   test("activity before the notice does not count", () => {
     const e = due(start(), 7, [{ by: "abrown", at: at(-1).toISOString(), via: "comment on #1" }]);
     expect(e.phase).toBe("disabled");
