@@ -2,24 +2,9 @@ import { decideRegistryCheck } from "../../src/core/registry-check.js";
 import { OWNER_LOOKUP_LIMIT, ownersToLookUp, registryFindings, type FindingsInput, type OwnerStatus } from "../../src/core/registry-findings.js";
 import { parseRegistry } from "../../src/core/registry.js";
 import type { Owner } from "../../src/core/model.js";
-import { registryFrom } from "../support/registries.js";
+import { registryFrom, TWO_COMPONENTS } from "../support/registries.js";
 
-const BASE = `components:
-  wasi-nn:
-    category: WASI Proposal
-    tier: 3
-    owners: [abrown, bytecodealliance/wasi-nn]
-    paths: ["crates/wasi-nn/**"]
-    checks: ["Test wasi-nn"]
-    implementation: partial
-  threads:
-    category: WebAssembly Proposal
-    tier: 1
-    owners: [alexcrichton]
-    paths: ["crates/threads/**"]
-    checks: ["Test threads"]
-    fuzzing: ["Fuzz threads"]
-`;
+const BASE = `${TWO_COMPONENTS}    fuzzing: ["Fuzz threads"]\n`;
 const FILES = ["crates/wasi-nn/src/lib.rs", "crates/threads/src/lib.rs", "README.md"];
 const SEEN = ["Test wasi-nn", "Test threads", "Fuzz threads"];
 

@@ -2,6 +2,7 @@ import { EXAMPLE_REGISTRY } from "../../src/demo/stage.js";
 import { OWNER_LOOKUP_LIMIT } from "../../src/core/registry-findings.js";
 import { treeEntryLimits } from "../../src/sim/routes.js";
 import { startSimApp, type SimApp } from "../support/sim-app.js";
+import { TWO_COMPONENTS } from "../support/registries.js";
 
 /** A pull request that edits the registry gets `tierkeeper/registry`, judged on the file at its head. */
 let app: SimApp;
@@ -29,21 +30,7 @@ function lineOf(text: string, snippet: string, after = "") {
   return line + 1;
 }
 
-const REGISTRY = `components:
-  wasi-nn:
-    category: WASI Proposal
-    tier: 3
-    owners: [abrown, bytecodealliance/wasi-nn]
-    paths: ["crates/wasi-nn/**"]
-    checks: ["Test wasi-nn"]
-    implementation: partial
-  threads:
-    category: WebAssembly Proposal
-    tier: 1
-    owners: [alexcrichton]
-    paths: ["crates/threads/**"]
-    checks: ["Test threads"]
-`;
+const REGISTRY = TWO_COMPONENTS;
 
 /**
  * A repository where REGISTRY holds: its owners are collaborators or existing teams, its globs

@@ -16,3 +16,20 @@ export const wasmtimeRegistry = () => registryFrom(WASMTIME_REGISTRY_TEXT);
 export function result(over: Partial<CiResult> & Pick<CiResult, "name" | "outcome">): CiResult {
   return { repoId: 1, sha: "head", source: "check_run", completedAt: new Date("2026-11-23T10:00:00Z"), ...over };
 }
+
+/** Two components, one Tier 3 and one Tier 1, for the registry checks (`threads` ends the text). */
+export const TWO_COMPONENTS = `components:
+  wasi-nn:
+    category: WASI Proposal
+    tier: 3
+    owners: [abrown, bytecodealliance/wasi-nn]
+    paths: ["crates/wasi-nn/**"]
+    checks: ["Test wasi-nn"]
+    implementation: partial
+  threads:
+    category: WebAssembly Proposal
+    tier: 1
+    owners: [alexcrichton]
+    paths: ["crates/threads/**"]
+    checks: ["Test threads"]
+`;
