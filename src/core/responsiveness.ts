@@ -70,7 +70,9 @@ export type RequestEvent =
   /** The sweep: `replies` were read from GitHub just now; `away` is the requestee's away time. */
   | { kind: "due"; replies: Reply[]; away: AwayPeriod[] }
   /** The requestee's away time changed (`/tier away`, `/tier back`): the deadline follows it. */
-  | { kind: "away"; away: AwayPeriod[] };
+  | { kind: "away"; away: AwayPeriod[] }
+  /** No rules are in force to judge it by (the registry is gone or invalid): look again at `until`. */
+  | { kind: "defer"; until: string };
 
 export interface NewRequest {
   component: string;
@@ -104,6 +106,8 @@ export function stepRequest(request: Tier2Request, event: RequestEvent, now: Dat
     case "cancel":
       // A breach already recorded stays recorded: cancelling only stops what comes next.
       return { ...request, status: "cancelled", cancelledReason: event.reason, dueAt: null };
+    case "defer":
+      return request.dueAt && request.dueAt < event.until ? { ...request, dueAt: event.until } : request;
     case "away":
       return request.dueAt ? { ...request, dueAt: deadlineAfter(request.breaches.at(-1) ?? request.requestedAt, policy, event.away) } : request;
     case "due": {

@@ -14,7 +14,7 @@ import type { Octokit } from "../handlers/deps.js";
 export class RegistrySource {
   // Parsed registries by repository and fetch time: keeps one object per version, so the
   // compiled matchers cached per registry object survive across deliveries.
-  private readonly parsed = new Map<number, { fetchedAt: number; registry: Registry | undefined }>();
+  private readonly parsed = new Map<number, { fetchedAt: number; json: string | null; registry: Registry | undefined }>();
 
   constructor(
     private readonly store: Store,
@@ -27,9 +27,10 @@ export class RegistrySource {
     const cached = await this.store.getRegistry(repo.id);
     if (cached && !parsedByOlderVersion(cached.registryJson)) {
       const memo = this.parsed.get(repo.id);
-      if (memo && memo.fetchedAt === cached.fetchedAt.getTime()) return memo.registry;
+      // Two fetches can share a millisecond (or a driven clock): the text must match as well.
+      if (memo && memo.fetchedAt === cached.fetchedAt.getTime() && memo.json === cached.registryJson) return memo.registry;
       const registry = cached.registryJson ? (JSON.parse(cached.registryJson) as Registry) : undefined;
-      this.parsed.set(repo.id, { fetchedAt: cached.fetchedAt.getTime(), registry });
+      this.parsed.set(repo.id, { fetchedAt: cached.fetchedAt.getTime(), json: cached.registryJson, registry });
       return registry;
     }
     const loaded = await fetchRegistry(await github(), repo);

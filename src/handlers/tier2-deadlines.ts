@@ -1,6 +1,7 @@
 import { atOrAfter, toSecond } from "../core/instants.js";
 import { onlyCommandsToTierkeeper } from "../core/commands.js";
 import { matcherFor } from "../core/match.js";
+import { DEFAULT_POLICY } from "../core/registry.js";
 import type { Component, Registry, RepoRef } from "../core/model.js";
 import { ownerHandle } from "../core/breakage.js";
 import { breachesOf, replyFigures, type Figures } from "../core/reply-figures.js";
@@ -41,7 +42,12 @@ export async function sweepRequests(deps: Deps, options: { now: Date; limit: num
     if (!repo) continue;
     const github = () => deps.github(record.installationId);
     const registry = await deps.registries.get(repo, github);
-    if (!registry) continue; // never act on rules that are not in force
+    if (!registry) {
+      // Never act on rules that are not in force; look again tomorrow, so that it does not hold up the others.
+      const until = new Date(options.now.getTime() + 86_400_000).toISOString();
+      if (!options.dryRun) await stepStoredRequest(deps, record.key, () => ({ kind: "defer", until }), DEFAULT_POLICY, options.now);
+      continue;
+    }
     const step = (what: string) => steps.push({ repo: record.repoKey, component: request.component, thread: request.thread, requestee: request.requestee, what });
     const component = matcherFor(registry).component(request.component);
     if (component?.tier !== 2) {

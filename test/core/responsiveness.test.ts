@@ -87,6 +87,12 @@ describe("a request's deadlines and breaches", () => {
     expect(startAway(periods, "2026-12-10", at(1))).toEqual([{ from: T0.toISOString(), until: iso(1) }, { from: iso(1), until: "2026-12-10T23:59:59.999Z" }]);
   });
 
+  test("deferring (no rules in force) only ever moves the next look later", () => {
+    const r = request();
+    expect(stepRequest(r, { kind: "defer", until: iso(8) }, at(7), policy).dueAt).toBe(iso(8));
+    expect(stepRequest(r, { kind: "defer", until: iso(3) }, at(2), policy)).toBe(r);
+  });
+
   test("cancelling stops what comes next, keeping the breaches recorded", () => {
     const first = stepRequest(request(), { kind: "due", replies: [], away: [] }, at(7), policy);
     expect(stepRequest(first, { kind: "cancel", reason: "closed" }, at(8), policy)).toMatchObject({ status: "cancelled", breaches: [iso(7)], dueAt: null });

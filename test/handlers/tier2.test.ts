@@ -306,3 +306,12 @@ test("the optional monthly report issue: once per month, with the figures as of 
   await sweepAfter(app, 1);
   expect(reports()).toHaveLength(1);
 });
+
+test("with no rules in force (the registry removed), nothing is sent and the request is looked at again a day later", async () => {
+  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x");
+  await app.send(app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": null } }));
+  const report = await sweepAfter(app, 7);
+  expect(report.tier2).toEqual([]);
+  expect(reminders(app, pr.number)).toEqual([]);
+  expect(await requests(app)).toMatchObject([{ status: "open", breaches: [], dueAt: "2026-12-01T12:00:00.000Z" }]);
+});
