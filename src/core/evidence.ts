@@ -5,9 +5,10 @@
  *
  * - CI testing and fuzzing: when the component's `checks` (or `fuzzing`) names last passed on the
  *   default branch. Every name of the component that still runs there must have passed: the
- *   value is the days since the stalest of them last did. "Never" (null) is only said once
- *   tierkeeper has watched the default branch for the whole `passed-within-days` span; before
- *   that it does not know (undefined), so a fresh installation shows nothing missing.
+ *   value is the days from the stalest of them last passing to the branch's latest CI result
+ *   (a branch without commits, and so without CI, keeps its standing). "Never" (null) is only
+ *   said once tierkeeper has watched the branch's CI for the whole `passed-within-days` span;
+ *   before that it does not know (undefined), so a fresh installation shows nothing missing.
  * - CI cost: the share of pull-request CI time (check runs and workflow jobs, started to
  *   completed, over CI_COST_WINDOW_DAYS) spent in the component's checks and fuzzing jobs.
  * - Responsive maintainers: the median reply time of the Tier 2 reply figures.
@@ -46,10 +47,14 @@ export interface ObservedCi {
 /** Evidence for every component of the registry, by component id. */
 export function evidenceFor(registry: Registry, observed: ObservedCi, requests: readonly Tier2Request[], now: Date, owners?: OwnerLookups): Record<string, Evidence> {
   const limitDays = registry.policy.requirements?.passedWithinDays ?? DEFAULT_LIMITS.passedWithinDays;
+  // Measured back from the default branch's latest CI result, not from now: a quiet branch (no
+  // commits, so no CI) says nothing new about its components, and must not turn their tests "missing".
+  const latestRun = new Date(Math.max(...observed.defaultBranch.map((c) => c.lastSeenAt.getTime()), 0));
   const firstSeen = Math.min(...observed.defaultBranch.map((c) => c.firstSeenAt.getTime()));
-  const watchedLongEnough = now.getTime() - firstSeen >= limitDays * DAY_MS;
+  // "Never" needs the branch's CI watched for the whole window, up to its latest result.
+  const watchedLongEnough = latestRun.getTime() - firstSeen >= limitDays * DAY_MS;
   const passed = (patterns: readonly RegExp[]) =>
-    daysSincePassed(observed.defaultBranch.filter((c) => matchesAny(patterns, c.name)), watchedLongEnough, limitDays, now);
+    daysSincePassed(observed.defaultBranch.filter((c) => matchesAny(patterns, c.name)), watchedLongEnough, limitDays, latestRun);
 
   let totalMs = 0;
   for (const ms of observed.pullRequestMs.values()) totalMs += ms;
@@ -80,7 +85,8 @@ export function evidenceFor(registry: Registry, observed: ObservedCi, requests: 
  * Days since every current check of the component last passed; null: one never did (or none
  * ran) within a span long enough to know; undefined: not known yet.
  */
-function daysSincePassed(checks: readonly DefaultBranchCheck[], watchedLongEnough: boolean, limitDays: number, now: Date): number | null | undefined {
+/** Days from the stalest last pass of the component's current checks to `asOf` (the branch's latest CI result). */
+function daysSincePassed(checks: readonly DefaultBranchCheck[], watchedLongEnough: boolean, limitDays: number, asOf: Date): number | null | undefined {
   const never = watchedLongEnough ? null : undefined;
   if (checks.length === 0) return never;
   // A name that stopped running while the others went on (a renamed or removed job) says nothing about today.
@@ -88,7 +94,7 @@ function daysSincePassed(checks: readonly DefaultBranchCheck[], watchedLongEnoug
   const current = checks.filter((c) => newest - c.lastSeenAt.getTime() <= limitDays * DAY_MS);
   if (current.some((c) => c.lastPassedAt === null)) return never;
   const stalest = Math.min(...current.map((c) => c.lastPassedAt!.getTime()));
-  return Math.max(0, now.getTime() - stalest) / DAY_MS;
+  return Math.max(0, asOf.getTime() - stalest) / DAY_MS;
 }
 
 /** The pull-request CI time a result cost, in its completion day's bucket; undefined when it is not PR time or has no duration. */

@@ -74,8 +74,17 @@ describe("checks and fuzzing passing on the default branch", () => {
   test("a name that stopped running while the others go on (a renamed job) is left out", () => {
     const renamed = [seen("Test a-old", { last: 20, passed: 20 }), seen("Test a", { passed: 1 })];
     expect(evidenceFor(registry(), observed(renamed), [], NOW).a.checksPassedOnDefaultWithinDays).toBe(1);
-    // Nothing else runs: the last time it passed is all there is.
-    expect(evidenceFor(registry(), observed([renamed[0]]), [], NOW).a.checksPassedOnDefaultWithinDays).toBe(20);
+    // Nothing else runs: the branch has been quiet for 20 days, and at its last run the check passed.
+    expect(evidenceFor(registry(), observed([renamed[0]]), [], NOW).a.checksPassedOnDefaultWithinDays).toBe(0);
+  });
+
+  test("measured back from the branch's latest CI result: a quiet branch keeps its standing, a failing check on a busy one does not", () => {
+    // No commit (so no CI) on the default branch for 20 days; everything passed at its last run.
+    const quiet = [seen("Test a", { last: 20, passed: 20 }), seen("Test b", { last: 20, passed: 20 })];
+    expect(evidenceFor(registry(), observed(quiet), [], NOW).a.checksPassedOnDefaultWithinDays).toBe(0);
+    // CI runs every day, and `Test a` has failed for the last 20 of them.
+    const busy = [seen("Test a", { last: 0, passed: 20 }), seen("Test b", { last: 0, passed: 0 })];
+    expect(evidenceFor(registry(), observed(busy), [], NOW).a.checksPassedOnDefaultWithinDays).toBe(20);
   });
 
   test("fuzzing jobs are matched by the component's fuzzing patterns", () => {
