@@ -25,13 +25,16 @@ export class RegistrySource {
   /** The registry in force, or undefined when the repository has none or it is invalid. */
   async get(repo: RepoRef, github: () => Promise<Octokit>): Promise<Registry | undefined> {
     const cached = await this.store.getRegistry(repo.id);
-    if (cached && !parsedByOlderVersion(cached.registryJson)) {
+    if (cached) {
       const memo = this.parsed.get(repo.id);
       // Two fetches can share a millisecond (or a driven clock): the text must match as well.
       if (memo && memo.fetchedAt === cached.fetchedAt.getTime() && memo.json === cached.registryJson) return memo.registry;
+      // Parsed once per cached version, not per delivery: the memo above serves the rest.
       const registry = cached.registryJson ? (JSON.parse(cached.registryJson) as Registry) : undefined;
-      this.parsed.set(repo.id, { fetchedAt: cached.fetchedAt.getTime(), json: cached.registryJson, registry });
-      return registry;
+      if (!registry || !parsedByOlderVersion(registry)) {
+        this.parsed.set(repo.id, { fetchedAt: cached.fetchedAt.getTime(), json: cached.registryJson, registry });
+        return registry;
+      }
     }
     const loaded = await fetchRegistry(await github(), repo);
     if (loaded.errors.length > 0) {
@@ -61,9 +64,8 @@ export class RegistrySource {
  * A registry cached by an older tierkeeper lacks policy settings this one relies on: it is read
  * again from GitHub instead (once; the new copy replaces it).
  */
-function parsedByOlderVersion(registryJson: string | null): boolean {
-  if (!registryJson) return false;
-  const policy = (JSON.parse(registryJson) as Registry).policy ?? {};
+function parsedByOlderVersion(registry: Registry): boolean {
+  const policy = registry.policy ?? {};
   return Object.keys(DEFAULT_POLICY).some((key) => !(key in policy));
 }
 
