@@ -9,4 +9,7 @@ export default {
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 60000,
   maxWorkers: 2,
+  // Without TEST_DATABASE_URL, one embedded PostgreSQL serves the whole run (test/support/global-setup.ts).
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
+  globalTeardown: "<rootDir>/test/support/global-teardown.ts",
 };

@@ -1,25 +1,24 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { missingText } from "../../src/core/requirements.js";
 import { statusRows } from "../../src/core/render/status-tables.js";
 import { childLogs, EXAMPLE_REGISTRY, startStage, type Stage } from "../../src/demo/stage.js";
+import { launchChromium } from "../support/chromium.js";
 import { registryFrom } from "../support/registries.js";
 
 /**
  * The status page end to end: the demo (`npm run demo -- --serve`: the real server after the demo's
- * story) opened in a real browser, headless Chromium from Debian's `chromium` package driven by
+ * story) opened in a real browser, headless Chromium (Debian's, else the npm registry's) driven by
  * playwright-core, on a desktop and on a phone without JavaScript; and the built server
  * (`node dist/server.js`) against the GitHub simulator for who may see a private repository.
  * Screenshots are kept in a temporary directory, printed at the end.
  */
 
-const CHROMIUM = "/usr/bin/chromium";
-const LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const screenshots = mkdtempSync(join(tmpdir(), "tierkeeper-status-page-"));
 
 let browser: Browser;
@@ -30,9 +29,10 @@ declare const document: { documentElement: { scrollWidth: number }; body: unknow
 declare function getComputedStyle(element: unknown): { overflowX: string; fontSize: string };
 
 beforeAll(async () => {
-  // Never skipped: without the browser every test here fails, with the way to install it.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  // Never skipped: Debian's Chromium, else the one from the npm registry (test/support/chromium.ts).
+  const launched = await launchChromium();
+  browser = launched.browser;
+  process.stdout.write(`status page tests in ${launched.which}\n`);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
