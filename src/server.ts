@@ -17,10 +17,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer | undefined> {
+/** `now`: the clock, for a server run in-process on a simulated story (the demo); the wall clock otherwise. */
+export async function startServer(env: NodeJS.ProcessEnv = process.env, options: { now?: () => Date } = {}): Promise<RunningServer | undefined> {
   const store = await openStore(env.DATABASE_URL);
   const tierkeeper = new Tierkeeper({
     store,
+    now: options.now,
     pollMs: Number(env.WORKER_POLL_MS) || undefined,
     sweepIntervalMs: Number(env.SWEEP_INTERVAL_MS) || undefined,
     sweepLimit: Number(env.SWEEP_LIMIT) || undefined,

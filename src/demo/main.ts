@@ -12,11 +12,17 @@ import { EXAMPLE_REGISTRY, runCli, startStage, type Stage } from "./stage.js";
 
 const t0 = performance.now();
 const clock = () => `+${((performance.now() - t0) / 1000).toFixed(2)}s`.padStart(7);
+/**
+ * The story's clock: it starts on a fixed Monday morning and runs at the wall clock's pace, so the
+ * story (and what the status page shows after it) is the same whatever day the demo runs.
+ */
+const STORY_START = Date.parse("2026-11-02T09:00:00Z");
+const storyNow = () => new Date(STORY_START + (performance.now() - t0));
 const indent = (text: string, prefix = "      │ ") => text.trimEnd().split("\n").map((l) => prefix + l).join("\n");
 
 async function main() {
   console.log("tierkeeper demo: the real server, a simulated GitHub, the registry of examples/wasmtime/tiers.yml\n");
-  const stage = await startStage();
+  const stage = await startStage({ now: storyNow });
   const { sim, repo } = stage;
   let seenRequests = 0;
   let seenNotifications = 0;
@@ -42,7 +48,7 @@ async function main() {
     if (notes.length) console.log(`${clock()}    ✉ notified: ${notes.map((n) => `@${n.to}`).join(", ")}`);
   }
 
-  const at = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+  const at = (minutes: number) => new Date(storyNow().getTime() + minutes * 60_000);
   const main = sim.state.mustRepo(repo).branches.get("main")!;
 
   console.log("— The default branch's CI: everything passes except s390x, which is already broken there.");
@@ -92,7 +98,7 @@ async function main() {
   await send(`main: "Test threads" success (fixed)`, sim.completeCheckRun({ repo, sha: tip(), name: "Test threads", conclusion: "success", branch: "main", completedAt: at(60) }));
 
   for (const [label, days] of [["a week later", 7.1], ["the same sweep again", 7.1], ["a further month later", 38]] as const) {
-    const now = new Date(Date.now() + days * 24 * 3600_000);
+    const now = new Date(storyNow().getTime() + days * 24 * 3600_000);
     const { output } = await stage.sweep(now);
     console.log(`${clock()}  ⏱ ${label}: tierkeeper sweep --now ${now.toISOString()}`);
     console.log(indent(output, "      $ "));
@@ -106,7 +112,7 @@ async function main() {
   console.log(`\nSummary: ${comments.reduce((a, b) => a + b, 0)} comments on 4 PRs (${comments.join(", ")}); ` +
     `${issues.length} issues and PRs opened by tierkeeper (${issues.map((i) => `#${i.number} ${i.state}`).join(", ")}); ${writes} writes to GitHub, ` +
     `${sim.state.notifications.length} mention notifications, ${sim.violations.length} requests outside GitHub's REST description.`);
-  const later = new Date(Date.now() + 38 * 24 * 3600_000);
+  const later = new Date(storyNow().getTime() + 38 * 24 * 3600_000);
   const figures = await runCli(stage.env, ["report", "--repo", repo, "--now", later.toISOString()]);
   console.log(`\nTier 2 reply figures (\`tierkeeper report --now ${later.toISOString()}\`):\n`);
   console.log(indent(figures.output, "  "));

@@ -31,6 +31,8 @@ export interface StageOptions {
   sim?: SimulatorOptions;
   /** Extra environment for the server. */
   env?: Record<string, string>;
+  /** In-process stages: the clock of the simulator and the server (a story's clock); the wall clock by default. */
+  now?: () => Date;
 }
 
 export interface Stage {
@@ -60,7 +62,7 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
   const owner = options.owner ?? "bytecodealliance";
   const name = options.name ?? "wasmtime";
   const repo = `${owner}/${name}`;
-  const sim = await startSimulator(options.sim);
+  const sim = await startSimulator({ now: options.now, ...options.sim });
   const files: Record<string, string> = { "README.md": "# wasmtime\n", "crates/wasi-nn/src/lib.rs": "// wasi-nn\n" };
   const registry = options.registry === undefined ? EXAMPLE_REGISTRY : options.registry;
   if (registry !== null) files[".github/tiers.yml"] = registry;
@@ -105,7 +107,7 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
     ({ child, url: appUrl } = started[0]);
     stop = async () => void (await Promise.all(replicas.map((r) => stopChild(r.child))));
   } else {
-    const server = await startServer({ ...process.env, ...env });
+    const server = await startServer({ ...process.env, ...env }, { now: options.now });
     if (!server) throw new Error("the server did not start: credentials missing");
     appUrl = server.url;
     tierkeeper = server.tierkeeper;
