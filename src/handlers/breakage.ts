@@ -46,6 +46,7 @@ export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installa
     desired: JSON.stringify(decision),
     installationId,
     now: deps.now(),
+    shadow: registry.policy.mode === "shadow",
   });
   if (changed) deps.log.info({ pull: pull.number, mentions: decision.mentions }, "breakage comment decided");
   // Always, not only on change: after a crash between the two saves, the requests still follow the comment.

@@ -48,6 +48,8 @@ export async function onInstalled(deps: Deps, fact: InstalledFact): Promise<void
       }),
       installationId: fact.installationId,
       now: deps.now(),
+      // No registry yet, so no mode to follow: the onboarding PR is how a repository gets one.
+      shadow: false,
     });
     deps.log.info({ repository: `${repo.owner}/${repo.name}` }, "onboarding pull request decided");
   }

@@ -265,7 +265,7 @@ export class SqlStore implements Store {
     desired: string;
     installationId: number | null;
     now: Date;
-    shadow?: boolean;
+    shadow: boolean;
   }): Promise<boolean> {
     // The WHERE makes an unchanged intent a no-op: no version bump, zero rows changed.
     const { changes } = await this.db.run(

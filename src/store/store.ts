@@ -146,7 +146,8 @@ export interface Store {
    * Records the desired state of an action. A no-op (returns false) when it equals what is
    * already desired; otherwise bumps `version`.
    */
-  saveIntent(a: { key: string; kind: string; target: string; desired: string; installationId: number | null; now: Date; shadow?: boolean }): Promise<boolean>;
+  /** `shadow` is required, so that no call site can forget the policy's mode (shadow: recorded, never sent). */
+  saveIntent(a: { key: string; kind: string; target: string; desired: string; installationId: number | null; now: Date; shadow: boolean }): Promise<boolean>;
   getAction(key: string): Promise<ActionRecord | undefined>;
   /** Keys of the actions whose key starts with `prefix` (e.g. every breakage comment of a repository), in key order. */
   actionKeysWithPrefix(prefix: string): Promise<string[]>;

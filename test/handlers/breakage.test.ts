@@ -195,3 +195,14 @@ test.each([
   expect(errors.length).toBeGreaterThan(0);
   expect(errors[0].line).toBe(line);
 });
+
+test("shadow mode: the breaking-PR comment is decided and recorded, never posted", async () => {
+  github({ registry: `policy: { mode: shadow }\n${REGISTRY}` });
+  await app.deliver("pull_request", example("pull_request", "opened"));
+  await app.deliver("check_run", checkRun());
+  expect(posted).toHaveLength(0);
+  expect(edited).toHaveLength(0);
+  const recorded = await app.store.shadowActions(10);
+  expect(recorded.map((a) => a.kind)).toEqual(["comment"]);
+  expect(JSON.parse(recorded[0].desired).mentions.length).toBeGreaterThan(0); // who would have been pinged
+});

@@ -300,6 +300,7 @@ describe.each([
       desired,
       installationId: 42,
       now: at(ms),
+      shadow: false,
     });
 
     test("saveIntent bumps version only on a new desired state", async () => {
@@ -416,7 +417,7 @@ describe.each([
     });
 
     test("actionsOfRepository: a repository's actions by their target, most recent first, through the index", async () => {
-      const save = (key: string, ms: number, target: object) => store.saveIntent({ key, kind: "comment", target: JSON.stringify(target), desired: key, installationId: 1, now: at(ms) });
+      const save = (key: string, ms: number, target: object) => store.saveIntent({ key, kind: "comment", target: JSON.stringify(target), desired: key, installationId: 1, now: at(ms), shadow: false });
       await save("a", 10, { owner: "Org", repo: "Repo", issueNumber: 1 });
       await save("b", 30, { owner: "org", repo: "repo", marker: "m" });
       await save("c", 20, { owner: "org", repo: "repo-two", issueNumber: 1 });
