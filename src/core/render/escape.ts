@@ -15,6 +15,10 @@
  * spaces, and a zero-width space follows `@`, `#`, `:` and `www` (GitHub finds mentions,
  * references and bare links in the rendered text, where a backslash no longer is).
  *
+ * Logins tierkeeper names without meaning to notify them: `md.login` (`@`, then a zero-width space).
+ *
+ * The status page is HTML: `html.text` and `html.attr` escape, `html.href` lets only web links through.
+ *
  * Links: `md.link(label, url)` and `md.url(url)` link only an http(s) URL, normalised and with
  * the characters that could end the link percent-encoded; anything else is shown as code.
  */
@@ -55,6 +59,17 @@ function text(value: string): string {
     .replace(/www/gi, (w) => w + ZWSP);
 }
 
+/** A GitHub login or `org/team`, as GitHub allows them. */
+const HANDLE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[A-Za-z0-9][\w.-]{0,99})?$/;
+
+/**
+ * A login tierkeeper names without mentioning it: `@` and a zero-width space, so it reads as a
+ * handle but notifies nobody; anything that is not a valid handle is shown as code.
+ */
+function login(handle: string): string {
+  return HANDLE.test(handle) ? `@${ZWSP}${handle}` : code(handle);
+}
+
 /** The URL normalised, when it is http or https and well formed; undefined otherwise. */
 function safeUrl(url: string | undefined | null): string | undefined {
   if (!url) return undefined;
@@ -82,4 +97,21 @@ function url(value: string): string {
   return href ? `<${href}>` : code(value);
 }
 
-export const md = { code, cell, text, link, url, safeUrl };
+export const md = { code, cell, text, login, link, url, safeUrl };
+
+// ---------------------------------------------------------------------------------------------
+// HTML (the status page)
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Text content, escaped; also an attribute value written in double quotes. */
+function htmlText(value: string): string {
+  return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+/** Only web links: an http(s) URL or a path on this server; anything else (a `javascript:` URL from a corrupted record) is "". */
+function htmlHref(url: string): string {
+  return /^(https?:\/\/|\/(?!\/))/i.test(url) ? url : "";
+}
+
+export const html = { text: htmlText, attr: htmlText, href: htmlHref };
