@@ -1,4 +1,4 @@
-import { authorize, MAX_COMMANDS, parseComment, type Command } from "../core/commands.js";
+import { authorize, parseComment, renderReply, type Command } from "../core/commands.js";
 import type { ActivityFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
 import type { Component, Registry } from "../core/model.js";
@@ -50,15 +50,7 @@ export async function onCommands(deps: Deps, fact: ActivityFact): Promise<void> 
     }
     reply(await execute(deps, fact, registry, component, command));
   }
-  await saveReply(deps, fact, registry, replyText(fact.body, answers, ignored));
-}
-
-/** One command: its answer alone; several: one line each, naming the command it answers. */
-function replyText(body: string, answers: { line: number; text: string }[], ignored: number): string {
-  const more = ignored ? `${ignored} more \`/tier\` command${ignored === 1 ? " was" : "s were"} ignored: tierkeeper acts on at most ${MAX_COMMANDS} per comment.` : "";
-  if (answers.length === 1 && !more) return answers[0].text;
-  const lines = body.split(/\r\n|\r|\n/);
-  return ["", ...answers.map((a) => `- ${md.code(lines[a.line - 1].trim())}: ${a.text}`), ...(more ? [`- ${more}`] : [])].join("\n");
+  await saveReply(deps, fact, registry, renderReply(fact.body, answers, ignored));
 }
 
 async function execute(deps: Deps, fact: ActivityFact, registry: Registry, component: Component | undefined, command: Command): Promise<string> {

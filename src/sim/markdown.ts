@@ -32,7 +32,7 @@ const PUNCTUATION = /[!-/:-@[-`{-~]/;
 const MASK = "\u0000";
 
 const MENTION = /(?:^|[^\w`@/])@([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?:\/([A-Za-z0-9](?:[\w.-]*[A-Za-z0-9_])?))?(?![\w-])/g;
-const REFERENCE = /(?:^|[^\w/])((?:[\w.-]+\/[\w.-]+)?#\d+|GH-\d+)\b/gi;
+const REFERENCE = /(?:^|[^\w/&])((?:[\w.-]+\/[\w.-]+)?#\d+|GH-\d+)\b/gi;
 const LINK = /!?\[[^\]]*\]\s*[([]|^ {0,3}\[[^\]]+\]:/gm;
 const ANGLE_AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|<[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*>/g;
 const BARE_AUTOLINK = /(?:https?|ftp):\/\/|(?:^|[^\w.-])www\.[\w-]|[\w.+-]+@[\w-]+\.[\w-]/gi;
@@ -53,8 +53,13 @@ export function liveViews(body: string): { text: string; markup: string } {
   return { text: text.join("\n"), markup: markup.join("\n") };
 }
 
+/** Link destinations and autolinks' addresses are not text: what looks like a mention there is not one. */
+const DESTINATION = /\]\([^)\s]*\)|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>/g;
+
 export function liveElements(body: string): LiveElements {
-  const { text, markup } = liveViews(body);
+  const views = liveViews(body);
+  const markup = views.markup;
+  const text = views.text.replace(DESTINATION, (d) => (d.startsWith("]") ? "]()" : "<>"));
   const all = (re: RegExp, s: string, group = 0) => [...s.matchAll(re)].map((m) => m[group]);
   return {
     mentions: [...text.matchAll(MENTION)].map((m) => (m[2] ? `${m[1]}/${m[2]}` : m[1]).toLowerCase()),

@@ -28,7 +28,7 @@ const LINE_BREAKS = /\r\n|\r|\n|\u2028|\u2029/g;
 const INLINE_MARKUP = /[\\`*_{}[\]()<>!|~&"]/g;
 const ZWSP = "\u200b";
 /** Past this many characters a value is cut: a comment must stay within GitHub's 65,536. */
-const MAX_VALUE = 300;
+const MAX_VALUE = 500;
 
 function oneLine(value: string): string {
   const flat = String(value).replace(LINE_BREAKS, " ");
