@@ -1,6 +1,7 @@
 import { ownerHandle } from "./breakage.js";
 import type { Component, Registry } from "./model.js";
 import type { CheckRunDesired } from "./registry-check.js";
+import { md } from "./render/escape.js";
 
 /**
  * The spec's rules for changes: "Major changes affecting Tier 1 features require an RFC and
@@ -21,6 +22,12 @@ export interface ChangePolicy {
   rfcLink: string;
   /** A maintainer's label that lifts the RFC requirement for this PR. */
   rfcOverrideLabel: string;
+  /**
+   * The repositories (`owner/name`) whose pull requests and issues count as RFCs; null: the
+   * checked repository's owner's own `rfcs`. A link elsewhere never passes the check, or anyone
+   * could merge an "RFC" in a repository of their own and link it.
+   */
+  rfcRepositories: string[] | null;
 }
 
 export const DEFAULT_CHANGE_POLICY: ChangePolicy = {
@@ -28,7 +35,28 @@ export const DEFAULT_CHANGE_POLICY: ChangePolicy = {
   majorLabel: "major-change",
   rfcLink: String.raw`https://github\.com/[\w.-]+/rfcs/(?:pull|issues)/\d+`,
   rfcOverrideLabel: "rfc-not-needed",
+  rfcRepositories: null,
 };
+
+/** The repositories whose threads count as RFCs for a repository of `owner`. */
+export function rfcRepositories(policy: ChangePolicy, owner: string): string[] {
+  return policy.rfcRepositories ?? [`${owner}/rfcs`];
+}
+
+const inRepositories = (link: string, repositories: string[]): boolean => {
+  const thread = githubThread(link);
+  return thread !== undefined && repositories.some((r) => r.toLowerCase() === `${thread.owner}/${thread.repo}`.toLowerCase());
+};
+
+/**
+ * RFC links in a PR description: those in the policy's RFC repositories (`links`), and those
+ * that match `rfc.link` but lie elsewhere (`ignored`, named in the check so the author knows).
+ */
+export function sortRfcLinks(body: string, policy: ChangePolicy, repositories: string[]): { links: string[]; ignored: string[] } {
+  const threads = [...body.matchAll(/https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/(?:pull|issues)\/\d+(?![\w/])/g)].map((m) => m[0]);
+  const candidates = [...new Set([...rfcLinks(body, policy), ...threads.filter((t) => inRepositories(t, repositories))])];
+  return { links: candidates.filter((l) => inRepositories(l, repositories)), ignored: candidates.filter((l) => !inRepositories(l, repositories)) };
+}
 
 export interface PullChange {
   author: string;
@@ -45,7 +73,7 @@ export function majorChanges(registry: Registry, change: PullChange, policy: Cha
   const labelled = policy.majorLabel !== null && change.labels.some((l) => l.toLowerCase() === policy.majorLabel!.toLowerCase());
   const touched = (c: Component) => change.touched === "all" || change.touched.includes(c.id);
   return registry.components.filter(touched).flatMap((component) => {
-    if (labelled) return [{ component, why: `labelled \`${policy.majorLabel}\`` }];
+    if (labelled) return [{ component, why: `labelled ${md.code(policy.majorLabel!)}` }];
     if (policy.majorLines === null) return [];
     if (change.touched === "all") return [{ component, why: "changes more files than GitHub lists (3,000)" }];
     const lines = change.lines[component.id] ?? 0;
@@ -82,20 +110,24 @@ export function decideRfcCheck(
   verdicts: RfcVerdict[],
   policy: ChangePolicy,
   shownBefore: boolean,
+  elsewhere: { ignored: string[]; repositories: string[] } = { ignored: [], repositories: [] },
 ): CheckRunDesired | null {
   const tier1 = major.filter((m) => m.component.tier === 1);
   const done = (title: string, summary: string): CheckRunDesired => ({ name: RFC_CHECK_NAME, conclusion: "success", title, summary, annotations: [] });
   if (tier1.length === 0) return shownBefore ? done("No major change to a Tier 1 component", "This pull request no longer changes a Tier 1 component in a major way.") : null;
-  const list = tier1.map((m) => `- \`${m.component.id}\` (${m.component.category}): ${m.why}`).join("\n");
+  const list = tier1.map((m) => `- \`${m.component.id}\` (${md.text(m.component.category)}): ${m.why}`).join("\n");
+  const ignored = elsewhere.ignored.length
+    ? `\n\nIgnored, as not in the policy's RFC repositories (${elsewhere.repositories.map(md.code).join(", ")}):\n${elsewhere.ignored.map((l) => `- ${md.url(l)}`).join("\n")}`
+    : "";
   const rule = `The policy: "Major changes affecting Tier 1 features require an RFC and prior agreement on the change before an implementation is committed."`;
   if (change.labels.some((l) => l.toLowerCase() === policy.rfcOverrideLabel.toLowerCase())) {
-    return done("RFC requirement lifted by a maintainer", `${rule}\n\nThis pull request changes Tier 1 components in a major way:\n${list}\n\nA maintainer added the label \`${policy.rfcOverrideLabel}\`, which lifts the requirement for this pull request.`);
+    return done("RFC requirement lifted by a maintainer", `${rule}\n\nThis pull request changes Tier 1 components in a major way:\n${list}\n\nA maintainer added the label ${md.code(policy.rfcOverrideLabel)}, which lifts the requirement for this pull request.`);
   }
   const accepted = verdicts.filter((v) => v.accepted);
   if (accepted.length > 0) {
-    return done(`Accepted RFC linked: ${accepted[0].link}`, `${rule}\n\nThis pull request changes Tier 1 components in a major way:\n${list}\n\nIt links the accepted RFC ${accepted[0].link} (${accepted[0].detail}).`);
+    return done(`Accepted RFC linked: ${accepted[0].link}`, `${rule}\n\nThis pull request changes Tier 1 components in a major way:\n${list}\n\nIt links the accepted RFC ${md.url(accepted[0].link)} (${accepted[0].detail}).${ignored}`);
   }
-  const linked = verdicts.length ? `Linked, but not accepted:\n${verdicts.map((v) => `- ${v.link}: ${v.detail}`).join("\n")}` : "It links no RFC.";
+  const linked = (verdicts.length ? `Linked, but not accepted:\n${verdicts.map((v) => `- ${md.url(v.link)}: ${v.detail}`).join("\n")}` : "It links no RFC.") + ignored;
   return {
     name: RFC_CHECK_NAME,
     conclusion: "failure",
@@ -107,8 +139,8 @@ export function decideRfcCheck(
       "",
       linked,
       "",
-      `To pass: link the accepted RFC in the pull request's description (a link matching \`${policy.rfcLink}\`, for a merged RFC pull request or an RFC issue closed as completed). ` +
-        `A maintainer who judges that no RFC is needed can add the label \`${policy.rfcOverrideLabel}\`.`,
+      `To pass: link the accepted RFC in the pull request's description (a merged pull request or an issue closed as completed in ${elsewhere.repositories.length ? elsewhere.repositories.map(md.code).join(", ") : "the policy's RFC repositories"}, linked as a match of ${md.code(policy.rfcLink)} or by its address). ` +
+        `A maintainer who judges that no RFC is needed can add the label ${md.code(policy.rfcOverrideLabel)}.`,
     ].join("\n"),
     annotations: [],
   };

@@ -14,7 +14,14 @@
  * A command is a line of its own that starts with `/tier` (any case, leading spaces allowed).
  * Lines inside fenced code blocks (``` or ~~~) and quoted lines (`>`) are never commands, so
  * quoting or pasting someone else's command does not run it again.
+ *
+ * At most MAX_COMMANDS commands of one comment are acted on: a comment of 500 `/tier` lines
+ * costs what ten do, and the rest are counted and answered once as ignored. Words of the
+ * comment echoed in an error are shown as code (`md.code`), so they can mention nobody.
  */
+import { md } from "./render/escape.js";
+
+export const MAX_COMMANDS = 10;
 
 export type Command =
   | { name: "ack"; component?: string }
@@ -34,11 +41,17 @@ const COMPONENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const COMMAND_LINE = /^[ \t]*\/tier(?=\s|$)(.*)$/i;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const QUOTE = /^[ \t]*>/;
-const TRY = "try ack, freeze <component> <reason>, unfreeze <component>, status <component>, away until <YYYY-MM-DD>, back";
+const TRY = "try `ack`, `freeze <component> <reason>`, `unfreeze <component>`, `status <component>`, `away until <YYYY-MM-DD>`, `back`";
 
-/** Every `/tier` line of a comment body, in order, each parsed or rejected with a short reason. */
+/** The first MAX_COMMANDS `/tier` lines of a comment body, in order, each parsed or rejected with a short reason. */
 export function parseCommands(body: string): ParsedCommand[] {
+  return parseComment(body).commands;
+}
+
+/** The commands acted on (at most MAX_COMMANDS), and how many `/tier` lines past them are ignored. */
+export function parseComment(body: string): { commands: ParsedCommand[]; ignored: number } {
   const parsed: ParsedCommand[] = [];
+  let ignored = 0;
   let fence: { char: string; length: number } | undefined;
   body.split(/\r\n|\r|\n/).forEach((raw, index) => {
     const line = index + 1;
@@ -56,9 +69,11 @@ export function parseCommands(body: string): ParsedCommand[] {
     }
     if (QUOTE.test(raw)) return;
     const match = COMMAND_LINE.exec(raw);
-    if (match) parsed.push(parseLine(match[1], line, raw.trim()));
+    if (!match) return;
+    if (parsed.length < MAX_COMMANDS) parsed.push(parseLine(match[1], line, raw.trim()));
+    else ignored++;
   });
-  return parsed;
+  return { commands: parsed, ignored };
 }
 
 function parseLine(rest: string, line: number, text: string): ParsedCommand {
@@ -70,13 +85,13 @@ function parseLine(rest: string, line: number, text: string): ParsedCommand {
 
   const component = (usage: string): string | ParsedCommand => {
     const id = words[0];
-    if (id === undefined) return fail(`\`/tier ${name}\` needs a component: ${usage}`);
+    if (id === undefined) return fail(`\`/tier ${name}\` needs a component: \`${usage}\``);
     const normalised = id.toLowerCase();
-    if (!COMPONENT_ID.test(normalised)) return fail(`\`${id}\` is not a component id (lowercase letters, digits, ".", "_" and "-"): ${usage}`);
+    if (!COMPONENT_ID.test(normalised)) return fail(`${md.code(id)} is not a component id (lowercase letters, digits, ".", "_" and "-"): \`${usage}\``);
     return normalised;
   };
   const nothingAfter = (count: number, usage: string): ParsedCommand | undefined =>
-    words.length > count ? fail(`unexpected \`${words[count]}\`: ${usage}`) : undefined;
+    words.length > count ? fail(`unexpected ${md.code(words[count])}: \`${usage}\``) : undefined;
 
   switch (name) {
     case "": {
@@ -95,7 +110,7 @@ function parseLine(rest: string, line: number, text: string): ParsedCommand {
       if (typeof id !== "string") return id;
       // The reason is the rest of the line as written (spacing and case kept).
       const reason = args.slice(word.length).trim().slice(words[0].length).trim();
-      if (reason === "") return fail(`a freeze needs a reason: /tier freeze ${id} <reason>`);
+      if (reason === "") return fail(`a freeze needs a reason: \`/tier freeze ${id} <reason>\``);
       return ok({ name: "freeze", component: id, reason });
     }
     case "unfreeze":
@@ -109,17 +124,28 @@ function parseLine(rest: string, line: number, text: string): ParsedCommand {
       const usage = "/tier away until <YYYY-MM-DD>";
       const dateWords = words[0]?.toLowerCase() === "until" ? words.slice(1) : words;
       const date = dateWords[0];
-      if (date === undefined) return fail(`\`/tier away\` needs a date: ${usage}`);
-      if (dateWords.length > 1) return fail(`unexpected \`${dateWords[1]}\`: ${usage}`);
-      if (!isCalendarDate(date)) return fail(`invalid date \`${date}\`: use YYYY-MM-DD, as in /tier away until 2026-12-24`);
+      if (date === undefined) return fail(`\`/tier away\` needs a date: \`${usage}\``);
+      if (dateWords.length > 1) return fail(`unexpected ${md.code(dateWords[1])}: \`${usage}\``);
+      if (!isCalendarDate(date)) return fail(`invalid date ${md.code(date)}: use YYYY-MM-DD, as in \`/tier away until 2026-12-24\``);
       return ok({ name: "away", until: date });
     }
     case "back": {
       return nothingAfter(0, "/tier back") ?? ok({ name: "back" });
     }
     default:
-      return fail(`unknown command \`/tier ${word}\`: ${TRY}`);
+      return fail(`unknown command ${md.code(`/tier ${word}`)}: ${TRY}`);
   }
+}
+
+/**
+ * The one reply to a comment (after the `@author `): one command's answer alone; several, one
+ * line each naming the command it answers (as code), then how many were ignored.
+ */
+export function renderReply(body: string, answers: { line: number; text: string }[], ignored: number): string {
+  const more = ignored ? `${ignored} more \`/tier\` command${ignored === 1 ? " was" : "s were"} ignored: tierkeeper acts on at most ${MAX_COMMANDS} per comment.` : "";
+  if (answers.length === 1 && !more) return answers[0].text;
+  const lines = body.split(/\r\n|\r|\n/);
+  return ["", ...answers.map((a) => `- ${md.code(lines[a.line - 1]?.trim() ?? "")}: ${a.text}`), ...(more ? [`- ${more}`] : [])].join("\n");
 }
 
 /**
@@ -187,7 +213,7 @@ export function authorize(command: Command, who: Sender, component?: string): Au
         : deny(`only users with write access can ${command.name} a component (${user} has ${describePermission(who.permission)})`);
     case "ack": {
       const target = command.component ?? component;
-      if (target === undefined) return deny("acknowledge which component? Use /tier ack <component>");
+      if (target === undefined) return deny("acknowledge which component? Use `/tier ack <component>`");
       return owns(target) ? allow : deny(`only owners of ${target} can acknowledge (${user} is not one)`);
     }
     case "away":

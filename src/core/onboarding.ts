@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { md } from "./render/escape.js";
 
 /**
  * Onboarding, as Renovate's onboarding pull request does it: a repository with no registry
@@ -57,7 +58,7 @@ export function starterRegistry(input: OnboardingInput): string {
   ];
   for (const c of components) {
     lines.push(
-      `  ${yamlKey(c.id)}:   # guessed from the folder ${c.folder}/: review`,
+      `  ${yamlKey(c.id)}:   # guessed from the folder ${inComment(c.folder)}/: review`,
       `    category: misc`,
       `    tier: 3`,
       `    owners: []   # who answers for it?`,
@@ -66,7 +67,7 @@ export function starterRegistry(input: OnboardingInput): string {
     );
   }
   if (unmatchedChecks.length) {
-    lines.push("", "# Checks seen on the default branch that no guess claims:", ...unmatchedChecks.map((c) => `#   ${c}`));
+    lines.push("", "# Checks seen on the default branch that no guess claims:", ...unmatchedChecks.map((c) => `#   ${inComment(c)}`));
   }
   return lines.join("\n") + "\n";
 }
@@ -78,12 +79,17 @@ export function onboardingBody(input: OnboardingInput): string {
   return [
     "tierkeeper is installed on this repository, which has no `.github/tiers.yml` yet. This pull request proposes a starter registry.",
     "",
-    `It **guessed** ${components.length} component${components.length === 1 ? "" : "s"} from the top-level folders (${components.map((c) => `\`${c.folder}/\``).join(", ") || "none found"}), each at Tier 3 with no owner, and matched the check names seen on the default branch to them by name. Every guess is marked in the file: please review the tiers, owners, paths and checks before merging.`,
+    `It **guessed** ${components.length} component${components.length === 1 ? "" : "s"} from the top-level folders (${components.map((c) => md.code(`${c.folder}/`)).join(", ") || "none found"}), each at Tier 3 with no owner, and matched the check names seen on the default branch to them by name. Every guess is marked in the file: please review the tiers, owners, paths and checks before merging.`,
     "",
     "It starts in `mode: shadow`: tierkeeper decides and records everything but writes nothing on GitHub until you switch to `enforce`.",
     "",
     `Until a registry is on the default branch tierkeeper stays silent here. Close this pull request to decline; it will not be opened again. The registry's format: ${DOCS_URL}`,
   ].join("\n");
+}
+
+/** A name inside a YAML comment: a line break in it would start a line of YAML. */
+function inComment(name: string): string {
+  return name.replace(/[\r\n\u2028\u2029]+/g, " ");
 }
 
 /** Check-name globs treat `*`, `?`, `[` and `\` as special: a literal name escapes them. */

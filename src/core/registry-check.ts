@@ -1,4 +1,5 @@
 import { formatProblem } from "./registry.js";
+import { md } from "./render/escape.js";
 import type { RegistryParseResult } from "./model.js";
 import type { RegistryFindings } from "./registry-findings.js";
 
@@ -42,7 +43,7 @@ export function decideRegistryCheck(result: RegistryParseResult | "deleted", pat
       name: REGISTRY_CHECK_NAME,
       conclusion: "neutral",
       title: "The registry is removed",
-      summary: `This pull request deletes \`${path}\`: once merged, tierkeeper stops acting on this repository.`,
+      summary: `This pull request deletes ${md.code(path)}: once merged, tierkeeper stops acting on this repository.`,
       annotations: [],
     };
   }
@@ -61,7 +62,8 @@ export function decideRegistryCheck(result: RegistryParseResult | "deleted", pat
   const warnings = problems.length - errors;
   const title = errors ? `${errors} error${errors === 1 ? "" : "s"} in ${path}` : warnings ? `${path} is valid, with ${warnings} warning${warnings === 1 ? "" : "s"}` : `${path} is valid`;
   const usable = `tierkeeper can use this registry${result.ok ? ` (${result.registry.components.length} components)` : ""}`;
-  const listed = problems.slice(0, SUMMARY_PROBLEMS).map((p) => `- ${formatProblem(p)}`);
+  // A problem quotes the edited file (keys, owners, globs): shown as code, it can mention or link nothing.
+  const listed = problems.slice(0, SUMMARY_PROBLEMS).map((p) => `- ${md.code(formatProblem(p))}`);
   if (problems.length > SUMMARY_PROBLEMS) listed.push(`- ... and ${problems.length - SUMMARY_PROBLEMS} more (see the annotations)`);
   const summary = [
     !result.ok

@@ -127,6 +127,11 @@ const policyShape = {
           .meta({ description: "A regular expression an accepted RFC's link matches. Default: any GitHub rfcs repository's pull request or issue." })
           .optional(),
         "override-label": text.min(1, "must not be empty").meta({ description: "A maintainer's label that lifts the RFC requirement for one PR. Default: rfc-not-needed." }).optional(),
+        repositories: z
+          .array(z.string(expecting("a repository as owner/name")).regex(/^[\w.-]+\/[\w.-]+$/, "must be a repository as owner/name"), expecting("a list of repositories (owner/name)"))
+          .min(1, "must name at least one repository")
+          .meta({ description: "The repositories whose pull requests and issues count as RFCs; links elsewhere are ignored. Default: the repository owner's own rfcs repository (<owner>/rfcs)." })
+          .optional(),
       },
       expecting("a mapping"),
     )
@@ -285,6 +290,7 @@ function toPolicy(p: NonNullable<RegistryInput["policy"]>): Policy {
       majorLabel: p["major-change"]?.label ?? DEFAULT_CHANGE_POLICY.majorLabel,
       rfcLink: p.rfc?.link ?? DEFAULT_CHANGE_POLICY.rfcLink,
       rfcOverrideLabel: p.rfc?.["override-label"] ?? DEFAULT_CHANGE_POLICY.rfcOverrideLabel,
+      rfcRepositories: p.rfc?.repositories ?? DEFAULT_CHANGE_POLICY.rfcRepositories,
     },
     suggestions: p.suggestions === undefined ? DEFAULT_POLICY.suggestions : p.suggestions === "off" ? "off" : parseDuration(p.suggestions)!,
     behaviours: { prComment: p["pr-comment"] ?? DEFAULT_POLICY.behaviours.prComment },

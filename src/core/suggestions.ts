@@ -16,6 +16,7 @@ import { CI_COST_WINDOW_DAYS } from "./evidence.js";
 import type { Component, Registry, Tier } from "./model.js";
 import { ownerHandle } from "./breakage.js";
 import { formatDate } from "./render/dates.js";
+import { md } from "./render/escape.js";
 import { formatHours } from "./render/tier2.js";
 import { DEFAULT_LIMITS, evaluateFor, missingFor, nextTier, requirementSet, type Evidence, type RequirementResult, type RequirementSet } from "./requirements.js";
 
@@ -140,8 +141,8 @@ export function renderSuggestion(component: Component, s: Suggestion, evidence: 
   const missing = s.requirements.filter((r) => r.status === "missing").map((r) => r.label);
   const lead =
     s.direction === "promote"
-      ? `\`${component.id}\` (${component.category}, Tier ${s.from}) has met every requirement of Tier ${s.to} since ${formatDate(s.since)}${period}, by its declared facts and what tierkeeper observed.`
-      : `\`${component.id}\` (${component.category}) is Tier ${s.from}, but has missed requirements of Tier ${s.from} since ${formatDate(s.since)}${period}: ${missing.join(", ")}.`;
+      ? `\`${component.id}\` (${md.text(component.category)}, Tier ${s.from}) has met every requirement of Tier ${s.to} since ${formatDate(s.since)}${period}, by its declared facts and what tierkeeper observed.`
+      : `\`${component.id}\` (${md.text(component.category)}) is Tier ${s.from}, but has missed requirements of Tier ${s.from} since ${formatDate(s.since)}${period}: ${missing.map(md.text).join(", ")}.`;
   const owners = component.owners.map((o) => `@${ownerHandle(o)}`);
   const unknown = s.requirements.some((r) => r.status === "unknown");
   const action =
@@ -153,7 +154,7 @@ export function renderSuggestion(component: Component, s: Suggestion, evidence: 
     "",
     `| Tier ${s.direction === "promote" ? s.to : s.from} requirement | Status |`,
     "| --- | --- |",
-    ...s.requirements.map((r) => `| ${r.label} | ${STATUS_TEXT[r.status]} |`),
+    ...s.requirements.map((r) => `| ${md.text(r.label)} | ${STATUS_TEXT[r.status]} |`),
     ...(unknown ? ["", "Requirements that are not known are ones tierkeeper cannot observe yet: the maintainers judge them."] : []),
     "",
     `Evidence as of ${formatDate(now)}:`,
@@ -167,7 +168,7 @@ export function renderSuggestion(component: Component, s: Suggestion, evidence: 
 function evidenceLines(c: Component, e: Evidence, registry: Registry): string[] {
   const limit = registry.policy.requirements?.passedWithinDays ?? DEFAULT_LIMITS.passedWithinDays;
   const passed = (what: string, patterns: readonly string[], days: number | null | undefined) =>
-    `- ${what} (${patterns.map((p) => `\`${p}\``).join(", ")}) on the default branch: ${days === undefined ? "not observed yet" : days === null ? `not all passing within the last ${limit} days` : `all passed ${ago(days)}`}.`;
+    `- ${what} (${patterns.map((p) => md.code(p)).join(", ")}) on the default branch: ${days === undefined ? "not observed yet" : days === null ? `not all passing within the last ${limit} days` : `all passed ${ago(days)}`}.`;
   const lines: string[] = [];
   if (c.checks.length > 0) lines.push(passed("Checks", c.checks, e.checksPassedOnDefaultWithinDays));
   if (c.fuzzing?.length) lines.push(passed("Fuzzing", c.fuzzing, e.fuzzingPassedWithinDays));

@@ -1,7 +1,11 @@
 import type { Logger } from "pino";
 import type { Component, Owner, Registry, RepoRef } from "../core/model.js";
 import { ownerKey, ownersToLookUp, type OwnerLookups, type OwnerStatus } from "../core/registry-findings.js";
+import type { Permission } from "../core/commands.js";
 import type { Octokit } from "../handlers/deps.js";
+
+/** Permission answers kept at most; the oldest goes first. */
+const PERMISSIONS_KEPT = 10_000;
 
 /**
  * Is this login an owner of the component: listed by name, or an active member of a listed
@@ -10,6 +14,7 @@ import type { Octokit } from "../handlers/deps.js";
  */
 export class OwnerCheck {
   private readonly memo = new Map<string, { member: boolean; until: number }>();
+  private readonly permissions = new Map<string, { permission: Permission; until: number }>();
 
   constructor(private readonly ttlMs = 5 * 60_000) {}
 
@@ -27,6 +32,32 @@ export class OwnerCheck {
     const [org, slug] = handle.split("/");
     if (slug === undefined) return org.toLowerCase() === login.toLowerCase();
     return this.isMember(octokit, org, slug, login.toLowerCase(), now);
+  }
+
+  /**
+   * The user's permission on the repository, as `/tier freeze` needs it. Cached per repository
+   * and user for `ttlMs` (5 minutes), in memory, at most PERMISSIONS_KEPT entries: a comment of
+   * many commands, or many comments, cost one lookup. The price is staleness: access granted or
+   * revoked on GitHub takes effect here within those minutes. A failed lookup answers "none"
+   * (fail closed) and is not cached, so the next command asks again.
+   */
+  async permission(octokit: () => Promise<Octokit>, repo: RepoRef, login: string, now = Date.now()): Promise<Permission> {
+    const key = `${repo.id}/${login.toLowerCase()}`;
+    const cached = this.permissions.get(key);
+    if (cached && cached.until > now) return cached.permission;
+    let permission: Permission;
+    try {
+      const { data } = await (await octokit()).rest.repos.getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.name, username: login });
+      // role_name tells maintain and triage apart; custom roles fall back to the base permission.
+      const roles: Permission[] = ["admin", "maintain", "write", "triage", "read"];
+      permission = roles.includes(data.role_name as Permission) ? (data.role_name as Permission) : (data.permission as Permission);
+    } catch {
+      return "none"; // unverifiable: fail closed
+    }
+    this.permissions.delete(key);
+    if (this.permissions.size >= PERMISSIONS_KEPT) this.permissions.delete(this.permissions.keys().next().value!);
+    this.permissions.set(key, { permission, until: now + this.ttlMs });
+    return permission;
   }
 
   private async isMember(octokit: () => Promise<Octokit>, org: string, team: string, login: string, now: number): Promise<boolean> {

@@ -1,8 +1,9 @@
-import { authorize, parseCommands, type Command, type Permission } from "../core/commands.js";
+import { authorize, parseComment, renderReply, type Command } from "../core/commands.js";
 import type { ActivityFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
 import type { Component, Registry } from "../core/model.js";
 import { formatDate } from "../core/render/dates.js";
+import { md } from "../core/render/escape.js";
 import type { Episode, TimelineEvent } from "../core/timeline.js";
 import { endAway, isAway, recipientsFor, startAway, type AwayPeriod, type Tier2Request } from "../core/responsiveness.js";
 import { stepStoredRequest } from "./tier2-requests.js";
@@ -10,42 +11,46 @@ import type { Deps } from "./deps.js";
 import { applyEvent, trackingIssues } from "./tier3-timeline.js";
 
 /**
- * `/tier` commands in issue and PR comments. Permissions are checked with GitHub's API and fail
- * closed; every command gets one short reply (keyed by the comment and line it answers, so a
- * redelivery does not reply twice); an unknown command or a refused one changes nothing.
+ * `/tier` commands in issue and PR comments. Permissions are checked with GitHub's API (cached
+ * for minutes, see OwnerCheck.permission) and fail closed. A comment gets one reply, keyed by
+ * the comment, so a redelivery does not reply twice: one line per command (at most
+ * MAX_COMMANDS are acted on; the rest are named as ignored). An unknown command or a refused
+ * one changes nothing.
  */
 export async function onCommands(deps: Deps, fact: ActivityFact): Promise<void> {
   if (fact.authorIsBot || fact.commentId === undefined) return;
-  const parsed = parseCommands(fact.body);
+  const { commands: parsed, ignored } = parseComment(fact.body);
   if (parsed.length === 0) return;
   const github = () => deps.github(fact.installationId);
   const registry = await deps.registries.get(fact.repo, github);
   if (!registry) return; // no rules in force here: tierkeeper stays silent
   const here = await componentOfThread(deps, fact);
 
+  const answers: { line: number; text: string }[] = [];
   for (const p of parsed) {
-    const reply = (text: string) => saveReply(deps, fact, registry, p.line, text);
+    const reply = (text: string) => answers.push({ line: p.line, text });
     if (!p.ok) {
-      await reply(p.error);
+      reply(p.error);
       continue;
     }
     const command = p.command;
     const id = "component" in command && command.component ? command.component : here;
     const component = id ? matcherFor(registry).component(id) : undefined;
     if (id && !component) {
-      await reply(`there is no component \`${id}\` in the registry`);
+      reply(`there is no component ${md.code(id)} in the registry`);
       continue;
     }
     const owner = component ? await deps.owners.isOwner(github, component, fact.author) : false;
-    const permission = command.name === "freeze" || command.name === "unfreeze" ? await permissionOf(deps, fact) : "none";
+    const permission = command.name === "freeze" || command.name === "unfreeze" ? await deps.owners.permission(github, fact.repo, fact.author, deps.now().getTime()) : "none";
     const ownsAny = command.name === "away" || command.name === "back" ? owner || (await ownsSomething(deps, fact, registry)) : undefined;
     const verdict = authorize(command, { login: fact.author, permission, ownerOf: (c) => c === component?.id && owner, ownsAny }, here);
     if (!verdict.allowed) {
-      await reply(`not done: ${verdict.reason}.`);
+      reply(`not done: ${verdict.reason}.`);
       continue;
     }
-    await reply(await execute(deps, fact, registry, component, command));
+    reply(await execute(deps, fact, registry, component, command));
   }
+  await saveReply(deps, fact, registry, renderReply(fact.body, answers, ignored));
 }
 
 async function execute(deps: Deps, fact: ActivityFact, registry: Registry, component: Component | undefined, command: Command): Promise<string> {
@@ -128,20 +133,8 @@ async function componentOfThread(deps: Deps, fact: ActivityFact): Promise<string
   return undefined;
 }
 
-async function permissionOf(deps: Deps, fact: ActivityFact): Promise<Permission> {
-  try {
-    const octokit = await deps.github(fact.installationId);
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner: fact.repo.owner, repo: fact.repo.name, username: fact.author });
-    // role_name tells maintain and triage apart; custom roles fall back to the base permission.
-    const roles: Permission[] = ["admin", "maintain", "write", "triage", "read"];
-    return roles.includes(data.role_name as Permission) ? (data.role_name as Permission) : (data.permission as Permission);
-  } catch {
-    return "none"; // unverifiable: fail closed
-  }
-}
-
-async function saveReply(deps: Deps, fact: ActivityFact, registry: Registry, line: number, text: string) {
-  const key = `reply:${fact.repo.id}:${fact.commentId}:${line}`;
+async function saveReply(deps: Deps, fact: ActivityFact, registry: Registry, text: string) {
+  const key = `reply:${fact.repo.id}:${fact.commentId}`;
   await deps.store.saveIntent({
     key,
     kind: "comment",

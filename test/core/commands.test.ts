@@ -93,48 +93,48 @@ describe("parseCommands", () => {
 
   describe("errors", () => {
     test("unknown command", () => {
-      expect(error("/tier foo")).toBe("unknown command `/tier foo`: try ack, freeze <component> <reason>, unfreeze <component>, status <component>, away until <YYYY-MM-DD>, back");
+      expect(error("/tier foo")).toBe("unknown command `/tier foo`: try `ack`, `freeze <component> <reason>`, `unfreeze <component>`, `status <component>`, `away until <YYYY-MM-DD>`, `back`");
       expect(one("  /tier foo bar ")).toEqual({
         ok: false,
         line: 1,
         text: "/tier foo bar",
-        error: "unknown command `/tier foo`: try ack, freeze <component> <reason>, unfreeze <component>, status <component>, away until <YYYY-MM-DD>, back",
+        error: "unknown command `/tier foo`: try `ack`, `freeze <component> <reason>`, `unfreeze <component>`, `status <component>`, `away until <YYYY-MM-DD>`, `back`",
       });
     });
 
     test("no command at all", () => {
-      expect(error("/tier")).toBe("`/tier` needs a command: try ack, freeze <component> <reason>, unfreeze <component>, status <component>, away until <YYYY-MM-DD>, back");
+      expect(error("/tier")).toBe("`/tier` needs a command: try `ack`, `freeze <component> <reason>`, `unfreeze <component>`, `status <component>`, `away until <YYYY-MM-DD>`, `back`");
     });
 
     test("missing component", () => {
-      expect(error("/tier freeze")).toBe("`/tier freeze` needs a component: /tier freeze <component> <reason>");
-      expect(error("/tier unfreeze")).toBe("`/tier unfreeze` needs a component: /tier unfreeze <component>");
-      expect(error("/tier status")).toBe("`/tier status` needs a component: /tier status <component>");
+      expect(error("/tier freeze")).toBe("`/tier freeze` needs a component: `/tier freeze <component> <reason>`");
+      expect(error("/tier unfreeze")).toBe("`/tier unfreeze` needs a component: `/tier unfreeze <component>`");
+      expect(error("/tier status")).toBe("`/tier status` needs a component: `/tier status <component>`");
     });
 
     test("a freeze needs a reason", () => {
-      expect(error("/tier freeze wasi-nn")).toBe("a freeze needs a reason: /tier freeze wasi-nn <reason>");
-      expect(error("/tier freeze wasi-nn   ")).toBe("a freeze needs a reason: /tier freeze wasi-nn <reason>");
+      expect(error("/tier freeze wasi-nn")).toBe("a freeze needs a reason: `/tier freeze wasi-nn <reason>`");
+      expect(error("/tier freeze wasi-nn   ")).toBe("a freeze needs a reason: `/tier freeze wasi-nn <reason>`");
     });
 
     test("not a component id", () => {
-      expect(error("/tier status @abrown")).toBe('`@abrown` is not a component id (lowercase letters, digits, ".", "_" and "-"): /tier status <component>');
+      expect(error("/tier status @abrown")).toBe('`@abrown` is not a component id (lowercase letters, digits, ".", "_" and "-"): `/tier status <component>`');
       expect(error("/tier ack wasi/nn")).toMatch(/^`wasi\/nn` is not a component id/);
     });
 
     test("unexpected words after a complete command", () => {
-      expect(error("/tier ack wasi-nn looking into it")).toBe("unexpected `looking`: /tier ack [component]");
-      expect(error("/tier unfreeze wasi-nn now")).toBe("unexpected `now`: /tier unfreeze <component>");
-      expect(error("/tier status a b")).toBe("unexpected `b`: /tier status <component>");
-      expect(error("/tier back soon")).toBe("unexpected `soon`: /tier back");
-      expect(error("/tier away until 2026-12-24 maybe")).toBe("unexpected `maybe`: /tier away until <YYYY-MM-DD>");
+      expect(error("/tier ack wasi-nn looking into it")).toBe("unexpected `looking`: `/tier ack [component]`");
+      expect(error("/tier unfreeze wasi-nn now")).toBe("unexpected `now`: `/tier unfreeze <component>`");
+      expect(error("/tier status a b")).toBe("unexpected `b`: `/tier status <component>`");
+      expect(error("/tier back soon")).toBe("unexpected `soon`: `/tier back`");
+      expect(error("/tier away until 2026-12-24 maybe")).toBe("unexpected `maybe`: `/tier away until <YYYY-MM-DD>`");
     });
 
     test("away: missing or invalid date", () => {
-      expect(error("/tier away")).toBe("`/tier away` needs a date: /tier away until <YYYY-MM-DD>");
-      expect(error("/tier away until")).toBe("`/tier away` needs a date: /tier away until <YYYY-MM-DD>");
+      expect(error("/tier away")).toBe("`/tier away` needs a date: `/tier away until <YYYY-MM-DD>`");
+      expect(error("/tier away until")).toBe("`/tier away` needs a date: `/tier away until <YYYY-MM-DD>`");
       for (const date of ["2026-02-30", "2026-13-01", "2026-00-10", "24.12.2026", "2026-12-24T10:00:00Z", "tomorrow", "2026-2-3"]) {
-        expect(error(`/tier away until ${date}`)).toBe(`invalid date \`${date}\`: use YYYY-MM-DD, as in /tier away until 2026-12-24`);
+        expect(error(`/tier away until ${date}`)).toBe(`invalid date \`${date}\`: use YYYY-MM-DD, as in \`/tier away until 2026-12-24\``);
       }
       expect(one("/tier away until 2028-02-29").ok).toBe(true);
     });
@@ -172,7 +172,7 @@ describe("authorize", () => {
   });
 
   test("ack fails closed: no component, ownerOf throwing or answering something other than true", () => {
-    expect(authorize(ack, sender("admin", ["wasi-nn"]))).toEqual({ allowed: false, reason: "acknowledge which component? Use /tier ack <component>" });
+    expect(authorize(ack, sender("admin", ["wasi-nn"]))).toEqual({ allowed: false, reason: "acknowledge which component? Use `/tier ack <component>`" });
     const throwing = { login: "x", permission: "admin" as const, ownerOf: () => { throw new Error("team lookup failed"); } };
     expect(authorize(ack, throwing, "wasi-nn").allowed).toBe(false);
     const truthy = { login: "x", permission: "admin" as const, ownerOf: () => "yes" as unknown as boolean };

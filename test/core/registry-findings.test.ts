@@ -181,7 +181,7 @@ describe("decideRegistryCheck with findings", () => {
     expect(desired.summary.split("\n")).toEqual([
       "tierkeeper can use this registry (2 components), but this edit goes against the policy: see the errors. The rules in force stay those of the default branch until this is merged.",
       "",
-      `- tiers.yml:${at(head, "2", "tier: 2").line}:11: components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: complete implementation`,
+      `- \`tiers.yml:${at(head, "2", "tier: 2").line}:11: components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: complete implementation\``,
       "",
       "Not checked:",
       "- Path globs were not compared with the repository's files: the repository has more files than GitHub lists at once.",

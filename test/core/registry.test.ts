@@ -320,7 +320,7 @@ describe("policy", () => {
       "  tier2-disabled-limit: 3 weeks",
       "  report-issue: monthly",
       "  major-change: { lines: 400, label: big }",
-      "  rfc: { link: 'https://example\\.org/rfc/\\d+', override-label: no-rfc }",
+      "  rfc: { link: 'https://example\\.org/rfc/\\d+', override-label: no-rfc, repositories: [example/specs, example/rfcs] }",
       "  suggestions: 2 weeks",
       "components: {}",
       "",
@@ -336,12 +336,13 @@ describe("policy", () => {
         disabledLimit: { weeks: 3 },
         report: "monthly",
       },
-      changes: { majorLines: 400, majorLabel: "big", rfcLink: "https://example\\.org/rfc/\\d+", rfcOverrideLabel: "no-rfc" },
+      changes: { majorLines: 400, majorLabel: "big", rfcLink: "https://example\\.org/rfc/\\d+", rfcOverrideLabel: "no-rfc", rfcRepositories: ["example/specs", "example/rfcs"] },
       suggestions: { weeks: 2 },
       behaviours: { prComment: false },
     });
-    expect(errorsOf("policy:\n  rfc: { link: '(' }\n  major-change: { lines: 0, size: 3 }\ncomponents: {}\n")).toEqual([
+    expect(errorsOf("policy:\n  rfc: { link: '(', repositories: [rfcs] }\n  major-change: { lines: 0, size: 3 }\ncomponents: {}\n")).toEqual([
       "2:16 policy.rfc.link: must be a valid regular expression",
+      "2:36 policy.rfc.repositories[0]: must be a repository as owner/name",
       "3:26 policy.major-change.lines: expected a positive whole number, got 0",
       '3:29 policy.major-change: unknown key "size"; allowed keys: lines, label',
     ]);
@@ -363,7 +364,7 @@ describe("policy", () => {
       mode: "enforce",
       // "Tier 2 features are not turned off or disabled for very long": two weeks, then the alarm.
       tier2: { maintainers: [], demotionBreaches: 3, figuresWindowDays: 90, disabledLimit: { weeks: 2 }, report: "off" },
-      changes: { majorLines: null, majorLabel: "major-change", rfcLink: String.raw`https://github\.com/[\w.-]+/rfcs/(?:pull|issues)/\d+`, rfcOverrideLabel: "rfc-not-needed" },
+      changes: { majorLines: null, majorLabel: "major-change", rfcLink: String.raw`https://github\.com/[\w.-]+/rfcs/(?:pull|issues)/\d+`, rfcOverrideLabel: "rfc-not-needed", rfcRepositories: null },
       // A component that meets the tier above (or misses its own) for a month gets one suggestion issue.
       suggestions: { days: 30 },
       behaviours: { prComment: true },

@@ -1,4 +1,4 @@
-import { consultations, decideRfcCheck, majorChanges, rfcLinks, type PullChange } from "../../src/core/change-rules.js";
+import { consultations, decideRfcCheck, majorChanges, rfcLinks, rfcRepositories, sortRfcLinks, type PullChange } from "../../src/core/change-rules.js";
 import type { Component, Registry } from "../../src/core/model.js";
 import { DEFAULT_POLICY } from "../../src/core/registry.js";
 import { percentile, replyFigures } from "../../src/core/reply-figures.js";
@@ -181,7 +181,7 @@ describe("change rules", () => {
     const link = "https://github.com/bytecodealliance/rfcs/pull/12";
     const open = decideRfcCheck(major, change(), [{ link, accepted: false, detail: "open, not merged yet" }], rules, false)!;
     expect(open.conclusion).toBe("failure");
-    expect(open.summary).toContain(`- ${link}: open, not merged yet`);
+    expect(open.summary).toContain(`- <${link}>: open, not merged yet`);
     expect(decideRfcCheck(major, change(), [{ link, accepted: true, detail: "merged" }], rules, false)).toMatchObject({ conclusion: "success", title: `Accepted RFC linked: ${link}` });
     expect(decideRfcCheck(major, change({ labels: ["rfc-not-needed"] }), [], rules, false)).toMatchObject({ conclusion: "success", title: "RFC requirement lifted by a maintainer" });
     // No major Tier 1 change: no check, unless one was shown at this head (then it turns green).
@@ -193,6 +193,25 @@ describe("change rules", () => {
     const body = "See https://github.com/bytecodealliance/rfcs/pull/12 and https://github.com/rust-lang/rfcs/issues/3 (and https://github.com/bytecodealliance/rfcs/pull/12 again)";
     expect(rfcLinks(body, rules)).toEqual(["https://github.com/bytecodealliance/rfcs/pull/12", "https://github.com/rust-lang/rfcs/issues/3"]);
     expect(rfcLinks(body, { ...rules, rfcLink: "(" })).toEqual([]);
+  });
+
+  test("only RFCs in the policy's repositories count (default: the owner's own rfcs); other RFC-like links are named as ignored", () => {
+    const body = "See https://github.com/bytecodealliance/rfcs/pull/12, https://github.com/contributor/rfcs/pull/1 and https://github.com/bytecodealliance/specs/issues/4";
+    expect(rfcRepositories(rules, "bytecodealliance")).toEqual(["bytecodealliance/rfcs"]);
+    expect(sortRfcLinks(body, rules, rfcRepositories(rules, "bytecodealliance"))).toEqual({
+      links: ["https://github.com/bytecodealliance/rfcs/pull/12"],
+      ignored: ["https://github.com/contributor/rfcs/pull/1"],
+    });
+    // A repository the policy names counts whatever the link pattern says; owners compare without case.
+    const named = { ...rules, rfcRepositories: ["ByteCodeAlliance/specs"] };
+    expect(sortRfcLinks(body, named, rfcRepositories(named, "bytecodealliance"))).toEqual({
+      links: ["https://github.com/bytecodealliance/specs/issues/4"],
+      ignored: ["https://github.com/bytecodealliance/rfcs/pull/12", "https://github.com/contributor/rfcs/pull/1"],
+    });
+    const major = majorChanges(registry, change(), rules);
+    const check = decideRfcCheck(major, change(), [], rules, false, { ignored: ["https://github.com/contributor/rfcs/pull/1"], repositories: ["bytecodealliance/rfcs"] })!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.summary).toContain("It links no RFC.\n\nIgnored, as not in the policy's RFC repositories (`bytecodealliance/rfcs`):\n- <https://github.com/contributor/rfcs/pull/1>");
   });
 
   test("Tier 2 owners to consult, never the author", () => {

@@ -233,7 +233,7 @@ test("the RFC check: a major change to a Tier 1 component fails without an accep
   await app.send(app.sim.editPullRequestBody({ repo: app.repo, number: pr.number, sender: "contributor", body: `Implements ${link}` }));
   expect(check()).toHaveLength(1);
   expect(check()[0]).toMatchObject({ conclusion: "failure" });
-  expect(check()[0].output.summary).toContain(`- ${link}: open, not merged yet`);
+  expect(check()[0].output.summary).toContain(`- <${link}>: open, not merged yet`);
   app.sim.closePullRequest("bytecodealliance/rfcs", rfc.number, { merged: true });
   await app.send(app.sim.editPullRequestBody({ repo: app.repo, number: pr.number, sender: "contributor", body: `Implements ${link}.` }));
   expect(check()).toMatchObject([{ conclusion: "success", output: { title: `Accepted RFC linked: ${link}` } }]);
@@ -249,6 +249,38 @@ test("the RFC check: a major change to a Tier 1 component fails without an accep
   const small = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["cranelift/codegen/src/isa/x64/abi.rs"] });
   await app.send(small);
   expect(check().filter((c) => c.headSha === small.headSha)).toEqual([]);
+});
+
+test("an RFC merged in the contributor's own rfcs repository does not pass tierkeeper/rfc: only the policy's RFC repositories count", async () => {
+  // The attack: the default link pattern accepted any owner's `rfcs` repository.
+  app.sim.createRepo({ owner: "contributor", name: "rfcs", files: { "README.md": "mine\n" } });
+  const own = app.sim.openPullRequest({ repo: "contributor/rfcs", author: "contributor", files: ["accepted/anything.md"] });
+  app.sim.closePullRequest("contributor/rfcs", own.number, { merged: true });
+  const link = `https://github.com/contributor/rfcs/pull/${own.number}`;
+  const big = { filename: "cranelift/codegen/src/isa/x64/lower.rs", status: "modified" as const, additions: 180, deletions: 20 };
+  const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: [big], body: `Implements ${link}` });
+  await app.send(pr);
+  const [check] = [...app.sim.state.mustRepo(app.repo).checkRuns.values()].filter((c) => c.name === "tierkeeper/rfc");
+  expect(check).toMatchObject({ conclusion: "failure", output: { title: "A major change to Tier 1 needs an accepted RFC" } });
+  expect(check.output.summary).toContain(`It links no RFC.\n\nIgnored, as not in the policy's RFC repositories (\`bytecodealliance/rfcs\`):\n- <${link}>`);
+  // Nothing was asked about the contributor's repository.
+  expect(app.sim.requests.filter((r) => r.path.includes("/repos/contributor/rfcs"))).toEqual([]);
+});
+
+test("a public repository's RFC check never describes a private RFC repository's thread", async () => {
+  app.sim.createRepo({ owner: "bytecodealliance", name: "rfcs", files: { "README.md": "RFCs\n" }, private: true });
+  const rfc = app.sim.openPullRequest({ repo: "bytecodealliance/rfcs", author: "cfallin", files: ["accepted/secret-plan.md"], title: "Secret plan" });
+  app.sim.closePullRequest("bytecodealliance/rfcs", rfc.number, { merged: true });
+  const link = `https://github.com/bytecodealliance/rfcs/pull/${rfc.number}`;
+  const big = { filename: "cranelift/codegen/src/isa/x64/lower.rs", status: "modified" as const, additions: 180, deletions: 20 };
+  const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: [big], body: `Implements ${link}` });
+  await app.send(pr);
+  const [check] = [...app.sim.state.mustRepo(app.repo).checkRuns.values()].filter((c) => c.name === "tierkeeper/rfc");
+  expect(check.conclusion).toBe("failure");
+  expect(check.output.summary).toContain(`- <${link}>: not accepted or unreadable`);
+  expect(check.output.summary).not.toMatch(/>: merged|Secret plan/);
+  // Its state was not even asked.
+  expect(app.sim.requests.filter((r) => r.path.startsWith(`/repos/bytecodealliance/rfcs/pulls`))).toEqual([]);
 });
 
 test("a major change to a Tier 2 component asks its owners for a review once, and records the request", async () => {

@@ -1,5 +1,6 @@
 import type { ComponentVerdict } from "../attribution.js";
 import { formatDate } from "./dates.js";
+import { md } from "./escape.js";
 
 /** Hidden in every breakage comment: finds the app's comment again after a crash. */
 export const BREAKAGE_MARKER = "<!-- tierkeeper:breakage -->";
@@ -41,24 +42,24 @@ export function renderBreakageComment(view: BreakageView): string {
 
 function renderEntry(entry: BreakageView["entries"][number], defaultBranch: string): string[] {
   const { component, verdict, failing } = entry.verdict;
-  const title = component.name && component.name !== component.id ? `${component.id}\` (${component.name})` : `${component.id}\``;
+  const title = component.name && component.name !== component.id ? `${component.id}\` (${md.text(component.name)})` : `${component.id}\``;
   const status =
     verdict === "already-broken"
-      ? `already broken on \`${defaultBranch}\`, not by this pull request`
+      ? `already broken on ${md.code(defaultBranch)}, not by this pull request`
       : entry.verdict.base === "unknown"
-        ? `broken by this pull request (no result on \`${defaultBranch}\` known yet)`
-        : `broken by this pull request (passes on \`${defaultBranch}\`)`;
-  const checks = failing.map((r) => (r.url ? `[${r.name}](${r.url})` : `\`${r.name}\``)).join(", ");
+        ? `broken by this pull request (no result on ${md.code(defaultBranch)} known yet)`
+        : `broken by this pull request (passes on ${md.code(defaultBranch)})`;
+  const checks = failing.map((r) => md.link(md.code(r.name), r.url)).join(", ");
   const owners = entry.owners.length
-    ? entry.owners.map((o) => `${o.mention ? `@${o.handle}` : `\`${o.handle}\``}${o.note ? ` (${o.note})` : ""}`).join(", ")
+    ? entry.owners.map((o) => `${o.mention ? `@${o.handle}` : md.code(o.handle)}${o.note ? ` (${o.note})` : ""}`).join(", ")
     : "none listed";
   const lines = [
-    `**\`${title} · Tier ${component.tier} · ${component.category}** — ${status}`,
+    `**\`${title} · Tier ${component.tier} · ${md.text(component.category)}** — ${status}`,
     `- Failing: ${checks}`,
     `- Owners: ${owners}`,
   ];
   if (verdict === "already-broken") {
-    lines.push(`- This failure is already on \`${defaultBranch}\`; it does not block on this pull request's account.`);
+    lines.push(`- This failure is already on ${md.code(defaultBranch)}; it does not block on this pull request's account.`);
   } else {
     lines.push(`- ${policyWords(component.tier, entry.deadline)}`);
   }

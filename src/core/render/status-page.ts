@@ -4,6 +4,7 @@
  * meta, one small inline style sheet (no script), tables that scroll sideways inside their own
  * box so the page itself never does. Every text from the registry, GitHub or the store is escaped.
  */
+import { html } from "./escape.js";
 import type { Phase } from "../timeline.js";
 import { missingText, nextTier } from "../requirements.js";
 import { formatDate } from "./dates.js";
@@ -258,17 +259,5 @@ function time(iso: string, precision: "day" | "minutes" | "minutes UTC" = "day")
   return `<time class="nowrap" datetime="${attr(date.toISOString())}">${text(shown)}</time>`;
 }
 
-/** Only web links: anything else (a `javascript:` URL from a corrupted record) is shown as text. */
-function safeUrl(url: string): string {
-  return /^(https?:\/\/|\/(?!\/))/i.test(url) ? url : "";
-}
-
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Text content, escaped. */
-function text(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-/** An attribute value (always written in double quotes), escaped. */
-const attr = text;
+/** Escaping and web links only: see escape.ts. */
+const { text, attr, href: safeUrl } = html;

@@ -3,6 +3,7 @@ import type { Component, Policy } from "../model.js";
 import type { FigureRow, Figures } from "../reply-figures.js";
 import type { Tier2Request } from "../responsiveness.js";
 import { formatDate } from "./dates.js";
+import { md } from "./escape.js";
 
 /**
  * The texts of Tier 2 responsiveness: reminders on a thread, the demotion proposal, the alarm
@@ -18,9 +19,9 @@ function describeRequest(r: Tier2Request): string {
     case "ping":
       return "tierkeeper's comment about this pull request breaking it";
     case "review-request":
-      return `a review request by @${r.requestedBy}`;
+      return `a review request by ${md.login(r.requestedBy)}`;
     case "team-mention":
-      return `a mention of @${r.requestee} by @${r.requestedBy}`;
+      return `a mention of @${r.requestee} by ${md.login(r.requestedBy)}`;
     case "major-change":
       return "a review request for a major change (the policy asks that Tier 2 maintainers be consulted)";
   }
@@ -31,7 +32,7 @@ export function renderReminder(r: Tier2Request, component: Component, n: number,
   const since = formatDate(new Date(r.requestedAt));
   const who = r.team ? `the @${r.requestee} team, as owners` : `you, as an owner`;
   const lines = [
-    `${mention(r.requestee)}: ${n === 1 ? "a reminder" : "a second reminder"} from tierkeeper. On ${since} ${who} of the Tier 2 component \`${component.id}\` (${component.category}) were asked here, through ${describeRequest(r)}, and no reply has come ${n === 1 ? `within ${formatDuration(policy.responseWindow)}` : "since the first reminder"}.`,
+    `${mention(r.requestee)}: ${n === 1 ? "a reminder" : "a second reminder"} from tierkeeper. On ${since} ${who} of the Tier 2 component \`${component.id}\` (${md.text(component.category)}) were asked here, through ${describeRequest(r)}, and no reply has come ${n === 1 ? `within ${formatDuration(policy.responseWindow)}` : "since the first reminder"}.`,
     "",
     `The policy: ${TIER2_POLICY} Any comment, review or reaction here from ${r.team ? "a member of the team" : "you"} counts as a reply.`,
     `If you are away, \`/tier away until YYYY-MM-DD\` stops your clock and sends new requests to the other owners.`,
@@ -56,7 +57,7 @@ export function demotionIssueTitle(component: Component): string {
 export function renderDemotionIssue(component: Component, row: FigureRow, evidence: BreachEvidence[], policy: Policy, asOf: Date): string {
   const figures = `${row.requests} requests, ${row.replies} replies, ${row.breaches} breaches${row.medianHours !== null ? `, median reply ${formatHours(row.medianHours)}` : ""}`;
   return [
-    `The Tier 2 component \`${component.id}\` (${component.category}) has missed the reply window ${row.breaches} times in the last ${policy.tier2.figuresWindowDays} days (the threshold is ${policy.tier2.demotionBreaches}).`,
+    `The Tier 2 component \`${component.id}\` (${md.text(component.category)}) has missed the reply window ${row.breaches} times in the last ${policy.tier2.figuresWindowDays} days (the threshold is ${policy.tier2.demotionBreaches}).`,
     "",
     `The policy: ${TIER2_POLICY} A Tier 2 component whose maintainers cannot keep that up is better served as Tier 3, where the duties are lighter.`,
     "",
@@ -65,7 +66,7 @@ export function renderDemotionIssue(component: Component, row: FigureRow, eviden
     "",
     "| Thread | Asked | Requested | Missed on |",
     "| --- | --- | --- | --- |",
-    ...evidence.map((e) => `| #${e.thread} | ${e.requestee} | ${formatDate(new Date(e.requestedAt))} | ${formatDate(new Date(e.breachedAt))} |`),
+    ...evidence.map((e) => `| #${e.thread} | ${md.cell(e.requestee)} | ${formatDate(new Date(e.requestedAt))} | ${formatDate(new Date(e.breachedAt))} |`),
     "",
     `This is a proposal: tierkeeper changes no tier. To demote, set \`tier: 3\` for \`${component.id}\` in \`.github/tiers.yml\`; to keep it at Tier 2, close this issue.`,
   ].join("\n");
@@ -82,7 +83,7 @@ export function renderAlarmIssue(component: Component, since: Date, policy: Poli
       : `Tier 2 features "are not turned off or disabled for very long": this one has been off since ${formatDate(since)}, longer than the ${formatDuration(policy.tier2.disabledLimit)} the registry allows.`;
   const contacts = policy.tier2.maintainers.map((o) => mention(o.kind === "user" ? o.login : `${o.org}/${o.slug}`));
   return [
-    `\`${component.id}\` (${component.category}) is marked \`ci: disabled\` in \`.github/tiers.yml\` on the default branch.`,
+    `\`${component.id}\` (${md.text(component.category)}) is marked \`ci: disabled\` in \`.github/tiers.yml\` on the default branch.`,
     "",
     rule,
     "",

@@ -3,6 +3,7 @@ import { ownerHandle } from "../breakage.js";
 import type { Component } from "../model.js";
 import type { Episode } from "../timeline.js";
 import { formatDate } from "./dates.js";
+import { md } from "./escape.js";
 
 /** The texts of a Tier 3 timeline: the tracking issue, the disabling PR, the removal proposal, step notes. */
 
@@ -32,7 +33,7 @@ export function trackingIssueTitle(c: Component): string {
 export function renderTrackingIssue(v: Tier3View): string {
   const { episode: e, component: c } = v;
   const lines = [
-    `**\`${c.id}\`**${c.name && c.name !== c.id ? ` (${c.name})` : ""} · Tier 3 · ${c.category} is preventing development of other features.`,
+    `**\`${c.id}\`**${c.name && c.name !== c.id ? ` (${md.text(c.name)})` : ""} · Tier 3 · ${md.text(c.category)} is preventing development of other features.`,
     "",
     `**Owners:** ${mentions(c)}`,
     "",
@@ -45,19 +46,19 @@ export function renderTrackingIssue(v: Tier3View): string {
     `> Tiers of Support, Tier 3: "${TIER3_POLICY}"`,
     "",
     "**Blocked work:**",
-    ...e.blockers.map((b) => `- ${b.pr ? `#${b.pr}` : `\`${v.defaultBranch}\` at ${b.sha.slice(0, 7)}`}: ${b.url ? `[${b.check}](${b.url})` : `\`${b.check}\``} failed on ${date(b.at)}`),
+    ...e.blockers.map((b) => `- ${b.pr ? `#${b.pr}` : `${md.code(v.defaultBranch)} at ${md.code(b.sha.slice(0, 7))}`}: ${md.link(md.code(b.check), b.url)} failed on ${date(b.at)}`),
   ];
   if (e.responses.length) {
-    lines.push("", "**Responses:**", ...e.responses.map((r) => `- @\u200b${r.by} on ${date(r.at)} (${r.via})`));
+    lines.push("", "**Responses:**", ...e.responses.map((r) => `- ${md.login(r.by)} on ${date(r.at)} (${r.via})`));
   }
-  lines.push("", "<details><summary>History</summary>", "", ...e.log.map((l) => `- ${date(l.at)}: ${l.what}`), "", "</details>");
+  lines.push("", "<details><summary>History</summary>", "", ...e.log.map((l) => `- ${date(l.at)}: ${md.text(l.what)}`), "", "</details>");
   return lines.join("\n") + "\n";
 }
 
 function schedule(v: Tier3View): string {
   const e = v.episode;
   if (e.phase === "closed") return `closed on ${date(e.closedAt!)}: ${e.closedReason}.`;
-  if (e.frozen) return `frozen by @\u200b${e.frozen.by} on ${date(e.frozen.at)} (${e.frozen.reason}); the clock is stopped until \`/tier unfreeze ${e.component}\`.`;
+  if (e.frozen) return `frozen by ${md.login(e.frozen.by)} on ${date(e.frozen.at)} (${md.code(e.frozen.reason)}); the clock is stopped until \`/tier unfreeze ${e.component}\`.`;
   const pr = v.disablePr ? ` (#${v.disablePr})` : "";
   switch (e.phase) {
     case "notified":
@@ -65,13 +66,13 @@ function schedule(v: Tier3View): string {
     case "disabled":
       if (v.component.facts.disable === "workflow") {
         return (
-          `its workflow \`${v.component.facts.workflow}\` was disabled on ${date(e.disabledAt!)}; removal will be proposed on ${date(e.dueAt!)} unless an owner responds. ` +
+          `its workflow ${md.code(v.component.facts.workflow ?? "")} was disabled on ${date(e.disabledAt!)}; removal will be proposed on ${date(e.dueAt!)} unless an owner responds. ` +
           "To re-enable: fix the failures, then enable the workflow again in the Actions tab."
         );
       }
       return (
         `disabled in CI on ${date(e.disabledAt!)}${pr}; removal will be proposed on ${date(e.dueAt!)} unless an owner responds. ` +
-        `To re-enable: fix the failures, then remove \`ci: disabled\` from \`${e.component}\` in \`${v.registryPath}\`` +
+        `To re-enable: fix the failures, then remove \`ci: disabled\` from \`${e.component}\` in ${md.code(v.registryPath)}` +
         `${v.disablePr ? ` (or revert #${v.disablePr})` : ""}; this issue closes once the default branch enables it again.`
       );
     case "removal-proposed":
@@ -86,7 +87,7 @@ export function disablePrTitle(c: Component): string {
 export function renderDisablePr(v: Tier3View): string {
   const c = v.component;
   return [
-    `This marks \`${c.id}\` as \`ci: disabled\` in \`${v.registryPath}\`: CI stops testing it, so its failures stop blocking other work.`,
+    `This marks \`${c.id}\` as \`ci: disabled\` in ${md.code(v.registryPath)}: CI stops testing it, so its failures stop blocking other work.`,
     "",
     `Owners: ${mentions(c)}. No owner response was heard within the response window after the notice of ${date(v.episode.noticeAt)}` +
       `${v.trackingIssue ? ` in #${v.trackingIssue}` : ""}.`,
@@ -107,7 +108,7 @@ export function renderRemovalIssue(v: Tier3View): string {
   // Measured at the proposal, so the text stays the same on every later render.
   const disabledDays = e.disabledAt ? differenceInCalendarDays(new Date(e.removalProposedAt ?? v.now), new Date(e.disabledAt)) : 0;
   const lines = [
-    `The Tier 3 component \`${c.id}\` (${c.category}) has been disabled in CI for ${disabledDays} days without a response from its owners (${mentions(c)}).`,
+    `The Tier 3 component \`${c.id}\` (${md.text(c.category)}) has been disabled in CI for ${disabledDays} days without a response from its owners (${mentions(c)}).`,
     "Under the policy it may now be removed from the repository. tierkeeper never deletes code: this is a proposal for the maintainers to decide.",
     "",
     `> Tiers of Support, Tier 3: "${TIER3_POLICY}"`,
@@ -115,15 +116,15 @@ export function renderRemovalIssue(v: Tier3View): string {
     "**Evidence**",
     `- Owners notified on ${date(e.noticeAt)}${v.trackingIssue ? ` in #${v.trackingIssue}` : ""}.`,
     `- Disabled in CI on ${e.disabledAt ? date(e.disabledAt) : "(unknown)"}${v.disablePr ? ` by #${v.disablePr}` : ""}.`,
-    `- Owners' last activity: ${lastResponse ? `@\u200b${lastResponse.by} on ${date(lastResponse.at)} (${lastResponse.via})` : "none since the notice"}.`,
-    ...e.log.map((l) => `- ${date(l.at)}: ${l.what}`),
+    `- Owners' last activity: ${lastResponse ? `${md.login(lastResponse.by)} on ${date(lastResponse.at)} (${lastResponse.via})` : "none since the notice"}.`,
+    ...e.log.map((l) => `- ${date(l.at)}: ${md.text(l.what)}`),
     "",
     "**What would go** (the component's paths in the registry):",
-    ...(c.paths.length ? c.paths.map((p) => `- \`${p}\``) : ["- (no paths listed)"]),
-    `- the \`${c.id}\` entry of \`${v.registryPath}\``,
+    ...(c.paths.length ? c.paths.map((p) => `- ${md.code(p)}`) : ["- (no paths listed)"]),
+    `- the \`${c.id}\` entry of ${md.code(v.registryPath)}`,
   ];
   if (e.phase !== "removal-proposed" && e.phase !== "closed") {
-    lines.push("", `**On hold:** an owner responded after this proposal (${lastResponse ? `@\u200b${lastResponse.by} on ${date(lastResponse.at)}` : "see the tracking issue"}); the clock is stopped.`);
+    lines.push("", `**On hold:** an owner responded after this proposal (${lastResponse ? `${md.login(lastResponse.by)} on ${date(lastResponse.at)}` : "see the tracking issue"}); the clock is stopped.`);
   }
   return lines.join("\n") + "\n";
 }
@@ -132,7 +133,7 @@ export function renderNote(step: "disabled" | "removal" | "closed", v: Tier3View
   switch (step) {
     case "disabled":
       if (v.component.facts.disable === "workflow") {
-        return `No owner response within the response window: the workflow \`${v.component.facts.workflow}\` of \`${v.component.id}\` is disabled through the Actions API. Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n`;
+        return `No owner response within the response window: the workflow ${md.code(v.component.facts.workflow ?? "")} of \`${v.component.id}\` is disabled through the Actions API. Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n`;
       }
       // No dates here: a note is posted once and must not change; the issue's schedule stays current.
       return `No owner response within the response window: ${v.disablePr ? `#${v.disablePr} disables` : "a pull request disables"} \`${v.component.id}\` in CI. Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n`;
