@@ -9,6 +9,8 @@ export interface BreakageView {
   defaultBranch: string;
   entries: {
     verdict: ComponentVerdict;
+    /** Set when the component failed in the merge queue rather than at the PR's head. */
+    queue?: { headSha: string; baseSha: string };
     owners: { handle: string; mention: boolean; note?: string }[];
     /** When the policy's response window for this breakage ends. */
     deadline: Date;
@@ -17,15 +19,17 @@ export interface BreakageView {
   /** Components whose mapped checks all pass at the head. */
   passing: string[];
   filesCapped: boolean;
+  /** The PR's merge queue commit, when its results are included. */
+  queueSha?: string;
 }
 
 export function renderBreakageComment(view: BreakageView): string {
   const sha = view.headSha.slice(0, 7);
   const lines = [BREAKAGE_MARKER, "### tierkeeper: support tiers", ""];
   if (view.entries.length === 0) {
-    lines.push(`All checks mapped to components pass at ${sha}. Nothing is broken; nobody needs to act.`);
+    lines.push(`All checks mapped to components pass at ${sha}${queued(view)}. Nothing is broken; nobody needs to act.`);
   } else {
-    lines.push(`Results for ${sha}:`, "");
+    lines.push(`Results for ${sha}${queued(view)}:`, "");
     for (const entry of view.entries) lines.push(...renderEntry(entry, view.defaultBranch), "");
     if (view.passing.length > 0) lines.push(`Passing: ${view.passing.map((id) => `\`${id}\``).join(", ")}.`, "");
   }
@@ -39,15 +43,18 @@ export function renderBreakageComment(view: BreakageView): string {
   return lines.join("\n").replace(/\n{3,}/g, "\n\n").trim() + "\n";
 }
 
+const queued = (view: BreakageView) => (view.queueSha ? ` and in the merge queue at ${view.queueSha.slice(0, 7)}` : "");
+
 function renderEntry(entry: BreakageView["entries"][number], defaultBranch: string): string[] {
   const { component, verdict, failing } = entry.verdict;
   const title = component.name && component.name !== component.id ? `${component.id}\` (${component.name})` : `${component.id}\``;
+  const where = entry.queue ? " in the merge queue" : "";
   const status =
     verdict === "already-broken"
-      ? `already broken on \`${defaultBranch}\`, not by this pull request`
+      ? `${entry.queue ? "fails in the merge queue, " : ""}already broken on \`${defaultBranch}\`, not by this pull request`
       : entry.verdict.base === "unknown"
-        ? `broken by this pull request (no result on \`${defaultBranch}\` known yet)`
-        : `broken by this pull request (passes on \`${defaultBranch}\`)`;
+        ? `broken by this pull request${where} (no result on \`${defaultBranch}\` known yet)`
+        : `broken by this pull request${where} (passes on \`${defaultBranch}\`)`;
   const checks = failing.map((r) => (r.url ? `[${r.name}](${r.url})` : `\`${r.name}\``)).join(", ");
   const owners = entry.owners.length
     ? entry.owners.map((o) => `${o.mention ? `@${o.handle}` : `\`${o.handle}\``}${o.note ? ` (${o.note})` : ""}`).join(", ")
@@ -55,6 +62,9 @@ function renderEntry(entry: BreakageView["entries"][number], defaultBranch: stri
   const lines = [
     `**\`${title} · Tier ${component.tier} · ${component.category}** — ${status}`,
     `- Failing: ${checks}`,
+    ...(entry.queue
+      ? [`- Where: the merge queue's commit ${entry.queue.headSha.slice(0, 7)}, this pull request merged onto \`${defaultBranch}\` at ${entry.queue.baseSha.slice(0, 7)}; it passes or is not run at the pull request's head.`]
+      : []),
     `- Owners: ${owners}`,
   ];
   if (verdict === "already-broken") {
