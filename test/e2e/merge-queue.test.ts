@@ -68,13 +68,15 @@ test("a queue run failing a Tier 2 target and a Tier 3 proposal, for a PR touchi
   expect(writes()).toHaveLength(before);
 }, 90_000);
 
-test("a failure already at the queue's base is reported as such, and pings nobody", async () => {
+test("a failure already at the queue's base is reported as such and pings nobody; results on main count from any trigger, the queue's base included", async () => {
   const { sim, repo } = stage;
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasmtime/src/store.rs"], title: "Store tweak" });
   await sim.send(pr);
   const group = sim.enqueuePullRequest(repo, pr.number);
   await sim.send(group);
-  // main's latest known result says s390x passes; the queue's own base says it fails.
+  // The nightly run (a workflow_dispatch on main, as Wasmtime's cron does) says s390x passes...
+  await sim.send(sim.completeWorkflowJob({ repo, sha: group.baseSha, name: "Test Linux s390x", conclusion: "success", branch: "main", completedAt: minute(25) }));
+  // ...and a later result at the queue's base (no branch named: main moved on) says it fails.
   await sim.send(sim.completeCheckRun({ repo, sha: group.baseSha, name: "Test Linux s390x", conclusion: "failure", branch: null, completedAt: minute(30) }));
   await sim.send(sim.completeCheckRun({ repo, sha: group.headSha, name: "Test Linux s390x", conclusion: "failure", completedAt: minute(31) }));
   await stage.settle();
@@ -82,6 +84,13 @@ test("a failure already at the queue's base is reported as such, and pings nobod
   expect(comments).toHaveLength(1);
   expect(comments[0].body).toContain("fails in the merge queue, already broken on `main`, not by this pull request");
   expect(sim.state.notifications.filter((n) => n.issueNumber === pr.number)).toEqual([]);
+
+  // The queue's base is a default-branch commit: its result is main's latest for every PR.
+  const other = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasmtime/src/linker.rs"] });
+  await sim.send(other);
+  await sim.send(sim.commitStatus({ repo, sha: other.headSha, context: "Test Linux s390x", state: "failure", updatedAt: minute(32) }));
+  await stage.settle();
+  expect(sim.comments(repo, other.number)[0].body).toContain("**`s390x-unknown-linux-gnu` · Tier 2 · Target** — already broken on `main`, not by this pull request");
 }, 90_000);
 
 test("tierkeeper's own checks are set on the merge group's head with the PR head's conclusion", async () => {
