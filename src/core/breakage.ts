@@ -42,6 +42,8 @@ export interface BreakageInput {
 
 export interface QueueRun {
   headSha: string;
+  /** The branch the queue merges into, and its commit the queue built on. */
+  base: string;
   baseSha: string;
   verdicts: ComponentVerdict[];
 }
@@ -89,7 +91,7 @@ export function decideBreakageComment(input: BreakageInput): BreakageComment | n
       });
     return {
       verdict: v,
-      ...(v.inQueue && input.queue && { queue: { headSha: input.queue.headSha, baseSha: input.queue.baseSha } }),
+      ...(v.inQueue && input.queue && { queue: { headSha: input.queue.headSha, base: input.queue.base, baseSha: input.queue.baseSha } }),
       owners,
       deadline: add(new Date(since[id]), input.registry.policy.responseWindow),
       trackingIssueUrl: input.trackingIssueUrl?.(id),

@@ -31,8 +31,14 @@ export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installa
   const entry = queued?.pullHeadSha === pull.headSha ? queued : undefined;
   const queue = entry && {
     headSha: entry.headSha,
+    base: entry.base,
     baseSha: entry.baseSha,
-    verdicts: attribute(matcherFor(registry), await deps.store.resultsForSha(repo.id, entry.headSha), await deps.store.resultsForSha(repo.id, entry.baseSha), base),
+    verdicts: attribute(
+      matcherFor(registry),
+      await deps.store.resultsForSha(repo.id, entry.headSha),
+      await deps.store.resultsForSha(repo.id, entry.baseSha),
+      entry.base === repo.defaultBranch ? base : await deps.store.latestResultsOnBranch(repo.id, entry.base),
+    ),
   };
   const decision = decideBreakageComment({
     registry,

@@ -23,7 +23,7 @@ export async function onCiResult(deps: Deps, given: CiFact): Promise<void> {
   const mapped = matcherFor(registry).componentsForCheck(given.result.name).length > 0;
   // Judged by the commit, not by the trigger: a result on the merge queue's base is a default-branch
   // result even when GitHub names no branch (the commit is no longer the branch's tip).
-  const fact = mapped && given.result.branch === undefined && (await deps.store.isQueueBase(repo.id, given.result.sha))
+  const fact = mapped && given.result.branch === undefined && (await deps.store.isQueueBase(repo.id, given.result.sha, repo.defaultBranch))
     ? { ...given, result: { ...given.result, branch: repo.defaultBranch } }
     : given;
   const { result } = fact;

@@ -1,4 +1,4 @@
-import type { MergeGroupFact } from "../core/facts.js";
+import type { MergeGroupFact, QueueBranch } from "../core/facts.js";
 import type { PullRecord, Registry, RepoRef } from "../core/model.js";
 import { rfcCheckKey } from "./change-rules.js";
 import type { Deps } from "./deps.js";
@@ -24,7 +24,7 @@ export async function onMergeGroup(deps: Deps, fact: MergeGroupFact): Promise<vo
   const registry = await deps.registries.get(repo, () => deps.github(installationId));
   if (!registry) return;
   const target = { repo, installationId, registry };
-  for (const pull of await queuedPulls(deps, target, fact.headSha, { pull: fact.queue.pull, baseSha: fact.baseSha })) {
+  for (const pull of await queuedPulls(deps, target, fact.headSha, { ...fact.queue, baseSha: fact.baseSha })) {
     await copyOwnChecks(deps, target, pull, fact.headSha);
   }
 }
@@ -34,10 +34,10 @@ export async function onMergeGroup(deps: Deps, fact: MergeGroupFact): Promise<vo
  * earlier result), else the one its branch names. A PR that GitHub does not know (404), a closed
  * one, or one pushed to since it was queued is logged and left out: nothing is said about it.
  */
-export async function queuedPulls(deps: Deps, target: QueueTarget, headSha: string, named: { pull: number; baseSha: string }): Promise<PullRecord[]> {
+export async function queuedPulls(deps: Deps, target: QueueTarget, headSha: string, named: QueueBranch): Promise<PullRecord[]> {
   const { repo } = target;
   const recorded = await deps.store.queueEntriesAt(repo.id, headSha);
-  const entries = recorded.length > 0 ? recorded : [{ pull: named.pull, baseSha: named.baseSha, pullHeadSha: undefined }];
+  const entries = recorded.length > 0 ? recorded : [{ ...named, pullHeadSha: undefined }];
   const pulls: PullRecord[] = [];
   for (const entry of entries) {
     const pull = await openPull(deps, target, entry.pull);
@@ -50,7 +50,7 @@ export async function queuedPulls(deps: Deps, target: QueueTarget, headSha: stri
       continue;
     }
     if (entry.pullHeadSha === undefined) {
-      await deps.store.recordQueueEntry({ repoId: repo.id, headSha, pull: pull.number, baseSha: entry.baseSha, pullHeadSha: pull.headSha, seenAt: deps.now() });
+      await deps.store.recordQueueEntry({ repoId: repo.id, headSha, pull: pull.number, base: entry.base, baseSha: entry.baseSha, pullHeadSha: pull.headSha, seenAt: deps.now() });
     }
     pulls.push(pull);
   }

@@ -290,13 +290,14 @@ CREATE TABLE queue_entries (
   repo_id       BIGINT NOT NULL,
   head_sha      TEXT NOT NULL,
   pull          INTEGER NOT NULL,
+  base_ref      TEXT NOT NULL,
   base_sha      TEXT NOT NULL,
   pull_head_sha TEXT NOT NULL,
   seen_at       BIGINT NOT NULL,
   PRIMARY KEY (repo_id, head_sha, pull)
 );
 CREATE INDEX queue_entries_pull ON queue_entries (repo_id, pull, seen_at);
-CREATE INDEX queue_entries_base ON queue_entries (repo_id, base_sha);
+CREATE INDEX queue_entries_base ON queue_entries (repo_id, base_sha, base_ref);
 `,
   },
 ];

@@ -263,9 +263,9 @@ export class SqlStore implements Store {
 
   async recordQueueEntry(e: QueueEntry): Promise<void> {
     await this.db.run(
-      `INSERT INTO queue_entries (repo_id, head_sha, pull, base_sha, pull_head_sha, seen_at) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO queue_entries (repo_id, head_sha, pull, base_ref, base_sha, pull_head_sha, seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (repo_id, head_sha, pull) DO NOTHING`,
-      [e.repoId, e.headSha, e.pull, e.baseSha, e.pullHeadSha, e.seenAt],
+      [e.repoId, e.headSha, e.pull, e.base, e.baseSha, e.pullHeadSha, e.seenAt],
     );
   }
 
@@ -283,8 +283,9 @@ export class SqlStore implements Store {
     return rows.map(toQueueEntry);
   }
 
-  async isQueueBase(repoId: number, sha: string): Promise<boolean> {
-    return (await queryOne(this.db, `SELECT 1 AS one FROM queue_entries WHERE repo_id = $1 AND base_sha = $2 LIMIT 1`, [repoId, sha])) !== undefined;
+  async isQueueBase(repoId: number, sha: string, branch: string): Promise<boolean> {
+    const sql = `SELECT 1 AS one FROM queue_entries WHERE repo_id = $1 AND base_sha = $2 AND base_ref = $3 LIMIT 1`;
+    return (await queryOne(this.db, sql, [repoId, sha, branch])) !== undefined;
   }
 
   // ---- Actions
@@ -782,19 +783,20 @@ function toResult(r: ResultRow): CiResult {
   return result;
 }
 
-const QUEUE_COLUMNS = "repo_id, head_sha, pull, base_sha, pull_head_sha, seen_at";
+const QUEUE_COLUMNS = "repo_id, head_sha, pull, base_ref, base_sha, pull_head_sha, seen_at";
 
 interface QueueRow {
   repo_id: number | string;
   head_sha: string;
   pull: number;
+  base_ref: string;
   base_sha: string;
   pull_head_sha: string;
   seen_at: number | string;
 }
 
 function toQueueEntry(r: QueueRow): QueueEntry {
-  return { repoId: Number(r.repo_id), headSha: r.head_sha, pull: Number(r.pull), baseSha: r.base_sha, pullHeadSha: r.pull_head_sha, seenAt: new Date(Number(r.seen_at)) };
+  return { repoId: Number(r.repo_id), headSha: r.head_sha, pull: Number(r.pull), base: r.base_ref, baseSha: r.base_sha, pullHeadSha: r.pull_head_sha, seenAt: new Date(Number(r.seen_at)) };
 }
 
 /** The worst outcome at a commit among the results of `r`'s name (fail, then pass, then neutral), and when the last of them completed. */

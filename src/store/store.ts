@@ -148,8 +148,8 @@ export interface Store {
   latestQueueEntry(repoId: number, pull: number): Promise<QueueEntry | undefined>;
   /** The PRs known to be tested at a queue commit. */
   queueEntriesAt(repoId: number, headSha: string): Promise<QueueEntry[]>;
-  /** Whether a commit is the base of a queue entry (a default-branch commit). */
-  isQueueBase(repoId: number, sha: string): Promise<boolean>;
+  /** Whether a commit is the base of a queue entry into `branch` (so a commit of that branch). */
+  isQueueBase(repoId: number, sha: string, branch: string): Promise<boolean>;
 
   // Actions: intents first, then the executor applies them.
   /**
@@ -258,7 +258,9 @@ export interface QueueEntry {
   /** The queue's commit (the PR merged onto `baseSha`, with the PRs ahead of it). */
   headSha: string;
   pull: number;
-  /** The default-branch commit the queue built on. */
+  /** The branch the queue merges into (the default branch, or a release branch). */
+  base: string;
+  /** The commit of `base` the queue built on. */
   baseSha: string;
   /** The PR's head when it was queued: once the PR moves on, the entry says nothing about it. */
   pullHeadSha: string;

@@ -273,7 +273,7 @@ describe.each([
     });
 
     test("merge queue entries: the first sighting stays, the latest per PR, the PRs at a queue commit, queue bases", async () => {
-      const entry = (o: Partial<QueueEntry>): QueueEntry => ({ repoId: 7, headSha: "q1", pull: 5, baseSha: "b1", pullHeadSha: "h1", seenAt: at(100), ...o });
+      const entry = (o: Partial<QueueEntry>): QueueEntry => ({ repoId: 7, headSha: "q1", pull: 5, base: "main", baseSha: "b1", pullHeadSha: "h1", seenAt: at(100), ...o });
       await store.recordQueueEntry(entry({}));
       await store.recordQueueEntry(entry({ pullHeadSha: "other", seenAt: at(150) })); // a redelivery changes nothing
       await store.recordQueueEntry(entry({ headSha: "q2", baseSha: "b2", seenAt: at(200) }));
@@ -282,9 +282,10 @@ describe.each([
       expect(await store.latestQueueEntry(7, 99)).toBeUndefined();
       expect((await store.queueEntriesAt(7, "q1")).map((e) => [e.pull, e.pullHeadSha])).toEqual([[5, "h1"]]);
       expect((await store.queueEntriesAt(7, "q2")).map((e) => e.pull)).toEqual([5, 6]);
-      expect(await store.isQueueBase(7, "b1")).toBe(true);
-      expect(await store.isQueueBase(7, "q1")).toBe(false);
-      expect(await store.isQueueBase(8, "b1")).toBe(false);
+      expect(await store.isQueueBase(7, "b1", "main")).toBe(true);
+      expect(await store.isQueueBase(7, "b1", "release-1.0")).toBe(false);
+      expect(await store.isQueueBase(7, "q1", "main")).toBe(false);
+      expect(await store.isQueueBase(8, "b1", "main")).toBe(false);
     });
   });
 

@@ -10,7 +10,7 @@ export interface BreakageView {
   entries: {
     verdict: ComponentVerdict;
     /** Set when the component failed in the merge queue rather than at the PR's head. */
-    queue?: { headSha: string; baseSha: string };
+    queue?: { headSha: string; base: string; baseSha: string };
     owners: { handle: string; mention: boolean; note?: string }[];
     /** When the policy's response window for this breakage ends. */
     deadline: Date;
@@ -48,13 +48,15 @@ const queued = (view: BreakageView) => (view.queueSha ? ` and in the merge queue
 function renderEntry(entry: BreakageView["entries"][number], defaultBranch: string): string[] {
   const { component, verdict, failing } = entry.verdict;
   const title = component.name && component.name !== component.id ? `${component.id}\` (${component.name})` : `${component.id}\``;
+  // A queue into a release branch is judged against that branch.
+  const branch = entry.queue?.base ?? defaultBranch;
   const where = entry.queue ? " in the merge queue" : "";
   const status =
     verdict === "already-broken"
-      ? `${entry.queue ? "fails in the merge queue, " : ""}already broken on \`${defaultBranch}\`, not by this pull request`
+      ? `${entry.queue ? "fails in the merge queue, " : ""}already broken on \`${branch}\`, not by this pull request`
       : entry.verdict.base === "unknown"
-        ? `broken by this pull request${where} (no result on \`${defaultBranch}\` known yet)`
-        : `broken by this pull request${where} (passes on \`${defaultBranch}\`)`;
+        ? `broken by this pull request${where} (no result on \`${branch}\` known yet)`
+        : `broken by this pull request${where} (passes on \`${branch}\`)`;
   const checks = failing.map((r) => (r.url ? `[${r.name}](${r.url})` : `\`${r.name}\``)).join(", ");
   const owners = entry.owners.length
     ? entry.owners.map((o) => `${o.mention ? `@${o.handle}` : `\`${o.handle}\``}${o.note ? ` (${o.note})` : ""}`).join(", ")
@@ -63,12 +65,12 @@ function renderEntry(entry: BreakageView["entries"][number], defaultBranch: stri
     `**\`${title} · Tier ${component.tier} · ${component.category}** — ${status}`,
     `- Failing: ${checks}`,
     ...(entry.queue
-      ? [`- Where: the merge queue's commit ${entry.queue.headSha.slice(0, 7)}, this pull request merged onto \`${defaultBranch}\` at ${entry.queue.baseSha.slice(0, 7)}; it passes or is not run at the pull request's head.`]
+      ? [`- Where: the merge queue's commit ${entry.queue.headSha.slice(0, 7)}, this pull request merged onto \`${entry.queue.base}\` at ${entry.queue.baseSha.slice(0, 7)}; it passes or is not run at the pull request's head.`]
       : []),
     `- Owners: ${owners}`,
   ];
   if (verdict === "already-broken") {
-    lines.push(`- This failure is already on \`${defaultBranch}\`; it does not block on this pull request's account.`);
+    lines.push(`- This failure is already on \`${branch}\`; it does not block on this pull request's account.`);
   } else {
     lines.push(`- ${policyWords(component.tier, entry.deadline)}`);
   }
