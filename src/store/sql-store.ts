@@ -284,7 +284,9 @@ export class SqlStore implements Store {
   }
 
   async isQueueBase(repoId: number, sha: string, branch: string): Promise<boolean> {
-    const sql = `SELECT 1 AS one FROM queue_entries WHERE repo_id = $1 AND base_sha = $2 AND base_ref = $3 LIMIT 1`;
+    // A queue builds on the previous entry's queue commit when PRs are ahead of it: that is no commit of the branch (yet).
+    const sql = `SELECT 1 AS one FROM queue_entries WHERE repo_id = $1 AND base_sha = $2 AND base_ref = $3
+      AND NOT EXISTS (SELECT 1 FROM queue_entries ahead WHERE ahead.repo_id = $1 AND ahead.head_sha = $2) LIMIT 1`;
     return (await queryOne(this.db, sql, [repoId, sha, branch])) !== undefined;
   }
 

@@ -148,7 +148,7 @@ export interface Store {
   latestQueueEntry(repoId: number, pull: number): Promise<QueueEntry | undefined>;
   /** The PRs known to be tested at a queue commit. */
   queueEntriesAt(repoId: number, headSha: string): Promise<QueueEntry[]>;
-  /** Whether a commit is the base of a queue entry into `branch` (so a commit of that branch). */
+  /** Whether a commit is the base of a queue entry into `branch`, and no queue commit itself (so a commit of that branch). */
   isQueueBase(repoId: number, sha: string, branch: string): Promise<boolean>;
 
   // Actions: intents first, then the executor applies them.

@@ -286,6 +286,9 @@ describe.each([
       expect(await store.isQueueBase(7, "b1", "release-1.0")).toBe(false);
       expect(await store.isQueueBase(7, "q1", "main")).toBe(false);
       expect(await store.isQueueBase(8, "b1", "main")).toBe(false);
+      // A queue entry built on the one ahead of it: that base is a queue commit, not main's.
+      await store.recordQueueEntry(entry({ headSha: "q3", pull: 7, baseSha: "q2", seenAt: at(300) }));
+      expect(await store.isQueueBase(7, "q2", "main")).toBe(false);
     });
   });
 
