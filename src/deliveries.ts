@@ -7,6 +7,7 @@ import { onPush } from "./handlers/registry-push.js";
 import { onCommands } from "./handlers/commands.js";
 import { onOwnerActivity } from "./handlers/owner-responses.js";
 import { onInstalled } from "./handlers/onboarding.js";
+import { onMergeGroup } from "./handlers/merge-queue.js";
 import { onReplyActivity, onReviewRequest, onTeamMentions } from "./handlers/tier2-requests.js";
 import type { Metrics } from "./observability.js";
 import type { StoredDelivery } from "./store/store.js";
@@ -132,6 +133,8 @@ async function dispatch(deps: Deps, fact: Fact): Promise<void> {
       return onPullRequest(deps, fact);
     case "ci":
       return onCiResult(deps, fact);
+    case "merge-group":
+      return onMergeGroup(deps, fact);
     case "push":
       return onPush(deps, fact);
     case "installed":

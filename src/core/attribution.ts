@@ -39,14 +39,18 @@ export function outcomesByComponent(matcher: Matcher, results: Iterable<CiResult
 /**
  * Verdicts for every component with a pass or fail result at the PR's head.
  * Components with only neutral results (skipped, cancelled) say nothing and are left out.
+ * A component with no pass or fail in `baseResults` is judged by `fallbackBase` (the merge
+ * queue's base commit first, else the default branch's latest).
  */
-export function attribute(matcher: Matcher, headResults: Iterable<CiResult>, baseResults: Iterable<CiResult>): ComponentVerdict[] {
+export function attribute(matcher: Matcher, headResults: Iterable<CiResult>, baseResults: Iterable<CiResult>, fallbackBase: Iterable<CiResult> = []): ComponentVerdict[] {
   const head = outcomesByComponent(matcher, headResults);
   const base = outcomesByComponent(matcher, baseResults);
+  const fallback = outcomesByComponent(matcher, fallbackBase);
+  const known = (outcome: Outcome | undefined) => (outcome === "neutral" ? undefined : outcome);
   const verdicts: ComponentVerdict[] = [];
   for (const [id, { outcome, failing }] of head) {
     if (outcome === "neutral") continue;
-    const baseOutcome = base.get(id)?.outcome ?? "unknown";
+    const baseOutcome = known(base.get(id)?.outcome) ?? known(fallback.get(id)?.outcome) ?? base.get(id)?.outcome ?? "unknown";
     const verdict: Verdict = outcome === "pass" ? "passing" : baseOutcome === "fail" ? "already-broken" : "broken-by-pr";
     verdicts.push({
       component: matcher.component(id)!,

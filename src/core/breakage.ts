@@ -29,6 +29,8 @@ export interface BreakageInput {
   pull: PullRecord;
   defaultBranch: string;
   verdicts: ComponentVerdict[];
+  /** The PR's latest run in the merge queue: its commit, the default-branch commit it built on, its verdicts. */
+  queue?: QueueRun;
   previous?: BreakageComment;
   applied?: AppliedComment;
   /** Link to a component's Tier 3 tracking issue, when one exists. */
@@ -36,6 +38,14 @@ export interface BreakageInput {
   /** Who is asked for a component when some owners are away (see responsiveness.recipientsFor); all owners when absent. */
   route?: (component: Component) => { handles: string[]; routedAround: string[] };
   now: Date;
+}
+
+export interface QueueRun {
+  headSha: string;
+  /** The branch the queue merges into, and its commit the queue built on. */
+  base: string;
+  baseSha: string;
+  verdicts: ComponentVerdict[];
 }
 
 export function ownerHandle(owner: Owner): string {
@@ -47,7 +57,8 @@ export function ownerHandle(owner: Owner): string {
  * (no component broken and no comment posted yet).
  */
 export function decideBreakageComment(input: BreakageInput): BreakageComment | null {
-  const { pull, verdicts, previous, applied, now } = input;
+  const { pull, previous, applied, now } = input;
+  const verdicts = withQueue(input.verdicts, input.queue?.verdicts ?? []);
   // A component disabled in CI is expected to fail: its failures are nobody's breakage.
   const broken = verdicts.filter((v) => v.verdict !== "passing" && v.component.facts.ci !== "disabled");
   if (broken.length === 0 && !previous) return null;
@@ -80,6 +91,7 @@ export function decideBreakageComment(input: BreakageInput): BreakageComment | n
       });
     return {
       verdict: v,
+      ...(v.inQueue && input.queue && { queue: { headSha: input.queue.headSha, base: input.queue.base, baseSha: input.queue.baseSha } }),
       owners,
       deadline: add(new Date(since[id]), input.registry.policy.responseWindow),
       trackingIssueUrl: input.trackingIssueUrl?.(id),
@@ -91,7 +103,22 @@ export function decideBreakageComment(input: BreakageInput): BreakageComment | n
     defaultBranch: input.defaultBranch,
     entries,
     passing: verdicts.filter((v) => v.verdict === "passing").map((v) => v.component.id),
+    ...(input.queue && { queueSha: input.queue.headSha }),
     filesCapped: pull.touched === "all",
   });
   return { body, mentions, since };
+}
+
+/**
+ * The PR's head and its merge queue run, one verdict per component: what fails at the head
+ * speaks first; a component that fails only in the queue is reported as failing there.
+ */
+function withQueue(head: ComponentVerdict[], queue: ComponentVerdict[]): (ComponentVerdict & { inQueue?: true })[] {
+  const byId = new Map<string, ComponentVerdict & { inQueue?: true }>(head.map((v) => [v.component.id, v]));
+  for (const v of queue) {
+    const atHead = byId.get(v.component.id);
+    if (v.verdict !== "passing" && (!atHead || atHead.verdict === "passing")) byId.set(v.component.id, { ...v, inQueue: true });
+    else if (!atHead) byId.set(v.component.id, v);
+  }
+  return [...byId.values()].sort((a, b) => a.component.tier - b.component.tier || a.component.id.localeCompare(b.component.id));
 }

@@ -47,6 +47,26 @@ export interface CiFact {
   result: CiResult;
   /** Pull requests GitHub names in the payload (same-repository PRs only). */
   pulls: { number: number; headSha: string; baseRef: string }[];
+  /** The result is on a merge queue commit (its branch names the PR); GitHub then names no PR. */
+  queue?: QueueBranch;
+}
+
+/** What a merge queue branch `gh-readonly-queue/<base>/pr-<N>-<base sha>` says. */
+export interface QueueBranch {
+  base: string;
+  pull: number;
+  baseSha: string;
+}
+
+/** A merge group whose checks GitHub requests: the queue commit of a PR, merged onto the base. */
+export interface MergeGroupFact {
+  kind: "merge-group";
+  repo: RepoRef;
+  installationId: number;
+  headSha: string;
+  baseSha: string;
+  /** The PR the queue commit was built for (from `head_ref`). */
+  queue: QueueBranch;
 }
 
 export interface PushFact {
@@ -89,6 +109,7 @@ export type Fact =
   | ReviewRequestFact
   | ActivityFact
   | CiFact
+  | MergeGroupFact
   | PushFact
   | { kind: "ignored"; reason: string }
   | { kind: "invalid"; reason: string };
@@ -115,6 +136,9 @@ export function factFromEvent(name: string, payload: unknown): Fact {
         return action === "completed" ? checkSuiteFact(payload as EmitterWebhookEvent<"check_suite.completed">["payload"]) : ignored(`check_suite.${action}`);
       case "workflow_job":
         return action === "completed" ? workflowJobFact(payload as EmitterWebhookEvent<"workflow_job.completed">["payload"]) : ignored(`workflow_job.${action}`);
+      case "merge_group":
+        // `destroyed` (merged, dequeued, invalidated) changes nothing tierkeeper says: no noise.
+        return action === "checks_requested" ? mergeGroupFact(payload as EmitterWebhookEvent<"merge_group.checks_requested">["payload"]) : ignored(`merge_group.${action}`);
       case "status":
         return statusFact(payload as EmitterWebhookEvent<"status">["payload"]);
       case "push":
@@ -195,6 +219,8 @@ function checkSuiteFact(p: EmitterWebhookEvent<"check_suite.completed">["payload
     // A suite has no name of its own: the app that ran it names it (e.g. "GitHub Actions").
     name: need(suite.app?.name, "check_suite.app.name"),
     source: "check_suite",
+    // One suite per workflow, all named after the app: keyed by the suite, they do not overwrite each other.
+    key: `check_suite:${need(suite.id, "check_suite.id")}`,
     outcome: outcomeOfConclusion(suite.conclusion),
     completedAt: date(suite.updated_at, "check_suite.updated_at"),
     branch: suite.head_branch ?? undefined,
@@ -232,10 +258,41 @@ function statusFact(p: EmitterWebhookEvent<"status">["payload"]): CiFact | Fact 
   }, []);
 }
 
-/** The common frame of every CI fact: repository, installation, the result, the PRs named. */
+/** The common frame of every CI fact: repository, installation, the result, the PRs named, the queue entry. */
 function ciFact(p: AnyPayload, result: Omit<CiResult, "repoId">, pulls: CiFact["pulls"]): CiFact {
   const repo = repoRef(p);
-  return { kind: "ci", repo, installationId: installationId(p), result: { repoId: repo.id, ...result }, pulls };
+  const queue = result.branch === undefined ? undefined : queueBranch(result.branch);
+  if (queue === "malformed") throw new MissingField(`merge queue branch ${JSON.stringify(result.branch!.slice(0, 200))} does not parse`);
+  return { kind: "ci", repo, installationId: installationId(p), result: { repoId: repo.id, ...result }, pulls, ...(queue && { queue }) };
+}
+
+function mergeGroupFact(p: EmitterWebhookEvent<"merge_group.checks_requested">["payload"]): MergeGroupFact {
+  const group = need(p.merge_group, "merge_group");
+  const ref = String(need(group.head_ref, "merge_group.head_ref")).replace(/^refs\/heads\//, "");
+  const queue = queueBranch(ref);
+  if (queue === undefined || queue === "malformed") throw new MissingField(`merge_group.head_ref ${JSON.stringify(ref.slice(0, 200))} is not a merge queue branch`);
+  return {
+    kind: "merge-group",
+    repo: repoRef(p),
+    installationId: installationId(p),
+    headSha: need(group.head_sha, "merge_group.head_sha"),
+    baseSha: need(group.base_sha, "merge_group.base_sha"),
+    queue,
+  };
+}
+
+const QUEUE_PREFIX = "gh-readonly-queue/";
+const QUEUE_BRANCH = /^gh-readonly-queue\/(.+)\/pr-([1-9][0-9]{0,9})-([0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * Parses a merge queue branch; undefined for any other branch, `malformed` for one in the
+ * queue's namespace that does not have its shape (nothing can be said about whose it is).
+ */
+export function queueBranch(branch: string): QueueBranch | undefined | "malformed" {
+  if (!branch.startsWith(QUEUE_PREFIX)) return undefined;
+  const m = QUEUE_BRANCH.exec(branch);
+  if (!m || !Number.isSafeInteger(Number(m[2]))) return "malformed";
+  return { base: m[1], pull: Number(m[2]), baseSha: m[3] };
 }
 
 function pushFact(p: EmitterWebhookEvent<"push">["payload"]): PushFact {

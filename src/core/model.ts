@@ -118,6 +118,12 @@ export interface CiResult {
   sha: string;
   /** The name the registry's `checks` globs are matched against. */
   name: string;
+  /**
+   * Tells apart results of one name at one commit that are not re-runs of each other: every
+   * workflow's check suite is named after the app ("GitHub Actions"), so a suite is keyed by its id.
+   * Absent: the name is the key.
+   */
+  key?: string;
   source: "check_run" | "check_suite" | "workflow_job" | "status";
   outcome: Outcome;
   /** When GitHub says it finished: results are ordered by this, never by arrival. */

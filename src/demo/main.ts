@@ -87,6 +87,16 @@ async function main() {
   const forged = await sim.deliver("check_run", failing.payload, { secret: "not-the-secret" });
   console.log(`${clock()}  → a webhook signed with the wrong secret  [HTTP ${forged.status}]`);
 
+  console.log("\n— PR 5 passes its pull request's share of CI and enters the merge queue, where the full CI runs, as in Wasmtime.");
+  console.log("  macOS (Tier 1) fails there: GitHub ejects the PR from the queue, and the PR's one comment says where it broke.");
+  const pr5 = sim.openPullRequest({ repo, author: "contributor-5", files: ["crates/wasmtime/src/engine.rs"], title: "Speed up engine creation" });
+  await send(`PR #${pr5.number} opened by contributor-5`, pr5);
+  await send(`PR #${pr5.number}: "Test Linux x86_64" success`, sim.completeCheckRun({ repo, sha: pr5.headSha, name: "Test Linux x86_64", conclusion: "success", completedAt: at(8) }));
+  const group = sim.enqueuePullRequest(repo, pr5.number);
+  await send(`PR #${pr5.number} added to the merge queue (commit ${group.headSha.slice(0, 7)} on gh-readonly-queue/main/pr-${pr5.number}-…)`, group);
+  await send(`merge queue: "Test macOS x86_64" failure`, sim.completeCheckRun({ repo, sha: group.headSha, name: "Test macOS x86_64", conclusion: "failure", completedAt: at(9) }));
+  await send(`merge queue: PR #${pr5.number} ejected (merge_group destroyed, dequeued): nothing more to say`, sim.destroyMergeGroup(repo, group.branch, "dequeued"));
+
   console.log("\n— Tier 3 timelines. The default branch starts failing in two Tier 3 components; time is simulated:");
   console.log("  (the same sweeps also hold Tier 2 maintainers to their week: a reminder for the request nobody answered).");
   console.log("  each sweep below is `tierkeeper sweep --now <date>`, the CLI, run with the server's environment.");

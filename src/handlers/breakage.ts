@@ -19,18 +19,33 @@ export const breakageKey = (repoId: number, pullNumber: number) => `${breakagePr
  */
 export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installationId: number, registry: Registry, pull: PullRecord): Promise<void> {
   if (!registry.policy.behaviours.prComment || pull.state !== "open") return;
-  const [head, base, action, tracking, away] = await Promise.all([
+  const [head, base, action, tracking, away, queued] = await Promise.all([
     deps.store.resultsForSha(repo.id, pull.headSha),
     deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch),
     deps.store.getAction(breakageKey(repo.id, pull.number)),
     trackingIssues(deps, repo.id),
     awayNow(deps, repo.id),
+    deps.store.latestQueueEntry(repo.id, pull.number),
   ]);
+  // The PR's latest merge queue run, judged against the queue's base where its results are known.
+  const entry = queued?.pullHeadSha === pull.headSha ? queued : undefined;
+  const queue = entry && {
+    headSha: entry.headSha,
+    base: entry.base,
+    baseSha: entry.baseSha,
+    verdicts: attribute(
+      matcherFor(registry),
+      await deps.store.resultsForSha(repo.id, entry.headSha),
+      await deps.store.resultsForSha(repo.id, entry.baseSha),
+      entry.base === repo.defaultBranch ? base : await deps.store.latestResultsOnBranch(repo.id, entry.base),
+    ),
+  };
   const decision = decideBreakageComment({
     registry,
     pull,
     defaultBranch: repo.defaultBranch,
     verdicts: attribute(matcherFor(registry), head, base),
+    ...(queue && { queue }),
     previous: action ? (JSON.parse(action.desired) as BreakageComment) : undefined,
     applied: action?.applied ? (JSON.parse(action.applied) as AppliedComment) : undefined,
     trackingIssueUrl: (id) => (tracking.has(id) ? `#${tracking.get(id)}` : undefined),

@@ -5,20 +5,28 @@ import type { PullRecord } from "../core/model.js";
 import { breakagePrefix, refreshBreakageComment } from "./breakage.js";
 import type { Deps } from "./deps.js";
 import { adoptPull } from "./pull-request.js";
+import { queuedPulls } from "./merge-queue.js";
 import { onTier3Result } from "./tier3-timeline.js";
 
 /**
  * CI results (check runs, check suites, workflow jobs, commit statuses): keep the newest
- * result per commit and name, then refresh the comment of every open PR at that commit.
+ * result per commit and name, then refresh the comment of every open PR at that commit, or
+ * tested at that merge queue commit.
  * Results are also evidence for the tier requirements: passes of components' checks and
  * fuzzing jobs on the default branch, and the CI time of every check on pull requests (the
  * CI cost's denominator). A result that is neither costs nothing but a cached registry lookup.
  */
-export async function onCiResult(deps: Deps, fact: CiFact): Promise<void> {
-  const { repo, result, installationId } = fact;
+export async function onCiResult(deps: Deps, given: CiFact): Promise<void> {
+  const { repo, installationId } = given;
   const registry = await deps.registries.get(repo, () => deps.github(installationId));
   if (!registry) return;
-  const mapped = matcherFor(registry).componentsForCheck(result.name).length > 0;
+  const mapped = matcherFor(registry).componentsForCheck(given.result.name).length > 0;
+  // Judged by the commit, not by the trigger: a result on the merge queue's base is a default-branch
+  // result even when GitHub names no branch (the commit is no longer the branch's tip).
+  const fact = mapped && given.result.branch === undefined && (await deps.store.isQueueBase(repo.id, given.result.sha, repo.defaultBranch))
+    ? { ...given, result: { ...given.result, branch: repo.defaultBranch } }
+    : given;
+  const { result } = fact;
   const onDefault = result.branch === repo.defaultBranch;
   const ciTime = pullRequestCiTime(result, repo.defaultBranch);
   const evidence = onDefault ? mapped || isFuzzingCheck(registry, result.name) : ciTime !== undefined;
@@ -35,6 +43,10 @@ export async function onCiResult(deps: Deps, fact: CiFact): Promise<void> {
     const known = await deps.store.getPull(repo.id, named.number);
     const pull = known ?? (await adoptPull(deps, repo, installationId, registry, named.number));
     if (pull && pull.state === "open" && pull.headSha === result.sha) pulls.set(pull.number, pull);
+  }
+  // A merge queue commit names no PR: its branch (or its merge_group event) says whose it is.
+  if (fact.queue) {
+    for (const pull of await queuedPulls(deps, { repo, installationId, registry }, result.sha, fact.queue)) pulls.set(pull.number, pull);
   }
 
   // Tier 3: a failure that blocks other work starts or feeds the component's timeline.

@@ -11,6 +11,8 @@ import type { Deps, Octokit } from "./deps.js";
  * come from the default branch: this only says whether the edit would be usable, and what it
  * means for this repository (files, CI checks, owners, tier changes against `registry`).
  */
+export const registryCheckKey = (repoId: number, headSha: string) => `registry-check:${repoId}:${headSha}`;
+
 export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installationId: number, registry: Registry, pull: PullRecord): Promise<void> {
   const octokit = await deps.github(installationId);
   let text: string | undefined;
@@ -41,7 +43,7 @@ export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installatio
       : undefined;
   const desired = decideRegistryCheck(result, REGISTRY_PATH, findings);
   await deps.store.saveIntent({
-    key: `registry-check:${repo.id}:${pull.headSha}`,
+    key: registryCheckKey(repo.id, pull.headSha),
     kind: "check-run",
     target: JSON.stringify({ owner: repo.owner, repo: repo.name, headSha: pull.headSha }),
     desired: JSON.stringify(desired),

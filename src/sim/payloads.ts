@@ -201,6 +201,22 @@ export class PayloadBuilder {
     return { name: "status", payload };
   }
 
+  /** A merge queue commit's group: `checks_requested`, or `destroyed` with GitHub's reason. */
+  mergeGroup(o: { repo: SimRepo; action: "checks_requested" | "destroyed"; reason?: "merged" | "invalidated" | "dequeued"; headSha: string; headRef: string; baseSha: string; message: string; author: string; sender?: string }): WebhookEvent {
+    const ex = example("merge_group", "checks_requested");
+    const at = this.shapes.iso(this.state.now());
+    const person = { name: o.author, email: `${o.author}@users.noreply.github.com` };
+    const merge_group = {
+      ...ex.merge_group,
+      head_sha: o.headSha,
+      head_ref: `refs/heads/${o.headRef}`,
+      base_sha: o.baseSha,
+      base_ref: `refs/heads/${o.repo.defaultBranch}`,
+      head_commit: { ...ex.merge_group.head_commit, id: o.headSha, tree_id: o.headSha, message: o.message, timestamp: at, author: person, committer: person },
+    };
+    return { name: "merge_group", payload: { ...ex, action: o.action, ...(o.action === "destroyed" && { reason: o.reason ?? "dequeued" }), merge_group, ...this.envelope(o.repo, o.sender ?? o.author) } };
+  }
+
   push(o: { repo: SimRepo; branch: string; before: string; after: string; message: string; author: string; changed: { added: string[]; removed: string[]; modified: string[] } }): WebhookEvent {
     const ex = example("push");
     const at = this.shapes.iso(this.state.now());

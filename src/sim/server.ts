@@ -250,6 +250,32 @@ export class Simulator {
     return this.payloads.pullRequest("closed", repo, pr, o.sender ?? pr.user);
   }
 
+  /**
+   * Adds an open PR to the merge queue: a commit of its files on the default branch's tip, on the
+   * branch `gh-readonly-queue/<base>/pr-<N>-<base sha>`, and the `merge_group.checks_requested` event.
+   */
+  enqueuePullRequest(repoName: string, number: number): { headSha: string; branch: string; baseSha: string } & WebhookEvent {
+    const repo = this.state.mustRepo(repoName);
+    const pr = this.mustPull(repo, number);
+    const baseSha = repo.branches.get(repo.defaultBranch)!;
+    const branch = `gh-readonly-queue/${repo.defaultBranch}/pr-${number}-${baseSha}`;
+    const changes = Object.fromEntries(pr.pull!.files.map((f) => [f.filename, f.status === "removed" ? null : (repo.commits.get(pr.pull!.headSha)?.files.get(f.filename) ?? `changed by ${pr.user}\n`)]));
+    const message = `Merge pull request #${number} from ${repo.owner}/${pr.pull!.headRef}\n\n${pr.title}`;
+    const commit = this.state.pushFiles(repo, branch, changes, { from: repo.defaultBranch, author: pr.user, message });
+    return { headSha: commit.sha, branch, baseSha, ...this.payloads.mergeGroup({ repo, action: "checks_requested", headSha: commit.sha, headRef: branch, baseSha, message, author: pr.user }) };
+  }
+
+  /** The queue drops a group (`dequeued` by default): its branch goes, and `merge_group.destroyed` is sent. */
+  destroyMergeGroup(repoName: string, branch: string, reason: "merged" | "invalidated" | "dequeued" = "dequeued"): WebhookEvent {
+    const repo = this.state.mustRepo(repoName);
+    const headSha = repo.branches.get(branch);
+    if (!headSha) throw new Error(`simulator: no merge queue branch ${branch} in ${repoName}`);
+    repo.branches.delete(branch);
+    const commit = repo.commits.get(headSha)!;
+    const baseSha = commit.parents[0] ?? headSha;
+    return this.payloads.mergeGroup({ repo, action: "destroyed", reason, headSha, headRef: branch, baseSha, message: commit.message, author: commit.author });
+  }
+
   completeCheckRun(o: { repo: string; sha: string; name: string; conclusion: string; branch?: string | null; pullNumbers?: number[]; completedAt?: Date; appSlug?: string }): WebhookEvent {
     return this.payloads.checkRun({ ...o, repo: this.state.mustRepo(o.repo) });
   }

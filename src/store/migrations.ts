@@ -259,6 +259,47 @@ CREATE TABLE owner_lookups (
 );
 `,
   },
+  {
+    id: 8,
+    name: "merge queue entries; results keyed apart from their names",
+    // Rebuilt, not altered: SQLite cannot change a primary key in place.
+    up: `
+-- Every workflow's check suite is named after the app ("GitHub Actions"): keyed by name alone,
+-- the suites of one commit overwrote each other. result_key is the name, or the suite's own key.
+CREATE TABLE ci_results_keyed (
+  repo_id      BIGINT NOT NULL,
+  sha          TEXT NOT NULL,
+  result_key   TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  outcome      TEXT NOT NULL,
+  completed_at BIGINT NOT NULL,
+  branch       TEXT,
+  url          TEXT,
+  timed_at     BIGINT,
+  PRIMARY KEY (repo_id, sha, result_key)
+);
+INSERT INTO ci_results_keyed (repo_id, sha, result_key, name, source, outcome, completed_at, branch, url, timed_at)
+  SELECT repo_id, sha, name, name, source, outcome, completed_at, branch, url, timed_at FROM ci_results;
+DROP TABLE ci_results;
+ALTER TABLE ci_results_keyed RENAME TO ci_results;
+
+-- A pull request tested in the merge queue: the queue's commit, its base on the default
+-- branch, and the PR's head when it was queued (a later push makes the entry stale).
+CREATE TABLE queue_entries (
+  repo_id       BIGINT NOT NULL,
+  head_sha      TEXT NOT NULL,
+  pull          INTEGER NOT NULL,
+  base_ref      TEXT NOT NULL,
+  base_sha      TEXT NOT NULL,
+  pull_head_sha TEXT NOT NULL,
+  seen_at       BIGINT NOT NULL,
+  PRIMARY KEY (repo_id, head_sha, pull)
+);
+CREATE INDEX queue_entries_pull ON queue_entries (repo_id, pull, seen_at);
+CREATE INDEX queue_entries_base ON queue_entries (repo_id, base_sha, base_ref);
+`,
+  },
 ];
 
 /**

@@ -3,7 +3,7 @@ import { queryOne, type Db } from "./db.js";
 import { actionRepository, migrate } from "./migrations.js";
 import type { AwayPeriod } from "../core/responsiveness.js";
 import type { OwnerStatus } from "../core/registry-findings.js";
-import type { ActionRecord, DisablementRecord, EpisodeRecord, EvidenceRepo, RegistryCacheEntry, RequestRecord, Store, StoredDelivery } from "./store.js";
+import type { ActionRecord, DisablementRecord, EpisodeRecord, EvidenceRepo, QueueEntry, RegistryCacheEntry, RequestRecord, Store, StoredDelivery } from "./store.js";
 import type { DefaultBranchCheck } from "../core/evidence.js";
 import type { Standing } from "../core/suggestions.js";
 
@@ -217,21 +217,24 @@ export class SqlStore implements Store {
     // `<=`: on equal completion times the later arrival wins.
     return this.db.transaction(async (tx) => {
       const { changes } = await tx.run(
-        `INSERT INTO ci_results (repo_id, sha, name, source, outcome, completed_at, branch, url)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (repo_id, sha, name) DO UPDATE SET source = excluded.source, outcome = excluded.outcome,
+        `INSERT INTO ci_results (repo_id, sha, result_key, name, source, outcome, completed_at, branch, url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (repo_id, sha, result_key) DO UPDATE SET source = excluded.source, outcome = excluded.outcome,
            completed_at = excluded.completed_at, branch = excluded.branch, url = excluded.url
          WHERE ci_results.completed_at <= excluded.completed_at`,
-        [r.repoId, r.sha, r.name, r.source, r.outcome, r.completedAt, r.branch, r.url],
+        [r.repoId, r.sha, r.key ?? r.name, r.name, r.source, r.outcome, r.completedAt, r.branch, r.url],
       );
       if (r.branch !== undefined) {
+        // Results keyed apart from their name (the check suites of one commit) count on the branch
+        // together: the commit's outcome for that name is its worst.
+        const latest = r.key === undefined || changes !== 1 ? r : await worstOfName(tx, r);
         await tx.run(
           `INSERT INTO branch_results (repo_id, branch, name, sha, source, outcome, completed_at, url)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (repo_id, branch, name) DO UPDATE SET sha = excluded.sha, source = excluded.source,
              outcome = excluded.outcome, completed_at = excluded.completed_at, url = excluded.url
            WHERE branch_results.completed_at <= excluded.completed_at`,
-          [r.repoId, r.branch, r.name, r.sha, r.source, r.outcome, r.completedAt, r.url],
+          [r.repoId, r.branch, r.name, r.sha, r.source, latest.outcome, latest.completedAt, latest.url],
         );
       }
       return changes === 1;
@@ -240,8 +243,8 @@ export class SqlStore implements Store {
 
   async resultsForSha(repoId: number, sha: string): Promise<CiResult[]> {
     const rows = await this.db.query<ResultRow>(
-      `SELECT repo_id, sha, name, source, outcome, completed_at, branch, url FROM ci_results
-       WHERE repo_id = $1 AND sha = $2 ORDER BY name`,
+      `SELECT repo_id, sha, result_key, name, source, outcome, completed_at, branch, url FROM ci_results
+       WHERE repo_id = $1 AND sha = $2 ORDER BY name, result_key`,
       [repoId, sha],
     );
     return rows.map(toResult);
@@ -254,6 +257,37 @@ export class SqlStore implements Store {
       [repoId, branch],
     );
     return rows.map(toResult);
+  }
+
+  // ---- The merge queue
+
+  async recordQueueEntry(e: QueueEntry): Promise<void> {
+    await this.db.run(
+      `INSERT INTO queue_entries (repo_id, head_sha, pull, base_ref, base_sha, pull_head_sha, seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (repo_id, head_sha, pull) DO NOTHING`,
+      [e.repoId, e.headSha, e.pull, e.base, e.baseSha, e.pullHeadSha, e.seenAt],
+    );
+  }
+
+  async latestQueueEntry(repoId: number, pull: number): Promise<QueueEntry | undefined> {
+    const row = await queryOne<QueueRow>(
+      this.db,
+      `SELECT ${QUEUE_COLUMNS} FROM queue_entries WHERE repo_id = $1 AND pull = $2 ORDER BY seen_at DESC, head_sha DESC LIMIT 1`,
+      [repoId, pull],
+    );
+    return row && toQueueEntry(row);
+  }
+
+  async queueEntriesAt(repoId: number, headSha: string): Promise<QueueEntry[]> {
+    const rows = await this.db.query<QueueRow>(`SELECT ${QUEUE_COLUMNS} FROM queue_entries WHERE repo_id = $1 AND head_sha = $2 ORDER BY pull`, [repoId, headSha]);
+    return rows.map(toQueueEntry);
+  }
+
+  async isQueueBase(repoId: number, sha: string, branch: string): Promise<boolean> {
+    // A queue builds on the previous entry's queue commit when PRs are ahead of it: that is no commit of the branch (yet).
+    const sql = `SELECT 1 AS one FROM queue_entries WHERE repo_id = $1 AND base_sha = $2 AND base_ref = $3
+      AND NOT EXISTS (SELECT 1 FROM queue_entries ahead WHERE ahead.repo_id = $1 AND ahead.head_sha = $2) LIMIT 1`;
+    return (await queryOne(this.db, sql, [repoId, sha, branch])) !== undefined;
   }
 
   // ---- Actions
@@ -576,8 +610,8 @@ export class SqlStore implements Store {
       // Compare-and-set on the recorded result: only a completion newer than the one already counted adds time.
       const { changes } = await tx.run(
         `UPDATE ci_results SET timed_at = $4
-         WHERE repo_id = $1 AND sha = $2 AND name = $3 AND completed_at = $4 AND (timed_at IS NULL OR timed_at < $4)`,
-        [r.repoId, r.sha, r.name, r.completedAt],
+         WHERE repo_id = $1 AND sha = $2 AND result_key = $3 AND completed_at = $4 AND (timed_at IS NULL OR timed_at < $4)`,
+        [r.repoId, r.sha, r.key ?? r.name, r.completedAt],
       );
       if (changes !== 1) return false;
       await keepEvidenceRepo(tx, where);
@@ -726,6 +760,8 @@ function toPull(r: PullRow): PullRecord {
 interface ResultRow {
   repo_id: number;
   sha: string;
+  /** Absent in branch_results, whose rows are per name. */
+  result_key?: string;
   name: string;
   source: CiResult["source"];
   outcome: CiResult["outcome"];
@@ -741,11 +777,40 @@ function toResult(r: ResultRow): CiResult {
     name: r.name,
     source: r.source,
     outcome: r.outcome,
-    completedAt: new Date(r.completed_at),
+    completedAt: new Date(Number(r.completed_at)),
   };
+  if (r.result_key !== undefined && r.result_key !== r.name) result.key = r.result_key;
   if (r.branch !== null) result.branch = r.branch;
   if (r.url !== null) result.url = r.url;
   return result;
+}
+
+const QUEUE_COLUMNS = "repo_id, head_sha, pull, base_ref, base_sha, pull_head_sha, seen_at";
+
+interface QueueRow {
+  repo_id: number | string;
+  head_sha: string;
+  pull: number;
+  base_ref: string;
+  base_sha: string;
+  pull_head_sha: string;
+  seen_at: number | string;
+}
+
+function toQueueEntry(r: QueueRow): QueueEntry {
+  return { repoId: Number(r.repo_id), headSha: r.head_sha, pull: Number(r.pull), base: r.base_ref, baseSha: r.base_sha, pullHeadSha: r.pull_head_sha, seenAt: new Date(Number(r.seen_at)) };
+}
+
+/** The worst outcome at a commit among the results of `r`'s name (fail, then pass, then neutral), and when the last of them completed. */
+async function worstOfName(tx: Db, r: CiResult): Promise<Pick<CiResult, "outcome" | "completedAt" | "url">> {
+  const rows = await tx.query<ResultRow>(
+    `SELECT repo_id, sha, result_key, name, source, outcome, completed_at, branch, url FROM ci_results WHERE repo_id = $1 AND sha = $2 AND name = $3`,
+    [r.repoId, r.sha, r.name],
+  );
+  const results = rows.map(toResult);
+  const worst = results.find((x) => x.outcome === "fail") ?? results.find((x) => x.outcome === "pass") ?? r;
+  const completedAt = new Date(Math.max(...results.map((x) => x.completedAt.getTime())));
+  return { outcome: worst.outcome, completedAt, url: worst.url };
 }
 
 const ACTION_COLUMNS =

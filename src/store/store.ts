@@ -141,6 +141,16 @@ export interface Store {
   /** The latest result of every name on a branch. */
   latestResultsOnBranch(repoId: number, branch: string): Promise<CiResult[]>;
 
+  // The merge queue.
+  /** Remembers that a PR was tested at a queue commit; the first sighting of (commit, PR) stays. */
+  recordQueueEntry(entry: QueueEntry): Promise<void>;
+  /** The PR's most recently seen queue entry. */
+  latestQueueEntry(repoId: number, pull: number): Promise<QueueEntry | undefined>;
+  /** The PRs known to be tested at a queue commit. */
+  queueEntriesAt(repoId: number, headSha: string): Promise<QueueEntry[]>;
+  /** Whether a commit is the base of a queue entry into `branch`, and no queue commit itself (so a commit of that branch). */
+  isQueueBase(repoId: number, sha: string, branch: string): Promise<boolean>;
+
   // Actions: intents first, then the executor applies them.
   /**
    * Records the desired state of an action. A no-op (returns false) when it equals what is
@@ -241,6 +251,21 @@ export interface Store {
   /** Replaces what GitHub said of the repository's owners (by `ownerKey`). */
   saveOwnerLookups(repoId: number, statuses: ReadonlyMap<string, OwnerStatus>, at: Date): Promise<void>;
   ownerLookups(repoId: number): Promise<Map<string, OwnerStatus>>;
+}
+
+/** A pull request tested in the merge queue. */
+export interface QueueEntry {
+  repoId: number;
+  /** The queue's commit (the PR merged onto `baseSha`, with the PRs ahead of it). */
+  headSha: string;
+  pull: number;
+  /** The branch the queue merges into (the default branch, or a release branch). */
+  base: string;
+  /** The commit of `base` the queue built on. */
+  baseSha: string;
+  /** The PR's head when it was queued: once the PR moves on, the entry says nothing about it. */
+  pullHeadSha: string;
+  seenAt: Date;
 }
 
 /** A repository whose evidence is kept, and the installation to act through. */

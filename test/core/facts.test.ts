@@ -1,4 +1,4 @@
-import { factFromEvent, outcomeOfConclusion } from "../../src/core/facts.js";
+import { factFromEvent, outcomeOfConclusion, queueBranch } from "../../src/core/facts.js";
 import { allExamples, example } from "../support/examples.js";
 
 describe("facts from GitHub's published example payloads", () => {
@@ -46,6 +46,33 @@ describe("facts from GitHub's published example payloads", () => {
     badDate.check_run.completed_at = "yesterday";
     expect(factFromEvent("check_run", badDate)).toMatchObject({ kind: "invalid" });
     expect(factFromEvent("pull_request", { action: "opened" })).toMatchObject({ kind: "invalid", reason: "pull_request.opened: missing pull_request" });
+  });
+
+  test("merge_group.checks_requested names the queue commit, its base and the PR; destroyed is ignored", () => {
+    const group = example("merge_group", "checks_requested");
+    expect(factFromEvent("merge_group", group)).toMatchObject({
+      kind: "merge-group",
+      headSha: "2ffea6db159f6b6c47a24e778fb9ef40cf6b1c7d",
+      baseSha: "380387fbc80638b734a49e1be1c4dfec1c01b33c",
+      queue: { base: "main", pull: 104, baseSha: "929f8209d40f77f4abc622a499c93a83babdbe64" },
+    });
+    expect(factFromEvent("merge_group", { ...group, action: "destroyed", reason: "dequeued" })).toEqual({ kind: "ignored", reason: "merge_group.destroyed" });
+    group.merge_group.head_ref = "refs/heads/feature";
+    expect(factFromEvent("merge_group", group)).toMatchObject({ kind: "invalid", reason: expect.stringContaining("is not a merge queue branch") });
+  });
+
+  test("a CI result on a merge queue branch names the PR; a queue branch that does not parse is invalid input", () => {
+    const job = example("workflow_job", "completed");
+    job.workflow_job.head_branch = "gh-readonly-queue/release-1.0/pr-42-" + "a".repeat(40);
+    expect(factFromEvent("workflow_job", job)).toMatchObject({ kind: "ci", pulls: [], queue: { base: "release-1.0", pull: 42, baseSha: "a".repeat(40) } });
+    for (const bad of ["gh-readonly-queue/main/pr-42", "gh-readonly-queue/main/pr-0-" + "a".repeat(40), "gh-readonly-queue/main/pr-x-" + "a".repeat(40), "gh-readonly-queue/pr-1-" + "a".repeat(40)]) {
+      job.workflow_job.head_branch = bad;
+      expect(factFromEvent("workflow_job", job)).toMatchObject({ kind: "invalid", reason: expect.stringContaining("does not parse") });
+    }
+    expect(queueBranch("main")).toBeUndefined();
+    const suite = factFromEvent("check_suite", example("check_suite", "completed"));
+    // Every workflow's suite is named after the app: the suite's id keeps them apart.
+    expect(suite).toMatchObject({ kind: "ci", result: { name: "octocoders-linter", key: expect.stringMatching(/^check_suite:\d+$/) } });
   });
 
   test("only real failures count as failures", () => {

@@ -87,6 +87,34 @@ describe("simulator webhooks", () => {
     ]);
   });
 
+  test("the merge queue: a queue commit of the PR's changes on the base's tip, merge_group events, results naming no PR", async () => {
+    const pr = sim.openPullRequest({ repo: "acme/wasmtime", author: "dev", files: ["queued.rs"], contents: { "queued.rs": "fn queued() {}\n" } });
+    const repo = sim.state.mustRepo("acme/wasmtime");
+    const base = repo.branches.get("main")!;
+    const group = sim.enqueuePullRequest("acme/wasmtime", pr.number);
+    expect(group.branch).toBe(`gh-readonly-queue/main/pr-${pr.number}-${base}`);
+    expect(repo.branches.get(group.branch)).toBe(group.headSha);
+    expect(repo.commits.get(group.headSha)).toMatchObject({ parents: [base] });
+    expect(repo.commits.get(group.headSha)!.files.get("queued.rs")).toBe("fn queued() {}\n");
+    expect(group.payload).toMatchObject({
+      action: "checks_requested",
+      installation: { id: expect.any(Number) },
+      repository: { full_name: "acme/wasmtime" },
+      merge_group: { head_sha: group.headSha, head_ref: `refs/heads/${group.branch}`, base_sha: base, base_ref: "refs/heads/main", head_commit: { id: group.headSha } },
+    });
+    const run = sim.completeCheckRun({ repo: "acme/wasmtime", sha: group.headSha, name: "Test Linux arm64", conclusion: "failure" });
+    expect(run.payload.check_run.pull_requests).toEqual([]);
+    expect(run.payload.check_run.check_suite.head_branch).toBe(group.branch);
+    const destroyed = sim.destroyMergeGroup("acme/wasmtime", group.branch, "invalidated");
+    expect(destroyed.payload).toMatchObject({ action: "destroyed", reason: "invalidated", merge_group: { head_sha: group.headSha, base_sha: base } });
+    expect(repo.branches.has(group.branch)).toBe(false);
+    expect(() => sim.destroyMergeGroup("acme/wasmtime", group.branch)).toThrow(/no merge queue branch/);
+
+    seen.length = 0;
+    for (const ev of [group, run, destroyed]) expect((await sim.send(ev)).status).toBe(200);
+    expect(seen.map((s) => s.split(":")[0])).toEqual(["merge_group.checks_requested", "check_run.completed", "merge_group.destroyed"]);
+  });
+
   test("mention notifications: create, edit adding one, edit keeping both", async () => {
     const { comment } = sim.addComment({ repo: "acme/wasmtime", issueNumber: 1, user: "tierkeeper[bot]", body: "cc @alice" });
     const mine = () => sim.state.notifications.filter((n) => n.commentId === comment.id).map((n) => n.to);

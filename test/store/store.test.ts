@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { QueueEntry } from "../../src/store/store.js";
 import type { CiResult, PullRecord } from "../../src/core/model.js";
 import { redact } from "../../src/store/db.js";
 import { actionRepository, migrations } from "../../src/store/migrations.js";
@@ -66,6 +67,17 @@ describe.each([
     const rows = await store.db.query<{ id: number }>("SELECT id FROM schema_migrations");
     expect(rows.map((r) => Number(r.id)).sort()).toEqual(migrations.map((m) => m.id));
     await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  test("migration 8 keeps the results recorded before it", async () => {
+    // Back to the schema before migration 8, with one result in it.
+    await store.db.exec(`DROP TABLE ci_results; DROP TABLE queue_entries;
+      CREATE TABLE ci_results (repo_id BIGINT NOT NULL, sha TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, outcome TEXT NOT NULL,
+        completed_at BIGINT NOT NULL, branch TEXT, url TEXT, timed_at BIGINT, PRIMARY KEY (repo_id, sha, name));
+      DELETE FROM schema_migrations WHERE id = 8;`);
+    await store.db.run("INSERT INTO ci_results (repo_id, sha, name, source, outcome, completed_at, branch, url) VALUES (7, 's1', 'build', 'check_run', 'fail', $1, 'main', 'u')", [at(5)]);
+    await store.migrate();
+    expect(await store.resultsForSha(7, "s1")).toEqual([{ repoId: 7, sha: "s1", name: "build", source: "check_run", outcome: "fail", completedAt: at(5), branch: "main", url: "u" }]);
   });
 
   test("concurrent migrations on a fresh database", async () => {
@@ -245,6 +257,38 @@ describe.each([
         result({ sha: "s2", branch: "main", name: "lint", completedAt: at(200) }),
       ]);
       expect(await store.latestResultsOnBranch(7, "nope")).toEqual([]);
+    });
+
+    test("the check suites of one commit, all named after the app, are kept apart; on the branch the commit's worst counts", async () => {
+      const suite = (id: number, o: Partial<CiResult>) => result({ name: "GitHub Actions", source: "check_suite", key: `check_suite:${id}`, branch: "main", ...o });
+      expect(await store.recordResult(suite(1, { outcome: "fail", completedAt: at(100) }))).toBe(true);
+      expect(await store.recordResult(suite(2, { outcome: "pass", completedAt: at(200) }))).toBe(true);
+      expect(await store.resultsForSha(7, "s1")).toEqual([suite(1, { outcome: "fail", completedAt: at(100) }), suite(2, { outcome: "pass", completedAt: at(200) })]);
+      expect(await store.latestResultsOnBranch(7, "main")).toEqual([
+        result({ name: "GitHub Actions", source: "check_suite", branch: "main", outcome: "fail", completedAt: at(200) }),
+      ]);
+      // The failing workflow re-run passes: the commit passes.
+      expect(await store.recordResult(suite(1, { outcome: "pass", completedAt: at(300) }))).toBe(true);
+      expect((await store.latestResultsOnBranch(7, "main")).map((r) => [r.outcome, r.completedAt])).toEqual([["pass", at(300)]]);
+    });
+
+    test("merge queue entries: the first sighting stays, the latest per PR, the PRs at a queue commit, queue bases", async () => {
+      const entry = (o: Partial<QueueEntry>): QueueEntry => ({ repoId: 7, headSha: "q1", pull: 5, base: "main", baseSha: "b1", pullHeadSha: "h1", seenAt: at(100), ...o });
+      await store.recordQueueEntry(entry({}));
+      await store.recordQueueEntry(entry({ pullHeadSha: "other", seenAt: at(150) })); // a redelivery changes nothing
+      await store.recordQueueEntry(entry({ headSha: "q2", baseSha: "b2", seenAt: at(200) }));
+      await store.recordQueueEntry(entry({ headSha: "q2", pull: 6, baseSha: "b2", pullHeadSha: "h6", seenAt: at(200) }));
+      expect(await store.latestQueueEntry(7, 5)).toEqual(entry({ headSha: "q2", baseSha: "b2", seenAt: at(200) }));
+      expect(await store.latestQueueEntry(7, 99)).toBeUndefined();
+      expect((await store.queueEntriesAt(7, "q1")).map((e) => [e.pull, e.pullHeadSha])).toEqual([[5, "h1"]]);
+      expect((await store.queueEntriesAt(7, "q2")).map((e) => e.pull)).toEqual([5, 6]);
+      expect(await store.isQueueBase(7, "b1", "main")).toBe(true);
+      expect(await store.isQueueBase(7, "b1", "release-1.0")).toBe(false);
+      expect(await store.isQueueBase(7, "q1", "main")).toBe(false);
+      expect(await store.isQueueBase(8, "b1", "main")).toBe(false);
+      // A queue entry built on the one ahead of it: that base is a queue commit, not main's.
+      await store.recordQueueEntry(entry({ headSha: "q3", pull: 7, baseSha: "q2", seenAt: at(300) }));
+      expect(await store.isQueueBase(7, "q2", "main")).toBe(false);
     });
   });
 

@@ -10,6 +10,8 @@ export interface BreakageView {
   defaultBranch: string;
   entries: {
     verdict: ComponentVerdict;
+    /** Set when the component failed in the merge queue rather than at the PR's head. */
+    queue?: { headSha: string; base: string; baseSha: string };
     owners: { handle: string; mention: boolean; note?: string }[];
     /** When the policy's response window for this breakage ends. */
     deadline: Date;
@@ -18,15 +20,17 @@ export interface BreakageView {
   /** Components whose mapped checks all pass at the head. */
   passing: string[];
   filesCapped: boolean;
+  /** The PR's merge queue commit, when its results are included. */
+  queueSha?: string;
 }
 
 export function renderBreakageComment(view: BreakageView): string {
   const sha = view.headSha.slice(0, 7);
   const lines = [BREAKAGE_MARKER, "### tierkeeper: support tiers", ""];
   if (view.entries.length === 0) {
-    lines.push(`All checks mapped to components pass at ${sha}. Nothing is broken; nobody needs to act.`);
+    lines.push(`All checks mapped to components pass at ${sha}${queued(view)}. Nothing is broken; nobody needs to act.`);
   } else {
-    lines.push(`Results for ${sha}:`, "");
+    lines.push(`Results for ${sha}${queued(view)}:`, "");
     for (const entry of view.entries) lines.push(...renderEntry(entry, view.defaultBranch), "");
     if (view.passing.length > 0) lines.push(`Passing: ${view.passing.map((id) => `\`${id}\``).join(", ")}.`, "");
   }
@@ -40,15 +44,20 @@ export function renderBreakageComment(view: BreakageView): string {
   return lines.join("\n").replace(/\n{3,}/g, "\n\n").trim() + "\n";
 }
 
+const queued = (view: BreakageView) => (view.queueSha ? ` and in the merge queue at ${view.queueSha.slice(0, 7)}` : "");
+
 function renderEntry(entry: BreakageView["entries"][number], defaultBranch: string): string[] {
   const { component, verdict, failing } = entry.verdict;
   const title = component.name && component.name !== component.id ? `${component.id}\` (${md.text(component.name)})` : `${component.id}\``;
+  // A queue into a release branch is judged against that branch.
+  const branch = md.code(entry.queue?.base ?? defaultBranch);
+  const where = entry.queue ? " in the merge queue" : "";
   const status =
     verdict === "already-broken"
-      ? `already broken on ${md.code(defaultBranch)}, not by this pull request`
+      ? `${entry.queue ? "fails in the merge queue, " : ""}already broken on ${branch}, not by this pull request`
       : entry.verdict.base === "unknown"
-        ? `broken by this pull request (no result on ${md.code(defaultBranch)} known yet)`
-        : `broken by this pull request (passes on ${md.code(defaultBranch)})`;
+        ? `broken by this pull request${where} (no result on ${branch} known yet)`
+        : `broken by this pull request${where} (passes on ${branch})`;
   const checks = failing.map((r) => md.link(md.code(r.name), r.url)).join(", ");
   const owners = entry.owners.length
     ? entry.owners.map((o) => `${o.mention ? `@${o.handle}` : md.code(o.handle)}${o.note ? ` (${o.note})` : ""}`).join(", ")
@@ -56,10 +65,13 @@ function renderEntry(entry: BreakageView["entries"][number], defaultBranch: stri
   const lines = [
     `**\`${title} · Tier ${component.tier} · ${md.text(component.category)}** — ${status}`,
     `- Failing: ${checks}`,
+    ...(entry.queue
+      ? [`- Where: the merge queue's commit ${md.code(entry.queue.headSha.slice(0, 7))}, this pull request merged onto ${md.code(entry.queue.base)} at ${md.code(entry.queue.baseSha.slice(0, 7))}; it passes or is not run at the pull request's head.`]
+      : []),
     `- Owners: ${owners}`,
   ];
   if (verdict === "already-broken") {
-    lines.push(`- This failure is already on ${md.code(defaultBranch)}; it does not block on this pull request's account.`);
+    lines.push(`- This failure is already on ${branch}; it does not block on this pull request's account.`);
   } else {
     lines.push(`- ${policyWords(component.tier, entry.deadline)}`);
   }
