@@ -144,8 +144,8 @@ describe("the merge queue in the breaking-PR comment", () => {
     const comment = decide({ verdicts: head, queue })!;
     expect(comment.body).toContain("Results for abcdef1 and in the merge queue at 9999999:");
     expect(comment.body).toContain("**`aarch64-unknown-linux-gnu` · Tier 2 · Target** — broken by this pull request in the merge queue (passes on `main`)");
-    expect(comment.body).toContain("- Failing: [Test Linux arm64](https://ci/queue/1)");
-    expect(comment.body).toContain("the merge queue's commit 9999999, this pull request merged onto `main` at 1111111");
+    expect(comment.body).toContain("- Failing: [`Test Linux arm64`](https://ci/queue/1)");
+    expect(comment.body).toContain("the merge queue's commit `9999999`, this pull request merged onto `main` at `1111111`");
     expect(comment.mentions).toEqual(["aarch64-unknown-linux-gnu:akirilov-arm", "aarch64-unknown-linux-gnu:cfallin"]);
     expect(comment.body).toContain("Passing: `x86_64-unknown-linux-gnu`.");
   });
@@ -155,7 +155,7 @@ describe("the merge queue in the breaking-PR comment", () => {
     const queue = queueRun([result({ name: "Test Linux arm64", outcome: "fail", url: "https://ci/queue" }), result({ name: "Test Linux x86_64", outcome: "fail" })], [result({ name: "Test Linux x86_64", outcome: "fail" })], [], "release-42.0");
     const body = decide({ verdicts: head, queue })!.body;
     expect(body).toContain("**`aarch64-unknown-linux-gnu` · Tier 2 · Target** — broken by this pull request (passes on `main`)");
-    expect(body).toContain("[Test Linux arm64](https://ci/head)");
+    expect(body).toContain("[`Test Linux arm64`](https://ci/head)");
     expect(body).not.toContain("https://ci/queue");
     expect(body).toContain("**`x86_64-unknown-linux-gnu` · Tier 1 · Target** — fails in the merge queue, already broken on `release-42.0`, not by this pull request");
   });
