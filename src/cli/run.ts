@@ -1,6 +1,7 @@
 /** Dispatch: `tierkeeper <command> [options]`. Kept apart from main.ts so tests run it in-process. */
 import { helpText, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
+import { importCommand, importSpec } from "./import.js";
 import { matrixCommand, matrixSpec } from "./matrix.js";
 import { reportCommand, reportSpec } from "./report.js";
 import { schemaCommand, schemaSpec } from "./schema.js";
@@ -22,6 +23,7 @@ const COMMANDS: readonly CliCommand[] = [
   { spec: sweepSpec, run: (argv, io) => sweepCommand(argv, io) },
   { spec: timelinesSpec, run: (argv, io) => timelinesCommand(argv, io) },
   { spec: reportSpec, run: (argv, io) => reportCommand(argv, io) },
+  { spec: importSpec, run: importCommand },
 ];
 
 export function usage(): string {
