@@ -81,11 +81,12 @@ export function importDocument(text: string, options: ImportOptions = {}): Impor
   return { yaml, components: drafts.length, notes, guesses: yaml.split("\n").filter((l) => l.endsWith(GUESS_MARK)).length };
 }
 
-/** A component id from the row's name: `[`wasi-nn`]` gives wasi-nn; unique (`-2`, `-3`, ... on a clash). */
+/** A component id from the row's name: `[`wasi-nn`]` gives wasi-nn, C++ cpp; unique (`-2`, `-3`, ... on a clash). */
 export function componentId(name: string): string {
   const plain = name
     .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/[[\]`*_]/g, (c) => (c === "_" ? "_" : ""))
+    .replace(/[[\]`*]/g, "")
+    .replace(/\+/g, "p")
     .toLowerCase()
     .replace(/[^a-z0-9._]+/g, "-")
     .replace(/^[-._]+|[-._]+$/g, "")

@@ -60,3 +60,23 @@ test("a missing file, a document without tier tables and an owner that is no log
   expect(() => readFileSync(join(dir, "tiers.yml"))).toThrow();
   expect((await cli("import")).code).toBe(2);
 });
+
+test("status --write-document rewrites the document's tables from the registry in place, and nothing else in the file", async () => {
+  expect((await cli("import", "docs/stability-tiers.md", "--out", "tiers.yml")).code).toBe(0);
+  // Unchanged registry: the document keeps every byte.
+  expect(await cli("status", "--registry", "tiers.yml", "--write-document")).toMatchObject({ code: 0, stderr: "tierkeeper status: docs/stability-tiers.md: the tables already match the registry\n" });
+  expect(readFileSync(join(dir, "docs/stability-tiers.md"), "utf8")).toBe(WASMTIME);
+  // Pulley promoted to Tier 1: its row moves to the Tier 1 table; every line outside the tables is kept.
+  const registry = readFileSync(join(dir, "tiers.yml"), "utf8").replace('    category: "Execution Backend"\n    tier: 2', '    category: "Execution Backend"\n    tier: 1');
+  writeFileSync(join(dir, "tiers.yml"), registry);
+  expect(await cli("status", "--registry", "tiers.yml", "--write-document", "--document", "docs/stability-tiers.md")).toMatchObject({ code: 0, stderr: "tierkeeper status: docs/stability-tiers.md: tables rewritten from the registry\n" });
+  const rewritten = readFileSync(join(dir, "docs/stability-tiers.md"), "utf8");
+  const isRow = (l: string) => /^\| (Target|Compiler|WebAssembly Proposal|WASI Proposal|Embedding API|Execution Backend|\*misc\*) /.test(l);
+  expect(rewritten.split("\n").filter((l) => !isRow(l))).toEqual(WASMTIME.split("\n").filter((l) => !isRow(l)));
+  expect(rewritten).toContain("| C                                          |\n| Execution Backend    | Pulley                                     |\n\n[`mutable-globals`]");
+  expect(rewritten).not.toContain("More time fuzzing/baking");
+  expect(await cli("status", "--registry", "tiers.yml")).toMatchObject({ code: 0 });
+  // Without a document to write: a usage error.
+  writeFileSync(join(dir, "bare.yml"), "components:\n  a:\n    category: misc\n    tier: 3\n    owners: []\n");
+  expect((await cli("status", "--registry", "bare.yml", "--write-document")).code).toBe(2);
+});

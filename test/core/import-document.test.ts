@@ -88,9 +88,9 @@ test("component ids come from the description, without Markdown, and stay unique
   expect(componentId("[`wasi-nn`]")).toBe("wasi-nn");
   expect(componentId("`wasi_snapshot_preview1`")).toBe("wasi_snapshot_preview1");
   expect(componentId("Non-Wasmtime Cranelift usage")).toBe("non-wasmtime-cranelift-usage");
-  expect(componentId("C++")).toBe("c");
+  expect(componentId("C++")).toBe("cpp");
   expect(componentId("***")).toBe("component");
-  const doc = "### Tier 3\n\n| Category | Description | Missing Tier 2 Requirements |\n|---|---|---|\n| misc | C | CI testing |\n| misc | C++ | CI testing |\n| misc | C++ | CI testing |\n";
+  const doc = "### Tier 3\n\n| Category | Description | Missing Tier 2 Requirements |\n|---|---|---|\n| misc | C | CI testing |\n| misc | `C` | CI testing |\n| misc | *C* | CI testing |\n";
   expect(imported(doc).components.map((c) => c.id)).toEqual(["c", "c-2", "c-3"]);
 });
 
