@@ -74,3 +74,17 @@ test("CRLF documents keep their line ends; the spec's [n] footnotes are footnote
   expect(spec.footnotes).toEqual({ 2: "Known bugs." });
   expect(spec.links).toEqual({ "`gc`": "https://github.com/WebAssembly/gc" });
 });
+
+test("policy.document must be a Markdown path inside the repository; missing notes must be a list of texts", () => {
+  const errors = (yaml: string) => {
+    const result = parseRegistry(yaml);
+    return result.ok ? [] : result.errors.map((e) => `${e.line}:${e.column} ${e.message}`);
+  };
+  const component = "components:\n  a:\n    category: misc\n    tier: 3\n    owners: []\n";
+  expect(errors(`policy:\n  document: docs/stability-tiers.md\n${component}`)).toEqual([]);
+  for (const bad of ["/etc/tiers.md", "../other/tiers.md", "docs/tiers.txt"]) {
+    expect(errors(`policy:\n  document: ${bad}\n${component}`)).toEqual(["2:13 policy.document: must be a Markdown file's path in the repository, such as docs/stability-tiers.md"]);
+  }
+  expect(errors(`${component}    missing: Support beyond CI checks\n`)).toEqual(['6:14 components.a.missing: expected a list of texts, got "Support beyond CI checks"']);
+  expect(registryOf(`${component}    missing: ["Support beyond CI checks"]\n`).components[0].missingNotes).toEqual(["Support beyond CI checks"]);
+});
