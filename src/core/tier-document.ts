@@ -208,7 +208,8 @@ export function documentFindings(doc: TierDocument, rows: readonly StatusRow[]):
     if (!same(d.category, r.category)) findings.push({ line: d.line, message: `${label}: the registry's category is "${r.category}", not "${d.category}"` });
     if (r.toward !== null && d.missing !== undefined) {
       const expected = missingCell(r);
-      if (!same(d.missing, expected)) findings.push({ line: d.line, message: `${label}: Missing Tier ${r.toward} Requirements is "${expected}" from the registry, not "${d.missing}"` });
+      const quoted = (cell: string) => (cell.trim() ? `"${cell}"` : "empty");
+      if (!same(d.missing, expected)) findings.push({ line: d.line, message: `${label}: Missing Tier ${r.toward} Requirements is ${quoted(expected)} from the registry, not ${quoted(d.missing)}` });
     }
   }
   for (const d of extra) findings.push({ line: d.line, message: `${d.name} (Tier ${d.tier}, ${d.category}) is not in the registry` });

@@ -41,7 +41,7 @@ test("rows missing, extra, in the wrong tier or with the wrong Missing cell are 
   const findings = documentFindings(parseTierDocument(WASMTIME), statusRows(registryOf(EDITED)));
   expect(findings).toEqual([
     { line: lineOf(WASMTIME, "| Pulley "), message: "Pulley (Tier 2, Execution Backend) is not in the registry" },
-    { line: lineOf(WASMTIME, "| C++ "), message: 'C++ (cpp): Missing Tier 1 Requirements is "" from the registry, not "Full-time maintainer"' },
+    { line: lineOf(WASMTIME, "| C++ "), message: 'C++ (cpp): Missing Tier 1 Requirements is empty from the registry, not "Full-time maintainer"' },
     { line: lineOf(WASMTIME, "[`wasi-nn`]                       |"), message: "[`wasi-nn`] (wasi-nn) is Tier 2 in the registry, not Tier 3" },
     { line: lineOf(WASMTIME, "DWARF debugging [^2]"), message: "`wasi-blobstore` (wasi-blobstore) is Tier 3 in the registry but has no row in this table" },
   ]);
