@@ -58,7 +58,7 @@ export async function auditCommand(argv: readonly string[], io: Io, env: NodeJS.
     io.stderr("tierkeeper audit: GITHUB_TOKEN is not set: audit reads GitHub with a personal access token (read access to the repository's contents, checks, statuses and pull requests)\n");
     return EXIT.findings;
   }
-  const octokit = client(token, env.GITHUB_API_URL?.trim() || "https://api.github.com");
+  const octokit = readOnlyClient(token, env.GITHUB_API_URL?.trim() || "https://api.github.com");
   const [owner, name] = repoKey.split("/");
   try {
     const input = await read(octokit, owner, name);
@@ -71,7 +71,8 @@ export async function auditCommand(argv: readonly string[], io: Io, env: NodeJS.
   }
 }
 
-function client(token: string, baseUrl: string): Client {
+/** An Octokit that waits out short rate limits, retries server errors, and refuses any method but GET. */
+export function readOnlyClient(token: string, baseUrl: string): Client {
   const octokit = new AuditOctokit({
     auth: token,
     baseUrl,

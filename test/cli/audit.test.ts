@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { auditCommand, PULL_LIMIT } from "../../src/cli/audit.js";
+import { auditCommand, PULL_LIMIT, readOnlyClient } from "../../src/cli/audit.js";
 import type { Io } from "../../src/cli/io.js";
 import type { AuditReport } from "../../src/core/audit.js";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
@@ -155,4 +155,15 @@ test("a missing token, a repository the token cannot see, no registry, a bad tok
   expect(await run(["--repo", REPO], personal())).toMatchObject({ code: 1, stderr: `tierkeeper audit: GitHub's rate limit for this token is used up; it resets at ${new Date(reset * 1000).toISOString()}. Try again then\n` });
   expect(sim.requests.filter((r) => r.method !== "GET")).toEqual([]);
   await expect(run([], personal())).rejects.toThrow("--repo owner/name is required");
+});
+
+test("the audit's client refuses every write before it leaves the process", async () => {
+  await start();
+  const octokit = readOnlyClient(sim.userToken("maintainer"), sim.apiUrl);
+  await expect(octokit.rest.issues.create({ owner: "bytecodealliance", repo: "wasmtime", title: "x" })).rejects.toThrow("refused to send POST /repos/{owner}/{repo}/issues: audit only reads");
+  await expect(octokit.rest.pulls.update({ owner: "bytecodealliance", repo: "wasmtime", pull_number: 1, title: "x" })).rejects.toThrow("audit only reads");
+  await expect(octokit.request("PUT /repos/{owner}/{repo}/contents/{path}", { owner: "bytecodealliance", repo: "wasmtime", path: "a", message: "m", content: "" })).rejects.toThrow("audit only reads");
+  await expect(octokit.request("DELETE /repos/{owner}/{repo}", { owner: "bytecodealliance", repo: "wasmtime" })).rejects.toThrow("audit only reads");
+  expect(sim.requests).toEqual([]);
+  expect((await octokit.rest.repos.get({ owner: "bytecodealliance", repo: "wasmtime" })).data.default_branch).toBe("main");
 });
