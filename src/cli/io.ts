@@ -10,6 +10,8 @@ export interface Io {
   cwd: string;
   /** Reads a UTF-8 file; the path is absolute. */
   readFile(path: string): Promise<string>;
+  /** Writes a UTF-8 file; the path is absolute. Commands that write (import --out, status --write-document) need it. */
+  writeFile?(path: string, text: string): Promise<void>;
 }
 
 /** Exit codes: 0 ok, 1 findings or errors, 2 usage error. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `tierkeeper` executable: wires the process to `run` (see run.ts for the commands). */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { run } from "./run.js";
 
 // `tierkeeper matrix | head -c 10` closes the pipe early: that is not an error.
@@ -15,6 +15,7 @@ try {
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     readFile: (path) => readFile(path, "utf8"),
+    writeFile: (path, text) => writeFile(path, text, "utf8"),
   });
 } catch (e) {
   process.stderr.write(`tierkeeper: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

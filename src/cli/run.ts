@@ -1,6 +1,8 @@
 /** Dispatch: `tierkeeper <command> [options]`. Kept apart from main.ts so tests run it in-process. */
 import { helpText, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
+import { auditCommand, auditSpec } from "./audit.js";
+import { importCommand, importSpec } from "./import.js";
 import { matrixCommand, matrixSpec } from "./matrix.js";
 import { reportCommand, reportSpec } from "./report.js";
 import { schemaCommand, schemaSpec } from "./schema.js";
@@ -22,6 +24,8 @@ const COMMANDS: readonly CliCommand[] = [
   { spec: sweepSpec, run: (argv, io) => sweepCommand(argv, io) },
   { spec: timelinesSpec, run: (argv, io) => timelinesCommand(argv, io) },
   { spec: reportSpec, run: (argv, io) => reportCommand(argv, io) },
+  { spec: importSpec, run: importCommand },
+  { spec: auditSpec, run: (argv, io) => auditCommand(argv, io) },
 ];
 
 export function usage(): string {

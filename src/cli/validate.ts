@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { formatProblem, parseRegistry, REGISTRY_PATH } from "../core/registry.js";
 import { registryFindings, type FindingsInput } from "../core/registry-findings.js";
+import { guessWarnings } from "../core/import-document.js";
 import type { Registry, RegistryProblem } from "../core/model.js";
 import { choice, parseArgs, type CommandSpec } from "./args.js";
 import { EXIT, readRegistryText, type Io } from "./io.js";
@@ -70,7 +71,7 @@ export async function validateCommand(argv: readonly string[], io: Io, listFiles
         tree: args.options["skip-paths"] ? undefined : await listFiles(io.cwd),
       });
       errors = findings.problems.filter((p) => p.severity === "error");
-      warnings = findings.problems.filter((p) => p.severity === "warning");
+      warnings = [...findings.problems.filter((p) => p.severity === "warning"), ...guessWarnings(read.text, file)];
       notes = findings.notes;
       components = result.registry.components.length;
     } else {

@@ -36,6 +36,8 @@ export interface Policy {
   changes: ChangePolicy;
   /** How long a component must meet the tier above (or miss its own) before an issue suggests the change; off: never. */
   suggestions: PolicyDuration | "off";
+  /** The repository's tier document (`docs/stability-tiers.md`) whose tables must match the registry. */
+  document?: string;
   /** Which behaviours are on. */
   behaviours: {
     /** The breaking-PR comment that pings owners. */
@@ -80,6 +82,8 @@ export interface Component {
   escalation?: Owner[];
   /** Free-form facts declared in the registry (e.g. `implementation: partial`). */
   facts: Record<string, string>;
+  /** The registry's `missing`: notes for the Missing column that no requirement expresses, printed as given. */
+  missingNotes?: string[];
 }
 
 export interface Registry {

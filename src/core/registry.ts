@@ -91,6 +91,10 @@ const componentShape = {
     .meta({ description: "How a Tier 3 timeline disables it in CI: a PR marking it `ci: disabled` here (default), or the Actions API on its own workflow." })
     .optional(),
   workflow: text.regex(/^[\w.-]+\.ya?ml$/, "must be a workflow file name such as wasi-nn.yml").meta({ description: "Its dedicated workflow file (.github/workflows/...), for `disable: workflow`." }).optional(),
+  missing: z
+    .array(text.min(1, "must not be empty"), expecting("a list of texts"))
+    .meta({ description: "Declared notes for the \"Missing Tier N Requirements\" column that no requirement expresses (\"Support beyond CI checks\"): printed as given after the computed ones." })
+    .optional(),
 };
 
 /** Component keys copied verbatim into `Component.facts`. */
@@ -146,6 +150,10 @@ const policyShape = {
       for (const message of overrideProblems(toRequirementOverrides(v))) ctx.addIssue({ code: "custom", message });
     })
     .meta({ description: "Rename, drop or add tier requirements, and set the limits observed evidence is held to." })
+    .optional(),
+  document: text
+    .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\0]+\.md$/, "must be a Markdown file's path in the repository, such as docs/stability-tiers.md")
+    .meta({ description: "The repository's tier document (Markdown, \"Tier 1/2/3\" tables) kept in step with this registry: the check `tierkeeper/document` compares them on pull requests." })
     .optional(),
 };
 
@@ -263,6 +271,7 @@ function toComponent(id: string, c: ComponentInput[string]): Component {
     paths: c.paths ?? [],
     checks: c.checks ?? [],
     ...(c.fuzzing !== undefined && { fuzzing: c.fuzzing }),
+    ...(c.missing !== undefined && { missingNotes: c.missing }),
     facts,
   };
 }
@@ -295,6 +304,7 @@ function toPolicy(p: NonNullable<RegistryInput["policy"]>): Policy {
     suggestions: p.suggestions === undefined ? DEFAULT_POLICY.suggestions : p.suggestions === "off" ? "off" : parseDuration(p.suggestions)!,
     behaviours: { prComment: p["pr-comment"] ?? DEFAULT_POLICY.behaviours.prComment },
     ...(p.requirements !== undefined && { requirements: toRequirementOverrides(p.requirements) }),
+    ...(p.document !== undefined && { document: p.document }),
   };
 }
 

@@ -3,6 +3,7 @@ import { matcherFor } from "../core/match.js";
 import type { PullRecord, Registry, RepoRef } from "../core/model.js";
 import { refreshBreakageComment } from "./breakage.js";
 import { checkRegistryAtHead } from "./registry-check.js";
+import { checkDocumentAtHead } from "./document-check.js";
 import { REGISTRY_PATH } from "../core/registry.js";
 import type { Deps, Octokit } from "./deps.js";
 import { applyChangeRules } from "./change-rules.js";
@@ -35,6 +36,7 @@ export async function onPullRequest(deps: Deps, fact: PullFact): Promise<void> {
     pull.touched = changes.touched;
     pull.lines = changes.lines;
     if (changes.editsRegistry) await checkRegistryAtHead(deps, fact.repo, fact.installationId, registry, pull);
+    if (changes.editsRegistry || changes.editsDocument) await checkDocumentAtHead(deps, fact.repo, fact.installationId, registry, pull, changes.editsRegistry);
   }
   await deps.store.upsertPull(pull);
   if (fact.state === "closed") {
@@ -71,7 +73,7 @@ export async function adoptPull(deps: Deps, repo: RepoRef, installationId: numbe
  * Components whose paths the PR changes (`all` when GitHub's 3,000-file list is cut short), the
  * lines it changes in each (for the major-change rule), and whether it edits the registry.
  */
-async function changedFiles(octokit: Octokit, repo: RepoRef, number: number, registry: Registry): Promise<{ touched: string[] | "all"; lines: Record<string, number>; editsRegistry: boolean }> {
+async function changedFiles(octokit: Octokit, repo: RepoRef, number: number, registry: Registry): Promise<{ touched: string[] | "all"; lines: Record<string, number>; editsRegistry: boolean; editsDocument: boolean }> {
   const matcher = matcherFor(registry);
   const paths: string[] = [];
   const lines: Record<string, number> = {};
@@ -90,6 +92,8 @@ async function changedFiles(octokit: Octokit, repo: RepoRef, number: number, reg
     }
   }
   const editsRegistry = paths.includes(REGISTRY_PATH) || files >= PR_FILES_CAP;
-  if (files >= PR_FILES_CAP) return { touched: "all", lines, editsRegistry };
-  return { touched: Object.keys(lines).sort(), lines, editsRegistry };
+  const document = registry.policy.document;
+  const editsDocument = document !== undefined && (paths.includes(document) || files >= PR_FILES_CAP);
+  if (files >= PR_FILES_CAP) return { touched: "all", lines, editsRegistry, editsDocument };
+  return { touched: Object.keys(lines).sort(), lines, editsRegistry, editsDocument };
 }

@@ -5,7 +5,7 @@
 import type { Principal } from "./auth.js";
 import type { AppAuth } from "./auth.js";
 import type { Shapes } from "./shapes.js";
-import { blobSha, type PrFile, type SimIssue, type SimRepo, type SimState } from "./state.js";
+import { blobSha, type PrFile, type SimIssue, type SimRepo, type SimState, type SimStatus } from "./state.js";
 
 export interface Reply {
   status: number;
@@ -533,6 +533,16 @@ export const handlers: Record<string, Handler> = {
     const name = ctx.query.get("check_name");
     const runs = [...repo.checkRuns.values()].filter((r) => r.headSha === ctx.params.ref && (!name || r.name === name));
     return ok({ total_count: runs.length, check_runs: runs.map((r) => ctx.shapes.checkRun(repo, r)) });
+  },
+  "repos/get-combined-status-for-ref": (ctx) => {
+    const repo = repoFor(ctx);
+    const sha = repo.branches.get(ctx.params.ref) ?? ctx.params.ref;
+    // The latest status per context, newest first, as GitHub combines them.
+    const latest = new Map<string, SimStatus>();
+    for (const s of repo.statuses) if (s.sha === sha) latest.set(s.context, s);
+    const statuses = [...latest.values()].reverse();
+    const state = statuses.some((s) => s.state === "failure" || s.state === "error") ? "failure" : statuses.length === 0 || statuses.some((s) => s.state === "pending") ? "pending" : "success";
+    return ok(ctx.shapes.combinedStatus(repo, sha, state, statuses));
   },
   "checks/get": (ctx) => {
     const repo = repoFor(ctx);

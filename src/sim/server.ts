@@ -277,7 +277,13 @@ export class Simulator {
   }
 
   completeCheckRun(o: { repo: string; sha: string; name: string; conclusion: string; branch?: string | null; pullNumbers?: number[]; completedAt?: Date; appSlug?: string }): WebhookEvent {
-    return this.payloads.checkRun({ ...o, repo: this.state.mustRepo(o.repo) });
+    const repo = this.state.mustRepo(o.repo);
+    const event = this.payloads.checkRun({ ...o, repo });
+    // Listed by `checks/list-for-ref` too, as on GitHub (the audit reads CI results that way).
+    const run = (event.payload as { check_run: { id: number; started_at: string } }).check_run;
+    const completedAt = o.completedAt ?? this.state.now();
+    repo.checkRuns.set(run.id, { id: run.id, name: o.name, headSha: o.sha, status: "completed", conclusion: o.conclusion, startedAt: new Date(run.started_at), completedAt, externalId: null, detailsUrl: null, output: {}, appId: this.app.id });
+    return event;
   }
 
   completeCheckSuite(o: { repo: string; sha: string; conclusion: string; branch?: string | null; pullNumbers?: number[]; completedAt?: Date; appSlug?: string }): WebhookEvent {
@@ -289,7 +295,11 @@ export class Simulator {
   }
 
   commitStatus(o: { repo: string; sha: string; context: string; state: "pending" | "success" | "failure" | "error"; branches?: string[]; updatedAt?: Date; description?: string; targetUrl?: string }): WebhookEvent {
-    return this.payloads.status({ ...o, repo: this.state.mustRepo(o.repo) });
+    const repo = this.state.mustRepo(o.repo);
+    const event = this.payloads.status({ ...o, repo });
+    const id = (event.payload as { id: number }).id;
+    repo.statuses.push({ id, sha: o.sha, context: o.context, state: o.state, updatedAt: o.updatedAt ?? this.state.now(), description: o.description ?? null, targetUrl: o.targetUrl ?? null });
+    return event;
   }
 
   /** A review requested from a user or a team (state + pull_request.review_requested, or review_request_removed). */

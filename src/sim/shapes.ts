@@ -2,7 +2,7 @@
  * Renders simulator state as GitHub's REST/webhook JSON. The same shapes feed
  * REST responses and webhook payloads, so a client sees consistent objects.
  */
-import type { PrFile, SimCheckRun, SimComment, SimIssue, SimLabel, SimReaction, SimRepo, SimReview, SimState, SimUser } from "./state.js";
+import type { PrFile, SimCheckRun, SimComment, SimIssue, SimLabel, SimReaction, SimRepo, SimReview, SimState, SimStatus, SimUser } from "./state.js";
 import { blobSha } from "./state.js";
 
 export interface SimApp {
@@ -325,6 +325,29 @@ export class Shapes {
       html_url: `${this.html}/${r.fullName}/blob/${ref}/${path}`,
       download_url: `${this.html}/${r.fullName}/raw/${ref}/${path}`,
       _links: { self: url, git: `${this.api}/repos/${r.fullName}/git/blobs/${sha}`, html: `${this.html}/${r.fullName}/blob/${ref}/${path}` },
+    };
+  }
+
+  combinedStatus(r: SimRepo, sha: string, state: string, statuses: SimStatus[]) {
+    return {
+      state,
+      sha,
+      total_count: statuses.length,
+      statuses: statuses.map((s) => ({
+        id: s.id,
+        node_id: nodeId("StatusContext", s.id),
+        url: `${this.api}/repos/${r.fullName}/statuses/${sha}`,
+        avatar_url: null,
+        state: s.state,
+        description: s.description,
+        target_url: s.targetUrl,
+        context: s.context,
+        created_at: iso(s.updatedAt),
+        updated_at: iso(s.updatedAt),
+      })),
+      repository: this.repo(r),
+      commit_url: `${this.api}/repos/${r.fullName}/commits/${sha}`,
+      url: `${this.api}/repos/${r.fullName}/commits/${sha}/status`,
     };
   }
 

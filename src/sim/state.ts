@@ -150,6 +150,18 @@ export interface SimRepo {
   /** lowercase login -> permission */
   collaborators: Map<string, Permission>;
   checkRuns: Map<number, SimCheckRun>;
+  /** Commit statuses, oldest first (what `commitStatus` sent). */
+  statuses: SimStatus[];
+}
+
+export interface SimStatus {
+  id: number;
+  sha: string;
+  context: string;
+  state: "pending" | "success" | "failure" | "error";
+  updatedAt: Date;
+  description: string | null;
+  targetUrl: string | null;
 }
 
 export interface SimHookDelivery {
@@ -259,6 +271,7 @@ export class SimState {
       labels: new Map(),
       collaborators: new Map([[owner.toLowerCase(), "admin"]]),
       checkRuns: new Map(),
+      statuses: [],
     };
     this.repos.set(fullName.toLowerCase(), repo);
     const c = this.commit(repo, { parents: [], files: new Map(Object.entries(o.files ?? {})), message: "Initial commit", author: owner });

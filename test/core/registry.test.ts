@@ -202,7 +202,7 @@ describe("parseRegistry: each kind of error, where the maintainer edits", () => 
       '1:1 unknown key "polcy" (did you mean "policy"?); allowed keys: policy, components',
     ]);
     expect(errorsOf("policy:\n  responseWindow: 1 week\ncomponents: {}\n")).toEqual([
-      '2:3 policy: unknown key "responseWindow" (did you mean "response-window"?); allowed keys: response-window, removal-window, mode, pr-comment, maintainers, demotion-breaches, figures-window, tier2-disabled-limit, report-issue, major-change, rfc, suggestions, requirements',
+      '2:3 policy: unknown key "responseWindow" (did you mean "response-window"?); allowed keys: response-window, removal-window, mode, pr-comment, maintainers, demotion-breaches, figures-window, tier2-disabled-limit, report-issue, major-change, rfc, suggestions, requirements, document',
     ]);
     const [e] = errorsOf(component("    colour: blue\n"));
     expect(e).toMatch(/^6:5 components\.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, backup, escalation, paths, checks, fuzzing, implementation,/);
@@ -389,7 +389,7 @@ describe("validateRegistry", () => {
   test("without locate: 1:1, the key path in the message", () => {
     expect(errors(validateRegistry(value)).map(formatProblem)).toEqual([
       ".github/tiers.yml:1:1: components.wasi-nn.tier: expected 1, 2 or 3, got 4",
-      '.github/tiers.yml:1:1: components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, backup, escalation, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality, disable, workflow',
+      '.github/tiers.yml:1:1: components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, backup, escalation, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality, disable, workflow, missing',
     ]);
   });
 
@@ -400,7 +400,7 @@ describe("validateRegistry", () => {
       return path.join(".") === "components.wasi-nn.tier" ? { line: 9, column: 11 } : path.length === 2 ? { line: 7, column: 3 } : undefined;
     };
     expect(errors(validateRegistry(value, "tiers.yml", locate)).map(brief)).toEqual([
-      '7:3 components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, backup, escalation, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality, disable, workflow',
+      '7:3 components.wasi-nn: unknown key "colour"; allowed keys: name, description, category, tier, owners, backup, escalation, paths, checks, fuzzing, implementation, proposal, maintainer, ci, ci-coverage, quality, disable, workflow, missing',
       "9:11 components.wasi-nn.tier: expected 1, 2 or 3, got 4",
     ]);
     expect(seen).toContain("components.wasi-nn.colour");

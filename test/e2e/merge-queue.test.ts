@@ -49,7 +49,7 @@ test("a queue run failing a Tier 2 target and a Tier 3 proposal, for a PR touchi
   const body = comments[0].body;
   expect(body).toContain(`in the merge queue at ${group.headSha.slice(0, 7)}`);
   expect(body).toContain("`aarch64-unknown-linux-gnu` · Tier 2 · Target** — broken by this pull request in the merge queue (passes on `main`)");
-  expect(body).toContain(`[`Test Linux arm64`](${arm64.payload.check_run.html_url})`); // the run, linked
+  expect(body).toContain(`[\`Test Linux arm64\`](${arm64.payload.check_run.html_url})`); // the run, linked
   expect(body).toContain("@bytecodealliance/cranelift-core, @akirilov-arm");
   expect(body).toMatch(/`wasi-nn`[^\n]*Tier 3[^\n]*broken by this pull request in the merge queue/);
   const notified = sim.state.notifications.filter((n) => n.issueNumber === pr.number).map((n) => n.to).sort();

@@ -6,9 +6,9 @@
  */
 import { html } from "./escape.js";
 import type { Phase } from "../timeline.js";
-import { missingText, nextTier } from "../requirements.js";
+import { nextTier } from "../requirements.js";
 import { formatDate } from "./dates.js";
-import type { StatusRow } from "./status-tables.js";
+import { missingCell, type StatusRow } from "./status-tables.js";
 import type { FigureRow } from "../reply-figures.js";
 import { formatHours } from "./tier2.js";
 
@@ -143,7 +143,7 @@ function tierSection(registry: StatusPageView["registry"]): string {
     const body = rows.map((r) => {
       const note = r.footnote ? ` <sup><a href="#note-${r.footnote.number}">[${r.footnote.number}]</a></sup>` : "";
       const cells = [text(r.category), `${text(r.description)}${note}`];
-      if (toward) cells.push(r.missing.length ? text(missingText(r.missing)) : `<span class="muted">None</span>`);
+      if (toward) cells.push(r.missing.length || r.notes?.length ? text(missingCell(r)) : `<span class="muted">None</span>`);
       return cells;
     });
     const notes = rows.filter((r) => r.footnote).map((r) => `<li id="note-${r.footnote!.number}" value="${r.footnote!.number}">${text(r.footnote!.text)}</li>`);

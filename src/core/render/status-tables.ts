@@ -7,7 +7,8 @@
  * - A component with a `description` gets a footnote: " [n]" after its name, numbered in the
  *   order of the rows, and "[n] <description>" under its table, as the spec writes them.
  * - The Missing column is `missingFor(component, tier - 1)`, labels joined with ", " and the
- *   first letter capitalised. "unknown" requirements are not listed.
+ *   first letter capitalised. "unknown" requirements are not listed. The component's declared
+ *   notes (`missing:` in the registry) follow, exactly as written.
  */
 import type { Component, Registry, Tier } from "../model.js";
 import {
@@ -36,6 +37,8 @@ export interface StatusRow {
   toward: Tier | null;
   /** Labels of the missing requirements, in the column's order. */
   missing: string[];
+  /** Declared notes (`missing:`) that no requirement expresses, as written; printed after the labels. Absent when none. */
+  notes?: string[];
   /** Every requirement of `toward` that applies to the component, with its status. */
   requirements: RequirementResult[];
   /** The footnote number and text, when the component has a description. */
@@ -59,6 +62,7 @@ export function statusRows(registry: Pick<Registry, "components">, options: Stat
         id: c.id,
         toward,
         missing: requirements.filter((r) => r.status === "missing").map((r) => r.label),
+        ...(toward !== null && c.missingNotes?.length && { notes: c.missingNotes }),
         requirements,
         ...(text && { footnote: { number: ++footnotes, text } }),
       });
@@ -77,13 +81,18 @@ export function renderStatusMarkdown(rows: readonly StatusRow[]): string {
     for (const r of mine) {
       const description = r.footnote ? `${r.description} [${r.footnote.number}]` : r.description;
       const cells = [r.category, description];
-      if (toward) cells.push(missingText(r.missing));
+      if (toward) cells.push(missingCell(r));
       lines.push(tableRow(cells));
     }
     for (const r of mine) if (r.footnote) lines.push("", `[${r.footnote.number}] ${oneLine(r.footnote.text)}`);
     return lines.join("\n");
   });
   return `${sections.join("\n\n")}\n`;
+}
+
+/** The Missing column's text: the computed labels (first letter capitalised), then the declared notes as written. */
+export function missingCell(row: Pick<StatusRow, "missing" | "notes">): string {
+  return [...(row.missing.length ? [missingText(row.missing)] : []), ...(row.notes ?? [])].join(", ");
 }
 
 /** The JSON rendering: one object per row. */
