@@ -56,7 +56,7 @@ export class Shapes {
       html_url: `${this.html}/apps/${this.app.slug}`,
       created_at: now,
       updated_at: now,
-      permissions: { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write", members: "read" },
+      permissions: { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write", members: "read", merge_queues: "read" },
       events: ["check_run", "check_suite", "issue_comment", "pull_request", "status", "workflow_job", "push", "merge_group"],
       installations_count: this.state.installations.size,
     };

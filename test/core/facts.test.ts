@@ -70,9 +70,21 @@ describe("facts from GitHub's published example payloads", () => {
       expect(factFromEvent("workflow_job", job)).toMatchObject({ kind: "invalid", reason: expect.stringContaining("does not parse") });
     }
     expect(queueBranch("main")).toBeUndefined();
-    const suite = factFromEvent("check_suite", example("check_suite", "completed"));
+    // Every kind of CI result names its queue commit's branch in its own field.
+    const branch = "gh-readonly-queue/main/pr-7-" + "b".repeat(40);
+    const run = example("check_run", "completed");
+    run.check_run.check_suite.head_branch = branch;
+    run.check_run.pull_requests = [];
+    const suite = example("check_suite", "completed");
+    suite.check_suite.head_branch = branch;
+    const status = example("status");
+    status.branches = [{ name: branch, commit: { sha: status.sha, url: "" }, protected: false }];
+    for (const [name, payload] of [["check_run", run], ["check_suite", suite], ["status", status]] as const) {
+      expect(factFromEvent(name, payload)).toMatchObject({ kind: "ci", result: { branch }, queue: { base: "main", pull: 7 } });
+    }
+    const named = factFromEvent("check_suite", example("check_suite", "completed"));
     // Every workflow's suite is named after the app: the suite's id keeps them apart.
-    expect(suite).toMatchObject({ kind: "ci", result: { name: "octocoders-linter", key: expect.stringMatching(/^check_suite:\d+$/) } });
+    expect(named).toMatchObject({ kind: "ci", result: { name: "octocoders-linter", key: expect.stringMatching(/^check_suite:\d+$/) } });
   });
 
   test("only real failures count as failures", () => {
