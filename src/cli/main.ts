@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `tierkeeper` executable: wires the process to `run` (see run.ts for the commands). */
-import { readFile } from "node:fs/promises";
+import { appendFile, readFile } from "node:fs/promises";
+import { text } from "node:stream/consumers";
 import { run } from "./run.js";
 
 // `tierkeeper matrix | head -c 10` closes the pipe early: that is not an error.
@@ -15,6 +16,9 @@ try {
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     readFile: (path) => readFile(path, "utf8"),
+    readStdin: () => text(process.stdin),
+    appendFile: (path, data) => appendFile(path, data, "utf8"),
+    env: process.env,
   });
 } catch (e) {
   process.stderr.write(`tierkeeper: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
