@@ -99,3 +99,13 @@ describe("fuzzing outside CI (`fuzzing: oss-fuzz`)", () => {
     if (!result.ok) expect(result.errors.map((e) => e.message)).toEqual(['components.a.fuzzing: expected a list of check globs, or "oss-fuzz" or "outside-ci", got "Fuzz targets"']);
   });
 });
+
+describe("the bench replays Wasmtime's real job names", () => {
+  test("the names it says the registry maps are real jobs some component claims; the others real jobs none claims", async () => {
+    const { MAPPED, UNMAPPED } = await import("../../src/bench/stream.js");
+    const claimed = (name: string) => components.some((c) => c.checks.some((g) => compileCheckGlob(g).test(name)));
+    expect([...MAPPED, ...UNMAPPED].filter((n) => !JOBS.includes(n))).toEqual([]);
+    expect(MAPPED.filter((n) => !claimed(n))).toEqual([]);
+    expect(UNMAPPED.filter(claimed)).toEqual([]);
+  });
+});
