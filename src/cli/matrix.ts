@@ -51,7 +51,7 @@ export const matrixSpec: CommandSpec = {
   usage: "tierkeeper matrix [--registry file] [--format json|checks] [--tier N] [--include-disabled] | matrix --filter [--registry file] [--key field] < matrix.json",
   brief: "print the components to test in CI as a GitHub Actions matrix",
   summary: `Prints the components to test in CI as a GitHub Actions matrix, on one line:
-{"include":[{"component":"wasi-nn","tier":3,"checks":["Test wasi-nn"]},...]}
+{"include":[{"component":"wasi-nn","tier":3,"checks":["Test wasi-nn (*)"]},...]}
 Components without checks are left out, and so are those with \`ci: disabled\` unless --include-disabled.
 
 With --filter it reads a matrix CI built its own way on stdin (an array of entries, or an object
