@@ -33,10 +33,20 @@ export interface GateDecision {
 
 /** The gate's decision for one job name. `registryText` is the registry's source, for the disabling notes. */
 export function gateFor(registry: Registry, registryText: string, job: string): GateDecision {
+  return decide(registry, lazy(() => disablingNotes(registryText)), job);
+}
+
+/** The notes are read from the source only when a disabled component is involved, and once per registry. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+function decide(registry: Registry, notesOf: () => Map<string, string>, job: string): GateDecision {
   const matching = matcherFor(registry).componentsForCheck(job);
   const disabled = matching.filter(isDisabled);
   const enabled = matching.filter((c) => !isDisabled(c));
-  const notes = disabled.length > 0 ? disablingNotes(registryText) : new Map<string, string>();
+  const notes = disabled.length > 0 ? notesOf() : new Map<string, string>();
   return {
     job,
     skip: disabled.length > 0 && enabled.length === 0,
@@ -104,10 +114,11 @@ export function matrixShapeError(value: unknown): string | undefined {
 export function filterMatrix(registry: Registry, registryText: string, matrix: MatrixInput, key = "name"): MatrixFilterResult {
   const dropped: GateDecision[] = [];
   const shared: GateDecision[] = [];
+  const notes = lazy(() => disablingNotes(registryText));
   const keep = (entry: unknown): boolean => {
     const job = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>)[key] : undefined;
     if (typeof job !== "string") return true;
-    const decision = gateFor(registry, registryText, job);
+    const decision = decide(registry, notes, job);
     if (decision.skip) dropped.push(decision);
     else if (decision.disabled.length > 0) shared.push(decision);
     return !decision.skip;
