@@ -9,24 +9,26 @@ import { signPayload, type Simulator, type SimRepo, type WebhookEvent } from "..
 /** Installed under the first account, without `.github/tiers.yml`. */
 export const BARE_REPO = "bytecodealliance/wasm-tools";
 /** The accounts the app is installed on, each with a `wasmtime` repository holding the registry. */
+/** The s390x shard: reported as a commit status, as if from external CI, and broken on main. */
+const S390X = "Test Linux s390x (1/8)";
 export const accounts = (n: number) => ["bytecodealliance", ...Array.from({ length: n - 1 }, (_, i) => `embedder-${i + 1}`)];
 
-/** Check names the Wasmtime registry maps to components (examples/wasmtime/tiers.yml). */
-const MAPPED = [
-  "Test Linux x86_64", "Test macOS x86_64", "Test Windows MSVC x86_64", "Test Linux arm64", "Test Linux s390x",
-  "Test Windows MinGW x86_64", "Test wasi-nn", "Test threads", "Test component model",
+/** Wasmtime's job names (test/fixtures/wasmtime/jobs.txt) that examples/wasmtime/tiers.yml maps to components. */
+export const MAPPED = [
+  "Test Linux x86_64 (1/8)", "Test macOS x86_64 (wasmtime)", "Test MSVC x86_64 (wasmtime-cli-wast)", "Test Linux arm64 (2/8)", S390X,
+  "Test MinGW x86_64 (3/8)", "Test wasi-nn (openvino, ubuntu-24.04)", "Test Linux x86_64 (wasmtime-cli-all)", "Test Linux x86_64 (wasmtime-wasi)",
 ];
-/** CI names no component claims (globs match whole names, so the "(release)" one is not x86_64's). */
-const UNMAPPED = [
-  "rustfmt", "clippy", "docs", "Check fuzz targets", "cargo vet", "cargo deny", "Monolith checks", "Build C API",
-  "Build wasmtime-cli (x86_64-linux)", "Build wasmtime-cli (aarch64-macos)", "Test Linux x86_64 (release)",
+/** Wasmtime's job names no component claims (globs match whole names: "Tests Linux i686" is not "Test Linux ..."). */
+export const UNMAPPED = [
+  "Rustfmt", "Clippy", "Doc build", "Test wasmtime-fuzzing", "Cargo vet", "Cargo deny", "Monolith Checks", "Test C-API Linux",
+  "Release build for x86_64-linux", "Release build for aarch64-macos", "Tests Linux i686 (1/8)",
 ];
 /** Files PRs touch: most under some component's `paths`, a few under none. */
 const FILES = [
   "cranelift/codegen/src/isa/x64/lower.isle", "cranelift/codegen/src/isa/aarch64/lower.isle", "cranelift/codegen/src/isa/s390x/inst.isle",
-  "crates/wasi-nn/src/backend.rs", "crates/wasi-common/src/lib.rs", "crates/wasmtime/src/runtime/gc/enabled.rs",
+  "crates/wasi-nn/src/backend.rs", "crates/wasi/src/p1.rs", "crates/wasmtime/src/runtime/gc/enabled.rs",
   "crates/wasmtime/src/runtime/vm/sys/unix/signals.rs", "crates/wasmtime/src/runtime/vm/sys/windows/traphandlers.rs",
-  "tests/misc_testsuite/simd/spillslot.wast", "tests/all/threads/mod.rs", "crates/fiber/src/unix/x86_64.rs",
+  "tests/misc_testsuite/simd/spillslot.wast", "tests/all/threads.rs", "crates/fiber/src/unix.rs",
   "crates/wasmtime/src/config.rs", "docs/contributing.md", "crates/cli-flags/src/lib.rs", "src/commands/run.rs",
 ];
 
@@ -107,7 +109,7 @@ export function buildStream(sim: Simulator, o: StreamOptions): Stream {
   const ci = (repo: string, sha: string, name: string, failed: boolean, branch?: string): WebhookEvent => {
     const completedAt = tick();
     if (failed) failures.results++;
-    if (name === "Test Linux s390x") {
+    if (name === S390X) {
       return sim.commitStatus({ repo, sha, context: name, state: failed ? "failure" : "success", updatedAt: completedAt, ...(branch ? { branches: [branch] } : {}) });
     }
     const conclusion = failed ? "failure" : rnd.next() < 0.1 ? "skipped" : "success";
@@ -125,7 +127,7 @@ export function buildStream(sim: Simulator, o: StreamOptions): Stream {
   // failures are "already broken on main".
   const mainRound = (repo: SimRepo): Item[] => {
     const push = sim.pushCommit({ repo: repo.fullName, branch: "main", files: { [`notes/${rnd.int(1e9)}.md`]: "entry\n" }, author: rnd.pick(authors) });
-    const results = MAPPED.map((n): Item => ({ kind: "ci, component", event: ci(repo.fullName, push.sha, n, n === "Test Linux s390x", "main") }));
+    const results = MAPPED.map((n): Item => ({ kind: "ci, component", event: ci(repo.fullName, push.sha, n, n === S390X, "main") }));
     return [{ kind: "push to main", event: push }, ...results];
   };
 

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { REGISTRY_PATH } from "../core/registry.js";
+import type { Registry } from "../core/model.js";
+import { formatProblem, parseRegistry, REGISTRY_PATH } from "../core/registry.js";
 
 /** What a command may touch: tests pass their own, `main.ts` wires the process. */
 export interface Io {
@@ -12,6 +13,12 @@ export interface Io {
   readFile(path: string): Promise<string>;
   /** Writes a UTF-8 file; the path is absolute. Commands that write (import --out, status --write-document) need it. */
   writeFile?(path: string, text: string): Promise<void>;
+  /** Reads all of standard input (commands that take a document on stdin). */
+  readStdin?(): Promise<string>;
+  /** Appends UTF-8 text to a file, creating it (GitHub Actions' `GITHUB_OUTPUT` and step summary). */
+  appendFile?(path: string, text: string): Promise<void>;
+  /** The environment variables a command reads (`GITHUB_OUTPUT`, ...). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Exit codes: 0 ok, 1 findings or errors, 2 usage error. */
@@ -26,4 +33,20 @@ export async function readRegistryText(io: Io, file = REGISTRY_PATH): Promise<{ 
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (e as Error).message;
     return { ok: false, message: `cannot read ${file}: ${why}` };
   }
+}
+
+/** Reads and parses the registry; on failure writes why to stderr (as `tierkeeper <command>`) and returns undefined. */
+export async function readValidRegistry(io: Io, file: string, command: string): Promise<{ registry: Registry; text: string } | undefined> {
+  const read = await readRegistryText(io, file);
+  if (!read.ok) {
+    io.stderr(`tierkeeper ${command}: ${read.message}\n`);
+    return undefined;
+  }
+  const result = parseRegistry(read.text, file);
+  if (!result.ok) {
+    for (const problem of result.errors) io.stderr(`${formatProblem(problem)}\n`);
+    io.stderr(`tierkeeper ${command}: ${file} is not valid; run \`tierkeeper validate ${file}\`\n`);
+    return undefined;
+  }
+  return { registry: result.registry, text: read.text };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `tierkeeper` executable: wires the process to `run` (see run.ts for the commands). */
-import { readFile, writeFile } from "node:fs/promises";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { text } from "node:stream/consumers";
 import { run } from "./run.js";
 
 // `tierkeeper matrix | head -c 10` closes the pipe early: that is not an error.
@@ -16,6 +17,9 @@ try {
     cwd: process.cwd(),
     readFile: (path) => readFile(path, "utf8"),
     writeFile: (path, text) => writeFile(path, text, "utf8"),
+    readStdin: () => text(process.stdin),
+    appendFile: (path, data) => appendFile(path, data, "utf8"),
+    env: process.env,
   });
 } catch (e) {
   process.stderr.write(`tierkeeper: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

@@ -3,6 +3,7 @@ import { helpText, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 import { auditCommand, auditSpec } from "./audit.js";
 import { importCommand, importSpec } from "./import.js";
+import { gateCommand, gateSpec } from "./gate.js";
 import { matrixCommand, matrixSpec } from "./matrix.js";
 import { reportCommand, reportSpec } from "./report.js";
 import { schemaCommand, schemaSpec } from "./schema.js";
@@ -19,6 +20,7 @@ interface CliCommand {
 const COMMANDS: readonly CliCommand[] = [
   { spec: validateSpec, run: validateCommand },
   { spec: matrixSpec, run: matrixCommand },
+  { spec: gateSpec, run: gateCommand },
   { spec: statusSpec, run: statusCommand },
   { spec: schemaSpec, run: schemaCommand },
   { spec: sweepSpec, run: (argv, io) => sweepCommand(argv, io) },

@@ -61,6 +61,13 @@ export interface Tier2Policy {
 /** The scalar facts a component may declare for the tier requirements (`implementation: partial`, ...). */
 export const DECLARED_FACTS = ["implementation", "proposal", "maintainer", "ci", "ci-coverage", "quality"] as const;
 
+/**
+ * `fuzzing:` values that name where a component is fuzzed when no CI job does it (Wasmtime's
+ * continuous fuzzing runs on OSS-Fuzz); `outside-ci` for any other such service.
+ */
+export const FUZZING_SERVICES = ["oss-fuzz", "outside-ci"] as const;
+export type FuzzingService = (typeof FUZZING_SERVICES)[number];
+
 export interface Component {
   /** Key in the registry: used in messages, labels, commands and issue titles. */
   id: string;
@@ -76,6 +83,8 @@ export interface Component {
   checks: string[];
   /** Globs over check names of the fuzzing jobs covering this component; absent when not declared. */
   fuzzing?: string[];
+  /** Fuzzed continuously outside CI (`fuzzing: oss-fuzz`): no CI job to match, nothing CI can observe. */
+  fuzzedOutsideCi?: FuzzingService;
   /** Who is asked instead while every owner is away (`/tier away`). */
   backup?: Owner[];
   /** Who is mentioned when a request to its owners is breached a second time (else the policy's maintainers). */

@@ -12,7 +12,7 @@ import { customRequirementSchema, overrideProblems, requirementOverridesSchema, 
 import { DURATION_EXAMPLES, DURATION_PATTERN, parseDuration } from "./duration.js";
 import { globError } from "./glob.js";
 import { DEFAULT_CHANGE_POLICY } from "./change-rules.js";
-import { DECLARED_FACTS, type Component, type Owner, type Policy, type PolicyDuration, type Registry, type RegistryParseResult, type RegistryProblem, type Tier } from "./model.js";
+import { DECLARED_FACTS, FUZZING_SERVICES, type Component, type Owner, type Policy, type PolicyDuration, type Registry, type RegistryParseResult, type RegistryProblem, type Tier } from "./model.js";
 
 export const REGISTRY_PATH = ".github/tiers.yml";
 
@@ -80,7 +80,10 @@ const componentShape = {
   escalation: ownerList("Mentioned when a request to the owners is breached a second time (default: the policy's maintainers).").optional(),
   paths: globList("path", "Globs over repository paths (picomatch).").optional(),
   checks: globList("check", `CI checks that test this component. ${CHECK_GLOBS}`).optional(),
-  fuzzing: globList("check", `CI checks that fuzz this component. ${CHECK_GLOBS}`).optional(),
+  fuzzing: z
+    .union([globList("check", `CI checks that fuzz this component. ${CHECK_GLOBS}`), z.enum(FUZZING_SERVICES)], expecting(`a list of check globs, or ${listWords(FUZZING_SERVICES.map((s) => JSON.stringify(s)))}`))
+    .meta({ description: `CI checks that fuzz this component (a list of globs), or a service that fuzzes it continuously outside CI: ${FUZZING_SERVICES.join(", ")}.` })
+    .optional(),
   implementation: oneOf(["complete", "partial"]).optional(),
   proposal: oneOf(["stable", "unstable"]).optional(),
   maintainer: oneOf(["full-time", "best-effort", "none"]).optional(),
@@ -270,7 +273,8 @@ function toComponent(id: string, c: ComponentInput[string]): Component {
     ...(c.escalation !== undefined && { escalation: c.escalation.map(toOwner) }),
     paths: c.paths ?? [],
     checks: c.checks ?? [],
-    ...(c.fuzzing !== undefined && { fuzzing: c.fuzzing }),
+    ...(Array.isArray(c.fuzzing) && { fuzzing: c.fuzzing }),
+    ...(typeof c.fuzzing === "string" && { fuzzedOutsideCi: c.fuzzing }),
     ...(c.missing !== undefined && { missingNotes: c.missing }),
     facts,
   };

@@ -138,6 +138,15 @@ function passedRecently(days: number | null | undefined, limit: number): boolean
   return days !== null && days <= limit;
 }
 
+function hasFuzzingChecks(c: Component): boolean {
+  return (c.fuzzing ?? []).length > 0;
+}
+
+/** Fuzzed at all: by CI jobs, or by a service outside CI (`fuzzing: oss-fuzz`). */
+function isFuzzed(c: Component): boolean {
+  return hasFuzzingChecks(c) || c.fuzzedOutsideCi !== undefined;
+}
+
 type Limits = { ciCostAllowance: number; passedWithinDays: number; replyWithinHours: number };
 
 function builtIns(limits: Limits): Record<RequirementId, Requirement> {
@@ -146,9 +155,12 @@ function builtIns(limits: Limits): Record<RequirementId, Requirement> {
     "continuous-fuzzing": {
       id: "continuous-fuzzing",
       label: "continuous fuzzing",
-      summary: "Continuous fuzzing is required for WebAssembly proposals and for the architecture of supported targets (`fuzzing` checks, passing).",
+      summary:
+        "Continuous fuzzing is required for WebAssembly proposals and for the architecture of supported targets (`fuzzing` checks, passing; or `fuzzing: oss-fuzz`, fuzzed outside CI, which CI cannot observe).",
       appliesTo: inCategories(["Target", "WebAssembly Proposal"]),
-      evaluate: (c, e) => declaredThenObserved((c.fuzzing ?? []).length > 0, passedRecently(e.fuzzingPassedWithinDays, limits.passedWithinDays)),
+      // A service outside CI reports nothing tierkeeper sees: the declaration is all there is.
+      evaluate: (c, e) =>
+        c.fuzzedOutsideCi ? "met" : declaredThenObserved(hasFuzzingChecks(c), passedRecently(e.fuzzingPassedWithinDays, limits.passedWithinDays)),
     },
     "stable-proposal": {
       id: "stable-proposal",
@@ -366,7 +378,7 @@ function toRequirement(r: CustomRequirement | Requirement): Requirement {
     appliesTo: r.categories ? inCategories(r.categories) : () => true,
     evaluate: (c) => {
       if (requires === "checks") return c.checks.length > 0 ? "met" : "missing";
-      if (requires === "fuzzing") return (c.fuzzing ?? []).length > 0 ? "met" : "missing";
+      if (requires === "fuzzing") return isFuzzed(c) ? "met" : "missing";
       if (requires === "owners") return c.owners.length > 0 ? "met" : "missing";
       let status: RequirementStatus = "met";
       for (const [fact, allowed] of Object.entries(requires)) {

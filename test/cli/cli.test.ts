@@ -50,8 +50,8 @@ describe("tierkeeper validate", () => {
     expect(code).toBe(0);
     expect(stderr).toBe("");
     expect(stdout.trimEnd().split("\n")).toEqual([
-      `${EXAMPLE}:130:13: warning: components.x86_64-pc-windows-gnu.owners: component x86_64-pc-windows-gnu has no owner (the policy requires a clearly identified owner)`,
-      `${EXAMPLE}:178:13: warning: components.wasi-crypto.owners: component wasi-crypto has no owner (the policy requires a clearly identified owner)`,
+      `${EXAMPLE}:141:13: warning: components.x86_64-pc-windows-gnu.owners: component x86_64-pc-windows-gnu has no owner (the policy requires a clearly identified owner)`,
+      `${EXAMPLE}:191:13: warning: components.wasi-crypto.owners: component wasi-crypto has no owner (the policy requires a clearly identified owner)`,
       `${EXAMPLE}: valid, 20 components, 2 warnings`,
     ]);
   });
@@ -65,8 +65,8 @@ describe("tierkeeper validate", () => {
     expect(out.ok).toBe(true);
     expect(out.errors).toEqual([]);
     expect(out.warnings).toEqual([
-      expect.objectContaining({ file: EXAMPLE, line: 130, column: 13, severity: "warning" }),
-      expect.objectContaining({ file: EXAMPLE, line: 178, column: 13, severity: "warning" }),
+      expect.objectContaining({ file: EXAMPLE, line: 141, column: 13, severity: "warning" }),
+      expect.objectContaining({ file: EXAMPLE, line: 191, column: 13, severity: "warning" }),
     ]);
   });
 
@@ -212,9 +212,9 @@ describe("tierkeeper matrix", () => {
     expect(ids(matrix)).toEqual(expected);
     expect(expected).toHaveLength(16);
     expect(ids(matrix)).not.toContain("aarch64-apple-darwin"); // checks: []
-    expect(matrix.include).toContainEqual({ component: "wasi-nn", tier: 3, checks: ["Test wasi-nn"] });
+    expect(matrix.include).toContainEqual({ component: "wasi-nn", tier: 3, checks: ["Test wasi-nn (*)"] });
     const raw = (await cli(["matrix", "--registry", EXAMPLE])).stdout;
-    expect(raw.startsWith('{"include":[{"component":"x86_64-apple-darwin","tier":1,"checks":["Test macOS x86_64"]},')).toBe(true);
+    expect(raw.startsWith('{"include":[{"component":"x86_64-apple-darwin","tier":1,"checks":["Test macOS x86_64 (*)"]},')).toBe(true);
   });
 
   test("a component with `ci: disabled` is left out, unless --include-disabled", async () => {
@@ -233,9 +233,9 @@ describe("tierkeeper matrix", () => {
 
   test("--format checks: a JSON array of the enabled check names", async () => {
     const checks = await matrixOf(["--registry", EXAMPLE, "--format", "checks", "--tier", "3"]);
-    expect(checks).toEqual(["Test wasi-nn", "Test threads", "Test component model"]);
+    expect(checks).toEqual(["Test wasi-nn (*)", "Test Linux x86_64 (wasmtime-cli-all)", "Test Linux x86_64 (wasmtime-cli-wast)"]);
     const cwd = tempFile(".github/tiers.yml", EXAMPLE_WITH_WASI_NN_DISABLED);
-    expect(await matrixOf(["--format", "checks"], cwd)).not.toContain("Test wasi-nn");
+    expect(await matrixOf(["--format", "checks"], cwd)).not.toContain("Test wasi-nn (*)");
   });
 
   test("no component left: an empty include list", async () => {
@@ -268,7 +268,7 @@ describe("tierkeeper matrix", () => {
     const entries = matrixEntries(parsed.registry.components, { tiers: new Set([2]) });
     expect(entries.map((e) => e.component)).toEqual(["aarch64-unknown-linux-gnu", "s390x-unknown-linux-gnu", "x86_64-pc-windows-gnu", "memory64", "multi-memory"]);
     entries[0].checks.push("mutated");
-    expect(parsed.registry.components[8].checks).toEqual(["Test Linux arm64"]);
+    expect(parsed.registry.components[8].checks).toEqual(["Test Linux arm64 (*)"]);
   });
 });
 

@@ -17,12 +17,12 @@ components:
     tier: 2
     owners: [akirilov-arm, cfallin]
     paths: ["cranelift/codegen/src/isa/aarch64/**"]
-    checks: ["Test Linux arm64"]
+    checks: ["Test Linux arm64 (*)"]
   x86_64-unknown-linux-gnu:
     category: Target
     tier: 1
     owners: [bytecodealliance/core]
-    checks: ["Test Linux x86_64"]
+    checks: ["Test Linux x86_64 (*)"]
 `);
 const matcher = matcherFor(registry);
 const pull: PullRecord = { repoId: 1, number: 7, headSha: "abcdef1234567", baseRef: "main", author: "contributor", state: "open", touched: ["wasi-nn"], updatedAt: new Date() };
@@ -36,8 +36,8 @@ describe("attribution", () => {
   test("a failure that passes on the default branch is broken by the PR; one failing there too is already broken", () => {
     const verdicts = attribute(
       matcher,
-      [result({ name: "test (wasi-nn, ubuntu)", outcome: "fail" }), result({ name: "Test Linux arm64", outcome: "fail" }), result({ name: "Test Linux x86_64", outcome: "pass" })],
-      [result({ name: "test (wasi-nn, ubuntu)", outcome: "pass", sha: "base" }), result({ name: "Test Linux arm64", outcome: "fail", sha: "base" })],
+      [result({ name: "test (wasi-nn, ubuntu)", outcome: "fail" }), result({ name: "Test Linux arm64 (1/8)", outcome: "fail" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "pass" })],
+      [result({ name: "test (wasi-nn, ubuntu)", outcome: "pass", sha: "base" }), result({ name: "Test Linux arm64 (1/8)", outcome: "fail", sha: "base" })],
     );
     expect(verdicts.map((v) => [v.component.id, v.verdict, v.base])).toEqual([
       ["x86_64-unknown-linux-gnu", "passing", "unknown"],
@@ -47,7 +47,7 @@ describe("attribution", () => {
   });
 
   test("checks that match no component and neutral results say nothing", () => {
-    expect(attribute(matcher, [result({ name: "lint", outcome: "fail" }), result({ name: "Test Linux arm64", outcome: "neutral" })], [])).toEqual([]);
+    expect(attribute(matcher, [result({ name: "lint", outcome: "fail" }), result({ name: "Test Linux arm64 (1/8)", outcome: "neutral" })], [])).toEqual([]);
   });
 });
 
@@ -96,14 +96,14 @@ describe("the breaking-PR comment", () => {
   });
 
   test("a component already broken on the default branch is reported without blaming the PR or pinging", () => {
-    const verdicts = attribute(matcher, [result({ name: "Test Linux arm64", outcome: "fail" })], [result({ name: "Test Linux arm64", outcome: "fail" })]);
+    const verdicts = attribute(matcher, [result({ name: "Test Linux arm64 (1/8)", outcome: "fail" })], [result({ name: "Test Linux arm64 (1/8)", outcome: "fail" })]);
     const c = decide({ verdicts })!;
     expect(c.body).toContain("already broken on `main`, not by this pull request");
     expect(c.mentions).toEqual([]);
   });
 
   test("each tier carries its own duty", () => {
-    const verdicts = attribute(matcher, [result({ name: "Test Linux arm64", outcome: "fail" }), result({ name: "Test Linux x86_64", outcome: "fail" })], []);
+    const verdicts = attribute(matcher, [result({ name: "Test Linux arm64 (1/8)", outcome: "fail" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "fail" })], []);
     const c = decide({ verdicts })!;
     expect(c.body).toContain("Tier 1 must not break: this pull request has to fix it before it merges.");
     expect(c.body).toContain("reply within a week (by 2026-11-30 (UTC))");

@@ -31,8 +31,8 @@ describe("setComponentCi", () => {
     expect(diff.removed).toEqual([]);
     expect(diff.added).toEqual([`    ci: disabled # ${NOTE}`]);
     // Right after wasi-nn's last entry (keeping that entry's own comment), before the blank line.
-    expect(disabled.split("\n")[diff.line - 2]).toBe("    ci-coverage: limited      # one backend, one platform");
-    expect(disabled).toContain("fuzzing: &fuzz [\"Fuzz targets\"]");
+    expect(disabled.split("\n")[diff.line - 2]).toBe("    ci-coverage: limited      # a few backends, two platforms");
+    expect(disabled).toContain("fuzzing: &fuzz oss-fuzz");
     expect(ciOf(disabled, "wasi-nn")).toBe("disabled");
     // Nothing else moved: the anchors still resolve and every other component is the same.
     const before = parseRegistry(WASMTIME);

@@ -173,7 +173,7 @@ describe("the view model", () => {
     noticeAt: "2026-11-23T10:00:00.000Z",
     dueAt: "2026-11-30T10:00:00.000Z",
     responses: [],
-    blockers: [{ check: "Test wasi-nn", sha: "abc", at: "2026-11-23T09:00:00.000Z" }],
+    blockers: [{ check: "Test wasi-nn (openvino, ubuntu-24.04)", sha: "abc", at: "2026-11-23T09:00:00.000Z" }],
     log: [],
     ...over,
   });

@@ -29,7 +29,7 @@ components:
     category: WASI Proposal
     tier: 3
     owners: [abrown]
-    checks: ["Test wasi-nn"]
+    checks: ["Test wasi-nn (*)"]
   s390x:
     category: Target
     tier: 2
@@ -145,7 +145,7 @@ describe("keys and texts", () => {
     expect(body).toContain("`wasi-nn` (WASI Proposal, Tier 3) has met every requirement of Tier 2 since 2026-11-01 (UTC) (the registry's `suggestions` period is 30 days)");
     expect(body).toContain("| CI testing | met |");
     expect(body).toContain("| responsive maintainers | not known |");
-    expect(body).toContain("- Checks (`Test wasi-nn`) on the default branch: all passed 1 day ago.");
+    expect(body).toContain("- Checks (`Test wasi-nn (*)`) on the default branch: all passed 1 day ago.");
     expect(body).toContain("- Share of pull-request CI time over the last 30 days: 12%.");
     expect(body).toContain("To promote it, set `tier: 2` for `wasi-nn` in `.github/tiers.yml`");
     expect(body).toContain("Owners: @abrown");

@@ -7,7 +7,7 @@ const policy = DEFAULT_POLICY;
 const day = 24 * 3600 * 1000;
 const t0 = new Date("2026-11-23T12:00:00.000Z");
 const at = (days: number) => new Date(t0.getTime() + days * day);
-const blocker = (over: Partial<Blocker> = {}): Blocker => ({ check: "Test wasi-nn", sha: "abc1234", at: t0.toISOString(), ...over });
+const blocker = (over: Partial<Blocker> = {}): Blocker => ({ check: "Test wasi-nn (openvino, ubuntu-24.04)", sha: "abc1234", at: t0.toISOString(), ...over });
 const start = () => openEpisode("wasi-nn", undefined, blocker({ pr: 7 }), t0, policy);
 const due = (e: Episode, days: number, responses = [] as Episode["responses"]) => advance(e, { kind: "due", responses }, at(days), policy);
 const respond = (e: Episode, by: string, days: number) => advance(e, { kind: "response", response: { by, at: at(days).toISOString(), via: "comment on #1" } }, at(days), policy);
@@ -95,7 +95,7 @@ describe("the Tier 3 timeline", () => {
 });
 
 describe("what blocks other work", () => {
-  const run = (over: object = {}) => ({ outcome: "fail", name: "Test wasi-nn", sha: "abc", completedAt: t0, ...over });
+  const run = (over: object = {}) => ({ outcome: "fail", name: "Test wasi-nn (openvino, ubuntu-24.04)", sha: "abc", completedAt: t0, ...over });
   const pulls = [
     { number: 1, touched: ["wasi-nn"] },
     { number: 2, touched: ["threads"] },
@@ -112,7 +112,7 @@ describe("what blocks other work", () => {
 describe("what GitHub shows for an episode", () => {
   const repo: RepoRef = { owner: "bytecodealliance", name: "wasmtime", id: 1, defaultBranch: "main", private: false };
   const component: Component = {
-    id: "wasi-nn", category: "WASI Proposal", tier: 3, paths: ["crates/wasi-nn/**"], checks: ["Test wasi-nn"], facts: {},
+    id: "wasi-nn", category: "WASI Proposal", tier: 3, paths: ["crates/wasi-nn/**"], checks: ["Test wasi-nn (*)"], facts: {},
     owners: [{ kind: "user", login: "abrown" }, { kind: "team", org: "bytecodealliance", slug: "wasi-nn" }],
   };
   const ctx = { repo, defaultBranch: "main", registryPath: ".github/tiers.yml", now: t0 };

@@ -322,7 +322,7 @@ test("the CMD serves /healthz on HOST=0.0.0.0, passes the HEALTHCHECK and answer
   const repo = "bytecodealliance/wasmtime";
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/backend.rs"] });
   expect((await sim.send(pr)).status).toBe(200);
-  const fail = sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: new Date() });
+  const fail = sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: new Date() });
   expect((await sim.send(fail)).status).toBe(200);
   const deadline = Date.now() + 20_000;
   while (sim.comments(repo, pr.number).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

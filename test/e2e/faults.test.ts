@@ -98,7 +98,7 @@ describe("a database lost while the server runs", () => {
     await admin.query(`ALTER SCHEMA ${db.schema} RENAME TO ${db.schema}_away`);
     const cutting = setInterval(() => void terminate().catch(() => undefined), 20);
     let lostStatus: number;
-    const fail = sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure" });
+    const fail = sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure" });
     try {
       await wait(100);
       lostStatus = (await sim.send(fail, { id: "while-lost" })).status;
@@ -145,7 +145,7 @@ describe("SIGKILL in the middle of a sweep, twice", () => {
     const { sim, repo } = stage;
     const main = sim.state.mustRepo(repo).branches.get("main")!;
     const t0 = Date.now();
-    expect((await sim.send(sim.completeCheckRun({ repo, sha: main, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: new Date(t0) }))).status).toBe(200);
+    expect((await sim.send(sim.completeCheckRun({ repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: new Date(t0) }))).status).toBe(200);
     await stage.settle();
     const opened = issues().filter((i) => !i.pull && i.title.startsWith("Tier 3 component"));
     expect(opened).toHaveLength(1);

@@ -23,25 +23,25 @@ afterEach(() => {
 test("a queue run failing a Tier 2 target and a Tier 3 proposal, for a PR touching only core: one PR comment naming the merge queue, Tier 2 owners pinged, one Tier 3 tracking issue", async () => {
   const { sim, repo } = stage;
   const main = sim.state.mustRepo(repo).branches.get("main")!;
-  for (const name of ["Test Linux arm64", "Test wasi-nn"]) {
+  for (const name of ["Test Linux arm64 (1/8)", "Test wasi-nn (openvino, ubuntu-24.04)"]) {
     await sim.send(sim.completeCheckRun({ repo, sha: main, name, conclusion: "success", branch: "main", completedAt: minute(0) }));
   }
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasmtime/src/engine.rs"], title: "Engine tweak" });
   await sim.send(pr);
   // The pull request's own subset of CI passes.
-  await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test Linux x86_64", conclusion: "success", completedAt: minute(5) }));
+  await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test Linux x86_64 (1/8)", conclusion: "success", completedAt: minute(5) }));
   await stage.settle();
   expect(sim.comments(repo, pr.number)).toEqual([]);
 
   const group = sim.enqueuePullRequest(repo, pr.number);
   expect(group.payload.merge_group.head_ref).toBe(`refs/heads/gh-readonly-queue/main/pr-${pr.number}-${main}`);
   await sim.send(group);
-  const arm64 = sim.completeCheckRun({ repo, sha: group.headSha, name: "Test Linux arm64", conclusion: "failure", completedAt: minute(20) });
+  const arm64 = sim.completeCheckRun({ repo, sha: group.headSha, name: "Test Linux arm64 (1/8)", conclusion: "failure", completedAt: minute(20) });
   expect(arm64.payload.check_run.pull_requests).toEqual([]); // as on GitHub: a queue commit names no PR
   expect(arm64.payload.check_run.check_suite.head_branch).toBe(group.branch);
   await sim.send(arm64);
-  await sim.send(sim.completeWorkflowJob({ repo, sha: group.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: minute(21) }));
-  await sim.send(sim.completeWorkflowJob({ repo, sha: group.headSha, name: "Test Linux x86_64", conclusion: "success", completedAt: minute(22) }));
+  await sim.send(sim.completeWorkflowJob({ repo, sha: group.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: minute(21) }));
+  await sim.send(sim.completeWorkflowJob({ repo, sha: group.headSha, name: "Test Linux x86_64 (1/8)", conclusion: "success", completedAt: minute(22) }));
   await stage.settle();
 
   const comments = sim.comments(repo, pr.number);
@@ -49,7 +49,7 @@ test("a queue run failing a Tier 2 target and a Tier 3 proposal, for a PR touchi
   const body = comments[0].body;
   expect(body).toContain(`in the merge queue at ${group.headSha.slice(0, 7)}`);
   expect(body).toContain("`aarch64-unknown-linux-gnu` · Tier 2 · Target** — broken by this pull request in the merge queue (passes on `main`)");
-  expect(body).toContain(`[\`Test Linux arm64\`](${arm64.payload.check_run.html_url})`); // the run, linked
+  expect(body).toContain(`[\`Test Linux arm64 (1/8)\`](${arm64.payload.check_run.html_url})`); // the run, linked
   expect(body).toContain("@bytecodealliance/cranelift-core, @akirilov-arm");
   expect(body).toMatch(/`wasi-nn`[^\n]*Tier 3[^\n]*broken by this pull request in the merge queue/);
   const notified = sim.state.notifications.filter((n) => n.issueNumber === pr.number).map((n) => n.to).sort();
@@ -75,10 +75,10 @@ test("a failure already at the queue's base is reported as such and pings nobody
   const group = sim.enqueuePullRequest(repo, pr.number);
   await sim.send(group);
   // The nightly run (a workflow_dispatch on main, as Wasmtime's cron does) says s390x passes...
-  await sim.send(sim.completeWorkflowJob({ repo, sha: group.baseSha, name: "Test Linux s390x", conclusion: "success", branch: "main", completedAt: minute(25) }));
+  await sim.send(sim.completeWorkflowJob({ repo, sha: group.baseSha, name: "Test Linux s390x (1/8)", conclusion: "success", branch: "main", completedAt: minute(25) }));
   // ...and a later result at the queue's base (no branch named: main moved on) says it fails.
-  await sim.send(sim.completeCheckRun({ repo, sha: group.baseSha, name: "Test Linux s390x", conclusion: "failure", branch: null, completedAt: minute(30) }));
-  await sim.send(sim.completeCheckRun({ repo, sha: group.headSha, name: "Test Linux s390x", conclusion: "failure", completedAt: minute(31) }));
+  await sim.send(sim.completeCheckRun({ repo, sha: group.baseSha, name: "Test Linux s390x (1/8)", conclusion: "failure", branch: null, completedAt: minute(30) }));
+  await sim.send(sim.completeCheckRun({ repo, sha: group.headSha, name: "Test Linux s390x (1/8)", conclusion: "failure", completedAt: minute(31) }));
   await stage.settle();
   const comments = sim.comments(repo, pr.number);
   expect(comments).toHaveLength(1);
@@ -88,7 +88,7 @@ test("a failure already at the queue's base is reported as such and pings nobody
   // The queue's base is a default-branch commit: its result is main's latest for every PR.
   const other = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasmtime/src/linker.rs"] });
   await sim.send(other);
-  await sim.send(sim.commitStatus({ repo, sha: other.headSha, context: "Test Linux s390x", state: "failure", updatedAt: minute(32) }));
+  await sim.send(sim.commitStatus({ repo, sha: other.headSha, context: "Test Linux s390x (1/8)", state: "failure", updatedAt: minute(32) }));
   await stage.settle();
   expect(sim.comments(repo, other.number)[0].body).toContain("**`s390x-unknown-linux-gnu` · Tier 2 · Target** — already broken on `main`, not by this pull request");
 }, 90_000);
@@ -115,7 +115,7 @@ test("bad input posts nothing and crashes nothing: a queue branch that does not 
   const { sim, repo } = stage;
   const before = writes().length;
   const main = sim.state.mustRepo(repo).branches.get("main")!;
-  const fail = (o: { sha: string; branch: string }) => sim.completeCheckRun({ repo, ...o, name: "Test Linux arm64", conclusion: "failure", completedAt: minute(40) });
+  const fail = (o: { sha: string; branch: string }) => sim.completeCheckRun({ repo, ...o, name: "Test Linux arm64 (1/8)", conclusion: "failure", completedAt: minute(40) });
 
   await sim.send(fail({ sha: "a".repeat(40), branch: "gh-readonly-queue/main/not-a-pull-request" }));
   await sim.send(fail({ sha: "b".repeat(40), branch: `gh-readonly-queue/main/pr-9999-${main}` }));

@@ -38,7 +38,7 @@ test("/metrics counts deliveries, GitHub requests, actions and sweeps, and reads
   const { sim, repo } = stage;
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/backend.rs"] });
   expect((await sim.send(pr)).status).toBe(200);
-  const fail = sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure" });
+  const fail = sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure" });
   expect((await sim.send(fail, { id: "obs-check-run" })).status).toBe(200);
   expect((await sim.send(fail, { id: "obs-check-run" })).status).toBe(200); // a redelivery
   // Stored, then skipped as malformed.
@@ -82,7 +82,7 @@ test("a secondary rate limit from GitHub is counted, and the delivery is retried
   sim.faults = new FaultInjector({ rate: 1, secondaryShare: 1, retryAfterSeconds: 1 });
   try {
     expect((await sim.send(pr)).status).toBe(200);
-    expect((await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure" }))).status).toBe(200);
+    expect((await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure" }))).status).toBe(200);
     const deadline = Date.now() + 10_000;
     while (!(sim.faults.counts()["secondary-rate-limit"] > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(sim.faults.counts()["secondary-rate-limit"]).toBeGreaterThan(0);
@@ -109,7 +109,7 @@ test("the logs carry delivery, installation and repository, and no secret, key o
   expect(bad.status).toBe(401);
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/third.rs"] });
   await sim.send(pr, { id: "obs-pr" });
-  await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure" }), { id: "obs-fail" });
+  await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure" }), { id: "obs-fail" });
   await stage.settle();
   expect(sim.comments(repo, pr.number)).toHaveLength(1);
   await new Promise((r) => setTimeout(r, 300)); // the last lines through the pipe

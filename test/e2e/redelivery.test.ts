@@ -27,7 +27,7 @@ test("a delivery that failed while tierkeeper was unreachable is redelivered onc
   expect((await sim.send(pr)).status).toBe(200);
   // The app is unreachable for a moment: GitHub records the failure and moves on.
   sim.setWebhookTarget("http://127.0.0.1:9/api/github/webhooks", "stage-webhook-secret");
-  const lost = await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure" }));
+  const lost = await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure" }));
   expect(lost.status).toBe(0);
   sim.setWebhookTarget(stage.webhookUrl, "stage-webhook-secret");
   await stage.settle();

@@ -22,6 +22,9 @@ afterAll(async () => {
   await drop();
 });
 
+/** Wasmtime's job running tests/all on Linux x86_64: threads, the component model and the x86_64 target. */
+const ALL_SHARD = "Test Linux x86_64 (wasmtime-cli-all)";
+
 test("two replicas on one PostgreSQL database: every comment, issue, pull request and notification happens once", async () => {
   const { sim, repo, replicas } = stage;
   expect(replicas).toHaveLength(2);
@@ -36,23 +39,24 @@ test("two replicas on one PostgreSQL database: every comment, issue, pull reques
   const at = (minutes: number) => new Date(t0 + minutes * 60_000);
   const mainSha = sim.state.mustRepo(repo).branches.get("main")!;
 
-  // Tier 3 components failing on the default branch: a tracking issue each.
-  const wasiNnMain = sim.completeCheckRun({ repo, sha: mainSha, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: at(0) });
-  const threadsMain = sim.completeCheckRun({ repo, sha: mainSha, name: "Test threads", conclusion: "failure", branch: "main", completedAt: at(0) });
+  // Tier 3 components failing on the default branch: a tracking issue each. Threads and the component
+  // model have no job of their own: both fail through the tests/all shard.
+  const wasiNnMain = sim.completeCheckRun({ repo, sha: mainSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: at(0) });
+  const threadsMain = sim.completeCheckRun({ repo, sha: mainSha, name: ALL_SHARD, conclusion: "failure", branch: "main", completedAt: at(0) });
   await Promise.all([
     toBoth(wasiNnMain), // the same delivery to both
     to(b, threadsMain), // one delivery to b ...
     to(a, threadsMain), // ... and another delivery of the same event (a new id) to a
-    to(b, sim.completeWorkflowJob({ repo, sha: mainSha, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: at(1) })),
+    to(b, sim.completeWorkflowJob({ repo, sha: mainSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: at(1) })),
   ]);
 
   // Pull requests breaking Tier 2 and Tier 3 components, their events spread over both replicas.
   const prs = [
-    { files: ["cranelift/codegen/src/isa/s390x/inst.isle"], check: "Test Linux s390x", owners: ["uweigand"], tier: 2 },
-    { files: ["tests/misc_testsuite/memory64/simd.wast"], check: "Spec tests (memory64)", owners: ["alexcrichton"], tier: 2 },
-    { files: ["crates/wasmtime/src/runtime/component/func.rs"], check: "Test component model", owners: ["alexcrichton", "bytecodealliance/wasmtime-core"], tier: 3 },
-    { files: ["tests/misc_testsuite/multi-memory/simple.wast"], check: "Spec tests (multi-memory)", owners: ["alexcrichton"], tier: 2 },
-    { files: ["crates/wasi-nn/src/backend.rs"], check: "Test wasi-nn", owners: [] as string[], tier: 3 }, // already broken on main: no pings
+    { files: ["cranelift/codegen/src/isa/s390x/inst.isle"], check: "Test Linux s390x (1/8)", owners: ["uweigand"], tier: 2 },
+    { files: ["crates/wasmtime/src/runtime/vm/sys/windows/mmap.rs"], check: "Test MSVC x86_64 (1/8)", owners: ["bytecodealliance/wasmtime-core", "alexcrichton"], tier: 1 },
+    { files: ["crates/wasmtime/src/runtime/component/func.rs"], check: ALL_SHARD, owners: [] as string[], tier: 3 }, // already broken on main: no pings
+    { files: ["crates/fiber/src/windows.rs"], check: "Test MinGW x86_64 (2/8)", owners: [] as string[], tier: 2 }, // no owner: nobody to ping
+    { files: ["crates/wasi-nn/src/backend.rs"], check: "Test wasi-nn (openvino, ubuntu-24.04)", owners: [] as string[], tier: 3 }, // already broken on main: no pings
   ].map((p) => ({ ...p, pr: sim.openPullRequest({ repo, author: "contributor", files: p.files }) }));
   // A PR that does not touch wasi-nn but is blocked by it: listed on the tracking issue, nobody pinged.
   const blocked = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasmtime/src/config.rs"] });
@@ -72,8 +76,8 @@ test("two replicas on one PostgreSQL database: every comment, issue, pull reques
     }),
   );
   await Promise.all([
-    to(a, sim.completeCheckRun({ repo, sha: blocked.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: at(12) })),
-    to(b, sim.completeWorkflowJob({ repo, sha: blocked.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: at(12) })),
+    to(a, sim.completeCheckRun({ repo, sha: blocked.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: at(12) })),
+    to(b, sim.completeWorkflowJob({ repo, sha: blocked.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: at(12) })),
   ]);
   await stage.settle(60_000);
 
@@ -82,11 +86,17 @@ test("two replicas on one PostgreSQL database: every comment, issue, pull reques
   const disabling = () => issues().filter((i) => i.pull && i.title.startsWith("Disable Tier 3 component"));
   const notified = (n: number) => sim.state.notifications.filter((x) => x.issueNumber === n).map((x) => x.to).sort();
 
-  expect(tracking().map((i) => i.title).sort()).toEqual(["Tier 3 component `threads` is blocking other work", "Tier 3 component `wasi-nn` is blocking other work"]);
+  expect(tracking().map((i) => i.title).sort()).toEqual([
+    "Tier 3 component `component-model` is blocking other work",
+    "Tier 3 component `threads` is blocking other work",
+    "Tier 3 component `wasi-nn` is blocking other work",
+  ]);
   const wasiNn = tracking().find((i) => i.title.includes("wasi-nn"))!;
   const threads = tracking().find((i) => i.title.includes("threads"))!;
   expect(notified(wasiNn.number)).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
   expect(notified(threads.number)).toEqual(["abrown"]);
+  const componentModel = tracking().find((i) => i.title.includes("component-model"))!;
+  expect(notified(componentModel.number)).toEqual(["alexcrichton", "bytecodealliance/wasmtime-core"]);
   expect(wasiNn.body).toContain(`#${blocked.number}`);
 
   for (const p of prs) {
@@ -105,7 +115,7 @@ test("two replicas on one PostgreSQL database: every comment, issue, pull reques
   expect(sweeps.map((s) => s.code)).toEqual([0, 0]);
   const outputs = sweeps.map((s) => s.output).join("\n");
   // At most one of them stepped; the other found the lock taken, or nothing due.
-  expect(outputs.match(/notified -> disabled/g)).toHaveLength(2);
+  expect(outputs.match(/notified -> disabled/g)).toHaveLength(3);
   await stage.settle(60_000);
   // And once more, from both, while the servers sweep too: nothing more happens.
   // (An hour apart, not more: whichever takes the lock must still see the step as recent and
@@ -115,14 +125,21 @@ test("two replicas on one PostgreSQL database: every comment, issue, pull reques
   expect(again.map((s) => s.output).join("\n")).not.toMatch(/->/);
   await stage.settle(60_000);
 
-  expect(disabling().map((p) => p.title).sort()).toEqual(["Disable Tier 3 component threads in CI", "Disable Tier 3 component wasi-nn in CI"]);
+  expect(disabling().map((p) => p.title).sort()).toEqual([
+    "Disable Tier 3 component component-model in CI",
+    "Disable Tier 3 component threads in CI",
+    "Disable Tier 3 component wasi-nn in CI",
+  ]);
   for (const pr of disabling()) {
-    const owners = pr.title.includes("wasi-nn") ? ["abrown", "bytecodealliance/wasi-nn"] : ["abrown"];
+    const [owners, trackingIssue] = pr.title.includes("wasi-nn")
+      ? [["abrown", "bytecodealliance/wasi-nn"], wasiNn]
+      : pr.title.includes("threads")
+        ? [["abrown"], threads]
+        : [["alexcrichton", "bytecodealliance/wasmtime-core"], componentModel];
     expect(notified(pr.number)).toEqual(owners);
-    const trackingIssue = pr.title.includes("wasi-nn") ? wasiNn : threads;
     expect(sim.comments(repo, trackingIssue.number).filter((c) => c.body.includes(`#${pr.number} disables`))).toHaveLength(1);
   }
-  expect(tracking()).toHaveLength(2);
+  expect(tracking()).toHaveLength(3);
 
   // The sweeps held each silent Tier 2 owner to the week: one reminder each, however many sweeps ran.
   for (const p of prs) {

@@ -24,12 +24,12 @@ test("a Tier 3 breakage gives exactly one comment, edited in place, each owner n
   const { sim, repo } = stage;
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/backend.rs"] });
   await sim.send(pr);
-  const fail = sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: new Date("2026-11-23T10:00:00Z") });
+  const fail = sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: new Date("2026-11-23T10:00:00Z") });
   // The same delivery three times and twenty concurrent failing jobs of the component.
   await Promise.all([sim.send(fail, { id: "same-id" }), sim.send(fail, { id: "same-id" }), sim.send(fail, { id: "same-id" })]);
   await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
-      sim.send(sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: new Date(Date.UTC(2026, 10, 23, 10, 1, i)) })),
+      sim.send(sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: new Date(Date.UTC(2026, 10, 23, 10, 1, i)) })),
     ),
   );
   await stage.settle();
@@ -40,8 +40,8 @@ test("a Tier 3 breakage gives exactly one comment, edited in place, each owner n
   const notified = sim.state.notifications.filter((n) => n.issueNumber === pr.number).map((n) => n.to).sort();
   expect(notified).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
 
-  await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "success", completedAt: new Date("2026-11-23T11:00:00Z") }));
-  await sim.send(sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "success", completedAt: new Date("2026-11-23T11:00:00Z") }));
+  await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "success", completedAt: new Date("2026-11-23T11:00:00Z") }));
+  await sim.send(sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "success", completedAt: new Date("2026-11-23T11:00:00Z") }));
   await stage.settle();
   const after = sim.comments(repo, pr.number);
   expect(after).toHaveLength(1);
@@ -53,10 +53,10 @@ test("a Tier 3 breakage gives exactly one comment, edited in place, each owner n
 test("a failure already on the default branch is reported without blaming the PR or pinging", async () => {
   const { sim, repo } = stage;
   const main = sim.state.mustRepo(repo).branches.get("main")!;
-  await sim.send(sim.commitStatus({ repo, sha: main, context: "Test Linux s390x", state: "failure", branches: ["main"], updatedAt: new Date("2026-11-23T09:00:00Z") }));
+  await sim.send(sim.commitStatus({ repo, sha: main, context: "Test Linux s390x (1/8)", state: "failure", branches: ["main"], updatedAt: new Date("2026-11-23T09:00:00Z") }));
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["cranelift/codegen/src/isa/s390x/inst.isle"] });
   await sim.send(pr);
-  await sim.send(sim.commitStatus({ repo, sha: pr.headSha, context: "Test Linux s390x", state: "failure", updatedAt: new Date("2026-11-23T12:00:00Z") }));
+  await sim.send(sim.commitStatus({ repo, sha: pr.headSha, context: "Test Linux s390x (1/8)", state: "failure", updatedAt: new Date("2026-11-23T12:00:00Z") }));
   await stage.settle();
   const comments = sim.comments(repo, pr.number);
   expect(comments).toHaveLength(1);
@@ -89,7 +89,7 @@ test("a repository without a registry gets no comment and costs no request after
   await stage.settle();
   const before = sim.requests.length;
   for (let i = 0; i < 5; i++) {
-    await sim.send(sim.completeCheckRun({ repo: "bytecodealliance/no-registry", sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure" }));
+    await sim.send(sim.completeCheckRun({ repo: "bytecodealliance/no-registry", sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure" }));
   }
   await stage.settle();
   expect(sim.requests.length).toBe(before);
@@ -101,7 +101,7 @@ test("killed with SIGKILL after acknowledging, the restarted server loses nothin
   const { sim, repo } = stage;
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/x.rs"] });
   const events = [pr, ...Array.from({ length: 30 }, (_, i) =>
-    sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: new Date(Date.UTC(2026, 10, 23, 13, 0, i)) }),
+    sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: new Date(Date.UTC(2026, 10, 23, 13, 0, i)) }),
   )];
   for (const event of events) expect((await sim.send(event)).status).toBe(200); // acknowledged = stored
   await stage.restart(); // SIGKILL, then `node dist/server.js` again on the same database

@@ -170,7 +170,7 @@ describe("who may see a repository (node dist/server.js against the simulator)",
     // tierkeeper learns of each repository (and caches its registry) from the events GitHub sends.
     for (const name of [repo, PRIVATE]) {
       const main = sim.state.mustRepo(name).branches.get("main")!;
-      await sim.send(sim.completeCheckRun({ repo: name, sha: main, name: "Test Linux x86_64", conclusion: "success", branch: "main", completedAt: new Date("2026-11-23T09:00:00Z") }));
+      await sim.send(sim.completeCheckRun({ repo: name, sha: main, name: "Test Linux x86_64 (1/8)", conclusion: "success", branch: "main", completedAt: new Date("2026-11-23T09:00:00Z") }));
     }
     await stage.settle();
   }, 60_000);

@@ -15,7 +15,7 @@ afterEach(async () => {
 
 async function trackingIssue(a: SimApp): Promise<number> {
   const main = a.sim.state.mustRepo(a.repo).branches.get("main")!;
-  await a.send(a.sim.completeCheckRun({ repo: a.repo, sha: main, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: a.clock.now() }));
+  await a.send(a.sim.completeCheckRun({ repo: a.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: a.clock.now() }));
   return [...a.sim.state.mustRepo(a.repo).issues.values()].find((i) => i.title.startsWith("Tier 3 component"))!.number;
 }
 

@@ -42,7 +42,7 @@ async function startWorld(): Promise<SimApp> {
   a.sim.addCollaborator(a.repo, "alexcrichton", "maintain");
   a.sim.addTeam("bytecodealliance", "wasi-nn", ["abrown"]);
   const main = a.sim.state.pushFiles(a.sim.state.mustRepo(a.repo), "main", { "crates/threads/src/lib.rs": "//\n" }).sha;
-  for (const name of ["Test wasi-nn", "Test threads"]) {
+  for (const name of ["Test wasi-nn (openvino, ubuntu-24.04)", "Test threads"]) {
     await a.send(a.sim.completeCheckRun({ repo: a.repo, sha: main, name, conclusion: "success", branch: "main", completedAt: a.clock.now() }));
   }
   return a;
@@ -70,7 +70,7 @@ test("a valid edit passes, its warnings anchored to their lines; each owner is l
 
 test("a glob matching no file and a check name never seen on main are warnings on their lines; the check passes", async () => {
   app = await startWorld();
-  const edited = REGISTRY.replace('paths: ["crates/wasi-nn/**"]', 'paths: ["crates/wasi-nn/**", "crates/wasi_nn/**"]').replace('checks: ["Test wasi-nn"]', 'checks: ["Test wasi-nn", "Test wasi-nn (gpu)"]');
+  const edited = REGISTRY.replace('paths: ["crates/wasi-nn/**"]', 'paths: ["crates/wasi-nn/**", "crates/wasi_nn/**"]').replace('checks: ["Test wasi-nn (*)"]', 'checks: ["Test wasi-nn (openvino, ubuntu-24.04)", "Test wasi-nn (gpu)"]');
   await openEdit(app, edited);
   const [run] = checkRuns(app);
   expect(run.conclusion).toBe("success");
@@ -146,7 +146,7 @@ test("a broken edit fails, with the error where the maintainer edits, and the ru
   expect(edited.split("\n")[failures[0].start_line - 1]).toBe("    tier: 4");
   // The rules in force are still the default branch's: a wasi-nn failure on main is still Tier 3 business.
   const main = app.sim.state.mustRepo(app.repo).branches.get("main")!;
-  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
   expect([...app.sim.state.mustRepo(app.repo).issues.values()].some((i) => i.title === "Tier 3 component `wasi-nn` is blocking other work")).toBe(true);
 });
 

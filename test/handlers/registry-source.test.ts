@@ -14,7 +14,7 @@ afterEach(async () => {
 
 async function breakMain(a: SimApp) {
   const main = a.sim.state.mustRepo(a.repo).branches.get("main")!;
-  await a.send(a.sim.completeCheckRun({ repo: a.repo, sha: main, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: a.clock.now() }));
+  await a.send(a.sim.completeCheckRun({ repo: a.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: a.clock.now() }));
 }
 
 const trackingIssues = (a: SimApp) => [...a.sim.state.mustRepo(a.repo).issues.values()].filter((i) => i.title.startsWith("Tier 3 component"));

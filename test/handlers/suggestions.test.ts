@@ -24,7 +24,7 @@ components:
     tier: 3
     owners: [abrown]
     paths: ["crates/wasi-nn/**"]
-    checks: ["Test wasi-nn"]
+    checks: ["Test wasi-nn (*)"]
 `;
 
 let app: SimApp;
@@ -50,7 +50,7 @@ function timedRun(a: SimApp, o: Omit<Parameters<Simulator["completeCheckRun"]>[0
 test("a Tier 3 component whose checks pass on main and whose declared facts meet Tier 2 gets one promotion suggestion after 30 days, not before, not twice", async () => {
   const main = app.sim.state.mustRepo(app.repo).branches.get("main")!;
   const passOnMain = async () => {
-    for (const name of ["Test wasi-common", "Test wasi-nn"]) {
+    for (const name of ["Test wasi-common", "Test wasi-nn (openvino, ubuntu-24.04)"]) {
       await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name, conclusion: "success", branch: "main", completedAt: app.clock.now() }));
     }
   };
@@ -70,7 +70,7 @@ test("a Tier 3 component whose checks pass on main and whose declared facts meet
   expect(issue.title).toBe("Suggestion: promote `wasi-nn` from Tier 3 to Tier 2");
   expect(issue.labels).toEqual(expect.arrayContaining(["tierkeeper", "tier-suggestion"]));
   expect(issue.body).toContain("has met every requirement of Tier 2 since 2026-11-23 (UTC)");
-  expect(issue.body).toContain("- Checks (`Test wasi-nn`) on the default branch: all passed within the last day.");
+  expect(issue.body).toContain("- Checks (`Test wasi-nn (*)`) on the default branch: all passed within the last day.");
   expect(issue.body).toContain("| responsive maintainers | not known |");
   expect(issue.body).toContain("Owners: @abrown");
 
@@ -99,16 +99,16 @@ test("a Tier 3 component taking most of the pull-request CI time misses the ci-c
   const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
   await app.send(pr);
   const sha = pr.headSha;
-  const wasiNn = timedRun(app, { sha, name: "Test wasi-nn", conclusion: "success" }, 50);
+  const wasiNn = timedRun(app, { sha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "success" }, 50);
   await app.send(wasiNn);
   await app.send(wasiNn); // a redelivery: counted once
-  const sameJob = { repo: app.repo, sha, name: "Test wasi-nn", conclusion: "success", completedAt: app.clock.now(), startedAt: new Date(app.clock.now().getTime() - 50 * MINUTE) };
+  const sameJob = { repo: app.repo, sha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "success", completedAt: app.clock.now(), startedAt: new Date(app.clock.now().getTime() - 50 * MINUTE) };
   await app.send(app.sim.completeWorkflowJob(sameJob)); // the same Actions job, as a workflow job: counted once
   await app.send(timedRun(app, { sha, name: "Test wasi-common", conclusion: "success" }, 10));
   await app.send(timedRun(app, { sha, name: "clippy", conclusion: "success" }, 5)); // no component's: it still counts in the total
 
   const repoId = app.sim.state.mustRepo(app.repo).id;
-  expect(await app.store.pullRequestCiTime(repoId, new Date(0))).toEqual(new Map([["Test wasi-common", 10 * MINUTE], ["Test wasi-nn", 50 * MINUTE], ["clippy", 5 * MINUTE]]));
+  expect(await app.store.pullRequestCiTime(repoId, new Date(0))).toEqual(new Map([["Test wasi-common", 10 * MINUTE], ["Test wasi-nn (openvino, ubuntu-24.04)", 50 * MINUTE], ["clippy", 5 * MINUTE]]));
 
   const status = async (...args: string[]) => {
     let stdout = "";
@@ -129,7 +129,7 @@ test("a Tier 3 component taking most of the pull-request CI time misses the ci-c
 test("an owner who is no longer a collaborator: the daily judgement looks the owners up, and `clear owner` shows as missing", async () => {
   app.sim.state.mustRepo(app.repo).collaborators.delete("abrown");
   const main = app.sim.state.mustRepo(app.repo).branches.get("main")!;
-  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn", conclusion: "success", branch: "main", completedAt: app.clock.now() }));
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "success", branch: "main", completedAt: app.clock.now() }));
   await app.tierkeeper.sweep();
   const repoId = app.sim.state.mustRepo(app.repo).id;
   expect(await app.store.ownerLookups(repoId)).toEqual(new Map([["abrown", "not-collaborator"], ["sunfishcode", "ok"]]));

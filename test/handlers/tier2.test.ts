@@ -21,13 +21,13 @@ components:
     tier: 1
     owners: [bytecodealliance/cranelift-core]
     paths: ["cranelift/codegen/src/isa/x64/**"]
-    checks: ["Test Linux x86_64"]
+    checks: ["Test Linux x86_64 (*)"]
   aarch64:
     category: Target
     tier: 2
     owners: [bytecodealliance/cranelift-core, akirilov-arm]
     paths: ["cranelift/codegen/src/isa/aarch64/**"]
-    checks: ["Test Linux arm64"]
+    checks: ["Test Linux arm64 (*)"]
   s390x:
     category: Target
     tier: 2
@@ -35,13 +35,13 @@ components:
     backup: [cfallin]
     escalation: [cfallin]
     paths: ["cranelift/codegen/src/isa/s390x/**"]
-    checks: ["Test Linux s390x"]
+    checks: ["Test Linux s390x (*)"]
   wasi-nn:
     category: WASI Proposal
     tier: 3
     owners: [abrown]
     paths: ["crates/wasi-nn/**"]
-    checks: ["Test wasi-nn"]
+    checks: ["Test wasi-nn (*)"]
 `;
 
 let app: SimApp;
@@ -90,7 +90,7 @@ test.each([
     app = await startSimApp({ registry: REGISTRY, databaseUrl: db.url });
     for (const login of ["uweigand", "cfallin"]) app.sim.addCollaborator(app.repo, login, "write");
   }
-  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x");
+  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x (1/8)");
   expect(bodies(app, pr.number)[0]).toContain("@uweigand");
   expect(await requests(app)).toMatchObject([{ component: "s390x", thread: pr.number, requestee: "uweigand", source: "ping", status: "open", dueAt: "2026-11-30T12:00:00.000Z" }]);
 
@@ -132,7 +132,7 @@ test.each([
 });
 
 test("a reply in time: a comment by the maintainer closes the request, and no reminder comes", async () => {
-  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x");
+  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x (1/8)");
   app.clock.advance(2 * DAY);
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: pr.number, user: "uweigand", body: "looking" }));
   expect(await requests(app)).toMatchObject([{ status: "replied", reply: { by: "uweigand", via: `comment on #${pr.number}` } }]);
@@ -141,7 +141,7 @@ test("a reply in time: a comment by the maintainer closes the request, and no re
 });
 
 test("a reply seen only through the API (a reaction on the ping) is found before a breach is declared", async () => {
-  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x");
+  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x (1/8)");
   const ping = app.sim.comments(app.repo, pr.number)[0];
   app.clock.advance(DAY);
   app.sim.addReaction({ repo: app.repo, user: "uweigand", content: "eyes", commentId: ping.id });
@@ -188,7 +188,7 @@ test("mentioning an owner team is a request to it, unless a member writes it; bo
 });
 
 test("/tier away routes new requests to the backup and stops the owner's clock; /tier back ends it", async () => {
-  const early = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x");
+  const early = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x (1/8)");
   app.clock.advance(2 * DAY);
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: early.number, user: "uweigand", body: "/tier away until 2026-12-04" }));
   expect(bodies(app, early.number).at(-1)).toContain("@uweigand you are away until 2026-12-04 (UTC): your reply clocks stop meanwhile, and new requests go to the other owners (`s390x` → `cfallin`).");
@@ -197,7 +197,7 @@ test("/tier away routes new requests to the backup and stops the owner's clock; 
   expect(bodies(app, early.number).at(-1)).toContain("not done: only component owners can use /tier away (@contributor owns no component in the registry)");
 
   // A new breakage while away asks the backup instead.
-  const later = await breakingPr(app, "cranelift/codegen/src/isa/s390x/abi.rs", "Test Linux s390x", "someone");
+  const later = await breakingPr(app, "cranelift/codegen/src/isa/s390x/abi.rs", "Test Linux s390x (1/8)", "someone");
   expect(bodies(app, later.number)[0]).toContain("`uweigand` (away), @cfallin (backup)");
   expect(notified(app, later.number, "uweigand")).toBe(0);
   expect((await requests(app)).map((r) => [r.thread, r.requestee])).toEqual([
@@ -295,7 +295,7 @@ test("a major change to a Tier 2 component asks its owners for a review once, an
 });
 
 test("alarms: a Tier 1 component disabled in CI at once, a Tier 2 one after its limit; enabling closes the alarm", async () => {
-  const disabled = REGISTRY.replace('checks: ["Test Linux x86_64"]', 'checks: ["Test Linux x86_64"]\n    ci: disabled').replace('checks: ["Test Linux s390x"]', 'checks: ["Test Linux s390x"]\n    ci: disabled');
+  const disabled = REGISTRY.replace('checks: ["Test Linux x86_64 (*)"]', 'checks: ["Test Linux x86_64 (*)"]\n    ci: disabled').replace('checks: ["Test Linux s390x (*)"]', 'checks: ["Test Linux s390x (*)"]\n    ci: disabled');
   await app.send(app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": disabled } }));
   const alarms = () => [...app.sim.state.mustRepo(app.repo).issues.values()].filter((i) => i.labels.includes("tier-alarm"));
   await app.tierkeeper.sweep();
@@ -315,7 +315,7 @@ test("alarms: a Tier 1 component disabled in CI at once, a Tier 2 one after its 
 });
 
 test("two replicas sweeping at once at the deadline post one reminder", async () => {
-  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x");
+  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x (1/8)");
   const twin = await app.twin();
   app.clock.advance(7 * DAY);
   await Promise.all([app.tierkeeper.sweep(), twin.sweep(), app.tierkeeper.sweep()]);
@@ -326,7 +326,7 @@ test("two replicas sweeping at once at the deadline post one reminder", async ()
 
 test("the optional monthly report issue: once per month, with the figures as of the month's first day", async () => {
   await app.send(app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": REGISTRY.replace("policy:\n", "policy:\n  report-issue: monthly\n") } }));
-  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x");
+  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x (1/8)");
   app.clock.advance(DAY);
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: pr.number, user: "uweigand", body: "on it" }));
   const reports = () => [...app.sim.state.mustRepo(app.repo).issues.values()].filter((i) => i.labels.includes("report"));
@@ -340,7 +340,7 @@ test("the optional monthly report issue: once per month, with the figures as of 
 });
 
 test("with no rules in force (the registry removed), nothing is sent and the request is looked at again a day later", async () => {
-  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x");
+  const pr = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x (1/8)");
   await app.send(app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": null } }));
   const report = await sweepAfter(app, 7);
   expect(report.tier2).toEqual([]);

@@ -25,7 +25,7 @@ const trackingIssues = (a: SimApp) => issuesOf(a).filter((i) => !i.pull && i.tit
 const pulls = (a: SimApp) => issuesOf(a).filter((i) => i.pull && i.user !== "contributor");
 
 /** The default branch's "Test <name>" fails: a Tier 3 component blocks everyone. */
-async function breakMain(a: SimApp, check = "Test wasi-nn") {
+async function breakMain(a: SimApp, check = "Test wasi-nn (openvino, ubuntu-24.04)") {
   const main = a.sim.state.mustRepo(a.repo).branches.get("main")!;
   await a.send(a.sim.completeCheckRun({ repo: a.repo, sha: main, name: check, conclusion: "failure", branch: "main", completedAt: a.clock.now() }));
 }
@@ -55,7 +55,7 @@ test.each([
   // A PR that does not touch wasi-nn is blocked by it: added to the issue by an edit, no new ping.
   const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasmtime/src/lib.rs"] });
   await app.send(pr);
-  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: app.clock.now() }));
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: app.clock.now() }));
   expect(trackingIssues(app)).toHaveLength(1);
   expect(trackingIssues(app)[0].body).toContain(`#${pr.number}`);
   expect(notified()).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
@@ -90,7 +90,7 @@ test.each([
 
 test("an owner who answers in time postpones the step; nobody else's activity counts", async () => {
   app = await startSimApp();
-  await breakMain(app, "Test threads");
+  await breakMain(app);
   const [tracking] = trackingIssues(app);
   app.clock.advance(2 * DAY);
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "random-user", body: "me too" }));
@@ -216,10 +216,10 @@ test("re-enabling the component on the default branch closes the tracking issue"
 }, 60_000);
 
 test("while a component is disabled in CI, its failures ping nobody on PRs", async () => {
-  app = await startSimApp({ registry: EXAMPLE_REGISTRY.replace('checks: ["Test wasi-nn"]', 'checks: ["Test wasi-nn"]\n    ci: disabled') });
+  app = await startSimApp({ registry: EXAMPLE_REGISTRY.replace('checks: ["Test wasi-nn (*)"]', 'checks: ["Test wasi-nn (*)"]\n    ci: disabled') });
   const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
   await app.send(pr);
-  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: app.clock.now() }));
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: app.clock.now() }));
   expect(app.sim.comments(app.repo, pr.number)).toEqual([]);
   expect(trackingIssues(app)).toEqual([]);
 }, 60_000);
@@ -229,7 +229,7 @@ test("an owner's review on a blocked pull request counts as a response", async (
   await breakMain(app);
   const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasmtime/src/lib.rs"] });
   await app.send(pr);
-  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn", conclusion: "failure", completedAt: app.clock.now() }));
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: app.clock.now() }));
   app.clock.advance(4 * DAY);
   // GitHub's published pull_request_review.submitted example, placed on the simulator's PR.
   const review = example("pull_request_review", "submitted");

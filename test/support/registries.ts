@@ -24,7 +24,7 @@ export const TWO_COMPONENTS = `components:
     tier: 3
     owners: [abrown, bytecodealliance/wasi-nn]
     paths: ["crates/wasi-nn/**"]
-    checks: ["Test wasi-nn"]
+    checks: ["Test wasi-nn (*)"]
     implementation: partial
   threads:
     category: WebAssembly Proposal
