@@ -74,7 +74,7 @@ async function execute(deps: Deps, fact: ActivityFact, registry: Registry, compo
     case "status": {
       const record = await deps.store.getEpisode(fact.repo.id, component.id);
       const e = record ? (JSON.parse(record.state) as Episode) : undefined;
-      const head = `\`${component.id}\`: Tier ${component.tier} (${component.category}), CI ${component.facts.ci === "disabled" ? "disabled" : "enabled"}.`;
+      const head = `\`${component.id}\`: Tier ${component.tier} (${md.text(component.category)}), CI ${component.facts.ci === "disabled" ? "disabled" : "enabled"}.`;
       return e && e.phase !== "closed" ? `${head} Timeline: ${e.phase}${e.frozen ? " (frozen)" : ""}. ${nextStep(e)}` : `${head} No open timeline.`;
     }
   }

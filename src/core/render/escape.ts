@@ -8,10 +8,11 @@
  * renders nothing: no @-mention (so no notification), no `#123` or `owner/repo#123`
  * cross-reference, no autolink, no emphasis, no HTML, no image; and the text reads exactly as
  * written, which backslashes and zero-width characters would not give (a copied branch name
- * must stay the branch name). Identifiers already read as code in tierkeeper's texts.
+ * must stay the branch name). Identifiers already read as code in tierkeeper's texts. In a
+ * table, `md.cell`: GFM splits a row at `|` even inside a code span, so it is escaped there.
  *
- * `md.text` is for free text from the registry that reads as prose (a component's name or
- * category): ASCII punctuation that could open markup is backslash-escaped, line breaks become
+ * `md.text` is for text that reads as prose (a component's name or category from the registry,
+ * a timeline's log line, which quotes a freeze reason): ASCII punctuation that could open markup is backslash-escaped, line breaks become
  * spaces, and a zero-width space follows `@`, `#`, `:` and `www` (GitHub finds mentions,
  * references and bare links in the rendered text, where a backslash no longer is).
  *
