@@ -112,66 +112,107 @@ function emit(nodes: readonly GlobNode[], code: Instruction[]): void {
   }
 }
 
+const [ANY_CHAR, NOT_SLASH_CHAR, EXACT_CHAR, SET_CHAR, SPLIT, MATCH] = [0, 1, 2, 3, 4, 5];
+const TEST_KIND = { any: ANY_CHAR, notSlash: NOT_SLASH_CHAR, char: EXACT_CHAR, set: SET_CHAR } as const;
+
+/** A program flattened into arrays for the hot loop. */
+interface Flat {
+  kind: Uint8Array;
+  exact: Int32Array;
+  sets: Array<Extract<CharTest, { kind: "set" }> | undefined>;
+  targets: Array<Int32Array | undefined>;
+  /** The input position at which each state was last added: a state is added at most once per position. */
+  addedAt: Int32Array;
+  stack: Int32Array;
+}
+
+/**
+ * Adds `start` and every state it reaches without reading a character to `list` (from `length`);
+ * returns the new length. Each state visited costs a step, counted in `steps[0]`.
+ */
+function addState(flat: Flat, list: Int32Array, length: number, start: number, position: number, steps: Float64Array): number {
+  const { addedAt, stack, targets } = flat;
+  let top = 0;
+  stack[top++] = start;
+  while (top > 0) {
+    const at = stack[--top];
+    if (addedAt[at] === position) continue;
+    addedAt[at] = position;
+    steps[0]++;
+    const to = targets[at];
+    if (to === undefined) list[length++] = at;
+    else for (let t = to.length - 1; t >= 0; t--) if (addedAt[to[t]] !== position) stack[top++] = to[t];
+  }
+  return length;
+}
+
+function reads(flat: Flat, pc: number, cp: number): boolean {
+  const what = flat.kind[pc];
+  if (what === ANY_CHAR) return true;
+  if (what === NOT_SLASH_CHAR) return cp !== SLASH;
+  if (what === EXACT_CHAR) return cp === flat.exact[pc];
+  return what === SET_CHAR && passes(flat.sets[pc]!, cp);
+}
+
 /** Simulates the program on the input with a set of states: no backtracking, ever. */
 function automaton(nodes: readonly GlobNode[]): Glob {
   const code: Instruction[] = [];
   emit(nodes, code);
   code.push({ op: "match" });
   const size = code.length;
-  let current = new Int32Array(size);
-  let next = new Int32Array(size);
-  // The input position at which each state was last added: a state is added at most once per position.
-  const addedAt = new Int32Array(size);
-  const stack = new Int32Array(size);
+  const flat: Flat = {
+    kind: Uint8Array.from(code, (ins) => (ins.op === "split" ? SPLIT : ins.op === "match" ? MATCH : TEST_KIND[ins.test.kind])),
+    exact: Int32Array.from(code, (ins) => (ins.op === "char" && ins.test.kind === "char" ? ins.test.cp : -1)),
+    sets: code.map((ins) => (ins.op === "char" && ins.test.kind === "set" ? ins.test : undefined)),
+    targets: code.map((ins) => (ins.op === "split" ? Int32Array.from(ins.to) : undefined)),
+    addedAt: new Int32Array(size),
+    stack: new Int32Array(size),
+  };
+  let list = new Int32Array(size);
+  let spare = new Int32Array(size);
+  const steps = new Float64Array(1);
+  const prefix = literalPrefix(nodes);
 
   return {
     size,
     test(input, meter) {
-      addedAt.fill(-1);
-      let steps = 0;
-      // Adds `start` and every state it reaches without reading a character; returns the new length.
-      const add = (list: Int32Array, length: number, start: number, position: number): number => {
-        let top = 0;
-        stack[top++] = start;
-        while (top > 0) {
-          const pc = stack[--top];
-          if (addedAt[pc] === position) continue;
-          addedAt[pc] = position;
-          steps++;
-          const ins = code[pc];
-          if (ins.op === "split") {
-            for (let k = ins.to.length - 1; k >= 0; k--) if (addedAt[ins.to[k]] !== position) stack[top++] = ins.to[k];
-          } else {
-            list[length++] = pc;
-          }
-        }
-        return length;
-      };
-      let length = add(current, 0, 0, 0);
-      let position = 0;
-      let rejected = false;
-      for (const ch of input) {
-        if (length === 0) {
-          rejected = true;
-          break;
-        }
-        const cp = ch.codePointAt(0)!;
-        position++;
-        let nextLength = 0;
-        for (let k = 0; k < length; k++) {
-          const ins = code[current[k]];
-          steps++;
-          if (ins.op === "char" && passes(ins.test, cp)) nextLength = add(next, nextLength, current[k] + 1, position);
-        }
-        [current, next] = [next, current];
-        length = nextLength;
+      // Most paths are told apart by the glob's literal start (`crates/wasi-nn/`): one step.
+      if (!input.startsWith(prefix)) {
+        if (meter) meter.steps++;
+        return false;
       }
+      flat.addedAt.fill(-1);
+      steps[0] = 0;
+      let position = 0;
+      let length = addState(flat, list, 0, 0, position, steps);
+      for (let i = 0; i < input.length && length > 0; ) {
+        const cp = input.codePointAt(i)!;
+        i += cp > 0xffff ? 2 : 1; // a surrogate pair is one code point, as with the RegExp "u" flag
+        position++;
+        let added = 0;
+        for (let k = 0; k < length; k++) {
+          steps[0]++;
+          if (reads(flat, list[k], cp)) added = addState(flat, spare, added, list[k] + 1, position, steps);
+        }
+        [list, spare, length] = [spare, list, added];
+      }
+      // An input left unread has no state left: nothing matches.
       let matched = false;
-      if (!rejected) for (let k = 0; k < length && !matched; k++) matched = code[current[k]].op === "match";
-      if (meter) meter.steps += steps;
+      for (let k = 0; k < length && !matched; k++) matched = flat.kind[list[k]] === MATCH;
+      if (meter) meter.steps += steps[0];
       return matched;
     },
   };
+}
+
+/** The characters every match starts with. */
+function literalPrefix(nodes: readonly GlobNode[]): string {
+  let prefix = "";
+  for (const node of nodes) {
+    if (node.kind !== "char" || node.test.kind !== "char") break;
+    prefix += String.fromCodePoint(node.test.cp);
+  }
+  return prefix;
 }
 
 // ---------------------------------------------------------------------------------------------
