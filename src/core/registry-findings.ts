@@ -49,6 +49,8 @@ export interface RegistryFindings {
   problems: RegistryProblem[];
   /** What was not checked, and why, in sentences for the check run's summary. */
   notes: string[];
+  /** Automaton steps spent comparing globs: at most FINDINGS_STEP_BUDGET plus one comparison. */
+  steps: number;
 }
 
 /** `abrown`, `bytecodealliance/wasi-nn`: lowercase, since GitHub compares logins and slugs that way. */
@@ -152,7 +154,7 @@ export function registryFindings(input: FindingsInput): RegistryFindings {
 
   const problems = [...input.head.warnings.filter((w) => !superseding.has(place(w))), ...findings];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { problems, notes };
+  return { problems, notes, steps: meter.steps };
 }
 
 const place = (p: Position) => `${p.line}:${p.column}`;

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { DEFAULT_POLICY, REGISTRY_PATH, formatProblem, parseRegistry, validateRegistry } from "../core/registry.js";
+import { DEFAULT_POLICY, REGISTRY_PATH, formatProblem, parseRegistry, sizeProblem, validateRegistry } from "../core/registry.js";
 import type { Registry, RegistryProblem, RepoRef } from "../core/model.js";
 import type { Store } from "../store/store.js";
 import type { Octokit } from "../handlers/deps.js";
@@ -86,6 +86,9 @@ export async function fetchRegistry(octokit: Octokit, repo: RepoRef): Promise<Lo
     if (!/could not be parsed/.test(String((error as Error).message))) throw error;
     return { errors: await positionedErrors(octokit, repo, String((error as Error).message)) };
   }
+  // The loader has parsed the file already; its size as JSON is what the limit bounds from here on.
+  const tooLarge = sizeProblem(JSON.stringify(config), REGISTRY_PATH);
+  if (tooLarge) return { errors: [tooLarge] };
   const result = validateRegistry(config, REGISTRY_PATH);
   if (result.ok) return { registry: result.registry, errors: [] };
   return { errors: await positionedErrors(octokit, repo, undefined, result.errors) };
