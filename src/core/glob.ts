@@ -37,7 +37,7 @@ export interface StepMeter {
   steps: number;
 }
 
-/** A compiled glob: `test` takes at most 2 × (input length + 1) × `size` steps (each state is added, then read, once per character). */
+/** A compiled glob: `test` takes at most (input length + 1) × (2 × `size` + 1) steps (each state is added, then read, once per character). */
 export interface Glob {
   test(input: string, meter?: StepMeter): boolean;
   /** Instructions in the automaton. */
@@ -154,7 +154,22 @@ function reads(flat: Flat, pc: number, cp: number): boolean {
   return what === SET_CHAR && passes(flat.sets[pc]!, cp);
 }
 
-/** Simulates the program on the input with a set of states: no backtracking, ever. */
+/** A set of automaton states, remembered with the sets it leads to: the lazily built DFA. */
+interface StateSet {
+  states: Int32Array;
+  accepting: boolean;
+  next: Map<number, StateSet>;
+}
+
+/** Sets (and transitions) remembered per glob; past these the sets are computed afresh each time. */
+const MAX_CACHED_SETS = 256;
+const MAX_CACHED_TRANSITIONS = 2048;
+
+/**
+ * Simulates the program on the input with a set of states: no backtracking, ever. The sets met
+ * are remembered with their transitions (a DFA built lazily, bounded), so a glob matched against
+ * many paths mostly costs one step per character.
+ */
 function automaton(nodes: readonly GlobNode[]): Glob {
   const code: Instruction[] = [];
   emit(nodes, code);
@@ -165,42 +180,70 @@ function automaton(nodes: readonly GlobNode[]): Glob {
     exact: Int32Array.from(code, (ins) => (ins.op === "char" && ins.test.kind === "char" ? ins.test.cp : -1)),
     sets: code.map((ins) => (ins.op === "char" && ins.test.kind === "set" ? ins.test : undefined)),
     targets: code.map((ins) => (ins.op === "split" ? Int32Array.from(ins.to) : undefined)),
-    addedAt: new Int32Array(size),
+    addedAt: new Int32Array(size).fill(-1),
     stack: new Int32Array(size),
   };
-  let list = new Int32Array(size);
-  let spare = new Int32Array(size);
+  const scratch = new Int32Array(size);
   const steps = new Float64Array(1);
   const prefix = literalPrefix(nodes);
+  const known = new Map<string, StateSet>();
+  let transitions = 0;
+  let generation = 0;
+
+  const setOf = (length: number): StateSet => {
+    const states = scratch.slice(0, length).sort();
+    const key = states.join(",");
+    const cached = known.get(key);
+    if (cached) return cached;
+    let accepting = false;
+    for (const pc of states) if (flat.kind[pc] === MATCH) accepting = true;
+    const set = { states, accepting, next: new Map<number, StateSet>() };
+    if (known.size < MAX_CACHED_SETS) known.set(key, set);
+    return set;
+  };
+  // Generations mark the states added for one character; refilled long before they could wrap.
+  const nextGeneration = (): number => {
+    if (++generation === 0x7fffffff) [generation] = [0, flat.addedAt.fill(-1)];
+    return generation;
+  };
+  const start = setOf(addState(flat, scratch, 0, 0, nextGeneration(), steps));
+  steps[0] = 0;
+
+  /** The set after reading `cp` in `from`: remembered, or computed (a step per state visited). */
+  const after = (from: StateSet, cp: number): StateSet => {
+    const cached = from.next.get(cp);
+    if (cached) {
+      steps[0]++;
+      return cached;
+    }
+    const mark = nextGeneration();
+    let length = 0;
+    for (const pc of from.states) {
+      steps[0]++;
+      if (reads(flat, pc, cp)) length = addState(flat, scratch, length, pc + 1, mark, steps);
+    }
+    const set = setOf(length);
+    if (transitions < MAX_CACHED_TRANSITIONS) {
+      from.next.set(cp, set);
+      transitions++;
+    }
+    return set;
+  };
 
   return {
     size,
     test(input, meter) {
+      steps[0] = 1;
       // Most paths are told apart by the glob's literal start (`crates/wasi-nn/`): one step.
-      if (!input.startsWith(prefix)) {
-        if (meter) meter.steps++;
-        return false;
-      }
-      flat.addedAt.fill(-1);
-      steps[0] = 0;
-      let position = 0;
-      let length = addState(flat, list, 0, 0, position, steps);
-      for (let i = 0; i < input.length && length > 0; ) {
+      let set = input.startsWith(prefix) ? start : undefined;
+      for (let i = 0; set && i < input.length; ) {
         const cp = input.codePointAt(i)!;
         i += cp > 0xffff ? 2 : 1; // a surrogate pair is one code point, as with the RegExp "u" flag
-        position++;
-        let added = 0;
-        for (let k = 0; k < length; k++) {
-          steps[0]++;
-          if (reads(flat, list[k], cp)) added = addState(flat, spare, added, list[k] + 1, position, steps);
-        }
-        [list, spare, length] = [spare, list, added];
+        set = after(set, cp);
+        if (set.states.length === 0) set = undefined;
       }
-      // An input left unread has no state left: nothing matches.
-      let matched = false;
-      for (let k = 0; k < length && !matched; k++) matched = flat.kind[list[k]] === MATCH;
       if (meter) meter.steps += steps[0];
-      return matched;
+      return set?.accepting ?? false;
     },
   };
 }

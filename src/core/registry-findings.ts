@@ -12,9 +12,9 @@ import { missingFor, type Evidence } from "./requirements.js";
 
 /**
  * Automaton steps the findings may spend comparing globs with the files and check names (a few
- * hundred milliseconds at most): past it the remaining globs are not compared, and the summary says so.
+ * tens of milliseconds): past it the remaining globs are not compared, and the summary says so.
  */
-export const FINDINGS_STEP_BUDGET = 10_000_000;
+export const FINDINGS_STEP_BUDGET = 4_000_000;
 
 /** At most this many distinct owners are looked up on GitHub per check. */
 export const OWNER_LOOKUP_LIMIT = 50;
