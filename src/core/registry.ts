@@ -252,7 +252,7 @@ export function sizeProblem(text: string, file = REGISTRY_PATH): RegistryProblem
   if (text.length <= limit / 3) return undefined;
   const bytes = text.length > limit ? text.length : new TextEncoder().encode(text).length;
   if (bytes <= limit) return undefined;
-  return problem(file, { line: 1, column: 1 }, `the registry is larger than ${limit / 1024} KB (${Math.floor(bytes / 1024)} KB or more): tierkeeper does not read it`);
+  return problem(file, { line: 1, column: 1 }, `the registry is larger than ${limit / 1024} KB (${Math.floor(bytes / 1024)} KB or more): tierkeeper refuses it`);
 }
 
 /** `.github/tiers.yml:12:11: components.wasi-nn.tier: expected 1, 2 or 3, got 4` */

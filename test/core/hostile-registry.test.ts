@@ -89,8 +89,8 @@ describe("limits, refused with the place and the reason", () => {
   test(`a registry over ${REGISTRY_LIMITS.bytes / 1024} KB is refused unread; one just under is read`, () => {
     const padding = (bytes: number) => `# ${"é".repeat(Math.floor((bytes - 3) / 2))}\n`;
     const over = `${padding(REGISTRY_LIMITS.bytes)}components: {}\n`;
-    expect(errors(over)).toEqual(["1:1 the registry is larger than 256 KB (256 KB or more): tierkeeper does not read it"]);
-    expect(errors(`components: {}\n${"x".repeat(REGISTRY_LIMITS.bytes)}`)).toEqual(["1:1 the registry is larger than 256 KB (256 KB or more): tierkeeper does not read it"]);
+    expect(errors(over)).toEqual(["1:1 the registry is larger than 256 KB (256 KB or more): tierkeeper refuses it"]);
+    expect(errors(`components: {}\n${"x".repeat(REGISTRY_LIMITS.bytes)}`)).toEqual(["1:1 the registry is larger than 256 KB (256 KB or more): tierkeeper refuses it"]);
     expect(parseRegistry(`${padding(REGISTRY_LIMITS.bytes - 100)}components: {}\n`).ok).toBe(true);
   });
 });

@@ -203,7 +203,7 @@ describe("an outsider's hostile edit", () => {
     const [run] = checkRuns(app);
     expect(run.conclusion).toBe("failure");
     expect(annotations(run).map((a) => [a.start_line, a.annotation_level, a.message])).toEqual([
-      [1, "failure", "the registry is larger than 256 KB (256 KB or more): tierkeeper does not read it"],
+      [1, "failure", "the registry is larger than 256 KB (256 KB or more): tierkeeper refuses it"],
     ]);
   });
 });
