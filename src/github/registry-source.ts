@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { globError } from "../core/glob.js";
 import { DEFAULT_POLICY, REGISTRY_PATH, formatProblem, parseRegistry, sizeProblem, validateRegistry } from "../core/registry.js";
 import type { Registry, RegistryProblem, RepoRef } from "../core/model.js";
 import type { Store } from "../store/store.js";
@@ -61,12 +62,16 @@ export class RegistrySource {
 }
 
 /**
- * A registry cached by an older tierkeeper lacks policy settings this one relies on: it is read
- * again from GitHub instead (once; the new copy replaces it).
+ * A registry cached by an older tierkeeper lacks policy settings this one relies on, or holds
+ * globs this one refuses (compiling them would throw at every delivery): it is read again from
+ * GitHub instead (once; the new copy, or its errors, replace it).
  */
 function parsedByOlderVersion(registry: Registry): boolean {
   const policy = registry.policy ?? {};
-  return Object.keys(DEFAULT_POLICY).some((key) => !(key in policy));
+  if (Object.keys(DEFAULT_POLICY).some((key) => !(key in policy))) return true;
+  return registry.components.some(
+    (c) => c.paths.some((glob) => globError("path", glob) !== undefined) || [...c.checks, ...(c.fuzzing ?? [])].some((glob) => globError("check", glob) !== undefined),
+  );
 }
 
 interface Loaded {
