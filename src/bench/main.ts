@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { EXAMPLE_REGISTRY, spawnServer, stopChild } from "../demo/stage.js";
 import { startSimulator, type RequestRecord, type Simulator } from "../sim/index.js";
 import { scratchPostgres } from "../store/scratch-postgres.js";
+import { benchHostileGlobs } from "./globs.js";
 import { benchSweep, formatSweepFigures } from "./sweep.js";
 import { accounts, buildStream, type Delivery, type Stream } from "./stream.js";
 
@@ -103,6 +104,7 @@ async function main() {
       }
     }
   }
+  console.log(`\n${await benchHostileGlobs()}`);
   console.log(`\nbench took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 

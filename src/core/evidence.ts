@@ -17,7 +17,7 @@
  */
 import { DEFAULT_POLICY } from "./registry.js";
 import { ownersReachable, type OwnerLookups } from "./registry-findings.js";
-import { compileCheckGlob } from "./glob.js";
+import { compileCheckGlob, type Glob } from "./glob.js";
 import type { CiResult, Component, Registry } from "./model.js";
 import { replyFigures } from "./reply-figures.js";
 import { DEFAULT_LIMITS, type Evidence } from "./requirements.js";
@@ -53,7 +53,7 @@ export function evidenceFor(registry: Registry, observed: ObservedCi, requests: 
   const firstSeen = Math.min(...observed.defaultBranch.map((c) => c.firstSeenAt.getTime()));
   // "Never" needs the branch's CI watched for the whole window, up to its latest result.
   const watchedLongEnough = latestRun.getTime() - firstSeen >= limitDays * DAY_MS;
-  const passed = (patterns: readonly RegExp[]) =>
+  const passed = (patterns: readonly Glob[]) =>
     daysSincePassed(observed.defaultBranch.filter((c) => matchesAny(patterns, c.name)), watchedLongEnough, limitDays, latestRun);
 
   let totalMs = 0;
@@ -120,9 +120,9 @@ export function isFuzzingCheck(registry: Registry, name: string): boolean {
 }
 
 // Compiled once per parsed component: registries are immutable once parsed.
-const compiled = new WeakMap<Component, { checks: RegExp[]; fuzzing: RegExp[] }>();
+const compiled = new WeakMap<Component, { checks: Glob[]; fuzzing: Glob[] }>();
 
-function patternsOf(c: Component): { checks: RegExp[]; fuzzing: RegExp[] } {
+function patternsOf(c: Component): { checks: Glob[]; fuzzing: Glob[] } {
   let patterns = compiled.get(c);
   if (!patterns) {
     patterns = { checks: c.checks.map(compileCheckGlob), fuzzing: (c.fuzzing ?? []).map(compileCheckGlob) };
@@ -131,8 +131,8 @@ function patternsOf(c: Component): { checks: RegExp[]; fuzzing: RegExp[] } {
   return patterns;
 }
 
-function matchesAny(patterns: readonly RegExp[], name: string): boolean {
-  return patterns.some((re) => re.test(name));
+function matchesAny(patterns: readonly Glob[], name: string): boolean {
+  return patterns.some((glob) => glob.test(name));
 }
 
 function setDefined<K extends keyof Evidence>(evidence: Evidence, key: K, value: Evidence[K] | undefined): void {

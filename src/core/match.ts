@@ -24,15 +24,15 @@ export function matcherFor(registry: Registry): Matcher {
 
 function compileMatcher(registry: Registry): Matcher {
   const byId = new Map(registry.components.map((c) => [c.id, c]));
-  const checkRules = registry.components.map((c) => ({ component: c, res: c.checks.map(compileCheckGlob) }));
-  const pathRules = registry.components.map((c) => ({ id: c.id, tests: c.paths.map(compilePathGlob) }));
+  const checkRules = registry.components.map((c) => ({ component: c, globs: c.checks.map(compileCheckGlob) }));
+  const pathRules = registry.components.map((c) => ({ id: c.id, globs: c.paths.map(compilePathGlob) }));
   const byCheckName = new Map<string, readonly Component[]>();
 
   return {
     componentsForCheck(name) {
       let hit = byCheckName.get(name);
       if (!hit) {
-        hit = checkRules.filter((r) => r.res.some((re) => re.test(name))).map((r) => r.component);
+        hit = checkRules.filter((r) => r.globs.some((glob) => glob.test(name))).map((r) => r.component);
         // Bounded memo: check names are few per repository, but never let a hostile stream grow it.
         if (byCheckName.size > 10_000) byCheckName.clear();
         byCheckName.set(name, hit);
@@ -43,7 +43,7 @@ function compileMatcher(registry: Registry): Matcher {
       const ids = new Set<string>();
       for (const path of paths) {
         for (const rule of pathRules) {
-          if (!ids.has(rule.id) && rule.tests.some((t) => t(path))) ids.add(rule.id);
+          if (!ids.has(rule.id) && rule.globs.some((glob) => glob.test(path))) ids.add(rule.id);
         }
         if (ids.size === pathRules.length) break;
       }

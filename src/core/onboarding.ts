@@ -1,5 +1,7 @@
 import { stringify } from "yaml";
 import { md } from "./render/escape.js";
+import { MAX_GLOB_LENGTH } from "./glob.js";
+import { REGISTRY_LIMITS } from "./registry.js";
 
 /**
  * Onboarding, as Renovate's onboarding pull request does it: a repository with no registry
@@ -26,12 +28,18 @@ export interface GuessedComponent {
   checks: string[];
 }
 
-/** One Tier 3 component per folder; a check belongs to a folder when its name mentions it. */
+/**
+ * One Tier 3 component per folder; a check belongs to a folder when its name mentions it. Within
+ * the registry's limits: folders and checks whose glob would be too long are left out, and each
+ * component claims at most as many checks as keeps the registry under the total of globs.
+ */
 export function guessComponents(input: OnboardingInput): { components: GuessedComponent[]; unmatchedChecks: string[] } {
-  const folders = [...new Set(input.folders)].filter((f) => !NOT_COMPONENTS.test(f)).sort().slice(0, 50);
-  const checks = [...new Set(input.checkNames)].sort();
+  const fits = (glob: string) => glob.length <= MAX_GLOB_LENGTH;
+  const folders = [...new Set(input.folders)].filter((f) => !NOT_COMPONENTS.test(f) && fits(folderGlob(f))).sort().slice(0, 50);
+  const checks = [...new Set(input.checkNames)].filter((c) => fits(escapeGlob(c))).sort();
+  const perComponent = Math.min(REGISTRY_LIMITS.globsPerList, Math.floor(REGISTRY_LIMITS.globs / Math.max(1, folders.length)) - 1);
   const mentions = (check: string, folder: string) => check.toLowerCase().includes(folder.toLowerCase());
-  const components = folders.map((folder) => ({ id: componentId(folder), folder, checks: checks.filter((c) => mentions(c, folder)) }));
+  const components = folders.map((folder) => ({ id: componentId(folder), folder, checks: checks.filter((c) => mentions(c, folder)).slice(0, perComponent) }));
   const used = new Set(components.flatMap((c) => c.checks));
   return { components, unmatchedChecks: checks.filter((c) => !used.has(c)) };
 }
@@ -62,7 +70,7 @@ export function starterRegistry(input: OnboardingInput): string {
       `    category: misc`,
       `    tier: 3`,
       `    owners: []   # who answers for it?`,
-      `    paths: ${flow([`${c.folder}/**`])}`,
+      `    paths: ${flow([folderGlob(c.folder)])}`,
       `    checks: ${flow(c.checks.map(escapeGlob))}${c.checks.length ? "   # checks whose names mention the folder" : "   # which checks test it?"}`,
     );
   }
@@ -90,6 +98,11 @@ export function onboardingBody(input: OnboardingInput): string {
 /** A name inside a YAML comment: a line break in it would start a line of YAML. */
 function inComment(name: string): string {
   return name.replace(/[\r\n\u2028\u2029]+/g, " ");
+}
+
+/** Everything under a folder; the characters path globs treat as special are escaped in its name. */
+function folderGlob(folder: string): string {
+  return `${folder.replace(/[\\*?[\]{}(),|!@+]/g, (c) => `\\${c}`)}/**`;
 }
 
 /** Check-name globs treat `*`, `?`, `[` and `\` as special: a literal name escapes them. */

@@ -5,10 +5,16 @@
  * gathered in, line-anchored problems out. An input the shell could not get is left out, and so
  * are its findings: an unknown is never reported as a problem.
  */
-import { compileCheckGlob, compilePathGlob } from "./glob.js";
+import { compileCheckGlob, compilePathGlob, type Glob, type StepMeter } from "./glob.js";
 import type { Component, Owner, Registry, RegistryProblem, Tier } from "./model.js";
 import { formatPath, registryAnchor, type PathKey, type Position } from "./registry.js";
 import { missingFor, type Evidence } from "./requirements.js";
+
+/**
+ * Automaton steps the findings may spend comparing globs with the files and check names (a few
+ * tens of milliseconds): past it the remaining globs are not compared, and the summary says so.
+ */
+export const FINDINGS_STEP_BUDGET = 4_000_000;
 
 /** At most this many distinct owners are looked up on GitHub per check. */
 export const OWNER_LOOKUP_LIMIT = 50;
@@ -43,6 +49,8 @@ export interface RegistryFindings {
   problems: RegistryProblem[];
   /** What was not checked, and why, in sentences for the check run's summary. */
   notes: string[];
+  /** Automaton steps spent comparing globs: at most FINDINGS_STEP_BUDGET plus one comparison. */
+  steps: number;
 }
 
 /** `abrown`, `bytecodealliance/wasi-nn`: lowercase, since GitHub compares logins and slugs that way. */
@@ -92,21 +100,33 @@ export function registryFindings(input: FindingsInput): RegistryFindings {
     notes.push(`${input.owners.unchecked} more owner${input.owners.unchecked === 1 ? " was" : "s were"} not checked (at most ${OWNER_LOOKUP_LIMIT} lookups per check).`);
   }
   const baseById = new Map(input.base?.components.map((c) => [c.id, c]));
+  const meter: StepMeter = { steps: 0 };
+  let unjudged = 0;
+  /** Whether the glob matches one of the inputs; undefined once the step budget is spent. */
+  const matchesOne = (glob: Glob, inputs: readonly string[]): boolean | undefined => {
+    for (const value of inputs) {
+      if (meter.steps > FINDINGS_STEP_BUDGET) return undefined;
+      if (glob.test(value, meter)) return true;
+    }
+    return false;
+  };
 
   for (const c of registry.components) {
     const at = (...rest: PathKey[]): PathKey[] => ["components", c.id, ...rest];
     if (files) {
       c.paths.forEach((glob, i) => {
-        const matches = compilePathGlob(glob);
-        if (!files.some(matches)) add(at("paths", i), `${JSON.stringify(glob)} matches no file in the repository`);
+        const matched = matchesOne(compilePathGlob(glob), files);
+        if (matched === undefined) unjudged++;
+        else if (!matched) add(at("paths", i), `${JSON.stringify(glob)} matches no file in the repository`);
       });
     }
     // A component disabled in CI is expected not to report: its patterns say nothing about typos.
     if (seen && c.facts.ci !== "disabled") {
       for (const key of ["checks", "fuzzing"] as const) {
         (c[key] ?? []).forEach((glob, i) => {
-          const pattern = compileCheckGlob(glob);
-          if (!seen.some((name) => pattern.test(name))) add(at(key, i), `${JSON.stringify(glob)} matches no check seen on the default branch`);
+          const matched = matchesOne(compileCheckGlob(glob), seen);
+          if (matched === undefined) unjudged++;
+          else if (!matched) add(at(key, i), `${JSON.stringify(glob)} matches no check seen on the default branch`);
         });
       }
     }
@@ -130,9 +150,11 @@ export function registryFindings(input: FindingsInput): RegistryFindings {
     }
   }
 
+  if (unjudged) notes.push(`${unjudged} glob${unjudged === 1 ? " was" : "s were"} not compared with the files or check names: the comparison stops after ${FINDINGS_STEP_BUDGET.toLocaleString("en")} matching steps.`);
+
   const problems = [...input.head.warnings.filter((w) => !superseding.has(place(w))), ...findings];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { problems, notes };
+  return { problems, notes, steps: meter.steps };
 }
 
 const place = (p: Position) => `${p.line}:${p.column}`;

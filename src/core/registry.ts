@@ -10,11 +10,27 @@ import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, ty
 import { z } from "zod";
 import { customRequirementSchema, overrideProblems, requirementOverridesSchema, tierOverridesSchema, toRequirementOverrides } from "./requirements.js";
 import { DURATION_EXAMPLES, DURATION_PATTERN, parseDuration } from "./duration.js";
-import { globError } from "./glob.js";
+import { globError, MAX_GLOB_LENGTH } from "./glob.js";
 import { DEFAULT_CHANGE_POLICY } from "./change-rules.js";
 import { DECLARED_FACTS, FUZZING_SERVICES, type Component, type Owner, type Policy, type PolicyDuration, type Registry, type RegistryParseResult, type RegistryProblem, type Tier } from "./model.js";
 
 export const REGISTRY_PATH = ".github/tiers.yml";
+
+/**
+ * Limits on what a registry may hold, so that reading one and matching its globs stays cheap
+ * whoever wrote it (a pull request can propose any text). Wasmtime's twenty components use a
+ * tenth of each.
+ */
+export const REGISTRY_LIMITS = {
+  /** Bytes of UTF-8 text. */
+  bytes: 256 * 1024,
+  /** Characters per glob. */
+  globLength: MAX_GLOB_LENGTH,
+  /** Globs per `paths`, `checks` or `fuzzing` list. */
+  globsPerList: 50,
+  /** Globs in the whole registry. */
+  globs: 500,
+} as const;
 
 /** The spec's numbers: a week to respond, a month before removal. */
 export const DEFAULT_POLICY: Policy = {
@@ -61,7 +77,10 @@ function globList(kind: "check" | "path", description: string) {
     const error = globError(kind, pattern);
     if (error) ctx.addIssue({ code: "custom", message: `invalid ${kind} glob ${JSON.stringify(pattern)}: ${error}` });
   });
-  return z.array(glob, expecting(`a list of ${kind} globs`)).meta({ description });
+  return z
+    .array(glob, expecting(`a list of ${kind} globs`))
+    .max(REGISTRY_LIMITS.globsPerList, `at most ${REGISTRY_LIMITS.globsPerList} globs per list`)
+    .meta({ description });
 }
 
 const text = z.string(expecting("text"));
@@ -171,6 +190,10 @@ const rootShape = {
       }),
       expecting("a mapping of component ids to components"),
     )
+    .superRefine((components, ctx) => {
+      const globs = Object.values(components).reduce((n, c) => n + (c.paths?.length ?? 0) + (c.checks?.length ?? 0) + (c.fuzzing?.length ?? 0), 0);
+      if (globs > REGISTRY_LIMITS.globs) ctx.addIssue({ code: "custom", message: `at most ${REGISTRY_LIMITS.globs} globs in all (paths, checks and fuzzing), got ${globs}` });
+    })
     .nullable()
     .meta({ description: "Component id (lowercase, digits, . _ -) to component." }),
 };
@@ -192,6 +215,9 @@ export function registryJsonSchema(): object {
 
 /** Parses and validates registry text; every problem carries a 1-based line and column. */
 export function parseRegistry(text: string, file = REGISTRY_PATH): RegistryParseResult {
+  // Refused before parsing: the size bounds the work of everything after.
+  const tooLarge = sizeProblem(text, file);
+  if (tooLarge) return result([tooLarge], undefined);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const at = (offset: number): Position => {
@@ -233,6 +259,16 @@ export function validateRegistry(
   }
   const registry = toRegistry(parsed.data);
   return result(registryWarnings(registry, anchor, file), registry);
+}
+
+/** The problem with a registry text over the size limit; undefined within it. */
+export function sizeProblem(text: string, file = REGISTRY_PATH): RegistryProblem | undefined {
+  const limit = REGISTRY_LIMITS.bytes;
+  // UTF-8 takes one to three bytes per UTF-16 unit: most texts are told apart without encoding them.
+  if (text.length <= limit / 3) return undefined;
+  const bytes = text.length > limit ? text.length : new TextEncoder().encode(text).length;
+  if (bytes <= limit) return undefined;
+  return problem(file, { line: 1, column: 1 }, `the registry is larger than ${limit / 1024} KB (${Math.floor(bytes / 1024)} KB or more): tierkeeper refuses it`);
 }
 
 /** `.github/tiers.yml:12:11: components.wasi-nn.tier: expected 1, 2 or 3, got 4` */

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
-import { DEFAULT_POLICY, REGISTRY_PATH, formatProblem, parseRegistry, validateRegistry } from "../core/registry.js";
+import { globError } from "../core/glob.js";
+import { DEFAULT_POLICY, REGISTRY_PATH, formatProblem, parseRegistry, sizeProblem, validateRegistry } from "../core/registry.js";
 import type { Registry, RegistryProblem, RepoRef } from "../core/model.js";
 import type { Store } from "../store/store.js";
 import type { Octokit } from "../handlers/deps.js";
@@ -61,12 +62,16 @@ export class RegistrySource {
 }
 
 /**
- * A registry cached by an older tierkeeper lacks policy settings this one relies on: it is read
- * again from GitHub instead (once; the new copy replaces it).
+ * A registry cached by an older tierkeeper lacks policy settings this one relies on, or holds
+ * globs this one refuses (compiling them would throw at every delivery): it is read again from
+ * GitHub instead (once; the new copy, or its errors, replace it).
  */
 function parsedByOlderVersion(registry: Registry): boolean {
   const policy = registry.policy ?? {};
-  return Object.keys(DEFAULT_POLICY).some((key) => !(key in policy));
+  if (Object.keys(DEFAULT_POLICY).some((key) => !(key in policy))) return true;
+  return registry.components.some(
+    (c) => c.paths.some((glob) => globError("path", glob) !== undefined) || [...c.checks, ...(c.fuzzing ?? [])].some((glob) => globError("check", glob) !== undefined),
+  );
 }
 
 interface Loaded {
@@ -86,6 +91,9 @@ export async function fetchRegistry(octokit: Octokit, repo: RepoRef): Promise<Lo
     if (!/could not be parsed/.test(String((error as Error).message))) throw error;
     return { errors: await positionedErrors(octokit, repo, String((error as Error).message)) };
   }
+  // The loader has parsed the file already; its size as JSON is what the limit bounds from here on.
+  const tooLarge = sizeProblem(JSON.stringify(config), REGISTRY_PATH);
+  if (tooLarge) return { errors: [tooLarge] };
   const result = validateRegistry(config, REGISTRY_PATH);
   if (result.ok) return { registry: result.registry, errors: [] };
   return { errors: await positionedErrors(octokit, repo, undefined, result.errors) };

@@ -53,16 +53,22 @@ export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installatio
   });
 }
 
+/** Files compared with the path globs at most: past it the globs are not judged (and the check says so). */
+export const TREE_ENTRY_LIMIT = 20_000;
+
 /**
  * The files (and submodules) at head. GitHub cuts a recursive listing short on very large
- * repositories (`truncated`): then the globs are not judged at all rather than on a part.
+ * repositories (`truncated`), and tierkeeper compares at most TREE_ENTRY_LIMIT files: past
+ * either, the globs are not judged at all rather than on a part (a glob may match a file left out).
  * The findings are extras to the check: when GitHub cannot say, the check says what it skipped.
  */
 async function treeAt(deps: Deps, octokit: Octokit, repo: RepoRef, sha: string): Promise<FindingsInput["tree"]> {
   try {
     const { data } = await octokit.rest.git.getTree({ owner: repo.owner, repo: repo.name, tree_sha: sha, recursive: "1" });
     if (data.truncated) return { unknown: "the repository has more files than GitHub lists at once" };
-    return { paths: data.tree.filter((e) => e.type === "blob" || e.type === "commit").flatMap((e) => (e.path ? [e.path] : [])) };
+    const paths = data.tree.filter((e) => e.type === "blob" || e.type === "commit").flatMap((e) => (e.path ? [e.path] : []));
+    if (paths.length > TREE_ENTRY_LIMIT) return { unknown: `the repository has ${paths.length.toLocaleString("en")} files, more than the ${TREE_ENTRY_LIMIT.toLocaleString("en")} tierkeeper compares` };
+    return { paths };
   } catch (error) {
     deps.log.warn({ err: error, repo: `${repo.owner}/${repo.name}`, sha }, "registry check: cannot list the files at head");
     return { unknown: `GitHub did not list the files at head (HTTP ${(error as { status?: number }).status ?? "error"})` };

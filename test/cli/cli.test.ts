@@ -101,6 +101,20 @@ describe("tierkeeper validate", () => {
     expect(out.warnings).toEqual([]);
   });
 
+  test("a registry over the size limit is refused unread, and a hostile glob is judged against the files at once", async () => {
+    const big = tempFile("tiers.yml", `components: {}\n# ${"x".repeat(256 * 1024)}\n`);
+    expect(await cli(["validate", "tiers.yml"], big)).toMatchObject({
+      code: 1,
+      stdout: "tiers.yml:1:1: the registry is larger than 256 KB (256 KB or more): tierkeeper refuses it\ntiers.yml: 1 error, not valid\n",
+    });
+    const hostile = tempFile(".github/tiers.yml", `components:\n  a:\n    category: misc\n    tier: 3\n    owners: [x]\n    paths: ["${"*a".repeat(14)}*b"]\n`);
+    tempFile("a".repeat(200), "");
+    execFileSync("git", ["init", "-q"], { cwd: hostile });
+    const { code, stdout } = await cli(["validate"], hostile);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`.github/tiers.yml:6:13: warning: components.a.paths[0]: "${"*a".repeat(14)}*b" matches no file in the repository`);
+  });
+
   test("a YAML syntax error", async () => {
     const cwd = tempFile("tiers.yml", "components:\n  a: [unclosed\n");
     const { code, stdout } = await cli(["validate", "tiers.yml"], cwd);

@@ -31,7 +31,7 @@ test("an unchanged registry with nothing gathered has no findings beyond the par
   const parsed = parseRegistry(withWarning, "tiers.yml");
   if (!parsed.ok) throw new Error("invalid");
   const out = registryFindings({ file: "tiers.yml", text: withWarning, head: parsed });
-  expect(out).toEqual({ problems: parsed.warnings, notes: [] });
+  expect(out).toEqual({ problems: parsed.warnings, notes: [], steps: 0 });
   expect(out.problems).toHaveLength(1);
 });
 
@@ -80,7 +80,7 @@ describe("check patterns against the names seen on the default branch", () => {
 
   test("nothing known on the default branch: no finding, and a note", () => {
     const head = BASE.replace('checks: ["Test threads"]', 'checks: ["Tets threads"]');
-    expect(findings(head, { seenChecks: [] })).toEqual({ problems: [], notes: ["Check patterns were not compared with CI: no result on the default branch is known yet."] });
+    expect(findings(head, { seenChecks: [] })).toEqual({ problems: [], notes: ["Check patterns were not compared with CI: no result on the default branch is known yet."], steps: 0 });
   });
 
   test("a component disabled in CI is not expected to report", () => {
@@ -196,9 +196,12 @@ describe("decideRegistryCheck with findings", () => {
   });
 
   test("the summary lists at most 100 problems; the annotations carry them all", () => {
-    const globs = Array.from({ length: 130 }, (_, i) => `"gone-${i}/**"`).join(", ");
-    const head = BASE.replace('paths: ["crates/wasi-nn/**"]', `paths: [${globs}]`);
-    const desired = decideRegistryCheck(parseRegistry(head), ".github/tiers.yml", findings(head, { tree: { paths: FILES } }));
+    // 130 globs matching nothing, in lists of at most 50.
+    const globs = (n: number, from: number) => Array.from({ length: n }, (_, i) => `"gone-${from + i}/**"`).join(", ");
+    const head = BASE.replace('paths: ["crates/wasi-nn/**"]', `paths: [${globs(50, 0)}]`)
+      .replace('paths: ["crates/threads/**"]', `paths: [${globs(50, 50)}]`)
+      .replace('checks: ["Test wasi-nn"]', `checks: [${globs(30, 100)}]`);
+    const desired = decideRegistryCheck(parseRegistry(head), ".github/tiers.yml", findings(head, { tree: { paths: FILES }, seenChecks: SEEN }));
     expect(desired.annotations).toHaveLength(130);
     const listed = desired.summary.split("\n").filter((l) => l.startsWith("- "));
     expect(listed).toHaveLength(101);

@@ -45,7 +45,8 @@ describe("every glob of examples/wasmtime/tiers.yml matches something real", () 
   });
 
   test.each(pathGlobs)("%s paths %j matches a file of Wasmtime", (_id, glob) => {
-    expect(FILES.filter(compilePathGlob(glob))).not.toEqual([]);
+    const pattern = compilePathGlob(glob);
+    expect(FILES.filter((f) => pattern.test(f))).not.toEqual([]);
   });
 
   test("the fixtures can tell: the invented names of the old registry and its stale paths match nothing", () => {
@@ -53,11 +54,12 @@ describe("every glob of examples/wasmtime/tiers.yml matches something real", () 
       expect(JOBS.filter((name) => compileCheckGlob(glob).test(name))).toEqual([]);
     }
     for (const glob of ["crates/wasi-common/**", "crates/wasi-crypto/**", "tests/all/threads/**", "crates/wasi/src/preview1.rs"]) {
-      expect(FILES.filter(compilePathGlob(glob))).toEqual([]);
+      const pattern = compilePathGlob(glob);
+      expect(FILES.filter((f) => pattern.test(f))).toEqual([]);
     }
     // Enough files that match none of the registry's paths, so that a glob such as `**` would stand out.
     const anyPath = pathGlobs.map(([, glob]) => compilePathGlob(glob));
-    expect(FILES.filter((f) => !anyPath.some((m) => m(f))).length).toBeGreaterThanOrEqual(50);
+    expect(FILES.filter((f) => !anyPath.some((m) => m.test(f))).length).toBeGreaterThanOrEqual(50);
   });
 
   test("each Tier 1 and Tier 2 target's checks are its own platform's test shards", () => {

@@ -78,6 +78,19 @@ test("the starter registry is valid as written, one Tier 3 guess per folder, che
   expect(parseRegistry(starterRegistry({ folders: [], checkNames: [] })).ok).toBe(true);
 });
 
+test("the starter registry stays valid within the registry's limits, whatever the folder and check names", () => {
+  const folders = ["we(ird)", "a[b]{c,d}|e", "x".repeat(300), ...Array.from({ length: 40 }, (_, i) => `f${i}`)];
+  const checkNames = [...Array.from({ length: 80 }, (_, i) => `test f1 #${i}`), `f2 ${"y".repeat(300)}`, "f3 *?[\\"];
+  const parsed = parseRegistry(starterRegistry({ folders, checkNames }));
+  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join("\n"));
+  const byId = new Map(parsed.registry.components.map((c) => [c.id, c]));
+  expect(byId.get("we-ird-")?.paths).toEqual(["we\\(ird\\)/**"]);
+  expect(byId.get("f1")?.checks.length).toBeGreaterThan(0);
+  expect(byId.get("f2")?.checks).toEqual([]);
+  const globs = parsed.registry.components.reduce((n, c) => n + c.paths.length + c.checks.length, 0);
+  expect(globs).toBeLessThanOrEqual(500);
+});
+
 test("installed on a repository without a registry: one onboarding pull request, never again", async () => {
   const app = await startOnboarding();
   const repo = "bytecodealliance/wasm-tools";

@@ -1,5 +1,8 @@
 import { EXAMPLE_REGISTRY } from "../../src/demo/stage.js";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { OWNER_LOOKUP_LIMIT } from "../../src/core/registry-findings.js";
+import { REGISTRY_LIMITS } from "../../src/core/registry.js";
+import { TREE_ENTRY_LIMIT } from "../../src/handlers/registry-check.js";
 import { treeEntryLimits } from "../../src/sim/routes.js";
 import { startSimApp, type SimApp } from "../support/sim-app.js";
 import { TWO_COMPONENTS } from "../support/registries.js";
@@ -158,4 +161,49 @@ test("more than 50 findings are sent in batches of 50", async () => {
   expect(annotations(run)).toHaveLength(120);
   const sent = app.sim.requests.filter((r) => r.template?.startsWith("/repos/{owner}/{repo}/check-runs"));
   expect(sent.map((r) => r.method)).toEqual(["POST", "PATCH", "PATCH"]);
+});
+
+describe("an outsider's hostile edit", () => {
+  const HOSTILE = `${"*a".repeat(14)}*b`;
+  const A300 = "a".repeat(300);
+
+  test("the attack (globs *a*a…*b beside a file and a check named with 300 a's) gets its check, and the server keeps answering", async () => {
+    app = await startWorld();
+    const main = app.sim.state.pushFiles(app.sim.state.mustRepo(app.repo), "main", { [A300]: "x\n", [`crates/${A300}`]: "x\n" }).sha;
+    await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: A300, conclusion: "success", branch: "main", completedAt: app.clock.now() }));
+    const globs = Array.from({ length: REGISTRY_LIMITS.globsPerList }, (_, i) => JSON.stringify(`${HOSTILE}${i}`)).join(", ");
+    const edited = REGISTRY.replace('paths: ["crates/wasi-nn/**"]', `paths: [${globs}]`).replace('checks: ["Test wasi-nn"]', `checks: [${JSON.stringify(HOSTILE)}]`);
+    // Measured for the report only: tests never assert on time.
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    await openEdit(app, edited);
+    delay.disable();
+    process.stdout.write(`hostile registry check: max event-loop delay ${(delay.max / 1e6).toFixed(1)} ms\n`);
+    const [run] = checkRuns(app);
+    expect(run.conclusion).toBe("success");
+    const messages = annotations(run).map((a) => a.message);
+    expect(messages.filter((m) => m.includes("matches no file"))).toHaveLength(REGISTRY_LIMITS.globsPerList);
+    expect(messages.filter((m) => m.includes("matches no check"))).toHaveLength(1);
+  });
+
+  test(`a tree of more than ${TREE_ENTRY_LIMIT.toLocaleString("en")} files is not compared with the globs, and the summary says so`, async () => {
+    app = await startWorld();
+    const files = Object.fromEntries(Array.from({ length: TREE_ENTRY_LIMIT }, (_, i) => [`generated/f${i}.rs`, ""]));
+    app.sim.state.pushFiles(app.sim.state.mustRepo(app.repo), "main", files);
+    await openEdit(app, REGISTRY.replace('paths: ["crates/threads/**"]', 'paths: ["nowhere/**"]'));
+    const [run] = checkRuns(app);
+    expect(run.conclusion).toBe("success");
+    expect(annotations(run)).toEqual([]);
+    expect((run.output as Output).summary).toContain(`- Path globs were not compared with the repository's files: the repository has ${(TREE_ENTRY_LIMIT + 3).toLocaleString("en")} files, more than the 20,000 tierkeeper compares.`);
+  });
+
+  test(`a registry over ${REGISTRY_LIMITS.bytes / 1024} KB fails the check with the limit, on line 1`, async () => {
+    app = await startWorld();
+    await openEdit(app, `${REGISTRY}    description: "${"x".repeat(REGISTRY_LIMITS.bytes)}"\n`);
+    const [run] = checkRuns(app);
+    expect(run.conclusion).toBe("failure");
+    expect(annotations(run).map((a) => [a.start_line, a.annotation_level, a.message])).toEqual([
+      [1, "failure", "the registry is larger than 256 KB (256 KB or more): tierkeeper refuses it"],
+    ]);
+  });
 });

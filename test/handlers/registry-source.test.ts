@@ -36,3 +36,31 @@ test("_extends shares a registry; the repository's own keys win (here: shadow mo
   const kept = await app.store.actionKeysWithPrefix("tier3:");
   expect(kept.some((k) => k.endsWith(":tracking"))).toBe(true); // ... but decided, from the shared components
 });
+
+test("a default-branch registry over 256 KB (once the loader has parsed it) is refused with the limit: nothing is acted on", async () => {
+  app = await startSimApp();
+  const huge = EXAMPLE_REGISTRY.replace(/^components:\n/m, `components:\n  padding:\n    category: misc\n    tier: 3\n    owners: []\n    description: "${"x".repeat(256 * 1024)}"\n`);
+  app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": huge } });
+  await breakMain(app);
+  expect(trackingIssues(app)).toHaveLength(0);
+  const cached = await app.store.getRegistry(app.sim.state.mustRepo(app.repo).id);
+  expect(cached?.registryJson).toBeNull();
+  expect(JSON.parse(cached!.errorsJson!)).toEqual([
+    { file: ".github/tiers.yml", line: 1, column: 1, message: "the registry is larger than 256 KB (261 KB or more): tierkeeper refuses it", severity: "error" },
+  ]);
+});
+
+test("a registry cached by an older tierkeeper with a glob this one refuses is read again, not compiled at every delivery", async () => {
+  app = await startSimApp();
+  await breakMain(app); // caches the example registry
+  const repoId = app.sim.state.mustRepo(app.repo).id;
+  const cached = await app.store.getRegistry(repoId);
+  const registry = JSON.parse(cached!.registryJson!);
+  registry.components[0].paths = ["crates/(old|glob)/**"]; // accepted by picomatch, refused now
+  await app.store.putRegistry({ ...cached!, registryJson: JSON.stringify(registry) });
+  const main = app.sim.state.mustRepo(app.repo).branches.get("main")!;
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
+  const again = await app.store.getRegistry(repoId);
+  expect(again!.registryJson).not.toContain("(old|glob)");
+  expect(JSON.parse(again!.registryJson!).components[0].paths).not.toEqual(["crates/(old|glob)/**"]);
+});
