@@ -87,6 +87,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** The webhook intake (web/webhook-server.ts): what it read, refused, and holds open. */
+  readonly intake = {
+    bodyBytes: new Counter({
+      name: "tierkeeper_webhook_body_bytes_total",
+      help: "Bytes of webhook request bodies read into memory, refused ones included",
+      registers: [this.registry],
+    }),
+    refused: new Counter({
+      name: "tierkeeper_webhook_refused_total",
+      help: "Webhook requests refused, by reason (too_large: over 25 MB; busy: too many bodies or bytes in flight; timeout: body too slow; signature; malformed)",
+      labelNames: ["reason"] as const,
+      registers: [this.registry],
+    }),
+    inFlight: new Gauge({
+      name: "tierkeeper_webhook_bodies_in_flight",
+      help: "Webhook request bodies being read now",
+      registers: [this.registry],
+    }),
+  };
+
   constructor(store: Store) {
     collectDefaultMetrics({ register: this.registry });
     // Computed on scrape. A database that does not answer must not fail the whole scrape.

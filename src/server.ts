@@ -32,7 +32,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     return undefined;
   }
   const probot = await observedProbot(env, tierkeeper.metrics); // probotFromEnv + redacted logs + rate-limit counts
-  const { url, close } = await serveApp(tierkeeper.appFn, probot, env, "tierkeeper");
+  const { url, close } = await serveApp(tierkeeper.appFn, probot, env, "tierkeeper", tierkeeper.metrics.intake);
   return {
     url,
     tierkeeper,
