@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { redact, type Db } from "./db.js";
+import { redact } from "../redaction.js";
+import type { Db } from "./db.js";
 import { openPostgres, type PostgresOptions } from "./postgres.js";
 import { SqlStore } from "./sql-store.js";
 import { openSqlite, type SqliteOptions } from "./sqlite.js";
