@@ -553,6 +553,9 @@ describe("openStore", () => {
     expect(parseDatabaseUrl("sqlite:///var/tk.db")).toEqual({ kind: "sqlite", file: "/var/tk.db" });
     expect(parseDatabaseUrl("file:///var/tk.db")).toEqual({ kind: "sqlite", file: "/var/tk.db" });
     expect(parseDatabaseUrl("postgresql://h/db")).toEqual({ kind: "postgres", url: "postgresql://h/db" });
+    // A password written with `@` and `/` unencoded is encoded for the driver; an encoded one stays as it is.
+    expect(parseDatabaseUrl("postgres://u:p@ss/w@h:5/db?sslmode=require")).toEqual({ kind: "postgres", url: "postgres://u:p%40ss%2Fw@h:5/db?sslmode=require" });
+    expect(parseDatabaseUrl("postgres://u:s3cr%40t@h/db")).toEqual({ kind: "postgres", url: "postgres://u:s3cr%40t@h/db" });
     expect(() => parseDatabaseUrl("mysql://u:secret@h/db")).toThrow(/^Unsupported database URL mysql:\/\/u:\[REDACTED\]@h\/db/);
   });
 
