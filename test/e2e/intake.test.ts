@@ -124,6 +124,27 @@ test("bodies read at once are bounded: past 32 uploads in flight a new one gets 
   expect(ok.status).toBe(200);
 }, 60_000);
 
+test("bytes held at once are bounded: beside two stalled 24 MB uploads, a third is refused or cut at the 64 MB budget with 503", async () => {
+  const busy = async () => sample(await metrics(), 'tierkeeper_webhook_refused_total{reason="busy"}') || 0;
+  const busyBefore = await busy();
+  const start = await bytesRead();
+  const stalled = [0, 1].map(() =>
+    startRaw({ url: stage.appUrl, target: "/api/github/webhooks", headers: webhookHeaders(), contentLength: CAP, body: Buffer.alloc(24 * MB, "{") }),
+  );
+  while ((await bytesRead()) - start < 48 * MB) await new Promise((r) => setTimeout(r, 20));
+  // Announced, it is refused unread; streamed, it is cut where the budget ends.
+  const announced = await rawRequest({ url: stage.appUrl, target: "/api/github/webhooks", headers: webhookHeaders(), body: { size: CAP } });
+  expect(announced.status).toBe(503);
+  const third = await rawRequest({ url: stage.appUrl, target: "/api/github/webhooks", headers: webhookHeaders(), body: { size: CAP }, chunked: true });
+  expect(third.status).toBe(503);
+  const read = (await bytesRead()) - start;
+  expect(read).toBeGreaterThan(64 * MB - SLACK);
+  expect(read).toBeLessThanOrEqual(64 * MB + SLACK); // not 3 x 24 MB
+  for (const s of stalled) s.socket.destroy();
+  await Promise.all(stalled.map((s) => s.done));
+  expect((await busy()) - busyBefore).toBe(2);
+}, 60_000);
+
 test("a normal signed delivery is acknowledged once stored, on the canonical path and on a variant", async () => {
   const { sim, repo } = stage;
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
