@@ -106,8 +106,8 @@ export function loosePath(target: string): string {
       /* not a URL: read as a path */
     }
   }
-  // Percent-decoding until nothing changes (double encoding included); each round shortens it.
-  for (let decoded = percentDecode(path); decoded !== path; decoded = percentDecode(path)) path = decoded;
+  // Percent-decoding, thrice at most (triple encoding; no router decodes more, and `%2525...` must not cost n rounds).
+  for (let round = 0; round < 3; round++) path = percentDecode(path);
   const parts = path.replace(/\\/g, "/").toLowerCase().split("/");
   // `a//../b` is `a/b` to a URL parser (`..` removes the empty segment) and `b` to one that merges slashes first.
   const resolved = [resolveDots(parts).filter((p) => p !== ""), resolveDots(parts.filter((p) => p !== ""))].map((s) => "/" + s.join("/"));

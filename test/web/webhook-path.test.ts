@@ -41,6 +41,11 @@ test("known spellings of the webhook path are the webhook path; other paths are 
   }
 });
 
+test("percent-decoding stops after three rounds: a target encoded 8,000 times over is not decoded 8,000 times", () => {
+  expect(loosePath("/api/github/" + "%25".repeat(8000) + "77ebhooks")).not.toBe(WEBHOOK_PATH);
+  expect(loosePath("/api/github/%252577ebhooks")).toBe(WEBHOOK_PATH); // triple encoding
+});
+
 test("property: whatever Probot's router would send to its webhook middleware, the intake takes", () => {
   // The webhook path's segments, each maybe preceded by dot segments, empty ones or a detour,
   // its letters maybe percent-encoded or upper-cased, joined by `/` or `\\`, with a tail.
