@@ -5,7 +5,7 @@ import { createProbot, type Probot } from "probot";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { octokitClassFor } from "./github/octokit.js";
 import type { Octokit } from "./handlers/deps.js";
-import { redact as redactUrls } from "./store/db.js";
+import { redact, registerSecrets } from "./redaction.js";
 import type { Store } from "./store/store.js";
 
 /**
@@ -86,6 +86,26 @@ export class Metrics {
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
     registers: [this.registry],
   });
+
+  /** The webhook intake (web/webhook-server.ts): what it read, refused, and holds open. */
+  readonly intake = {
+    bodyBytes: new Counter({
+      name: "tierkeeper_webhook_body_bytes_total",
+      help: "Bytes of webhook request bodies read into memory, refused ones included",
+      registers: [this.registry],
+    }),
+    refused: new Counter({
+      name: "tierkeeper_webhook_refused_total",
+      help: "Webhook requests refused, by reason (too_large: over 25 MB; busy: too many bodies or bytes in flight; timeout: body too slow; signature; malformed)",
+      labelNames: ["reason"] as const,
+      registers: [this.registry],
+    }),
+    inFlight: new Gauge({
+      name: "tierkeeper_webhook_bodies_in_flight",
+      help: "Webhook request bodies being read now",
+      registers: [this.registry],
+    }),
+  };
 
   constructor(store: Store) {
     collectDefaultMetrics({ register: this.registry });
@@ -216,40 +236,13 @@ const REDACT_PATHS = [
   "webhookSecret",
   "clientSecret",
   "*.clientSecret",
+  "password",
+  "*.password",
+  "connectionString",
+  "*.connectionString",
 ];
 
-/**
- * Removes secrets by value from a serialized log line: the given ones (webhook secret, each line
- * of the private key), and whatever looks like a GitHub token, a JWT, a PEM key, an Authorization
- * header value or a password in a URL.
- */
-export function scrubber(secrets: string[]): (line: string) => string {
-  const exact = [...new Set(secrets.filter((s) => s.length >= 8))].sort((a, b) => b.length - a.length);
-  return (line) => {
-    let out = line;
-    for (const s of exact) if (out.includes(s)) out = out.split(s).join("[REDACTED]");
-    return redactUrls(
-      out
-        .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, "[REDACTED PRIVATE KEY]")
-        .replace(/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]{16,}/g, "[REDACTED]")
-        .replace(/\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g, "[REDACTED]")
-        .replace(/\b(token|bearer|basic)( |%20)(?!\[REDACTED\])[^\s"',}\\]{8,}/gi, "$1 [REDACTED]"),
-    );
-  };
-}
-
-/** The secrets of the environment, as they would appear in a log line. */
-function secretsOf(env: NodeJS.ProcessEnv, privateKey: string | undefined): string[] {
-  const values = [env.WEBHOOK_SECRET, env.GITHUB_CLIENT_SECRET, env.GITHUB_TOKEN].filter((v): v is string => !!v);
-  for (const key of [env.PRIVATE_KEY, privateKey]) {
-    if (!key) continue;
-    values.push(key, JSON.stringify(key).slice(1, -1));
-    for (const line of key.replace(/\\n/g, "\n").split(/\r?\n/)) if (!line.startsWith("-----")) values.push(line.trim());
-  }
-  return values;
-}
-
-/** Probot's logger (same format, level and destination), with secrets redacted. */
+/** Probot's logger (same format, level and destination), each line through redaction.ts's scrubber. */
 export async function redactingLogger(env: NodeJS.ProcessEnv, level = env.LOG_LEVEL || "info", privateKey?: string, destination: NodeJS.WritableStream = pino.destination(1) as unknown as NodeJS.WritableStream): Promise<Logger> {
   const transform = await getTransformStream({
     logFormat: env.LOG_FORMAT === "json" ? "json" : "pretty",
@@ -257,14 +250,14 @@ export async function redactingLogger(env: NodeJS.ProcessEnv, level = env.LOG_LE
     sentryDsn: env.SENTRY_DSN || undefined,
   });
   transform.pipe(destination);
-  const scrub = scrubber(secretsOf(env, privateKey));
+  registerSecrets(env, privateKey); // for this logger and every other error path (redaction.ts)
   return pino(
     {
       level,
       name: "probot",
       messageKey: env.LOG_MESSAGE_KEY || "msg",
       redact: { paths: REDACT_PATHS, censor: "[REDACTED]" },
-      hooks: { streamWrite: scrub },
+      hooks: { streamWrite: redact },
     },
     transform,
   );

@@ -1,7 +1,8 @@
 import { pathToFileURL } from "node:url";
 import { run } from "probot";
 import { Tierkeeper } from "./index.js";
-import { observedProbot } from "./observability.js";
+import { observedProbot, redactingLogger } from "./observability.js";
+import { redact, registerSecrets } from "./redaction.js";
 import { openStore } from "./store/open.js";
 import { serveApp } from "./web/webhook-server.js";
 
@@ -19,6 +20,7 @@ export interface RunningServer {
 
 /** `now`: the clock, for a server run in-process on a simulated story (the demo); the wall clock otherwise. */
 export async function startServer(env: NodeJS.ProcessEnv = process.env, options: { now?: () => Date } = {}): Promise<RunningServer | undefined> {
+  registerSecrets(env); // before anything can fail: the store's errors echo its URL
   const store = await openStore(env.DATABASE_URL);
   const tierkeeper = new Tierkeeper({
     store,
@@ -30,11 +32,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, options:
     executorRetryMs: Number(env.EXECUTOR_RETRY_MS) || undefined,
   });
   if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH)) {
-    await run(tierkeeper.appFn); // no credentials yet: Probot's setup flow registers the app from app.yml
+    await run(tierkeeper.appFn, { log: await redactingLogger(env) }); // no credentials yet: Probot's setup flow registers the app from app.yml
     return undefined;
   }
   const probot = await observedProbot(env, tierkeeper.metrics); // probotFromEnv + redacted logs + rate-limit counts
-  const { url, close } = await serveApp(tierkeeper.appFn, probot, env, "tierkeeper");
+  const { url, close } = await serveApp(tierkeeper.appFn, probot, env, "tierkeeper", tierkeeper.metrics.intake);
   return {
     url,
     tierkeeper,
@@ -48,6 +50,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, options:
 
 // Run when executed directly (`node dist/server.js`), not when imported by tests.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  registerSecrets(process.env);
+  // Node would print these unscrubbed; the process still ends, as it would have.
+  const fatal = (what: string) => (error: unknown) => {
+    process.stderr.write(redact(`tierkeeper: ${what}: ${(error as Error)?.stack ?? String(error)}`) + "\n");
+    process.exit(1);
+  };
+  process.on("uncaughtException", fatal("uncaught error"));
+  process.on("unhandledRejection", fatal("unhandled rejection"));
   const shutdown = (server: RunningServer | undefined) => async () => {
     await server?.close();
     process.exit(0);
@@ -58,7 +68,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       process.once("SIGINT", shutdown(server));
     },
     (error: Error) => {
-      console.error(`tierkeeper: cannot start: ${error.message}`);
+      process.stderr.write(redact(`tierkeeper: cannot start: ${error.message}`) + "\n");
       process.exit(1);
     },
   );

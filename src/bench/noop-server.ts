@@ -3,7 +3,7 @@ import { serveApp } from "../web/webhook-server.js";
 
 /**
  * The benchmark's baseline: a Probot app that does nothing, served exactly as src/server.ts
- * serves tierkeeper (same body limit, signature check and Probot middleware), so the ratio
+ * serves tierkeeper (same intake limits, signature check and routing), so the ratio
  * measures what tierkeeper adds. web/webhook-server.ts imports nothing of tierkeeper, so this
  * process loads no database driver and its RSS stays a baseline.
  * Answers /healthz like tierkeeper, with nothing ever pending, so the bench treats both alike.

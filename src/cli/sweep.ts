@@ -45,7 +45,8 @@ export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.Proces
   const { openStore } = await import("../store/open.js");
   const store = await openStore(env.DATABASE_URL);
   try {
-    const probot = probotFromEnv(env, "warn");
+    const { redactingLogger } = await import("../observability.js");
+    const probot = probotFromEnv(env, "warn", await redactingLogger(env, "warn")); // Probot's own logs scrubbed too
     const tierkeeper = new Tierkeeper({ store, autoStart: false, executorRetryMs: Number(env.EXECUTOR_RETRY_MS) || undefined });
     await probot.load(tierkeeper.appFn, { cwd: io.cwd, addHandler: () => {} });
     const report = await tierkeeper.sweep({ now: options.now, dryRun: options.dryRun, limit: options.limit });

@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import { createProbot, ProbotOctokit, type Probot } from "probot";
 
 /**
@@ -41,6 +42,6 @@ export const ThrottledOctokit = ProbotOctokit.defaults((options: Record<string, 
 export const octokitClassFor = (env: NodeJS.ProcessEnv) => (env.GITHUB_THROTTLE === "off" ? UnthrottledOctokit : ThrottledOctokit);
 
 /** A Probot from Probot's standard environment, as the server and the CLI both need it. */
-export function probotFromEnv(env: NodeJS.ProcessEnv, logLevel: "info" | "warn" = "info"): Probot {
-  return createProbot({ env: { LOG_LEVEL: logLevel, ...env }, overrides: { Octokit: octokitClassFor(env) } });
+export function probotFromEnv(env: NodeJS.ProcessEnv, logLevel: "info" | "warn" = "info", log?: Logger): Probot {
+  return createProbot({ env: { LOG_LEVEL: logLevel, ...env }, overrides: { Octokit: octokitClassFor(env), ...(log && { log }) } });
 }

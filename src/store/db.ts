@@ -32,8 +32,3 @@ export function toDbParams(params: readonly Param[] = []): (string | number | nu
 export async function queryOne<T>(db: Db, sql: string, params?: readonly Param[]): Promise<T | undefined> {
   return (await db.query<T>(sql, params))[0];
 }
-
-/** Hides the password of every URL in a text (`postgres://u:secret@h` → `postgres://u:***@h`). */
-export function redact(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s/@]*@/gi, "$1:***@");
-}

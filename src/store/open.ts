@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { redact, type Db } from "./db.js";
+import { redact } from "../redaction.js";
+import type { Db } from "./db.js";
 import { openPostgres, type PostgresOptions } from "./postgres.js";
 import { SqlStore } from "./sql-store.js";
 import { openSqlite, type SqliteOptions } from "./sqlite.js";
@@ -20,7 +21,7 @@ export type DatabaseTarget = { kind: "sqlite"; file: string } | { kind: "postgre
 export function parseDatabaseUrl(databaseUrl: string | undefined): DatabaseTarget {
   const url = databaseUrl?.trim() ?? "";
   if (url === "") return { kind: "sqlite", file: DEFAULT_SQLITE_FILE };
-  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: "postgres", url };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: "postgres", url: encodeUserinfo(url) };
   if (/^file:\/\//i.test(url)) return { kind: "sqlite", file: fileURLToPath(url) };
   const prefixed = /^(sqlite|file):(?:\/\/)?(.*)$/i.exec(url);
   if (prefixed) {
@@ -31,6 +32,27 @@ export function parseDatabaseUrl(databaseUrl: string | undefined): DatabaseTarge
     throw new Error(`Unsupported database URL ${redact(url)}: use postgres://, sqlite: or a file path`);
   }
   return { kind: "sqlite", file: url };
+}
+
+/**
+ * `postgres://u:p@ss/w@host/db` → `postgres://u:p%40ss%2Fw@host/db`. A password may be written with
+ * `@` and `/` unencoded (the user information runs to the last `@` before the query); a URL parser
+ * would take `ss` for the host, fail, and print a piece of the password in its error.
+ */
+function encodeUserinfo(url: string): string {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^?#]*)@([^@?#]*(?:[?#].*)?)$/is.exec(url);
+  if (!match) return url;
+  const [, scheme, userinfo, rest] = match;
+  const encode = (part: string) => {
+    try {
+      return encodeURIComponent(decodeURIComponent(part));
+    } catch {
+      return encodeURIComponent(part); // a `%` that encodes nothing is a character of the password
+    }
+  };
+  const colon = userinfo.indexOf(":");
+  const encoded = colon < 0 ? encode(userinfo) : `${encode(userinfo.slice(0, colon))}:${encode(userinfo.slice(colon + 1))}`;
+  return `${scheme}${encoded}@${rest}`;
 }
 
 /** Opens the store named by DATABASE_URL and brings its schema up to date. */

@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { toDbParams, type Db, type Param } from "./db.js";
@@ -199,9 +199,28 @@ class SqliteDb implements Db {
   }
 }
 
-/** Opens (creating it and its directory if needed) a SQLite database file. */
+/**
+ * The database holds every delivery's payload and the app's decisions: readable by its owner only.
+ * A missing directory is created 0700 (an existing one is left as it is: it may be shared, like
+ * /tmp); the file is created 0600 before SQLite opens it, and an existing one (and its -wal and
+ * -shm files) tightened to 0600 where we may. SQLite creates -wal and -shm with the database file's mode.
+ */
+function createPrivately(file: string): void {
+  if (file === "" || file === ":memory:" || file.startsWith("file:")) return;
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, "a", 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    } catch {
+      /* absent, or not ours to change: SQLite's own open says what is wrong, if anything */
+    }
+  }
+}
+
+/** Opens (creating it and its directory if needed, for its owner only) a SQLite database file. */
 export function openSqlite(file: string, opts: SqliteOptions = {}): Db {
-  mkdirSync(dirname(file), { recursive: true });
+  createPrivately(file);
   const conn = connect(file);
   try {
     conn.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? "FULL"}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`);

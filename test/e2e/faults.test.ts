@@ -39,7 +39,7 @@ test("a database that is down at start: exit code 1 and a message naming it (pas
     const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
     expect(code).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(stderr).toContain("tierkeeper: cannot start: Cannot open PostgreSQL database postgres://postgres:***@127.0.0.1:1/test");
+    expect(stderr).toContain("tierkeeper: cannot start: Cannot open PostgreSQL database postgres://postgres:[REDACTED]@127.0.0.1:1/test");
     expect(stderr).toMatch(/ECONNREFUSED/);
     expect(stdout + stderr).not.toContain("hunter2pw");
     expect(stdout).not.toMatch(/listening on/);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { QueueEntry } from "../../src/store/store.js";
 import type { CiResult, PullRecord } from "../../src/core/model.js";
-import { redact } from "../../src/store/db.js";
+import { redact } from "../../src/redaction.js";
 import { actionRepository, migrations } from "../../src/store/migrations.js";
 import { freshPostgres } from "../support/postgres.js";
 import { openStore, parseDatabaseUrl } from "../../src/store/open.js";
@@ -598,12 +598,15 @@ describe("openStore", () => {
     expect(parseDatabaseUrl("sqlite:///var/tk.db")).toEqual({ kind: "sqlite", file: "/var/tk.db" });
     expect(parseDatabaseUrl("file:///var/tk.db")).toEqual({ kind: "sqlite", file: "/var/tk.db" });
     expect(parseDatabaseUrl("postgresql://h/db")).toEqual({ kind: "postgres", url: "postgresql://h/db" });
-    expect(() => parseDatabaseUrl("mysql://u:secret@h/db")).toThrow(/^Unsupported database URL mysql:\/\/u:\*\*\*@h\/db/);
+    // A password written with `@` and `/` unencoded is encoded for the driver; an encoded one stays as it is.
+    expect(parseDatabaseUrl("postgres://u:p@ss/w@h:5/db?sslmode=require")).toEqual({ kind: "postgres", url: "postgres://u:p%40ss%2Fw@h:5/db?sslmode=require" });
+    expect(parseDatabaseUrl("postgres://u:s3cr%40t@h/db")).toEqual({ kind: "postgres", url: "postgres://u:s3cr%40t@h/db" });
+    expect(() => parseDatabaseUrl("mysql://u:secret@h/db")).toThrow(/^Unsupported database URL mysql:\/\/u:\[REDACTED\]@h\/db/);
   });
 
   test("redacts passwords", () => {
     expect(redact("at postgres://u:s3cr%40t@h:5/db and postgresql://x:y@z/")).toBe(
-      "at postgres://u:***@h:5/db and postgresql://x:***@z/",
+      "at postgres://u:[REDACTED]@h:5/db and postgresql://x:[REDACTED]@z/",
     );
     expect(redact("postgres://u@h/db")).toBe("postgres://u@h/db");
   });
@@ -612,7 +615,7 @@ describe("openStore", () => {
     const err = await openStore("postgres://u:secret@127.0.0.1:1/x").catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     const message = (err as Error).message;
-    expect(message).toContain("postgres://u:***@127.0.0.1:1/x");
+    expect(message).toContain("postgres://u:[REDACTED]@127.0.0.1:1/x");
     expect(message).toMatch(/ECONNREFUSED/);
     expect(message).not.toContain("secret");
   });
