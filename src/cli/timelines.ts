@@ -41,7 +41,7 @@ export function formatTimelines(records: EpisodeRecord[]): string {
       : e.phase === "disabling"
         ? `next: disabled once the disable is merged (checked again at ${e.dueAt})`
         : e.dueAt
-        ? `next: ${e.phase === "notified" ? "disable in CI" : "propose removal"} at ${e.dueAt}`
+        ? `next: ${e.phase === "notified" ? "propose disabling in CI" : "propose removal"} at ${e.dueAt}`
         : e.phase === "closed"
           ? `closed: ${e.closedReason}`
           : "nothing scheduled";

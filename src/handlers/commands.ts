@@ -119,7 +119,7 @@ async function ownsSomething(deps: Deps, fact: ActivityFact, registry: Registry)
 function nextStep(e: Episode): string {
   if (e.phase === "disabling" && !e.frozen) return "Next: disabled in CI once a maintainer merges the disabling pull request.";
   if (e.frozen || !e.dueAt) return "No step is scheduled.";
-  const what = e.phase === "notified" ? "disabled in CI" : "removal proposed";
+  const what = e.phase === "notified" ? "disabling in CI proposed" : "removal proposed";
   return `Next: ${what} on ${formatDate(new Date(e.dueAt))} unless an owner responds.`;
 }
 

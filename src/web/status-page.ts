@@ -287,7 +287,7 @@ export function timelineRow(e: Episode, trackingIssue?: Link): TimelineRow | und
     noticeAt: e.noticeAt,
     next:
       phase === "notified"
-        ? { step: "Disabled in CI", at: e.dueAt }
+        ? { step: "Disabling in CI proposed", at: e.dueAt }
         : phase === "disabled"
           ? { step: "Removal proposed", at: e.dueAt }
           : phase === "disabling"

@@ -204,7 +204,7 @@ describe("what GitHub shows for an episode", () => {
     expect(intents.map((i) => i.kind)).toEqual(["issue"]);
     const body = String(intents[0].desired.body);
     expect(body).toContain("@abrown, @bytecodealliance/wasi-nn");
-    expect(body).toContain("disabled in CI on 2026-11-30 (UTC) unless an owner responds");
+    expect(body).toContain("disabling it in CI will be proposed on 2026-11-30 (UTC) unless an owner responds");
     expect(body).toContain("#7");
     expect(intents[0].desired).toMatchObject({ state: "open", labels: ["tierkeeper", "tier-3"] });
   });

@@ -48,7 +48,7 @@ test.each([
   expect(tracking.title).toBe("Tier 3 component `wasi-nn` is blocking other work");
   expect(tracking.labels).toEqual(expect.arrayContaining(["tierkeeper", "tier-3"]));
   expect(tracking.body).toContain("@abrown, @bytecodealliance/wasi-nn");
-  expect(tracking.body).toContain("disabled in CI on 2026-11-30 (UTC) unless an owner responds");
+  expect(tracking.body).toContain("disabling it in CI will be proposed on 2026-11-30 (UTC) unless an owner responds: a pull request, which disables it once a maintainer merges it.");
   const notified = () => app.sim.state.notifications.filter((n) => n.issueNumber === tracking.number).map((n) => n.to).sort();
   expect(notified()).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
 
@@ -168,7 +168,7 @@ test("after a declined disable, a maintainer's /tier unfreeze gives the owners a
   await app.send(app.sim.closePullRequest(app.repo, disablePr.number, { sender: "maintainer" }));
   app.clock.advance(2 * DAY);
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "maintainer", body: "/tier unfreeze wasi-nn" }));
-  expect(app.sim.comments(app.repo, tracking.number).at(-1)!.body).toContain("Next: disabled in CI on 2026-12-09 (UTC) unless an owner responds");
+  expect(app.sim.comments(app.repo, tracking.number).at(-1)!.body).toContain("Next: disabling in CI proposed on 2026-12-09 (UTC) unless an owner responds");
   expect((await sweepAt(app, 6)).steps).toEqual([]);
   expect((await sweepAt(app, 1)).steps).toMatchObject([{ from: "notified", to: "disabling" }]);
   expect(pulls(app)).toMatchObject([{ number: disablePr.number, state: "open" }]); // the same PR, reopened
@@ -217,7 +217,7 @@ test("an owner who answers in time postpones the step; nobody else's activity co
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "random-user", body: "me too" }));
   app.clock.advance(3 * DAY);
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "abrown", body: "Looking into it" }));
-  expect(trackingIssues(app)[0].body).toContain("disabled in CI on 2026-12-05 (UTC)");
+  expect(trackingIssues(app)[0].body).toContain("disabling it in CI will be proposed on 2026-12-05 (UTC)");
   expect((await sweepAt(app, 2)).steps).toEqual([]); // the original week: nothing
   expect(pulls(app)).toHaveLength(0);
   const report = await sweepAt(app, 5);
@@ -272,7 +272,7 @@ test("/tier status answers anyone; /tier ack counts only from an owner; unknown 
   await app.send(event, "redelivered-or-not"); // a second delivery of the same comment: no second replies
   const replies = app.sim.comments(app.repo, tracking.number).filter((c) => c.body.startsWith("@someone"));
   expect(replies).toHaveLength(3);
-  expect(replies[0].body).toContain("Timeline: notified. Next: disabled in CI on 2026-11-30 (UTC)");
+  expect(replies[0].body).toContain("Timeline: notified. Next: disabling in CI proposed on 2026-11-30 (UTC)");
   expect(replies[1].body).toContain("only owners of wasi-nn can acknowledge");
   expect(replies[2].body).toContain("unknown command `/tier dance`");
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "abrown", body: "/tier ack" }));

@@ -69,7 +69,8 @@ function schedule(v: Tier3View): string {
       `${v.disablePr ? ` (or revert #${v.disablePr})` : ""}; this issue closes once the default branch enables it again.`;
   switch (e.phase) {
     case "notified":
-      return `disabled in CI on ${date(e.dueAt!)} unless an owner responds.`;
+      if (workflow) return `its workflow \`${workflow}\` will be disabled on ${date(e.dueAt!)} unless an owner responds.`;
+      return `disabling it in CI will be proposed on ${date(e.dueAt!)} unless an owner responds: a pull request, which disables it once a maintainer merges it.`;
     case "disabling":
       if (workflow) return `its workflow \`${workflow}\` is being disabled through the Actions API (asked on ${date(e.disableProposedAt!)}); the removal window starts once GitHub accepts it.`;
       return (
