@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import { add } from "date-fns";
 import { DEFAULT_POLICY } from "../../src/core/registry.js";
 import { advance, blockersOf, openEpisode, parseEpisode, type Blocker, type Episode } from "../../src/core/timeline.js";
 import { timelineIntents } from "../../src/core/timeline-intents.js";
@@ -173,6 +175,74 @@ describe("the Tier 3 timeline", () => {
     const closed = advance(start(), { kind: "passing" }, at(1), policy);
     expect(advance(closed, { kind: "blocking", blocker: blocker() }, at(2), policy)).toBe(closed);
     expect(openEpisode("wasi-nn", closed, blocker(), at(2), policy).seq).toBe(2);
+  });
+});
+
+describe("honest timelines, for any order of events", () => {
+  const event = fc.oneof(
+    fc.constant({ kind: "due" as const }),
+    fc.constant({ kind: "merged" as const }),
+    fc.constant({ kind: "declined" as const }),
+    fc.constant({ kind: "passing" as const }),
+    fc.constant({ kind: "registry-disabled" as const }),
+    fc.constant({ kind: "response" as const }),
+    fc.constant({ kind: "freeze" as const }),
+    fc.constant({ kind: "unfreeze" as const }),
+  );
+  const steps = fc.array(fc.record({ event, hours: fc.integer({ min: 1, max: 24 * 20 }) }), { maxLength: 40 });
+
+  test("removal is proposed only a full removal window after the disable took effect, never while it awaits merge or was declined", () => {
+    fc.assert(
+      fc.property(steps, (script) => {
+        let e = start();
+        let time = t0.getTime();
+        for (const { event: ev, hours } of script) {
+          time += hours * 3600_000;
+          const now = new Date(time);
+          const at = now.toISOString();
+          const before = e;
+          switch (ev.kind) {
+            case "due":
+              e = advance(e, { kind: "due", responses: [] }, now, policy);
+              break;
+            case "merged":
+              // Only a pending disable's PR can be merged or closed: no PR exists otherwise.
+              if (e.phase === "disabling") e = advance(e, { kind: "disable-landed", at, via: "#13 merged", viaRegistry: true }, now, policy);
+              break;
+            case "declined":
+              if (e.phase === "disabling") e = advance(e, { kind: "disable-declined", at, by: "maintainer" }, now, policy);
+              break;
+            case "passing":
+              e = advance(e, { kind: "passing" }, now, policy);
+              break;
+            case "registry-disabled":
+              e = advance(e, { kind: "registry", present: true, ciDisabled: true }, now, policy);
+              break;
+            case "response":
+              e = advance(e, { kind: "response", response: { by: "abrown", at, via: "comment on #1" } }, now, policy);
+              break;
+            case "freeze":
+              e = advance(e, { kind: "freeze", by: "maintainer", reason: "release" }, now, policy);
+              break;
+            case "unfreeze":
+              e = advance(e, { kind: "unfreeze", by: "maintainer" }, now, policy);
+              break;
+          }
+          if (e.phase === "removal-proposed" && before.phase !== "removal-proposed") {
+            expect(before.phase).toBe("disabled");
+            expect(e.disabledAt).toBeDefined();
+            expect(e.removalProposedAt! >= add(new Date(e.disabledAt!), policy.removalWindow).toISOString()).toBe(true);
+          }
+          // Nothing counts as disabled before the disable landed; a pending or declined one has no removal clock.
+          if (e.phase === "disabling" || e.phase === "disable-declined" || e.phase === "notified") expect(e.disabledAt).toBeUndefined();
+          if (e.phase === "disable-declined") expect(e.dueAt).toBeNull();
+          if (before.phase === "disable-declined" && e.phase !== "disable-declined") expect(["closed", "disabled", "notified"]).toContain(e.phase);
+          // A stored episode reads back as itself.
+          expect(parseEpisode(JSON.stringify(e))).toEqual(e);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
