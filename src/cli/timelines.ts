@@ -1,4 +1,4 @@
-import { parseEpisode, type Episode } from "../core/timeline.js";
+import { parseEpisode } from "../core/timeline.js";
 import type { ActionRecord, EpisodeRecord } from "../store/store.js";
 import { parseArgs, type CommandSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";

@@ -1,6 +1,6 @@
 import type { PushFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
-import { parseEpisode, type Episode } from "../core/timeline.js";
+import { parseEpisode } from "../core/timeline.js";
 import type { Deps } from "./deps.js";
 import { observeDisabled } from "./tier-alarms.js";
 import { applyEvent, departedComponent } from "./tier3-timeline.js";
