@@ -1,11 +1,11 @@
 import { atOrAfter, toSecond } from "./core/instants.js";
 import { matcherFor } from "./core/match.js";
-import { advance, type Episode, type Response } from "./core/timeline.js";
+import { advance, parseEpisode, type Episode, type Response, type TimelineEvent } from "./core/timeline.js";
 import { episodeKey } from "./core/timeline-intents.js";
 import type { Executor } from "./github/executor.js";
 import type { Deps, Octokit } from "./handlers/deps.js";
 import type { EpisodeRecord } from "./store/store.js";
-import { departedComponent, recordIntents, toRecord, type EpisodeTarget } from "./handlers/tier3-timeline.js";
+import { applyEvent, departedComponent, observeDisable, recordIntents, toRecord, type EpisodeTarget } from "./handlers/tier3-timeline.js";
 import { sweepRequests, sweepReports, type Tier2Step } from "./handlers/tier2-deadlines.js";
 import { sweepAlarms } from "./handlers/tier-alarms.js";
 import { sweepSuggestions } from "./handlers/tier-suggestions.js";
@@ -55,11 +55,13 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
   const report: SweepReport = { locked: false, due: 0, steps: [], tier2: [], alarms: [], intents: [] };
   if (!options.dryRun && !(await store.tryLock(SWEEP_LOCK, options.holder, new Date(), 10 * 60_000))) return report;
   report.locked = !options.dryRun;
+  /** Workflow disables asked for in this run: they take effect once the executor's request is accepted. */
+  const workflowDisables: EpisodeTarget[] = [];
   try {
     const due = await store.dueEpisodes(options.now, options.limit ?? 50);
     report.due = due.length;
     for (const record of due) {
-      const episode = JSON.parse(record.state) as Episode;
+      const episode = parseEpisode(record.state);
       const repo = episode.repo;
       if (!repo) continue;
       const github = () => deps.github(record.installationId);
@@ -75,10 +77,19 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
         continue;
       }
       const target: EpisodeTarget = { repo, installationId: record.installationId, registry, component };
+      if (episode.phase === "disabling") {
+        // No owner clock runs: only whether the disable took effect, asked of GitHub in case a webhook was missed.
+        const observed = await observeSafely(deps, github, target, episode, options.now);
+        const next = advance(observed ? advance(episode, observed, options.now, registry.policy) : episode, { kind: "due", responses: [] }, options.now, registry.policy);
+        report.steps.push(step(next, next.phase === episode.phase ? "the disable awaits merge" : undefined));
+        if (!options.dryRun) await save(deps, target, next, record, report, options.now);
+        continue;
+      }
       const responses = await verifiedResponses(deps, github, target, episode);
       const next = advance(episode, { kind: "due", responses }, options.now, registry.policy);
       report.steps.push(step(next, next.phase === episode.phase ? "postponed: an owner responded" : undefined));
       if (!options.dryRun) await save(deps, target, next, record, report, options.now);
+      if (next.phase === "disabling" && component.facts.disable === "workflow") workflowDisables.push(target);
     }
     const limit = options.limit ?? 50;
     report.tier2 = await sweepRequests(deps, { now: options.now, limit, dryRun: options.dryRun }, report.intents);
@@ -89,6 +100,7 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
   }
   if (!options.dryRun && executor) {
     await executor.drain();
+    await settleWorkflowDisables(deps, workflowDisables, options.now);
     await relink(deps, options.now);
     await executor.drain();
   }
@@ -103,11 +115,32 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
 async function relink(deps: Deps, now: Date) {
   const recent = await deps.store.episodesChangedSince(new Date(now.getTime() - RELINK_WINDOW_MS), 200);
   for (const record of recent) {
-    const episode = JSON.parse(record.state) as Episode;
+    const episode = parseEpisode(record.state);
     const registry = episode.repo && (await deps.registries.get(episode.repo, () => deps.github(record.installationId)));
     const component = registry && matcherFor(registry).component(record.componentId);
     if (!episode.repo || !registry || !component) continue;
     await recordIntents(deps, { repo: episode.repo, installationId: record.installationId, registry, component }, episode, now);
+  }
+}
+
+/** Records as disabled, from now, each workflow GitHub accepted to disable in this run (the others are checked again later). */
+async function settleWorkflowDisables(deps: Deps, targets: EpisodeTarget[], now: Date) {
+  for (const target of targets) {
+    const record = await deps.store.getEpisode(target.repo.id, target.component.id);
+    const episode = record && parseEpisode(record.state);
+    if (episode?.phase !== "disabling") continue;
+    const event = await observeSafely(deps, () => deps.github(target.installationId), target, episode, now);
+    if (event) await applyEvent(deps, target, event);
+  }
+}
+
+/** What GitHub says of a pending disable; a failure to ask (a deleted PR, an outage) leaves it pending. */
+async function observeSafely(deps: Deps, github: () => Promise<Octokit>, target: EpisodeTarget, episode: Episode, now: Date): Promise<TimelineEvent | undefined> {
+  try {
+    return await observeDisable(deps, github, target, episode, now);
+  } catch (error) {
+    deps.log.warn({ err: error, component: target.component.id }, "could not check whether the disable took effect; checked again later");
+    return undefined;
   }
 }
 

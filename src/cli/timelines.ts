@@ -1,4 +1,4 @@
-import type { Episode } from "../core/timeline.js";
+import { parseEpisode } from "../core/timeline.js";
 import type { ActionRecord, EpisodeRecord } from "../store/store.js";
 import { parseArgs, type CommandSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
@@ -35,11 +35,13 @@ export async function timelinesCommand(argv: readonly string[], io: Io, env: Nod
 export function formatTimelines(records: EpisodeRecord[]): string {
   if (records.length === 0) return "no Tier 3 timelines\n";
   const lines = records.map((r) => {
-    const e = JSON.parse(r.state) as Episode;
+    const e = parseEpisode(r.state);
     const next = e.frozen
       ? `frozen by @${e.frozen.by}: ${e.frozen.reason}`
-      : e.dueAt
-        ? `next: ${e.phase === "notified" ? "disable in CI" : "propose removal"} at ${e.dueAt}`
+      : e.phase === "disabling"
+        ? `next: disabled once the disable is merged (checked again at ${e.dueAt})`
+        : e.dueAt
+        ? `next: ${e.phase === "notified" ? "propose disabling in CI" : "propose removal"} at ${e.dueAt}`
         : e.phase === "closed"
           ? `closed: ${e.closedReason}`
           : "nothing scheduled";

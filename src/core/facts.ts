@@ -19,6 +19,10 @@ export interface PullFact {
   baseRef: string;
   author: string;
   state: "open" | "closed";
+  /** When it was merged; null while not merged (a closed PR with none was closed unmerged). */
+  mergedAt: Date | null;
+  /** Who did what the event reports (closed it, for instance). */
+  sender?: string;
   updatedAt: Date;
   /** Label names, for the major-change rule and its override. */
   labels: string[];
@@ -172,6 +176,8 @@ function pullFact(p: EmitterWebhookEvent<"pull_request">["payload"]): PullFact {
     baseRef: need(pr.base?.ref, "pull_request.base.ref"),
     author: need(pr.user?.login, "pull_request.user.login"),
     state: pr.state === "closed" ? "closed" : "open",
+    mergedAt: pr.merged_at ? date(pr.merged_at, "pull_request.merged_at") : null,
+    ...(typeof p.sender?.login === "string" && { sender: p.sender.login }),
     updatedAt: date(pr.updated_at, "pull_request.updated_at"),
     labels: Array.isArray(pr.labels) ? pr.labels.map((l) => l?.name).filter(isString) : [],
     body: typeof pr.body === "string" ? pr.body : "",

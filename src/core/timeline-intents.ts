@@ -39,7 +39,7 @@ export function timelineIntents(episode: Episode, component: Component, ctx: Int
   const { repo } = ctx;
   const base = { owner: repo.owner, repo: repo.name };
   const key = (what: string) => episodeKey(repo.id, episode, what);
-  const note = (what: "disabled" | "removal" | "closed"): Intent => ({
+  const note = (what: "disabled" | "landed" | "declined" | "removal" | "closed"): Intent => ({
     key: key(`note-${what}`),
     kind: "comment",
     target: { ...base, issueKey: key("tracking"), marker: `<!-- tierkeeper:${key(`note-${what}`)} -->` },
@@ -59,7 +59,9 @@ export function timelineIntents(episode: Episode, component: Component, ctx: Int
       },
     },
   ];
-  if (episode.disabledAt && component.facts.disable === "workflow" && component.facts.workflow) {
+  // Asked for since the sweep found silence; legacy episodes knew only `disabledAt`.
+  const proposedAt = episode.disableProposedAt ?? episode.disabledAt;
+  if (proposedAt && component.facts.disable === "workflow" && component.facts.workflow) {
     // The component has a workflow of its own: turn it off through the Actions API instead.
     intents.push({
       key: key("disable"),
@@ -67,8 +69,8 @@ export function timelineIntents(episode: Episode, component: Component, ctx: Int
       target: { ...base, workflow: component.facts.workflow },
       desired: { enabled: false },
     });
-    intents.push(note("disabled"));
-  } else if (episode.disabledAt) {
+    if (episode.disabledAt) intents.push(note("disabled"));
+  } else if (episode.disableProposedAt) {
     intents.push({
       key: key("disable"),
       kind: "file-pr",
@@ -86,13 +88,17 @@ export function timelineIntents(episode: Episode, component: Component, ctx: Int
           op: "set-ci",
           component: component.id,
           value: "disabled",
-          note: `disabled by tierkeeper on ${episode.disabledAt.slice(0, 10)}${ctx.trackingIssue ? `: see issue #${ctx.trackingIssue}` : ""}`,
+          // The proposal's date, as the PR always said: an edit that changed would push to the PR again.
+          note: `disabled by tierkeeper on ${episode.disableProposedAt.slice(0, 10)}${ctx.trackingIssue ? `: see issue #${ctx.trackingIssue}` : ""}`,
         },
-        state: "open",
+        // Open while pending (merged, it stays as it is); closed when declined, or no longer needed (recovered).
+        state: episode.phase === "disabling" || episode.disabledAt ? "open" : "closed",
       },
     });
     intents.push(note("disabled"));
+    if (episode.disableDeclined) intents.push(note("declined"));
   }
+  if (episode.disabledVia && !(component.facts.disable === "workflow" && component.facts.workflow)) intents.push(note("landed"));
   if (episode.removalProposedAt) {
     intents.push({
       key: key("removal"),

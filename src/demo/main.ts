@@ -24,7 +24,9 @@ const indent = (text: string, prefix = "      │ ") => text.trimEnd().split("\n
 
 async function main() {
   console.log("tierkeeper demo: the real server, a simulated GitHub, the registry of examples/wasmtime/tiers.yml\n");
-  const stage = await startStage({ now: storyNow });
+  // The simulator's clock, moved forward for the merge below (the server's sweeps take `--now`).
+  let simulatedDays = 0;
+  const stage = await startStage({ now: storyNow, sim: { now: () => new Date(storyNow().getTime() + simulatedDays * 24 * 3600_000) } });
   const { sim, repo } = stage;
   let seenRequests = 0;
   let seenNotifications = 0;
@@ -110,7 +112,7 @@ async function main() {
   await send(`@abrown, owner of threads, answers on #${threadsIssue.number}`, sim.addComment({ repo, issueNumber: threadsIssue.number, user: "abrown", body: "On it: the fix is in review." }));
   await send(`main: "${THREADS_SHARD}" success (fixed)`, sim.completeCheckRun({ repo, sha: tip(), name: THREADS_SHARD, conclusion: "success", branch: "main", completedAt: at(60) }));
 
-  for (const [label, days] of [["a week later", 7.1], ["the same sweep again", 7.1], ["a further month later", 38]] as const) {
+  async function sweepAt(label: string, days: number) {
     const now = new Date(storyNow().getTime() + days * 24 * 3600_000);
     const { output } = await stage.sweep(now);
     console.log(`${clock()}  ⏱ ${label}: tierkeeper sweep --now ${now.toISOString()}`);
@@ -118,6 +120,20 @@ async function main() {
     await stage.settle();
     report();
   }
+  await sweepAt("a week later", 7.1);
+  await sweepAt("the same sweep again", 7.1);
+
+  console.log("\n— wasi-nn counts as disabled only once the disabling PR is merged. Two days later a maintainer merges it;");
+  console.log("  the removal window (a month) starts then.");
+  const disablePr = [...sim.state.mustRepo(repo).issues.values()].find((i) => i.pull && i.title === "Disable Tier 3 component wasi-nn in CI")!;
+  simulatedDays = 9.1;
+  const merge = sim.mergePullRequest(repo, disablePr.number, { sender: "cfallin" });
+  // GitHub sends both at once, in no set order.
+  await send(`@cfallin merges PR #${disablePr.number}`, merge.closed);
+  await send(`main: the merge commit (the registry now says \`ci: disabled\` for wasi-nn)`, merge.push);
+  await sweepAt("a month after the merge", 9.1 + 31.1);
+  const proposal = [...sim.state.mustRepo(repo).issues.values()].find((i) => i.title === "Proposal: remove Tier 3 component wasi-nn");
+  if (proposal) console.log(`\n  The removal proposal, #${proposal.number} ${proposal.title}:\n${indent((proposal.body ?? "").split("\n").slice(0, 8).join("\n"), "      ┃ ")}`);
 
   const comments = [pr1, pr2, pr3, pr4].map((pr) => sim.comments(repo, pr.number).length);
   const writes = sim.requests.filter((r) => r.method !== "GET" && !r.path.includes("access_tokens")).length;
@@ -125,7 +141,7 @@ async function main() {
   console.log(`\nSummary: ${comments.reduce((a, b) => a + b, 0)} comments on 4 PRs (${comments.join(", ")}); ` +
     `${issues.length} issues and PRs opened by tierkeeper (${issues.map((i) => `#${i.number} ${i.state}`).join(", ")}); ${writes} writes to GitHub, ` +
     `${sim.state.notifications.length} mention notifications, ${sim.violations.length} requests outside GitHub's REST description.`);
-  const later = new Date(storyNow().getTime() + 38 * 24 * 3600_000);
+  const later = new Date(storyNow().getTime() + 40.2 * 24 * 3600_000);
   const figures = await runCli(stage.env, ["report", "--repo", repo, "--now", later.toISOString()]);
   console.log(`\nTier 2 reply figures (\`tierkeeper report --now ${later.toISOString()}\`):\n`);
   console.log(indent(figures.output, "  "));

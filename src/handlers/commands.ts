@@ -4,7 +4,7 @@ import { matcherFor } from "../core/match.js";
 import type { Component, Registry } from "../core/model.js";
 import { formatDate } from "../core/render/dates.js";
 import { md } from "../core/render/escape.js";
-import type { Episode, TimelineEvent } from "../core/timeline.js";
+import { parseEpisode, type Episode, type TimelineEvent } from "../core/timeline.js";
 import { endAway, isAway, recipientsFor, startAway, type AwayPeriod, type Tier2Request } from "../core/responsiveness.js";
 import { stepStoredRequest } from "./tier2-requests.js";
 import type { Deps } from "./deps.js";
@@ -73,7 +73,7 @@ async function execute(deps: Deps, fact: ActivityFact, registry: Registry, compo
     }
     case "status": {
       const record = await deps.store.getEpisode(fact.repo.id, component.id);
-      const e = record ? (JSON.parse(record.state) as Episode) : undefined;
+      const e = record ? parseEpisode(record.state) : undefined;
       const head = `\`${component.id}\`: Tier ${component.tier} (${md.text(component.category)}), CI ${component.facts.ci === "disabled" ? "disabled" : "enabled"}.`;
       return e && e.phase !== "closed" ? `${head} Timeline: ${e.phase}${e.frozen ? " (frozen)" : ""}. ${nextStep(e)}` : `${head} No open timeline.`;
     }
@@ -122,8 +122,9 @@ async function ownsSomething(deps: Deps, fact: ActivityFact, registry: Registry)
 }
 
 function nextStep(e: Episode): string {
+  if (e.phase === "disabling" && !e.frozen) return "Next: disabled in CI once a maintainer merges the disabling pull request.";
   if (e.frozen || !e.dueAt) return "No step is scheduled.";
-  const what = e.phase === "notified" ? "disabled in CI" : "removal proposed";
+  const what = e.phase === "notified" ? "disabling in CI proposed" : "removal proposed";
   return `Next: ${what} on ${formatDate(new Date(e.dueAt))} unless an owner responds.`;
 }
 

@@ -8,6 +8,7 @@ import { REGISTRY_PATH } from "../core/registry.js";
 import type { Deps, Octokit } from "./deps.js";
 import { applyChangeRules } from "./change-rules.js";
 import { cancelRequests } from "./tier2-requests.js";
+import { onDisablingPullClosed } from "./tier3-timeline.js";
 
 /** GitHub lists at most this many files of a pull request. */
 export const PR_FILES_CAP = 3000;
@@ -41,6 +42,7 @@ export async function onPullRequest(deps: Deps, fact: PullFact): Promise<void> {
   await deps.store.upsertPull(pull);
   if (fact.state === "closed") {
     await cancelRequests(deps, fact.repo, fact.number, "the pull request was closed", registry.policy);
+    await onDisablingPullClosed(deps, fact, registry);
     return;
   }
   await applyChangeRules(deps, { repo: fact.repo, installationId: fact.installationId, registry }, pull, { labels: fact.labels, body: fact.body });

@@ -1,6 +1,6 @@
 import type { PushFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
-import type { Episode } from "../core/timeline.js";
+import { parseEpisode } from "../core/timeline.js";
 import type { Deps } from "./deps.js";
 import { observeDisabled } from "./tier-alarms.js";
 import { applyEvent, departedComponent } from "./tier3-timeline.js";
@@ -21,7 +21,7 @@ export async function onPush(deps: Deps, fact: PushFact): Promise<void> {
   const registry = await deps.registries.get(fact.repo, () => deps.github(fact.installationId));
   if (!registry) return; // an invalid registry is never half-applied: the timelines and alarms wait for a valid one
   await observeDisabled(deps, { repo: fact.repo, installationId: fact.installationId, registry });
-  const open = (await deps.store.episodesOfRepo(fact.repo.id)).map((r) => JSON.parse(r.state) as Episode).filter((e) => e.phase !== "closed");
+  const open = (await deps.store.episodesOfRepo(fact.repo.id)).map((r) => parseEpisode(r.state)).filter((e) => e.phase !== "closed");
   for (const episode of open) {
     const component = matcherFor(registry).component(episode.component);
     const target = { repo: fact.repo, installationId: fact.installationId, registry, component: component ?? departedComponent(episode.component) };

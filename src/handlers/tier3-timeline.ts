@@ -1,12 +1,12 @@
 import { outcomesByComponent } from "../core/attribution.js";
-import type { CiFact } from "../core/facts.js";
+import type { CiFact, PullFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
 import type { Component, PullRecord, Registry, RepoRef } from "../core/model.js";
 import { REGISTRY_PATH } from "../core/registry.js";
-import { advance, blockersOf, openEpisode, type Episode, type TimelineEvent } from "../core/timeline.js";
+import { advance, blockersOf, openEpisode, parseEpisode, type Episode, type TimelineEvent } from "../core/timeline.js";
 import { episodeKey, timelineIntents } from "../core/timeline-intents.js";
 import type { EpisodeRecord } from "../store/store.js";
-import type { Deps } from "./deps.js";
+import type { Deps, Octokit } from "./deps.js";
 
 /**
  * Tier 3 timelines, the shell: turn CI results and people's activity into timeline events,
@@ -46,7 +46,7 @@ export async function applyEvent(deps: Deps, target: EpisodeTarget, event: Timel
   const { repo, component, registry } = target;
   for (let attempt = 0; attempt < 5; attempt++) {
     const record = await deps.store.getEpisode(repo.id, component.id);
-    const current = record ? (JSON.parse(record.state) as Episode) : undefined;
+    const current = record ? parseEpisode(record.state) : undefined;
     const open = current && current.phase !== "closed" ? current : undefined;
     let next: Episode | undefined;
     if (open) next = advance(open, event, deps.now(), registry.policy);
@@ -108,6 +108,54 @@ export async function recordIntents(deps: Deps, target: EpisodeTarget, episode: 
   return changed;
 }
 
+/**
+ * A pull request closed: if it is a pending disabling PR, the disable took effect (merged: the
+ * registry on the default branch now says `ci: disabled`) or the maintainers declined it.
+ */
+export async function onDisablingPullClosed(deps: Deps, fact: PullFact, registry: Registry): Promise<void> {
+  if (fact.state !== "closed") return;
+  for (const record of await deps.store.episodesOfRepo(fact.repo.id)) {
+    const episode = parseEpisode(record.state);
+    if (episode.phase !== "disabling" || (await disablePrNumber(deps, fact.repo, episode)) !== fact.number) continue;
+    const component = matcherFor(registry).component(episode.component);
+    if (!component) continue; // gone from the registry: the registry push closes the timeline
+    const target = { repo: fact.repo, installationId: fact.installationId, registry, component };
+    await applyEvent(deps, target, disableOutcome(fact.number, fact.mergedAt, fact.updatedAt, fact.sender));
+  }
+}
+
+/**
+ * Whether a pending disable took effect, asked of GitHub (the sweep, in case a webhook was missed,
+ * and right after the executor sent a workflow disable). Undefined while it is still pending.
+ */
+export async function observeDisable(deps: Deps, github: () => Promise<Octokit>, target: EpisodeTarget, episode: Episode, now: Date): Promise<TimelineEvent | undefined> {
+  const { repo, component } = target;
+  if (component.facts.ci === "disabled") return { kind: "registry", present: true, ciDisabled: true };
+  const action = await deps.store.getAction(episodeKey(repo.id, episode, "disable"));
+  if (!action) return undefined;
+  if (action.kind === "workflow-disable") {
+    // It takes effect when GitHub accepts it: the executor records that as applied.
+    const accepted = action.applied !== null && action.appliedVersion === action.version && !action.shadow;
+    return accepted ? { kind: "disable-landed", at: now.toISOString(), via: `workflow \`${component.facts.workflow}\` disabled through the Actions API`, viaRegistry: false } : undefined;
+  }
+  const number = await disablePrNumber(deps, repo, episode);
+  if (number === undefined) return undefined;
+  const { data } = await (await github()).rest.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number });
+  if (data.state !== "closed") return undefined;
+  return disableOutcome(number, data.merged_at ? new Date(data.merged_at) : null, new Date(data.closed_at ?? now), undefined);
+}
+
+function disableOutcome(number: number, mergedAt: Date | null, closedAt: Date, by: string | undefined): TimelineEvent {
+  return mergedAt
+    ? { kind: "disable-landed", at: mergedAt.toISOString(), via: `#${number} merged`, viaRegistry: true }
+    : { kind: "disable-declined", at: closedAt.toISOString(), ...(by && { by }) };
+}
+
+async function disablePrNumber(deps: Deps, repo: RepoRef, episode: Episode): Promise<number | undefined> {
+  const id = (await deps.store.getAction(episodeKey(repo.id, episode, "disable")))?.githubId;
+  return id && /^\d+$/.test(id) ? Number(id) : undefined;
+}
+
 /** A component that left the registry: enough of one to close its timeline. */
 export function departedComponent(id: string): Component {
   return { id, category: "", tier: 3, owners: [], paths: [], checks: [], facts: {} };
@@ -117,7 +165,7 @@ export function departedComponent(id: string): Component {
 export async function trackingIssues(deps: Deps, repoId: number): Promise<Map<string, number>> {
   const issues = new Map<string, number>();
   for (const record of await deps.store.episodesOfRepo(repoId)) {
-    const episode = JSON.parse(record.state) as Episode;
+    const episode = parseEpisode(record.state);
     if (episode.phase === "closed") continue;
     const id = (await deps.store.getAction(episodeKey(repoId, episode, "tracking")))?.githubId;
     if (id && /^\d+$/.test(id)) issues.set(record.componentId, Number(id));

@@ -246,6 +246,7 @@ export class Simulator {
     const pr = this.mustPull(repo, number);
     pr.state = "closed";
     pr.closedAt = this.state.now();
+    pr.updatedAt = pr.closedAt; // as GitHub does
     pr.pull!.merged = o.merged ?? false;
     return this.payloads.pullRequest("closed", repo, pr, o.sender ?? pr.user);
   }
@@ -274,6 +275,19 @@ export class Simulator {
     const commit = repo.commits.get(headSha)!;
     const baseSha = commit.parents[0] ?? headSha;
     return this.payloads.mergeGroup({ repo, action: "destroyed", reason, headSha, headRef: branch, baseSha, message: commit.message, author: commit.author });
+  }
+
+  /**
+   * A maintainer merges a pull request: the head's version of its files lands on the base branch
+   * (a push), then the pull request closes merged. Deliver `push`, then `closed`, as GitHub sends them.
+   */
+  mergePullRequest(repoName: string, number: number, o: { sender?: string } = {}): { push: WebhookEvent; closed: WebhookEvent } {
+    const repo = this.state.mustRepo(repoName);
+    const pull = this.mustPull(repo, number).pull!;
+    const head = repo.commits.get(pull.headSha)!.files;
+    const files = Object.fromEntries(pull.files.map((f) => [f.filename, head.get(f.filename) ?? null]));
+    const push = this.pushCommit({ repo: repoName, branch: pull.baseRef, files, author: o.sender, message: `Merge pull request #${number}` });
+    return { push, closed: this.closePullRequest(repoName, number, { merged: true, sender: o.sender }) };
   }
 
   completeCheckRun(o: { repo: string; sha: string; name: string; conclusion: string; branch?: string | null; pullNumbers?: number[]; completedAt?: Date; appSlug?: string }): WebhookEvent {

@@ -19,7 +19,7 @@ import { statusRows } from "../core/render/status-tables.js";
 import type { Evidence } from "../core/requirements.js";
 import { observedEvidence } from "../handlers/tier-suggestions.js";
 import { episodeKey } from "../core/timeline-intents.js";
-import type { Episode } from "../core/timeline.js";
+import { parseEpisode, type Episode } from "../core/timeline.js";
 import type { Octokit } from "../handlers/deps.js";
 import type { ActionRecord, RegistryCacheEntry, Store } from "../store/store.js";
 
@@ -128,7 +128,7 @@ export function statusPageHandler(options: StatusPageOptions) {
     const { owner, name } = splitKey(entry.repoKey);
     const timelines: TimelineRow[] = [];
     for (const record of await store.episodesOfRepo(entry.repoId)) {
-      const episode = JSON.parse(record.state) as Episode;
+      const episode = parseEpisode(record.state);
       if (episode.phase === "closed") continue;
       const tracking = numericId((await store.getAction(episodeKey(entry.repoId, episode, "tracking")))?.githubId);
       timelines.push(timelineRow(episode, tracking === undefined ? undefined : { text: `#${tracking}`, url: `${repoUrl(githubUrl, owner, name)}/issues/${tracking}` })!);
@@ -287,10 +287,14 @@ export function timelineRow(e: Episode, trackingIssue?: Link): TimelineRow | und
     noticeAt: e.noticeAt,
     next:
       phase === "notified"
-        ? { step: "Disabled in CI", at: e.dueAt }
+        ? { step: "Disabling in CI proposed", at: e.dueAt }
         : phase === "disabled"
           ? { step: "Removal proposed", at: e.dueAt }
-          : { step: "Removal proposed; the maintainers decide", at: null },
+          : phase === "disabling"
+            ? { step: "Disabled once a maintainer merges the PR", at: null }
+            : phase === "disable-declined"
+              ? { step: "Nothing scheduled: the maintainers declined the disable", at: null }
+              : { step: "Removal proposed; the maintainers decide", at: null },
     ...(e.frozen && { frozen: { by: e.frozen.by, reason: e.frozen.reason } }),
     blockers: e.blockers.length,
     ...(last && { lastResponse: { by: last.by, at: last.at } }),

@@ -64,7 +64,7 @@ describe("the breaking-PR comment", () => {
     expect(c.body).toContain("@abrown, @bytecodealliance/wasi-nn");
     expect(c.body).toContain("broken by this pull request");
     expect(c.body).toContain("[`test (wasi-nn)`](https://ci/1)");
-    expect(c.body).toContain("it will be disabled in CI on 2026-11-30 (UTC)");
+    expect(c.body).toContain("disabling it in CI will be proposed on 2026-11-30 (UTC)");
     expect(c.since).toEqual({ "wasi-nn": now.toISOString() });
   });
 

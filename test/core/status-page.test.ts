@@ -135,7 +135,7 @@ components:
       ...base,
       repo: { ...base.repo, private: true },
       timelines: [
-        { component: "wasi-nn", phase: "notified", noticeAt: "2026-11-23T10:00:00Z", next: { step: "Disabled in CI", at: "2026-11-30T10:00:00Z" }, blockers: 2, trackingIssue: { text: "#5", url: "https://github.com/o/r/issues/5" } },
+        { component: "wasi-nn", phase: "notified", noticeAt: "2026-11-23T10:00:00Z", next: { step: "Disabling in CI proposed", at: "2026-11-30T10:00:00Z" }, blockers: 2, trackingIssue: { text: "#5", url: "https://github.com/o/r/issues/5" } },
         { component: "threads", phase: "removal-proposed", noticeAt: "2026-10-01T10:00:00Z", next: { step: "Removal proposed; the maintainers decide", at: null }, blockers: 1, lastResponse: { by: "abrown", at: "2026-10-02T10:00:00Z" } },
       ],
       actions: [
@@ -145,7 +145,7 @@ components:
     });
     expect(html).toContain('<span class="tag private">private</span>');
     expect(cells(html, "timelines-table")).toEqual([
-      ["wasi-nn", "Owners notified", "2026-11-23 (UTC)", "Disabled in CI on 2026-11-30 (UTC) unless an owner responds", "2", "none", "#5"],
+      ["wasi-nn", "Owners notified", "2026-11-23 (UTC)", "Disabling in CI proposed on 2026-11-30 (UTC) unless an owner responds", "2", "none", "#5"],
       ["threads", "Removal proposed", "2026-10-01 (UTC)", "Removal proposed; the maintainers decide", "1", "@abrown, 2026-10-02 (UTC)", "not yet"],
     ]);
     expect(cells(html, "actions-table")).toEqual([
@@ -179,7 +179,9 @@ describe("the view model", () => {
   });
 
   test("timelineRow: the next step of each phase, frozen, and nothing for a closed timeline", () => {
-    expect(timelineRow(episode({}))).toEqual({ component: "wasi-nn", phase: "notified", noticeAt: "2026-11-23T10:00:00.000Z", next: { step: "Disabled in CI", at: "2026-11-30T10:00:00.000Z" }, blockers: 1 });
+    expect(timelineRow(episode({}))).toEqual({ component: "wasi-nn", phase: "notified", noticeAt: "2026-11-23T10:00:00.000Z", next: { step: "Disabling in CI proposed", at: "2026-11-30T10:00:00.000Z" }, blockers: 1 });
+    expect(timelineRow(episode({ phase: "disabling", dueAt: "2026-12-01T10:00:00.000Z" }))!.next).toEqual({ step: "Disabled once a maintainer merges the PR", at: null });
+    expect(timelineRow(episode({ phase: "disable-declined", dueAt: null }))!.next).toEqual({ step: "Nothing scheduled: the maintainers declined the disable", at: null });
     expect(timelineRow(episode({ phase: "disabled", dueAt: "2026-12-30T10:00:00.000Z" }))!.next).toEqual({ step: "Removal proposed", at: "2026-12-30T10:00:00.000Z" });
     expect(timelineRow(episode({ phase: "removal-proposed", dueAt: null }))!.next.at).toBeNull();
     const frozen = timelineRow(episode({ dueAt: null, frozen: { by: "maint", reason: "release", at: "2026-11-24T00:00:00Z" }, responses: [{ by: "abrown", at: "2026-11-24T01:00:00Z", via: "/tier ack" }] }), { text: "#5", url: "u" })!;

@@ -115,7 +115,7 @@ test("two replicas on one PostgreSQL database: every comment, issue, pull reques
   expect(sweeps.map((s) => s.code)).toEqual([0, 0]);
   const outputs = sweeps.map((s) => s.output).join("\n");
   // At most one of them stepped; the other found the lock taken, or nothing due.
-  expect(outputs.match(/notified -> disabled/g)).toHaveLength(3);
+  expect(outputs.match(/notified -> disabling/g)).toHaveLength(3);
   await stage.settle(60_000);
   // And once more, from both, while the servers sweep too: nothing more happens.
   // (An hour apart, not more: whichever takes the lock must still see the step as recent and

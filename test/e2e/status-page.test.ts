@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
+import { setComponentCi } from "../../src/core/registry-edit.js";
 import { missingText } from "../../src/core/requirements.js";
 import { statusRows } from "../../src/core/render/status-tables.js";
 import { childLogs, EXAMPLE_REGISTRY, startStage, type Stage } from "../../src/demo/stage.js";
@@ -69,27 +70,39 @@ describe("after the demo's story (npm run demo -- --serve)", () => {
     if (demo.exitCode === null) demo.kill("SIGKILL");
   });
 
+  test("the demo's Tier 3 story: the disable proposed, merged by a maintainer, and the removal proposed a month after the merge", () => {
+    expect(output).toMatch(/wasi-nn: notified -> disabling, next step/);
+    expect(output).toMatch(/#\d+ \(opened on \d{4}-\d{2}-\d{2} \(UTC\)\) disables it in CI and \*\*awaits a maintainer's merge\*\*/);
+    expect(output).toMatch(/`wasi-nn` is disabled in CI since \d{4}-\d{2}-\d{2} \(UTC\) \(#\d+ merged\)/);
+    expect(output).toMatch(/wasi-nn: disabled -> removal-proposed/);
+    expect(output).toMatch(/The removal proposal, #\d+ Proposal: remove Tier 3 component wasi-nn:\n.*has been disabled in CI for (28|29|30|31) days without a response from its owners/); // a calendar month from the merge
+  });
+
   test("the page shows the Current Tier Status tables, the open timelines, the figures and the last actions", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const response = await page.goto(pageUrl);
     expect(response?.status()).toBe(200);
     expect(await page.title()).toContain("bytecodealliance/wasmtime");
 
-    // The tables are statusRows of the registry, the "Missing Tier N Requirements" column included.
-    const rows = statusRows(registryFrom(EXAMPLE_REGISTRY));
+    // The tables are statusRows of the registry in force, the "Missing Tier N Requirements" column included:
+    // the example, with wasi-nn `ci: disabled` since the demo's maintainer merged tierkeeper's pull request.
+    const rows = statusRows(registryFrom(setComponentCi(EXAMPLE_REGISTRY, "wasi-nn", "disabled")));
     for (const tier of [1, 2, 3] as const) {
       const expected = rows
         .filter((r) => r.tier === tier)
         .map((r) => [r.category, r.footnote ? `${r.description} [${r.footnote.number}]` : r.description, ...(tier === 1 ? [] : [r.missing.length ? missingText(r.missing) : "None"])]);
       expect(await tableText(page, `#tier-${tier}-table`)).toEqual(expected);
     }
-    expect(await tableText(page, "#tier-3-table")).toContainEqual(["WASI Proposal", "wasi-nn", "More expansive CI testing"]);
+    expect(await tableText(page, "#tier-3-table")).toContainEqual(["WASI Proposal", "wasi-nn", "CI testing, more expansive CI testing"]);
 
-    // The story: wasi-nn kept failing on main without an answer, was disabled, then its removal proposed; threads was fixed (closed, not listed).
+    // The story: wasi-nn kept failing on main without an answer, was disabled once a maintainer merged the PR, and a month
+    // later its removal was proposed; threads was fixed (closed, not listed).
     const timelines = await tableText(page, "#timelines-table");
     expect(timelines.map((t) => t[0])).toEqual(["wasi-nn"]);
+    expect(timelines[0][1]).toBe("Removal proposed");
+    expect(timelines[0][3]).toBe("Removal proposed; the maintainers decide");
     // The demo's story runs on its own clock from 2026-11-02: the same phases and dates whatever today is.
-    expect(timelines[0].slice(0, 4)).toEqual(["wasi-nn", "Removal proposed", "2026-11-02 (UTC)", "Removal proposed; the maintainers decide"]);
+    expect(timelines[0][2]).toBe("2026-11-02 (UTC)");
     expect(await page.getAttribute("#timelines-table tbody tr td:last-child a", "href")).toMatch(/^https:\/\/github\.com\/bytecodealliance\/wasmtime\/issues\/\d+$/);
 
     // The demo's story: @akirilov-arm answered the ping on aarch64 at once, the cranelift-core team never did
@@ -101,7 +114,7 @@ describe("after the demo's story (npm run demo -- --serve)", () => {
 
     const actions = await tableText(page, "#actions-table");
     expect(actions.length).toBeGreaterThanOrEqual(5);
-    expect(actions.map((a) => a[1])).toEqual(expect.arrayContaining([expect.stringMatching(/^Issue "Tier 3 component `wasi-nn` is blocking other work"/), expect.stringMatching(/^Pull request "Disable Tier 3 component wasi-nn in CI"/)]));
+    expect(actions.map((a) => a[1])).toEqual(expect.arrayContaining([expect.stringMatching(/^Issue "Tier 3 component `wasi-nn` is blocking other work"/), expect.stringMatching(/^Pull request "Disable Tier 3 component wasi-nn in CI"/), expect.stringMatching(/^Issue "Proposal: remove Tier 3 component wasi-nn"/)]));
     const links = await page.$$eval("#actions-table tbody a", (as) => as.map((a) => (a as unknown as { href: string }).href));
     expect(links).toHaveLength(actions.length);
     for (const href of links) expect(href).toMatch(/^https:\/\/github\.com\/bytecodealliance\/wasmtime\/(issues\/\d+(#issuecomment-\d+)?|pull\/\d+|runs\/\d+|actions\/workflows\/.+)$/);

@@ -92,7 +92,7 @@ function policyWords(tier: 1 | 2 | 3, deadline: Date): string {
     case 3:
       return (
         "Tier 3: the owners are notified. If this component keeps blocking other work without a response " +
-        `from an owner, it will be disabled in CI on ${formatDate(deadline)}.`
+        `from an owner, disabling it in CI will be proposed on ${formatDate(deadline)}.`
       );
   }
 }

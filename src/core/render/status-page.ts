@@ -158,6 +158,8 @@ function tierSection(registry: StatusPageView["registry"]): string {
 
 const PHASE_LABELS: Record<TimelineRow["phase"], string> = {
   notified: "Owners notified",
+  disabling: "Disabling PR awaits merge",
+  "disable-declined": "Disable declined by maintainers",
   disabled: "Disabled in CI",
   "removal-proposed": "Removal proposed",
 };

@@ -24,6 +24,9 @@ export interface Tier3View {
 }
 
 const date = (iso: string) => formatDate(new Date(iso));
+/** A step of the history; the people it names are not mentioned again (`@` followed by a zero-width space). */
+/** A history line is prose that may name people: it never notifies them (md.text). */
+const historyLine = (l: Episode["log"][number]) => `- ${date(l.at)}: ${md.text(l.what)}`;
 const mentions = (c: Component) => (c.owners.length ? c.owners.map((o) => `@${ownerHandle(o)}`).join(", ") : "none listed");
 
 export function trackingIssueTitle(c: Component): string {
@@ -51,7 +54,7 @@ export function renderTrackingIssue(v: Tier3View): string {
   if (e.responses.length) {
     lines.push("", "**Responses:**", ...e.responses.map((r) => `- ${md.login(r.by)} on ${date(r.at)} (${r.via})`));
   }
-  lines.push("", "<details><summary>History</summary>", "", ...e.log.map((l) => `- ${date(l.at)}: ${md.text(l.what)}`), "", "</details>");
+  lines.push("", "<details><summary>History</summary>", "", ...e.log.map(historyLine), "", "</details>");
   return lines.join("\n") + "\n";
 }
 
@@ -60,21 +63,30 @@ function schedule(v: Tier3View): string {
   if (e.phase === "closed") return `closed on ${date(e.closedAt!)}: ${e.closedReason}.`;
   if (e.frozen) return `frozen by ${md.login(e.frozen.by)} on ${date(e.frozen.at)} (${md.code(e.frozen.reason)}); the clock is stopped until \`/tier unfreeze ${e.component}\`.`;
   const pr = v.disablePr ? ` (#${v.disablePr})` : "";
+  const c = v.component;
+  const workflow = c.facts.disable === "workflow" && c.facts.workflow;
+  const reEnable = workflow
+    ? "To re-enable: fix the failures, then enable the workflow again in the Actions tab."
+    : `To re-enable: fix the failures, then remove \`ci: disabled\` from \`${e.component}\` in ${md.code(v.registryPath)}` +
+      `${v.disablePr ? ` (or revert #${v.disablePr})` : ""}; this issue closes once the default branch enables it again.`;
   switch (e.phase) {
     case "notified":
-      return `disabled in CI on ${date(e.dueAt!)} unless an owner responds.`;
-    case "disabled":
-      if (v.component.facts.disable === "workflow") {
-        return (
-          `its workflow ${md.code(v.component.facts.workflow ?? "")} was disabled on ${date(e.disabledAt!)}; removal will be proposed on ${date(e.dueAt!)} unless an owner responds. ` +
-          "To re-enable: fix the failures, then enable the workflow again in the Actions tab."
-        );
-      }
+      if (workflow) return `its workflow ${md.code(workflow)} will be disabled on ${date(e.dueAt!)} unless an owner responds.`;
+      return `disabling it in CI will be proposed on ${date(e.dueAt!)} unless an owner responds: a pull request, which disables it once a maintainer merges it.`;
+    case "disabling":
+      if (workflow) return `its workflow ${md.code(workflow)} is being disabled through the Actions API (asked on ${date(e.disableProposedAt!)}); the removal window starts once GitHub accepts it.`;
       return (
-        `disabled in CI on ${date(e.disabledAt!)}${pr}; removal will be proposed on ${date(e.dueAt!)} unless an owner responds. ` +
-        `To re-enable: fix the failures, then remove \`ci: disabled\` from \`${e.component}\` in ${md.code(v.registryPath)}` +
-        `${v.disablePr ? ` (or revert #${v.disablePr})` : ""}; this issue closes once the default branch enables it again.`
+        `no owner response within the response window: ${v.disablePr ? `#${v.disablePr}` : "a pull request"} (opened on ${date(e.disableProposedAt!)}) disables it in CI and **awaits a maintainer's merge**. ` +
+        "Nothing is disabled until it is merged; the removal window starts then. Closing it unmerged declines the disable."
       );
+    case "disable-declined":
+      return (
+        `the maintainers closed ${v.disablePr ? `#${v.disablePr}` : "the disabling pull request"} without merging on ${date(e.disableDeclined!.at)}: \`${e.component}\` stays enabled in CI and nothing further is scheduled. ` +
+        `This issue closes once its checks pass on the default branch again; a maintainer can restart the owners' response window with \`/tier unfreeze ${e.component}\`.`
+      );
+    case "disabled":
+      if (workflow) return `its workflow ${md.code(workflow)} was disabled on ${date(e.disabledAt!)}; removal will be proposed on ${date(e.dueAt!)} unless an owner responds. ${reEnable}`;
+      return `disabled in CI on ${date(e.disabledAt!)}${pr}; removal will be proposed on ${date(e.dueAt!)} unless an owner responds. ${reEnable}`;
     case "removal-proposed":
       return `disabled in CI on ${date(e.disabledAt!)}${pr}; removal proposed on ${date(e.removalProposedAt!)}${v.removalIssue ? ` in #${v.removalIssue}` : ""}.`;
   }
@@ -94,7 +106,9 @@ export function renderDisablePr(v: Tier3View): string {
     "",
     `> Tiers of Support, Tier 3: "${TIER3_POLICY}"`,
     "",
-    "Merging is a maintainer's decision. An owner's response postpones the next step; to keep the component enabled, fix the failures and say so on the tracking issue.",
+    "Merging is a maintainer's decision. The component counts as disabled, and the policy's month before removal is proposed starts, only once this is merged. " +
+      "Closing it without merging declines the disable: the tracking issue says so and nobody is escalated. " +
+      "To keep the component enabled, fix the failures and say so on the tracking issue.",
   ].join("\n") + "\n";
 }
 
@@ -115,9 +129,9 @@ export function renderRemovalIssue(v: Tier3View): string {
     "",
     "**Evidence**",
     `- Owners notified on ${date(e.noticeAt)}${v.trackingIssue ? ` in #${v.trackingIssue}` : ""}.`,
-    `- Disabled in CI on ${e.disabledAt ? date(e.disabledAt) : "(unknown)"}${v.disablePr ? ` by #${v.disablePr}` : ""}.`,
+    `- Disabled in CI on ${e.disabledAt ? date(e.disabledAt) : "(unknown)"}${e.disabledVia ? `: ${e.disabledVia}` : v.disablePr ? ` by #${v.disablePr}` : ""}.`,
     `- Owners' last activity: ${lastResponse ? `${md.login(lastResponse.by)} on ${date(lastResponse.at)} (${lastResponse.via})` : "none since the notice"}.`,
-    ...e.log.map((l) => `- ${date(l.at)}: ${md.text(l.what)}`),
+    ...e.log.map(historyLine),
     "",
     "**What would go** (the component's paths in the registry):",
     ...(c.paths.length ? c.paths.map((p) => `- ${md.code(p)}`) : ["- (no paths listed)"]),
@@ -129,14 +143,19 @@ export function renderRemovalIssue(v: Tier3View): string {
   return lines.join("\n") + "\n";
 }
 
-export function renderNote(step: "disabled" | "removal" | "closed", v: Tier3View): string {
+export function renderNote(step: "disabled" | "landed" | "declined" | "removal" | "closed", v: Tier3View): string {
+  const c = v.component;
+  // No dates of future steps here: a note is posted once and must not change; the issue's schedule stays current.
   switch (step) {
     case "disabled":
-      if (v.component.facts.disable === "workflow") {
-        return `No owner response within the response window: the workflow ${md.code(v.component.facts.workflow ?? "")} of \`${v.component.id}\` is disabled through the Actions API. Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n`;
+      if (c.facts.disable === "workflow") {
+        return `No owner response within the response window: the workflow ${md.code(c.facts.workflow ?? "")} of \`${c.id}\` is disabled through the Actions API. Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n`;
       }
-      // No dates here: a note is posted once and must not change; the issue's schedule stays current.
-      return `No owner response within the response window: ${v.disablePr ? `#${v.disablePr} disables` : "a pull request disables"} \`${v.component.id}\` in CI. Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n`;
+      return `No owner response within the response window: ${v.disablePr ? `#${v.disablePr} disables` : "a pull request disables"} \`${c.id}\` in CI once a maintainer merges it. Until then nothing is disabled and the removal window has not started.\n`;
+    case "landed":
+      return `\`${c.id}\` is disabled in CI since ${date(v.episode.disabledAt!)} (${v.episode.disabledVia}). Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n`;
+    case "declined":
+      return `${v.disablePr ? `#${v.disablePr}` : "The disabling pull request"} was closed without merging${v.episode.disableDeclined?.by ? ` by ${md.login(v.episode.disableDeclined.by)}` : ""}: the maintainers chose not to disable \`${c.id}\`. Nobody is escalated and no removal is scheduled (see the issue above).\n`;
     case "removal":
       return `No owner response for the removal window: removal proposed${v.removalIssue ? ` in #${v.removalIssue}` : ""}.\n`;
     case "closed":
