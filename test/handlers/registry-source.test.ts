@@ -59,7 +59,7 @@ test("a registry cached by an older tierkeeper with a glob this one refuses is r
   registry.components[0].paths = ["crates/(old|glob)/**"]; // accepted by picomatch, refused now
   await app.store.putRegistry({ ...cached!, registryJson: JSON.stringify(registry) });
   const main = app.sim.state.mustRepo(app.repo).branches.get("main")!;
-  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
   const again = await app.store.getRegistry(repoId);
   expect(again!.registryJson).not.toContain("(old|glob)");
   expect(JSON.parse(again!.registryJson!).components[0].paths).not.toEqual(["crates/(old|glob)/**"]);

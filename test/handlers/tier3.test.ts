@@ -154,7 +154,7 @@ test("a disabling PR closed unmerged is noted; nobody is escalated; the timeline
   expect(pulls(app).map((p) => p.state)).toEqual(["closed"]);
   // The owners fix it: the issue closes.
   const main = app.sim.state.mustRepo(app.repo).branches.get("main")!;
-  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn", conclusion: "success", branch: "main", completedAt: app.clock.now() }));
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "success", branch: "main", completedAt: app.clock.now() }));
   expect(trackingIssues(app)[0].state).toBe("closed");
 }, 60_000);
 
@@ -175,7 +175,7 @@ test("after a declined disable, a maintainer's /tier unfreeze gives the owners a
 }, 60_000);
 
 test("a workflow disabled through the Actions API counts as disabled from when GitHub accepted it", async () => {
-  const registry = EXAMPLE_REGISTRY.replace('checks: ["Test wasi-nn"]', 'checks: ["Test wasi-nn"]\n    disable: workflow\n    workflow: wasi-nn.yml');
+  const registry = EXAMPLE_REGISTRY.replace('checks: ["Test wasi-nn (*)"]', 'checks: ["Test wasi-nn (*)"]\n    disable: workflow\n    workflow: wasi-nn.yml');
   app = await startSimApp({ registry });
   await app.send(app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/workflows/wasi-nn.yml": "on: push\n" } }));
   await breakMain(app);
