@@ -259,6 +259,28 @@ CREATE TABLE owner_lookups (
 );
 `,
   },
+  {
+    id: 8,
+    name: "fairness by installation, parked installations and repositories, sweep back-off",
+    up: `
+-- The worker claims deliveries round-robin by installation (NULL: stored before this column).
+ALTER TABLE deliveries ADD COLUMN installation_id BIGINT;
+
+-- Where work stops: a whole installation (repo_id 0: suspended or deleted) or one repository
+-- removed from it. Their deliveries are dropped; their actions and sweep items wait here.
+CREATE TABLE parked (
+  installation_id BIGINT NOT NULL,
+  repo_id         BIGINT NOT NULL,
+  repo_key        TEXT NOT NULL,          -- lower-cased owner/name; '' for a whole installation
+  reason          TEXT NOT NULL,
+  since           BIGINT NOT NULL,
+  PRIMARY KEY (installation_id, repo_id)
+);
+
+-- Consecutive sweep failures of a timeline: each one pushes its next look further away.
+ALTER TABLE episodes ADD COLUMN sweep_failures INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 /**
