@@ -1,5 +1,6 @@
 /** Dispatch: `tierkeeper <command> [options]`. Kept apart from main.ts so tests run it in-process. */
 import { helpText, UsageError, type CommandSpec } from "./args.js";
+import { deliveriesCommand, deliveriesSpec } from "./deliveries.js";
 import { EXIT, type Io } from "./io.js";
 import { matrixCommand, matrixSpec } from "./matrix.js";
 import { reportCommand, reportSpec } from "./report.js";
@@ -22,6 +23,7 @@ const COMMANDS: readonly CliCommand[] = [
   { spec: sweepSpec, run: (argv, io) => sweepCommand(argv, io) },
   { spec: timelinesSpec, run: (argv, io) => timelinesCommand(argv, io) },
   { spec: reportSpec, run: (argv, io) => reportCommand(argv, io) },
+  { spec: deliveriesSpec, run: (argv, io) => deliveriesCommand(argv, io) },
 ];
 
 export function usage(): string {
