@@ -263,8 +263,10 @@ CREATE TABLE owner_lookups (
     id: 8,
     name: "fairness by installation, parked installations and repositories, sweep back-off",
     up: `
--- The worker claims deliveries round-robin by installation (NULL: stored before this column).
-ALTER TABLE deliveries ADD COLUMN installation_id BIGINT;
+-- The worker claims deliveries round-robin by installation (0: none, or stored before this column).
+ALTER TABLE deliveries ADD COLUMN installation_id BIGINT NOT NULL DEFAULT 0;
+-- claimDeliveries: the installations with pending deliveries (a loose index scan), then each one's oldest.
+CREATE INDEX deliveries_installation ON deliveries (status, installation_id, received_at, id);
 
 -- Where work stops: a whole installation (repo_id 0: suspended or deleted) or one repository
 -- removed from it. Their deliveries are dropped; their actions and sweep items wait here.

@@ -7,7 +7,7 @@ import type { ActionRecord, DeadDelivery, DisablementRecord, EpisodeRecord, Evid
 import type { DefaultBranchCheck } from "../core/evidence.js";
 import type { Standing } from "../core/suggestions.js";
 
-/** The store over either database: one SQL text; the only dialect switch is row locking in claims. */
+/** The store over either database: one SQL text; the dialect switches are in claims (row locking, a LATERAL join). */
 export class SqlStore implements Store {
   /**
    * `intake`: where arriving deliveries are committed, durably (SQLite: a second connection with
@@ -65,7 +65,7 @@ export class SqlStore implements Store {
           const { changes } = await tx.run(
             `INSERT INTO deliveries (id, name, payload, received_at, installation_id) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (id) DO NOTHING`,
-            [d.id, d.name, d.payload, d.receivedAt, d.installationId ?? null],
+            [d.id, d.name, d.payload, d.receivedAt, d.installationId ?? 0],
           );
           inserted.push(changes === 1);
         }
@@ -79,30 +79,41 @@ export class SqlStore implements Store {
 
   async claimDeliveries(worker: string, limit: number, now: Date, leaseMs: number, maxClaims = 2 ** 31 - 1): Promise<StoredDelivery[]> {
     // PostgreSQL: concurrent claimers skip each other's rows instead of waiting or sharing them
-    // (the ready conditions are repeated on the locked rows: a twin may have claimed them meanwhile).
+    // (the ready conditions are checked again on the locked rows: a twin may have claimed them
+    // meanwhile; as an expression no index serves, so that the few picked rows drive the join).
     // SQLite: a single statement runs under the database's write lock, so it is atomic already.
-    // `turn`: the delivery's rank within its installation, so that the claim takes every
-    // installation's oldest before anyone's second. A delivery claimed twice already without
-    // finishing comes alone when its turn is first (and is skipped otherwise): a poison delivery
-    // counts at most two claims against the innocent ones of its batches.
-    const lock = this.db.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
-    const ready = `status = 'pending' AND retry_at <= $3 AND (lease_until IS NULL OR lease_until <= $3) AND attempts < $5`;
+    // `inst`: the installations with ready deliveries, one index seek each (a loose index scan);
+    // `candidates`: each one's oldest ready deliveries, at most `limit`; `turn`: a delivery's rank
+    // within its installation, so that the claim takes every installation's oldest before anyone's
+    // second. A full scan of the pending deliveries would cost a backlog's size at every claim.
+    // A delivery claimed twice already without finishing comes alone when its turn is first (and is
+    // skipped otherwise): a poison delivery counts at most two claims against the innocent ones of its batches.
+    const postgres = this.db.dialect === "postgres";
+    const ready = (t: string) => `${t}.status = 'pending' AND ${t}.retry_at <= $3 AND (${t}.lease_until IS NULL OR ${t}.lease_until <= $3) AND ${t}.attempts < $5`;
+    // Per installation: PostgreSQL plans this as a LATERAL join; SQLite, which has none, as a correlated IN.
+    const oldest = `SELECT ${postgres ? "x.id, x.attempts, x.received_at, x.installation_id" : "x.id"} FROM deliveries x
+      WHERE x.installation_id = inst.id AND ${ready("x")} ORDER BY x.received_at, x.id LIMIT $4`;
     const rows = await this.db.query<DeliveryRow>(
-      `WITH ordered AS MATERIALIZED (
+      `WITH RECURSIVE inst(id) AS (
+         SELECT MIN(installation_id) FROM deliveries WHERE status = 'pending'
+         UNION ALL
+         SELECT (SELECT MIN(installation_id) FROM deliveries WHERE status = 'pending' AND installation_id > inst.id) FROM inst WHERE inst.id IS NOT NULL
+       ),
+       candidates AS MATERIALIZED (
+         ${postgres ? `SELECT c.* FROM inst CROSS JOIN LATERAL (${oldest}) c` : `SELECT d.id, d.attempts, d.received_at, d.installation_id FROM inst JOIN deliveries d ON d.id IN (${oldest})`}
+       ),
+       ordered AS MATERIALIZED (
          SELECT id, attempts, row_number() OVER (ORDER BY turn, received_at, id) AS pos FROM (
-           SELECT id, attempts, received_at,
-             row_number() OVER (PARTITION BY COALESCE(installation_id, 0) ORDER BY received_at, id) AS turn
-           FROM deliveries WHERE ${ready}
+           SELECT id, attempts, received_at, row_number() OVER (PARTITION BY installation_id ORDER BY received_at, id) AS turn FROM candidates
          ) ranked
        ),
+       chosen AS MATERIALIZED (
+         SELECT id FROM ordered
+         WHERE pos = 1 OR (attempts < 2 AND (SELECT attempts FROM ordered WHERE pos = 1) < 2)
+         ORDER BY pos LIMIT $4
+       ),
        picked AS MATERIALIZED (
-         SELECT id FROM deliveries
-         WHERE ${ready} AND id IN (
-           SELECT id FROM ordered
-           WHERE pos = 1 OR (attempts < 2 AND NOT EXISTS (SELECT 1 FROM ordered o WHERE o.pos = 1 AND o.attempts >= 2))
-           ORDER BY pos LIMIT $4
-         )
-         ${lock}
+         ${postgres ? `SELECT d.id FROM chosen JOIN deliveries d ON d.id = chosen.id WHERE (${ready("d")}) IS TRUE FOR UPDATE OF d SKIP LOCKED` : "SELECT id FROM chosen"}
        )
        UPDATE deliveries SET lease_holder = $1, lease_until = $2, attempts = attempts + 1
        WHERE id IN (SELECT id FROM picked)
@@ -111,7 +122,7 @@ export class SqlStore implements Store {
     );
     // RETURNING has no order: the same round-robin again, over what was claimed.
     const claimed = rows
-      .map((r) => ({ id: r.id, name: r.name, payload: r.payload, receivedAt: new Date(Number(r.received_at)), attempts: Number(r.attempts), installationId: r.installation_id === null ? null : Number(r.installation_id) }))
+      .map((r) => ({ id: r.id, name: r.name, payload: r.payload, receivedAt: new Date(Number(r.received_at)), attempts: Number(r.attempts), installationId: Number(r.installation_id) || null }))
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
     const turns = new Map<number | null, number>();
     const turn = new Map(claimed.map((d) => [d.id, turns.set(d.installationId ?? 0, (turns.get(d.installationId ?? 0) ?? 0) + 1).get(d.installationId ?? 0)!]));
@@ -139,7 +150,7 @@ export class SqlStore implements Store {
       attempts: Number(r.attempts),
       reason: r.last_error,
       receivedAt: new Date(Number(r.received_at)),
-      installationId: r.installation_id === null ? null : Number(r.installation_id),
+      installationId: Number(r.installation_id) || null,
     }));
   }
 
