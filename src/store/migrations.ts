@@ -279,6 +279,9 @@ CREATE TABLE parked (
   PRIMARY KEY (installation_id, repo_id)
 );
 
+-- pendingActions: the installations with pending actions (a loose index scan), then each one's oldest.
+CREATE INDEX actions_pending_installation ON actions (installation_id, updated_at, key) WHERE version > applied_version;
+
 -- Consecutive sweep failures of a timeline: each one pushes its next look further away.
 ALTER TABLE episodes ADD COLUMN sweep_failures INTEGER NOT NULL DEFAULT 0;
 `,

@@ -372,15 +372,29 @@ export class SqlStore implements Store {
 
   async pendingActions(limit: number, now = new Date()): Promise<ActionRecord[]> {
     // Leased (being applied elsewhere), deferred after a failure, or parked: not for this pass.
-    // Round-robin by installation, as deliveries are claimed: one installation's flood of
-    // actions cannot hold up another's.
+    // Round-robin by installation, as deliveries are claimed (see claimDeliveries: the installations
+    // with pending actions by a loose index scan, each one's oldest, then by turn), so that one
+    // installation's flood of actions cannot hold up another's; actions without an installation
+    // are one more group.
+    const postgres = this.db.dialect === "postgres";
+    const ready = (t: string) => `${t}.version > ${t}.applied_version AND (${t}.lease_until IS NULL OR ${t}.lease_until <= $2)
+      AND NOT EXISTS (SELECT 1 FROM parked p WHERE p.installation_id = ${t}.installation_id AND (p.repo_id = 0 OR p.repo_key = ${actionRepository(this.db.dialect).replace(/\btarget\b/g, `${t}.target`)}))`;
+    const oldest = (where: string, columns: string) => `SELECT ${columns} FROM actions x WHERE ${where} AND ${ready("x")} ORDER BY x.updated_at, x.key LIMIT $1`;
+    const xColumns = ACTION_COLUMNS.split(", ").map((c) => `x.${c}`).join(", ");
     const rows = await this.db.query<ActionRow>(
-      `SELECT ${ACTION_COLUMNS} FROM (
-         SELECT ${ACTION_COLUMNS}, row_number() OVER (PARTITION BY COALESCE(installation_id, 0) ORDER BY updated_at, key) AS turn
-         FROM actions a
-         WHERE version > applied_version AND (lease_until IS NULL OR lease_until <= $2)
-           AND NOT EXISTS (SELECT 1 FROM parked p WHERE p.installation_id = a.installation_id
-                           AND (p.repo_id = 0 OR p.repo_key = ${actionRepository(this.db.dialect)}))
+      `WITH RECURSIVE inst(id) AS (
+         SELECT MIN(installation_id) FROM actions WHERE version > applied_version
+         UNION ALL
+         SELECT (SELECT MIN(installation_id) FROM actions WHERE version > applied_version AND installation_id > inst.id) FROM inst WHERE inst.id IS NOT NULL
+       ),
+       live AS (SELECT id FROM inst WHERE id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parked p WHERE p.installation_id = inst.id AND p.repo_id = 0)),
+       candidates AS MATERIALIZED (
+         ${postgres ? `SELECT c.* FROM live inst CROSS JOIN LATERAL (${oldest("x.installation_id = inst.id", xColumns)}) c` : `SELECT ${ACTION_COLUMNS} FROM live inst JOIN actions a ON a.key IN (${oldest("x.installation_id = inst.id", "x.key")})`}
+         UNION ALL
+         SELECT * FROM (${oldest("x.installation_id IS NULL", xColumns)}) unowned
+       )
+       SELECT ${ACTION_COLUMNS} FROM (
+         SELECT ${ACTION_COLUMNS}, row_number() OVER (PARTITION BY installation_id ORDER BY updated_at, key) AS turn FROM candidates
        ) ranked
        ORDER BY turn, updated_at, key LIMIT $1`,
       [limit, now],
