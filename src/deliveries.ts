@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { coalesced } from "./coalesce.js";
 import { factFromEvent, type Fact } from "./core/facts.js";
 import { onCiResult } from "./handlers/ci-result.js";
@@ -8,14 +9,18 @@ import { onCommands } from "./handlers/commands.js";
 import { onOwnerActivity } from "./handlers/owner-responses.js";
 import { onInstalled } from "./handlers/onboarding.js";
 import { onMergeGroup } from "./handlers/merge-queue.js";
+import { onInstallationChange, resumeRepositories } from "./handlers/installations.js";
+import { isolated } from "./handlers/isolated.js";
 import { onReplyActivity, onReviewRequest, onTeamMentions } from "./handlers/tier2-requests.js";
 import type { Metrics } from "./observability.js";
-import type { StoredDelivery } from "./store/store.js";
+import type { ParkedScope, StoredDelivery } from "./store/store.js";
 
 /**
  * The delivery queue. A webhook is acknowledged once it is stored (GitHub does not retry,
  * and waits only 10 s), then processed from the store: a crash after the acknowledgement
  * loses nothing, because unfinished deliveries are claimed again after their lease expires.
+ * Every claim counts as an attempt: a delivery whose processing crashes or hangs the process is
+ * claimed again after each restart, and given up (dead) after `maxAttempts` claims.
  */
 
 export interface WorkerOptions {
@@ -25,7 +30,12 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** How often to look for deliveries stored by other replicas or left by a crash. */
   pollMs?: number;
+  /** Claims of a delivery before it is given up for good (default 5). */
   maxAttempts?: number;
+  /** How long a delivery's handlers may take before they are abandoned and the delivery retried later (default 30 s). */
+  budgetMs?: number;
+  /** Resolves when `ms` have passed (tests drive it); aborted once the handlers finish in time. */
+  budgetTimer?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Called (not awaited) after each batch, e.g. to run the executor: GitHub's pace must not hold up intake. */
   afterBatch?: () => Promise<void>;
   metrics?: Metrics;
@@ -73,9 +83,15 @@ export class DeliveryWorker {
   /** One batch; returns whether there was anything to do. */
   private async batch(): Promise<boolean> {
     const { store, now } = this.deps;
-    const claimed = await store.claimDeliveries(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000);
+    const maxClaims = this.maxClaims;
+    for (const dead of await store.buryDeliveries(maxClaims, now(), `gave up after ${maxClaims} claims without finishing: processing it crashed or hung the process`)) {
+      this.deps.log.error({ delivery: dead.id, event: dead.name, attempts: dead.attempts }, "delivery claimed too often without finishing; given up for good");
+      this.options.metrics?.deliveriesDead.inc({ event: dead.name, cause: "unfinished" });
+    }
+    const claimed = await store.claimDeliveries(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims);
+    const parked = claimed.length > 0 ? await store.parkedScopes() : [];
     const done: string[] = [];
-    for (const delivery of claimed) if (await this.process(delivery)) done.push(delivery.id);
+    for (const delivery of claimed) if (await this.process(delivery, parked)) done.push(delivery.id);
     // Marked done together: a crash before this line only means processing them again, which
     // every handler tolerates (results keep the newest, intents are keyed).
     await store.finishDeliveries(done);
@@ -84,12 +100,16 @@ export class DeliveryWorker {
     return claimed.length > 0;
   }
 
+  private get maxClaims(): number {
+    return this.options.maxAttempts ?? 5;
+  }
+
   private kickAfterBatch(): void {
     this.options.afterBatch?.().catch((error) => this.deps.log.error({ err: error }, "after-batch step failed; the next batch tries again"));
   }
 
   /** Returns true when the delivery was processed and only remains to be marked done. */
-  private async process(delivery: StoredDelivery): Promise<boolean> {
+  private async process(delivery: StoredDelivery, parked: readonly ParkedScope[]): Promise<boolean> {
     const { store, now } = this.deps;
     const log = this.deps.log.child({ delivery: delivery.id, event: delivery.name });
     let fact: Fact;
@@ -102,19 +122,29 @@ export class DeliveryWorker {
       log.warn({ reason: fact.reason }, "malformed delivery; stored and skipped");
       await store.finishDelivery(delivery.id, "failed", fact.reason);
       this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "malformed" });
+      this.options.metrics?.deliveriesDead.inc({ event: delivery.name, cause: "malformed" });
       return false;
     }
     const scoped =
       fact.kind === "ignored" ? log : log.child({ installation: fact.installationId, ...("repo" in fact ? { repository: `${fact.repo.owner}/${fact.repo.name}` } : { account: fact.account }) });
+    const stopped = parkedScopeOf(fact, parked);
+    if (stopped) {
+      const reason = `dropped: ${stopped.repoId === 0 ? "installation" : "repository"} ${stopped.reason}`;
+      scoped.info({ reason }, "delivery for a parked installation or repository; dropped");
+      await store.finishDelivery(delivery.id, "done", reason);
+      this.options.metrics?.deliveriesDropped.inc({ event: delivery.name });
+      return false;
+    }
     try {
-      await dispatch({ ...this.deps, log: scoped }, fact);
+      await this.withinBudget(dispatch({ ...this.deps, log: scoped }, fact));
       return true;
     } catch (error) {
       const attempts = delivery.attempts;
-      if (attempts >= (this.options.maxAttempts ?? 8)) {
+      if (attempts >= this.maxClaims) {
         scoped.error({ err: error, attempts }, "delivery failed for good");
-        await store.finishDelivery(delivery.id, "failed", String((error as Error).message));
+        await store.finishDelivery(delivery.id, "failed", `gave up after ${attempts} attempts: ${String((error as Error).message)}`);
         this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "gave_up" });
+        this.options.metrics?.deliveriesDead.inc({ event: delivery.name, cause: "failing" });
         return false;
       }
       // Exponential backoff: GitHub outages and rate limits pass.
@@ -125,6 +155,33 @@ export class DeliveryWorker {
       return false;
     }
   }
+
+  /**
+   * The handlers' work, abandoned once past the budget: the delivery is then retried later, and the
+   * attempt counts. (Abandoned, not stopped: what it still does is keyed and idempotent.)
+   */
+  private async withinBudget(work: Promise<void>): Promise<void> {
+    const budgetMs = this.options.budgetMs ?? 30_000;
+    const timer = this.options.budgetTimer ?? ((ms, signal) => sleep(ms, undefined, { signal, ref: false }));
+    const finished = new AbortController();
+    const expired = timer(budgetMs, finished.signal).then(
+      () => Promise.reject(new Error(`handlers took longer than ${budgetMs} ms; abandoned`)),
+      () => undefined, // aborted: the work finished in time
+    );
+    try {
+      await Promise.race([work, expired]);
+    } finally {
+      finished.abort();
+      work.catch(() => undefined); // an abandoned handler's late failure is no one's to handle
+    }
+  }
+}
+
+/** The parked installation or repository a fact belongs to; installation events themselves always pass. */
+function parkedScopeOf(fact: Fact, parked: readonly ParkedScope[]): ParkedScope | undefined {
+  if (parked.length === 0 || !("installationId" in fact) || fact.kind === "installed" || fact.kind === "installation") return undefined;
+  const repoId = "repo" in fact ? fact.repo.id : undefined;
+  return parked.find((p) => p.installationId === fact.installationId && (p.repoId === 0 || p.repoId === repoId));
 }
 
 async function dispatch(deps: Deps, fact: Fact): Promise<void> {
@@ -138,14 +195,18 @@ async function dispatch(deps: Deps, fact: Fact): Promise<void> {
     case "push":
       return onPush(deps, fact);
     case "installed":
-      return onInstalled(deps, fact);
+      return isolated(deps.log, { resume: () => resumeRepositories(deps, fact), onboarding: () => onInstalled(deps, fact) });
+    case "installation":
+      return onInstallationChange(deps, fact);
     case "review-request":
       return onReviewRequest(deps, fact);
     case "activity":
-      await onCommands(deps, fact);
-      await onReplyActivity(deps, fact);
-      await onTeamMentions(deps, fact);
-      return onOwnerActivity(deps, fact);
+      return isolated(deps.log, {
+        commands: () => onCommands(deps, fact),
+        "tier2-replies": () => onReplyActivity(deps, fact),
+        "team-mentions": () => onTeamMentions(deps, fact),
+        "owner-responses": () => onOwnerActivity(deps, fact),
+      });
     default:
       return;
   }

@@ -32,6 +32,10 @@ export interface TierkeeperOptions {
   redeliveryIntervalMs?: number;
   /** How long an action that failed waits before it is tried again, in ms (default 1 minute); the server retries on this beat. */
   executorRetryMs?: number;
+  /** How long one delivery's handlers may take before they are abandoned and retried later, in ms (default 30 s). */
+  deliveryBudgetMs?: number;
+  /** Claims of a delivery before it is given up as dead (default 5). */
+  deliveryMaxClaims?: number;
 }
 
 /**
@@ -61,11 +65,21 @@ export class Tierkeeper {
     const deps: Deps = { store, log: app.log, now, github, registries: new RegistrySource(store, app.log, now), owners: new OwnerCheck() };
     this.deps = deps;
     this.executor = new Executor({ store, log: app.log, now, github, holder, metrics: this.metrics, retryMs: this.options.executorRetryMs });
-    this.worker = new DeliveryWorker(deps, { holder, pollMs: this.options.pollMs, afterBatch: () => this.executor!.drain(), metrics: this.metrics });
+    this.worker = new DeliveryWorker(deps, {
+      holder,
+      pollMs: this.options.pollMs,
+      afterBatch: () => this.executor!.drain(),
+      metrics: this.metrics,
+      budgetMs: this.options.deliveryBudgetMs,
+      maxAttempts: this.options.deliveryMaxClaims,
+    });
 
     // Acknowledge only what is stored: a store failure answers 500, so GitHub shows the delivery as failed.
     app.onAny(async (context) => {
-      const fresh = await store.enqueueDelivery({ id: context.id, name: context.name, payload: JSON.stringify(context.payload), receivedAt: now() });
+      // The installation is kept beside the delivery: the worker claims round-robin by installation.
+      const installation = (context.payload as { installation?: { id?: unknown } }).installation?.id;
+      const installationId = typeof installation === "number" ? installation : null;
+      const fresh = await store.enqueueDelivery({ id: context.id, name: context.name, payload: JSON.stringify(context.payload), receivedAt: now(), installationId });
       this.metrics.deliveriesReceived.inc({ event: context.name });
       if (!fresh) this.metrics.deliveriesDuplicate.inc({ event: context.name });
       if (!fresh) app.log.debug({ delivery: context.id }, "duplicate delivery ignored");

@@ -42,6 +42,18 @@ export class Metrics {
     labelNames: ["event", "outcome"] as const,
     registers: [this.registry],
   });
+  readonly deliveriesDead = new Counter({
+    name: "tierkeeper_deliveries_dead_total",
+    help: "Deliveries given up for good, by event and cause (unfinished: claimed too often without finishing, i.e. it crashed or hung the process; failing: failed at every attempt; malformed)",
+    labelNames: ["event", "cause"] as const,
+    registers: [this.registry],
+  });
+  readonly deliveriesDropped = new Counter({
+    name: "tierkeeper_deliveries_dropped_total",
+    help: "Deliveries dropped unprocessed because their installation is suspended or deleted, or their repository removed from it, by event",
+    labelNames: ["event"] as const,
+    registers: [this.registry],
+  });
   readonly githubRequests = new Counter({
     name: "tierkeeper_github_requests_total",
     help: "Requests to GitHub's REST API, by method, route template and response status (0: no response)",
@@ -110,12 +122,12 @@ export class Metrics {
   constructor(store: Store) {
     collectDefaultMetrics({ register: this.registry });
     // Computed on scrape. A database that does not answer must not fail the whole scrape.
-    let queue: Promise<{ up: boolean; pending?: number; oldest?: Date }> | undefined;
+    let queue: Promise<{ up: boolean; pending?: number; dead?: number; oldest?: Date }> | undefined;
     const read = () =>
       (queue ??= (async () => {
         try {
           const [counts, oldest] = await Promise.all([store.deliveryCounts(), store.oldestPendingDelivery()]);
-          return { up: true, pending: counts.pending, oldest };
+          return { up: true, pending: counts.pending, dead: counts.failed, oldest };
         } catch {
           return { up: false };
         }
@@ -135,6 +147,15 @@ export class Metrics {
       async collect() {
         const q = await read();
         if (q.pending !== undefined) this.set(q.pending);
+      },
+    });
+    new Gauge({
+      name: "tierkeeper_deliveries_dead",
+      help: "Deliveries given up for good and kept for inspection (`tierkeeper deliveries --dead`)",
+      registers: [this.registry],
+      async collect() {
+        const q = await read();
+        if (q.dead !== undefined) this.set(q.dead);
       },
     });
     new Gauge({

@@ -44,15 +44,19 @@ export interface SweepReport {
   /** Alarms about Tier 1/2 components disabled in CI (see handlers/tier-alarms.ts). */
   alarms: string[];
   intents: string[];
+  /** Items and steps that failed (each backs off; the rest of the sweep went on), e.g. `timeline o/r wasi-nn: ...`. */
+  failed: string[];
 }
 
 const SWEEP_LOCK = "sweep";
 /** How far back `relink` looks: several sweep intervals. */
 const RELINK_WINDOW_MS = 2 * 3600 * 1000;
+/** A timeline the sweep failed on is looked at again after 10 minutes, then 20, 40, ... at most a day. */
+export const sweepRetryDelay = (failures: number) => Math.min(10 * 60_000 * 2 ** (failures - 1), 24 * 3600 * 1000);
 
 export async function sweep(deps: Deps, executor: Executor | undefined, options: SweepOptions): Promise<SweepReport> {
   const { store } = deps;
-  const report: SweepReport = { locked: false, due: 0, steps: [], tier2: [], alarms: [], intents: [] };
+  const report: SweepReport = { locked: false, due: 0, steps: [], tier2: [], alarms: [], intents: [], failed: [] };
   if (!options.dryRun && !(await store.tryLock(SWEEP_LOCK, options.holder, new Date(), 10 * 60_000))) return report;
   report.locked = !options.dryRun;
   /** Workflow disables asked for in this run: they take effect once the executor's request is accepted. */
@@ -61,40 +65,35 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
     const due = await store.dueEpisodes(options.now, options.limit ?? 50);
     report.due = due.length;
     for (const record of due) {
-      const episode = parseEpisode(record.state);
-      const repo = episode.repo;
-      if (!repo) continue;
-      const github = () => deps.github(record.installationId);
-      const registry = await deps.registries.get(repo, github);
-      const component = registry && matcherFor(registry).component(record.componentId);
-      const step = (to: Episode, note?: string): SweepStep => ({ repo: record.repoKey, component: record.componentId, from: episode.phase, to: to.phase, dueAt: to.dueAt, note });
-      if (!registry || !component) {
-        // The rules are gone (or invalid): never escalate on rules that are not in force.
-        if (!registry) continue;
-        const closed = advance(episode, { kind: "registry", present: false, ciDisabled: false }, options.now, registry.policy);
-        report.steps.push(step(closed, "component no longer in the registry"));
-        if (!options.dryRun) await save(deps, { repo, installationId: record.installationId, registry, component: departedComponent(record.componentId) }, closed, record, report);
-        continue;
+      // Each timeline in isolation: one that fails (GitHub answering 500, a corrupt stored state)
+      // backs off, and the others are swept.
+      try {
+        await sweepEpisode(deps, record, options, report, workflowDisables);
+      } catch (error) {
+        const what = `timeline ${record.repoKey} ${record.componentId}`;
+        report.failed.push(`${what}: ${(error as Error)?.message ?? String(error)}`);
+        const failures = options.dryRun ? 0 : await store.deferEpisode(record.repoId, record.componentId, options.now, sweepRetryDelay);
+        deps.log.warn({ err: error, repository: record.repoKey, component: record.componentId, failures }, `sweep failed on ${what}; it backs off, the others go on`);
       }
-      const target: EpisodeTarget = { repo, installationId: record.installationId, registry, component };
-      if (episode.phase === "disabling") {
-        // No owner clock runs: only whether the disable took effect, asked of GitHub in case a webhook was missed.
-        const observed = await observeSafely(deps, github, target, episode, options.now);
-        const next = advance(observed ? advance(episode, observed, options.now, registry.policy) : episode, { kind: "due", responses: [] }, options.now, registry.policy);
-        report.steps.push(step(next, next.phase === episode.phase ? "the disable awaits merge" : undefined));
-        if (!options.dryRun) await save(deps, target, next, record, report, options.now);
-        continue;
-      }
-      const responses = await verifiedResponses(deps, github, target, episode);
-      const next = advance(episode, { kind: "due", responses }, options.now, registry.policy);
-      report.steps.push(step(next, next.phase === episode.phase ? "postponed: an owner responded" : undefined));
-      if (!options.dryRun) await save(deps, target, next, record, report, options.now);
-      if (next.phase === "disabling" && component.facts.disable === "workflow") workflowDisables.push(target);
     }
     const limit = options.limit ?? 50;
-    report.tier2 = await sweepRequests(deps, { now: options.now, limit, dryRun: options.dryRun }, report.intents);
-    report.alarms = await sweepAlarms(deps, options.now, limit, options.dryRun);
-    if (!options.dryRun) report.intents.push(...report.alarms, ...(await sweepReports(deps, options.now)), ...(await sweepSuggestions(deps, options.now, limit)));
+    // Each step in isolation too: a failing one is logged, and the next sweep tries it again.
+    const step = async <T>(name: string, run: () => Promise<T>, fallback: T): Promise<T> => {
+      try {
+        return await run();
+      } catch (error) {
+        report.failed.push(`${name}: ${(error as Error)?.message ?? String(error)}`);
+        deps.log.warn({ err: error, step: name }, `sweep step ${name} failed; the others go on`);
+        return fallback;
+      }
+    };
+    report.tier2 = await step("tier2 deadlines", () => sweepRequests(deps, { now: options.now, limit, dryRun: options.dryRun }, report.intents), []);
+    report.alarms = await step("alarms", () => sweepAlarms(deps, options.now, limit, options.dryRun), []);
+    if (!options.dryRun) {
+      report.intents.push(...report.alarms);
+      report.intents.push(...(await step("reports", () => sweepReports(deps, options.now), [])));
+      report.intents.push(...(await step("suggestions", () => sweepSuggestions(deps, options.now, limit), [])));
+    }
   } finally {
     if (report.locked) await store.unlock(SWEEP_LOCK, options.holder);
   }
@@ -105,6 +104,39 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
     await executor.drain();
   }
   return report;
+}
+
+/** One due timeline: confirm with GitHub, step, save (see `sweep`). */
+async function sweepEpisode(deps: Deps, record: EpisodeRecord, options: SweepOptions, report: SweepReport, workflowDisables: EpisodeTarget[]): Promise<void> {
+  const episode = parseEpisode(record.state);
+  const repo = episode.repo;
+  if (!repo) return;
+  const github = () => deps.github(record.installationId);
+  const registry = await deps.registries.get(repo, github);
+  const component = registry && matcherFor(registry).component(record.componentId);
+  const step = (to: Episode, note?: string): SweepStep => ({ repo: record.repoKey, component: record.componentId, from: episode.phase, to: to.phase, dueAt: to.dueAt, note });
+  if (!registry || !component) {
+    // The rules are gone (or invalid): never escalate on rules that are not in force.
+    if (!registry) return;
+    const closed = advance(episode, { kind: "registry", present: false, ciDisabled: false }, options.now, registry.policy);
+    report.steps.push(step(closed, "component no longer in the registry"));
+    if (!options.dryRun) await save(deps, { repo, installationId: record.installationId, registry, component: departedComponent(record.componentId) }, closed, record, report);
+    return;
+  }
+  const target: EpisodeTarget = { repo, installationId: record.installationId, registry, component };
+  if (episode.phase === "disabling") {
+    // No owner clock runs: only whether the disable took effect, asked of GitHub in case a webhook was missed.
+    const observed = await observeSafely(deps, github, target, episode, options.now);
+    const next = advance(observed ? advance(episode, observed, options.now, registry.policy) : episode, { kind: "due", responses: [] }, options.now, registry.policy);
+    report.steps.push(step(next, next.phase === episode.phase ? "the disable awaits merge" : undefined));
+    if (!options.dryRun) await save(deps, target, next, record, report, options.now);
+    return;
+  }
+  const responses = await verifiedResponses(deps, github, target, episode);
+  const next = advance(episode, { kind: "due", responses }, options.now, registry.policy);
+  report.steps.push(step(next, next.phase === episode.phase ? "postponed: an owner responded" : undefined));
+  if (!options.dryRun) await save(deps, target, next, record, report, options.now);
+  if (next.phase === "disabling" && component.facts.disable === "workflow") workflowDisables.push(target);
 }
 
 /**

@@ -30,6 +30,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, options:
     sweepLimit: Number(env.SWEEP_LIMIT) || undefined,
     redeliveryIntervalMs: Number(env.REDELIVERY_INTERVAL_MS) || undefined,
     executorRetryMs: Number(env.EXECUTOR_RETRY_MS) || undefined,
+    deliveryBudgetMs: Number(env.DELIVERY_BUDGET_MS) || undefined,
+    deliveryMaxClaims: Number(env.DELIVERY_MAX_CLAIMS) || undefined,
   });
   if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH)) {
     await run(tierkeeper.appFn, { log: await redactingLogger(env) }); // no credentials yet: Probot's setup flow registers the app from app.yml

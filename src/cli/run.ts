@@ -1,5 +1,6 @@
 /** Dispatch: `tierkeeper <command> [options]`. Kept apart from main.ts so tests run it in-process. */
 import { helpText, UsageError, type CommandSpec } from "./args.js";
+import { deliveriesCommand, deliveriesSpec } from "./deliveries.js";
 import { EXIT, type Io } from "./io.js";
 import { auditCommand, auditSpec } from "./audit.js";
 import { importCommand, importSpec } from "./import.js";
@@ -28,6 +29,7 @@ const COMMANDS: readonly CliCommand[] = [
   { spec: reportSpec, run: (argv, io) => reportCommand(argv, io) },
   { spec: importSpec, run: importCommand },
   { spec: auditSpec, run: (argv, io) => auditCommand(argv, io) },
+  { spec: deliveriesSpec, run: (argv, io) => deliveriesCommand(argv, io) },
 ];
 
 export function usage(): string {

@@ -66,6 +66,7 @@ export function formatSweepReport(report: import("../scheduler.js").SweepReport,
   if (report.tier2.length) lines.push(`${report.tier2.length} Tier 2 request(s) due`);
   for (const s of report.tier2) lines.push(`  ${s.repo} #${s.thread} ${s.component} @${s.requestee}: ${s.what}`);
   for (const a of report.alarms) lines.push(`  alarm ${a}`);
+  for (const f of report.failed ?? []) lines.push(`  failed (retried later): ${f.replace(/[\s\p{Cc}]+/gu, " ")}`);
   if (!options.dryRun) lines.push(`${report.intents.length} action(s) recorded and carried out`);
   return lines.join("\n") + "\n";
 }

@@ -107,8 +107,18 @@ export interface InstalledFact {
   repos: { id: number; owner: string; name: string; private: boolean }[];
 }
 
+/** The installation deleted, suspended or resumed, or repositories removed from it: work for them stops or resumes. */
+export interface InstallationFact {
+  kind: "installation";
+  installationId: number;
+  account: string;
+  change: "deleted" | "suspended" | "unsuspended" | "repositories-removed";
+  repos: InstalledFact["repos"];
+}
+
 export type Fact =
   | InstalledFact
+  | InstallationFact
   | PullFact
   | ReviewRequestFact
   | ActivityFact
@@ -150,8 +160,10 @@ export function factFromEvent(name: string, payload: unknown): Fact {
       case "issue_comment":
         return action === "created" ? commentFact(payload as EmitterWebhookEvent<"issue_comment.created">["payload"]) : ignored(`issue_comment.${action}`);
       case "installation":
-        return action === "created" ? installedFact(payload, "repositories") : ignored(`installation.${action}`);
+        if (action === "created") return installedFact(payload, "repositories");
+        return action && action in INSTALLATION_CHANGES ? installationFact(payload, INSTALLATION_CHANGES[action], "repositories") : ignored(`installation.${action}`);
       case "installation_repositories":
+        if (action === "removed") return installationFact(payload, "repositories-removed", "repositories_removed");
         return action === "added" ? installedFact(payload, "repositories_added") : ignored(`installation_repositories.${action}`);
       case "pull_request_review":
         return action === "submitted" ? reviewFact(payload as EmitterWebhookEvent<"pull_request_review.submitted">["payload"]) : ignored(`pull_request_review.${action}`);
@@ -317,17 +329,21 @@ function pushFact(p: EmitterWebhookEvent<"push">["payload"]): PushFact {
 }
 
 function installedFact(p: AnyPayload, listKey: "repositories" | "repositories_added"): InstalledFact {
-  const account = need(p.installation?.account?.login, "installation.account.login");
+  return { kind: "installed", installationId: installationId(p), account: need(p.installation?.account?.login, "installation.account.login"), repos: listedRepos(p, listKey) };
+}
+
+const INSTALLATION_CHANGES: Record<string, InstallationFact["change"]> = { deleted: "deleted", suspend: "suspended", unsuspend: "unsuspended" };
+
+function installationFact(p: AnyPayload, change: InstallationFact["change"], listKey: "repositories" | "repositories_removed"): InstallationFact {
+  return { kind: "installation", installationId: installationId(p), account: need(p.installation?.account?.login, "installation.account.login"), change, repos: listedRepos(p, listKey) };
+}
+
+function listedRepos(p: AnyPayload, listKey: string): InstalledFact["repos"] {
   const list: unknown[] = Array.isArray(p[listKey]) ? p[listKey] : [];
-  return {
-    kind: "installed",
-    installationId: installationId(p),
-    account,
-    repos: list.filter(isObject).map((r) => {
-      const [owner, name] = String(need(r.full_name, `${listKey}[].full_name`)).split("/");
-      return { id: need(r.id, `${listKey}[].id`), owner, name: name ?? need(r.name, `${listKey}[].name`), private: r.private === true };
-    }),
-  };
+  return list.filter(isObject).map((r) => {
+    const [owner, name] = String(need(r.full_name, `${listKey}[].full_name`)).split("/");
+    return { id: need(r.id, `${listKey}[].id`), owner, name: name ?? need(r.name, `${listKey}[].name`), private: r.private === true };
+  });
 }
 
 function commentFact(p: EmitterWebhookEvent<"issue_comment.created">["payload"]): ActivityFact {

@@ -4,6 +4,7 @@ import { matcherFor } from "../core/match.js";
 import type { PullRecord } from "../core/model.js";
 import { breakagePrefix, refreshBreakageComment } from "./breakage.js";
 import type { Deps } from "./deps.js";
+import { isolated } from "./isolated.js";
 import { adoptPull } from "./pull-request.js";
 import { queuedPulls } from "./merge-queue.js";
 import { onTier3Result } from "./tier3-timeline.js";
@@ -49,19 +50,22 @@ export async function onCiResult(deps: Deps, given: CiFact): Promise<void> {
     for (const pull of await queuedPulls(deps, { repo, installationId, registry }, result.sha, fact.queue)) pulls.set(pull.number, pull);
   }
 
-  // Tier 3: a failure that blocks other work starts or feeds the component's timeline.
-  await onTier3Result(deps, fact, registry, [...pulls.values()]);
-
-  // A new result on the default branch can turn "broken by this PR" into "already broken":
-  // re-read the PRs that already carry a comment.
-  if (result.branch === repo.defaultBranch) {
-    for (const key of await deps.store.actionKeysWithPrefix(breakagePrefix(repo.id))) {
-      const number = Number(key.slice(key.lastIndexOf("#") + 1));
-      if (pulls.has(number)) continue;
-      const pull = await deps.store.getPull(repo.id, number);
-      if (pull?.state === "open") pulls.set(number, pull);
-    }
-  }
-
-  for (const pull of pulls.values()) await refreshBreakageComment(deps, repo, installationId, registry, pull);
+  await isolated(deps.log, {
+    // Tier 3: a failure that blocks other work starts or feeds the component's timeline.
+    "tier3-timeline": () => onTier3Result(deps, fact, registry, [...pulls.values()]),
+    breakage: async () => {
+      // A new result on the default branch can turn "broken by this PR" into "already broken":
+      // re-read the PRs that already carry a comment.
+      const affected = new Map(pulls);
+      if (result.branch === repo.defaultBranch) {
+        for (const key of await deps.store.actionKeysWithPrefix(breakagePrefix(repo.id))) {
+          const number = Number(key.slice(key.lastIndexOf("#") + 1));
+          if (affected.has(number)) continue;
+          const pull = await deps.store.getPull(repo.id, number);
+          if (pull?.state === "open") affected.set(number, pull);
+        }
+      }
+      for (const pull of affected.values()) await refreshBreakageComment(deps, repo, installationId, registry, pull);
+    },
+  });
 }

@@ -9,6 +9,7 @@ import type { Deps, Octokit } from "./deps.js";
 import { applyChangeRules } from "./change-rules.js";
 import { cancelRequests } from "./tier2-requests.js";
 import { onDisablingPullClosed } from "./tier3-timeline.js";
+import { isolated } from "./isolated.js";
 
 /** GitHub lists at most this many files of a pull request. */
 export const PR_FILES_CAP = 3000;
@@ -32,21 +33,30 @@ export async function onPullRequest(deps: Deps, fact: PullFact): Promise<void> {
     updatedAt: fact.updatedAt,
   };
   if (known && known.updatedAt > fact.updatedAt) return; // a late, older event: the newer one already counted
+  let editsRegistry = false;
+  let editsDocument = false;
   if (fact.state === "open" && headChanged) {
     const changes = await changedFiles(await github(), fact.repo, fact.number, registry);
     pull.touched = changes.touched;
     pull.lines = changes.lines;
-    if (changes.editsRegistry) await checkRegistryAtHead(deps, fact.repo, fact.installationId, registry, pull);
-    if (changes.editsRegistry || changes.editsDocument) await checkDocumentAtHead(deps, fact.repo, fact.installationId, registry, pull, changes.editsRegistry);
+    editsRegistry = changes.editsRegistry;
+    editsDocument = changes.editsDocument;
   }
-  await deps.store.upsertPull(pull);
+  // Checked before the new head is recorded: if the check fails, the retry still sees a new head and checks again.
+  const failedCheck = editsRegistry ? await checkRegistryAtHead(deps, fact.repo, fact.installationId, registry, pull).then(() => undefined, (error: unknown) => ({ error })) : undefined;
+  if (!failedCheck) await deps.store.upsertPull(pull);
   if (fact.state === "closed") {
     await cancelRequests(deps, fact.repo, fact.number, "the pull request was closed", registry.policy);
     await onDisablingPullClosed(deps, fact, registry);
     return;
   }
-  await applyChangeRules(deps, { repo: fact.repo, installationId: fact.installationId, registry }, pull, { labels: fact.labels, body: fact.body });
-  await refreshBreakageComment(deps, fact.repo, fact.installationId, registry, pull);
+  // Each feature in isolation: a failing registry check does not keep the comment from its update.
+  await isolated(deps.log, {
+    ...(failedCheck && { "registry-check": () => Promise.reject(failedCheck.error) }),
+    ...((editsRegistry || editsDocument) && { "document-check": () => checkDocumentAtHead(deps, fact.repo, fact.installationId, registry, pull, editsRegistry) }),
+    "change-rules": () => applyChangeRules(deps, { repo: fact.repo, installationId: fact.installationId, registry }, pull, { labels: fact.labels, body: fact.body }),
+    breakage: () => refreshBreakageComment(deps, fact.repo, fact.installationId, registry, pull),
+  });
 }
 
 /**

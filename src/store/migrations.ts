@@ -300,6 +300,33 @@ CREATE INDEX queue_entries_pull ON queue_entries (repo_id, pull, seen_at);
 CREATE INDEX queue_entries_base ON queue_entries (repo_id, base_sha, base_ref);
 `,
   },
+  {
+    id: 9,
+    name: "fairness by installation, parked installations and repositories, sweep back-off",
+    up: `
+-- The worker claims deliveries round-robin by installation (0: none, or stored before this column).
+ALTER TABLE deliveries ADD COLUMN installation_id BIGINT NOT NULL DEFAULT 0;
+-- claimDeliveries: the installations with pending deliveries (a loose index scan), then each one's oldest.
+CREATE INDEX deliveries_installation ON deliveries (status, installation_id, received_at, id);
+
+-- Where work stops: a whole installation (repo_id 0: suspended or deleted) or one repository
+-- removed from it. Their deliveries are dropped; their actions and sweep items wait here.
+CREATE TABLE parked (
+  installation_id BIGINT NOT NULL,
+  repo_id         BIGINT NOT NULL,
+  repo_key        TEXT NOT NULL,          -- lower-cased owner/name; '' for a whole installation
+  reason          TEXT NOT NULL,
+  since           BIGINT NOT NULL,
+  PRIMARY KEY (installation_id, repo_id)
+);
+
+-- pendingActions: the installations with pending actions (a loose index scan), then each one's oldest.
+CREATE INDEX actions_pending_installation ON actions (installation_id, updated_at, key) WHERE version > applied_version;
+
+-- Consecutive sweep failures of a timeline: each one pushes its next look further away.
+ALTER TABLE episodes ADD COLUMN sweep_failures INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 /**

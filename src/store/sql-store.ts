@@ -3,11 +3,11 @@ import { queryOne, type Db } from "./db.js";
 import { actionRepository, migrate } from "./migrations.js";
 import type { AwayPeriod } from "../core/responsiveness.js";
 import type { OwnerStatus } from "../core/registry-findings.js";
-import type { ActionRecord, DisablementRecord, EpisodeRecord, EvidenceRepo, QueueEntry, RegistryCacheEntry, RequestRecord, Store, StoredDelivery } from "./store.js";
+import type { ActionRecord, DeadDelivery, DisablementRecord, EpisodeRecord, EvidenceRepo, ParkedScope, QueueEntry, RegistryCacheEntry, RequestRecord, Store, StoredDelivery } from "./store.js";
 import type { DefaultBranchCheck } from "../core/evidence.js";
 import type { Standing } from "../core/suggestions.js";
 
-/** The store over either database: one SQL text; the only dialect switch is row locking in claims. */
+/** The store over either database: one SQL text; the dialect switches are in claims (row locking, a LATERAL join). */
 export class SqlStore implements Store {
   /**
    * `intake`: where arriving deliveries are committed, durably (SQLite: a second connection with
@@ -47,14 +47,14 @@ export class SqlStore implements Store {
    * sixteen webhooks in flight cost one sync to disk, not sixteen. Each caller still returns
    * only once its delivery is committed.
    */
-  enqueueDelivery(d: { id: string; name: string; payload: string; receivedAt: Date }): Promise<boolean> {
+  enqueueDelivery(d: NewDelivery): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.intake.push({ delivery: d, resolve, reject });
       if (this.intake.length === 1) setImmediate(() => void this.flushIntake());
     });
   }
 
-  private intake: { delivery: { id: string; name: string; payload: string; receivedAt: Date }; resolve(fresh: boolean): void; reject(e: unknown): void }[] = [];
+  private intake: { delivery: NewDelivery; resolve(fresh: boolean): void; reject(e: unknown): void }[] = [];
 
   private async flushIntake(): Promise<void> {
     const batch = this.intake.splice(0);
@@ -63,9 +63,9 @@ export class SqlStore implements Store {
         const inserted: boolean[] = [];
         for (const { delivery: d } of batch) {
           const { changes } = await tx.run(
-            `INSERT INTO deliveries (id, name, payload, received_at) VALUES ($1, $2, $3, $4)
+            `INSERT INTO deliveries (id, name, payload, received_at, installation_id) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (id) DO NOTHING`,
-            [d.id, d.name, d.payload, d.receivedAt],
+            [d.id, d.name, d.payload, d.receivedAt, d.installationId ?? 0],
           );
           inserted.push(changes === 1);
         }
@@ -77,26 +77,81 @@ export class SqlStore implements Store {
     }
   }
 
-  async claimDeliveries(worker: string, limit: number, now: Date, leaseMs: number): Promise<StoredDelivery[]> {
-    // PostgreSQL: concurrent claimers skip each other's rows instead of waiting or sharing them.
+  async claimDeliveries(worker: string, limit: number, now: Date, leaseMs: number, maxClaims = 2 ** 31 - 1): Promise<StoredDelivery[]> {
+    // PostgreSQL: concurrent claimers skip each other's rows instead of waiting or sharing them
+    // (the ready conditions are checked again on the locked rows: a twin may have claimed them
+    // meanwhile; as an expression no index serves, so that the few picked rows drive the join).
     // SQLite: a single statement runs under the database's write lock, so it is atomic already.
-    const lock = this.db.dialect === "postgres" ? "FOR UPDATE SKIP LOCKED" : "";
+    // `inst`: the installations with ready deliveries, one index seek each (a loose index scan);
+    // `candidates`: each one's oldest ready deliveries, at most `limit`; `turn`: a delivery's rank
+    // within its installation, so that the claim takes every installation's oldest before anyone's
+    // second. A full scan of the pending deliveries would cost a backlog's size at every claim.
+    // A delivery claimed twice already without finishing comes alone when its turn is first (and is
+    // skipped otherwise): a poison delivery counts at most two claims against the innocent ones of its batches.
+    const postgres = this.db.dialect === "postgres";
+    const ready = (t: string) => `${t}.status = 'pending' AND ${t}.retry_at <= $3 AND (${t}.lease_until IS NULL OR ${t}.lease_until <= $3) AND ${t}.attempts < $5`;
+    // Per installation: PostgreSQL plans this as a LATERAL join; SQLite, which has none, as a correlated IN.
+    const oldest = `SELECT ${postgres ? "x.id, x.attempts, x.received_at, x.installation_id" : "x.id"} FROM deliveries x
+      WHERE x.installation_id = inst.id AND ${ready("x")} ORDER BY x.received_at, x.id LIMIT $4`;
     const rows = await this.db.query<DeliveryRow>(
-      `WITH picked AS MATERIALIZED (
-         SELECT id FROM deliveries
-         WHERE status = 'pending' AND retry_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
-         ORDER BY received_at, id
-         LIMIT $4 ${lock}
+      `WITH RECURSIVE inst(id) AS (
+         SELECT MIN(installation_id) FROM deliveries WHERE status = 'pending'
+         UNION ALL
+         SELECT (SELECT MIN(installation_id) FROM deliveries WHERE status = 'pending' AND installation_id > inst.id) FROM inst WHERE inst.id IS NOT NULL
+       ),
+       candidates AS MATERIALIZED (
+         ${postgres ? `SELECT c.* FROM inst CROSS JOIN LATERAL (${oldest}) c` : `SELECT d.id, d.attempts, d.received_at, d.installation_id FROM inst JOIN deliveries d ON d.id IN (${oldest})`}
+       ),
+       ordered AS MATERIALIZED (
+         SELECT id, attempts, row_number() OVER (ORDER BY turn, received_at, id) AS pos FROM (
+           SELECT id, attempts, received_at, row_number() OVER (PARTITION BY installation_id ORDER BY received_at, id) AS turn FROM candidates
+         ) ranked
+       ),
+       chosen AS MATERIALIZED (
+         SELECT id FROM ordered
+         WHERE pos = 1 OR (attempts < 2 AND (SELECT attempts FROM ordered WHERE pos = 1) < 2)
+         ORDER BY pos LIMIT $4
+       ),
+       picked AS MATERIALIZED (
+         ${postgres ? `SELECT d.id FROM chosen JOIN deliveries d ON d.id = chosen.id WHERE (${ready("d")}) IS TRUE FOR UPDATE OF d SKIP LOCKED` : "SELECT id FROM chosen"}
        )
        UPDATE deliveries SET lease_holder = $1, lease_until = $2, attempts = attempts + 1
        WHERE id IN (SELECT id FROM picked)
-       RETURNING id, name, payload, received_at, attempts`,
-      [worker, now.getTime() + leaseMs, now, limit],
+       RETURNING id, name, payload, received_at, attempts, installation_id`,
+      [worker, now.getTime() + leaseMs, now, limit, maxClaims],
     );
-    // RETURNING has no order.
-    return rows
-      .map((r) => ({ id: r.id, name: r.name, payload: r.payload, receivedAt: new Date(r.received_at), attempts: r.attempts }))
+    // RETURNING has no order: the same round-robin again, over what was claimed.
+    const claimed = rows
+      .map((r) => ({ id: r.id, name: r.name, payload: r.payload, receivedAt: new Date(Number(r.received_at)), attempts: Number(r.attempts), installationId: Number(r.installation_id) || null }))
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
+    const turns = new Map<number | null, number>();
+    const turn = new Map(claimed.map((d) => [d.id, turns.set(d.installationId ?? 0, (turns.get(d.installationId ?? 0) ?? 0) + 1).get(d.installationId ?? 0)!]));
+    return claimed.sort((a, b) => turn.get(a.id)! - turn.get(b.id)! || a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
+  }
+
+  async buryDeliveries(maxClaims: number, now: Date, reason: string): Promise<{ id: string; name: string; attempts: number }[]> {
+    const rows = await this.db.query<{ id: string; name: string; attempts: number }>(
+      `UPDATE deliveries SET status = 'failed', last_error = $3, lease_holder = NULL, lease_until = NULL
+       WHERE status = 'pending' AND attempts >= $1 AND (lease_until IS NULL OR lease_until <= $2)
+       RETURNING id, name, attempts`,
+      [maxClaims, now, reason],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, attempts: Number(r.attempts) }));
+  }
+
+  async deadDeliveries(limit: number): Promise<DeadDelivery[]> {
+    const rows = await this.db.query<{ id: string; name: string; attempts: number; last_error: string | null; received_at: number; installation_id: number | null }>(
+      `SELECT id, name, attempts, last_error, received_at, installation_id FROM deliveries WHERE status = 'failed' ORDER BY received_at DESC, id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      attempts: Number(r.attempts),
+      reason: r.last_error,
+      receivedAt: new Date(Number(r.received_at)),
+      installationId: Number(r.installation_id) || null,
+    }));
   }
 
   async knownDeliveries(ids: string[]): Promise<Set<string>> {
@@ -144,6 +199,26 @@ export class SqlStore implements Store {
   async oldestPendingDelivery(): Promise<Date | undefined> {
     const row = await queryOne<{ t: number | null }>(this.db, `SELECT MIN(received_at) AS t FROM deliveries WHERE status = 'pending'`);
     return row?.t == null ? undefined : new Date(Number(row.t));
+  }
+
+  // ---- Parked installations and repositories
+
+  async park(p: ParkedScope): Promise<void> {
+    await this.db.run(
+      `INSERT INTO parked (installation_id, repo_id, repo_key, reason, since) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (installation_id, repo_id) DO NOTHING`,
+      [p.installationId, p.repoId, p.repoKey.toLowerCase(), p.reason, p.since],
+    );
+  }
+
+  async unpark(installationId: number, repoId = 0): Promise<void> {
+    await this.db.run(`DELETE FROM parked WHERE installation_id = $1 AND repo_id = $2`, [installationId, repoId]);
+  }
+
+  async parkedScopes(): Promise<ParkedScope[]> {
+    const rows = await this.db.query<{ installation_id: number; repo_id: number; repo_key: string; reason: string; since: number }>(
+      `SELECT installation_id, repo_id, repo_key, reason, since FROM parked ORDER BY installation_id, repo_id`,
+    );
+    return rows.map((r) => ({ installationId: Number(r.installation_id), repoId: Number(r.repo_id), repoKey: r.repo_key, reason: r.reason, since: new Date(Number(r.since)) }));
   }
 
   // ---- Registry cache
@@ -330,10 +405,32 @@ export class SqlStore implements Store {
   }
 
   async pendingActions(limit: number, now = new Date()): Promise<ActionRecord[]> {
-    // Leased (being applied elsewhere) or deferred after a failure: not for this pass.
+    // Leased (being applied elsewhere), deferred after a failure, or parked: not for this pass.
+    // Round-robin by installation, as deliveries are claimed (see claimDeliveries: the installations
+    // with pending actions by a loose index scan, each one's oldest, then by turn), so that one
+    // installation's flood of actions cannot hold up another's; actions without an installation
+    // are one more group.
+    const postgres = this.db.dialect === "postgres";
+    const ready = (t: string) => `${t}.version > ${t}.applied_version AND (${t}.lease_until IS NULL OR ${t}.lease_until <= $2)
+      AND NOT EXISTS (SELECT 1 FROM parked p WHERE p.installation_id = ${t}.installation_id AND (p.repo_id = 0 OR p.repo_key = ${actionRepository(this.db.dialect).replace(/\btarget\b/g, `${t}.target`)}))`;
+    const oldest = (where: string, columns: string) => `SELECT ${columns} FROM actions x WHERE ${where} AND ${ready("x")} ORDER BY x.updated_at, x.key LIMIT $1`;
+    const xColumns = ACTION_COLUMNS.split(", ").map((c) => `x.${c}`).join(", ");
     const rows = await this.db.query<ActionRow>(
-      `SELECT ${ACTION_COLUMNS} FROM actions WHERE version > applied_version AND (lease_until IS NULL OR lease_until <= $2)
-       ORDER BY updated_at, key LIMIT $1`,
+      `WITH RECURSIVE inst(id) AS (
+         SELECT MIN(installation_id) FROM actions WHERE version > applied_version
+         UNION ALL
+         SELECT (SELECT MIN(installation_id) FROM actions WHERE version > applied_version AND installation_id > inst.id) FROM inst WHERE inst.id IS NOT NULL
+       ),
+       live AS (SELECT id FROM inst WHERE id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parked p WHERE p.installation_id = inst.id AND p.repo_id = 0)),
+       candidates AS MATERIALIZED (
+         ${postgres ? `SELECT c.* FROM live inst CROSS JOIN LATERAL (${oldest("x.installation_id = inst.id", xColumns)}) c` : `SELECT ${ACTION_COLUMNS} FROM live inst JOIN actions a ON a.key IN (${oldest("x.installation_id = inst.id", "x.key")})`}
+         UNION ALL
+         SELECT * FROM (${oldest("x.installation_id IS NULL", xColumns)}) unowned
+       )
+       SELECT ${ACTION_COLUMNS} FROM (
+         SELECT ${ACTION_COLUMNS}, row_number() OVER (PARTITION BY installation_id ORDER BY updated_at, key) AS turn FROM candidates
+       ) ranked
+       ORDER BY turn, updated_at, key LIMIT $1`,
       [limit, now],
     );
     return rows.map(toAction);
@@ -396,16 +493,27 @@ export class SqlStore implements Store {
     }
     // Compare-and-set on the version read: a concurrent twin's save makes this one fail.
     const { changes } = await this.db.run(
-      `UPDATE episodes SET repo_key = $3, installation_id = $4, state = $5, due_at = $6, version = $7, updated_at = $8
+      `UPDATE episodes SET repo_key = $3, installation_id = $4, state = $5, due_at = $6, version = $7, updated_at = $8, sweep_failures = 0
        WHERE repo_id = $1 AND component_id = $2 AND version = $7 - 1`,
       values,
     );
     return changes === 1;
   }
 
+  async deferEpisode(repoId: number, componentId: string, now: Date, delayMs: (failures: number) => number): Promise<number> {
+    const row = await queryOne<{ sweep_failures: number }>(
+      this.db,
+      `UPDATE episodes SET sweep_failures = sweep_failures + 1 WHERE repo_id = $1 AND component_id = $2 RETURNING sweep_failures`,
+      [repoId, componentId],
+    );
+    const failures = Number(row?.sweep_failures ?? 1);
+    await this.db.run(`UPDATE episodes SET due_at = $3 WHERE repo_id = $1 AND component_id = $2`, [repoId, componentId, now.getTime() + delayMs(failures)]);
+    return failures;
+  }
+
   async dueEpisodes(now: Date, limit: number): Promise<EpisodeRecord[]> {
     const rows = await this.db.query<EpisodeRow>(
-      `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2`,
+      `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE due_at IS NOT NULL AND due_at <= $1 AND ${unparked("episodes")} ORDER BY due_at LIMIT $2`,
       [now, limit],
     );
     return rows.map(toEpisode);
@@ -461,7 +569,7 @@ export class SqlStore implements Store {
   }
 
   async dueRequests(now: Date, limit: number): Promise<RequestRecord[]> {
-    const rows = await this.db.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2`, [now, limit]);
+    const rows = await this.db.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE due_at IS NOT NULL AND due_at <= $1 AND ${unparked("requests")} ORDER BY due_at LIMIT $2`, [now, limit]);
     return rows.map(toRequest);
   }
 
@@ -535,7 +643,7 @@ export class SqlStore implements Store {
 
   async dueDisablements(now: Date, limit: number): Promise<DisablementRecord[]> {
     const rows = await this.db.query<DisablementRow>(
-      `SELECT ${DISABLEMENT_COLUMNS} FROM disablements WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2`,
+      `SELECT ${DISABLEMENT_COLUMNS} FROM disablements WHERE due_at IS NOT NULL AND due_at <= $1 AND ${unparked("disablements")} ORDER BY due_at LIMIT $2`,
       [now, limit],
     );
     return rows.map(toDisablement);
@@ -654,7 +762,7 @@ export class SqlStore implements Store {
     const rows = await this.db.query<{ repo: string; installation_id: number }>(
       `UPDATE evidence_repos SET judged_at = $2
        WHERE (judged_at IS NULL OR judged_at < $1)
-         AND repo_id IN (SELECT repo_id FROM evidence_repos WHERE judged_at IS NULL OR judged_at < $1 ORDER BY repo_id LIMIT $3)
+         AND repo_id IN (SELECT repo_id FROM evidence_repos WHERE (judged_at IS NULL OR judged_at < $1) AND ${unparked("evidence_repos")} ORDER BY repo_id LIMIT $3)
        RETURNING repo, installation_id`,
       [since, now, limit],
     );
@@ -697,6 +805,11 @@ export class SqlStore implements Store {
   }
 }
 
+/** The rows of `table` (with installation_id and repo_id) outside parked installations and repositories. */
+function unparked(table: string): string {
+  return `NOT EXISTS (SELECT 1 FROM parked p WHERE p.installation_id = ${table}.installation_id AND p.repo_id IN (0, ${table}.repo_id))`;
+}
+
 /** Where a repository with evidence lives; written only when that changes. */
 async function keepEvidenceRepo(tx: Db, { repo, installationId }: EvidenceRepo): Promise<void> {
   await tx.run(
@@ -709,12 +822,15 @@ async function keepEvidenceRepo(tx: Db, { repo, installationId }: EvidenceRepo):
 
 // ---- Rows ↔ records
 
+type NewDelivery = { id: string; name: string; payload: string; receivedAt: Date; installationId?: number | null };
+
 interface DeliveryRow {
   id: string;
   name: string;
   payload: string;
   received_at: number;
   attempts: number;
+  installation_id: number | null;
 }
 
 interface RegistryRow {

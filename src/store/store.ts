@@ -15,7 +15,30 @@ export interface StoredDelivery {
   name: string;
   payload: string;
   receivedAt: Date;
+  /** Claims so far, this one included. */
   attempts: number;
+  /** The installation it came from (null: none, or stored before it was recorded). */
+  installationId: number | null;
+}
+
+/** A delivery given up for good: malformed, failing at every attempt, or claimed too often without finishing. */
+export interface DeadDelivery {
+  id: string;
+  name: string;
+  attempts: number;
+  reason: string | null;
+  receivedAt: Date;
+  installationId: number | null;
+}
+
+/** Where work stops: a whole installation (`repoId` 0), or one repository removed from it. */
+export interface ParkedScope {
+  installationId: number;
+  repoId: number;
+  /** `owner/name` of a parked repository; "" for a whole installation. */
+  repoKey: string;
+  reason: string;
+  since: Date;
 }
 
 /** A cached registry lookup: the raw text (or absence) at a default-branch version. */
@@ -108,9 +131,22 @@ export interface Store {
 
   // Deliveries: acknowledged only once stored, processed from here.
   /** Returns false when a delivery with this id was already stored (a redelivery). */
-  enqueueDelivery(d: { id: string; name: string; payload: string; receivedAt: Date }): Promise<boolean>;
-  /** Claims up to `limit` deliveries that are pending or whose lease expired, oldest first. */
-  claimDeliveries(worker: string, limit: number, now: Date, leaseMs: number): Promise<StoredDelivery[]>;
+  enqueueDelivery(d: { id: string; name: string; payload: string; receivedAt: Date; installationId?: number | null }): Promise<boolean>;
+  /**
+   * Claims up to `limit` deliveries that are pending or whose lease expired, and counts the attempt
+   * in the same statement. Round-robin by installation (each installation's oldest first, then
+   * each one's second, ...), so a flood from one installation cannot starve another. A delivery
+   * claimed before without finishing comes alone, so that a poison delivery takes no other down
+   * with it. Deliveries already claimed `maxClaims` times are left to `buryDeliveries`.
+   */
+  claimDeliveries(worker: string, limit: number, now: Date, leaseMs: number, maxClaims?: number): Promise<StoredDelivery[]>;
+  /**
+   * Gives up, for good and with `reason`, the deliveries claimed `maxClaims` times whose last claim
+   * ended without finishing them (the process crashed or hung meanwhile). Returns them.
+   */
+  buryDeliveries(maxClaims: number, now: Date, reason: string): Promise<{ id: string; name: string; attempts: number }[]>;
+  /** Deliveries given up for good (status failed), most recently received first. */
+  deadDeliveries(limit: number): Promise<DeadDelivery[]>;
   /** Marks processed deliveries done, in one transaction. */
   finishDeliveries(ids: string[]): Promise<void>;
   /** Marks a claimed delivery done (or failed for good, with the reason). */
@@ -122,6 +158,13 @@ export interface Store {
   oldestPendingDelivery(): Promise<Date | undefined>;
   /** Which of these delivery ids are stored (in any state). */
   knownDeliveries(ids: string[]): Promise<Set<string>>;
+
+  // Installations and repositories where work stops (suspended, deleted, removed).
+  /** Parks a whole installation (`repoId` 0) or one of its repositories; a second park keeps the first reason. */
+  park(scope: ParkedScope): Promise<void>;
+  /** Resumes an installation (`repoId` omitted: the installation's own entry) or one of its repositories. */
+  unpark(installationId: number, repoId?: number): Promise<void>;
+  parkedScopes(): Promise<ParkedScope[]>;
 
   // Registry cache, shared by replicas.
   getRegistry(repoId: number): Promise<RegistryCacheEntry | undefined>;
@@ -183,7 +226,12 @@ export interface Store {
    * (0: it must not exist yet). Returns false when someone else won: re-read and decide again.
    */
   saveEpisode(record: EpisodeRecord): Promise<boolean>;
-  /** Episodes due at `now`, soonest first: the sweep reads nothing else. */
+  /**
+   * After a sweep failed on the episode: its next look moves `delayMs(failures)` past `now`, where
+   * `failures` counts the consecutive ones (a save resets it). Its state and version stay.
+   */
+  deferEpisode(repoId: number, componentId: string, now: Date, delayMs: (failures: number) => number): Promise<number>;
+  /** Episodes due at `now`, soonest first, outside parked installations and repositories: the sweep reads nothing else. */
   dueEpisodes(now: Date, limit: number): Promise<EpisodeRecord[]>;
   episodesOfRepo(repoId: number): Promise<EpisodeRecord[]>;
   /** Episodes saved at or after `since`, newest first. */

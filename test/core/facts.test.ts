@@ -2,6 +2,15 @@ import { factFromEvent, outcomeOfConclusion, queueBranch } from "../../src/core/
 import { allExamples, example } from "../support/examples.js";
 
 describe("facts from GitHub's published example payloads", () => {
+  test("installation deleted, suspend, unsuspend and repositories removed: where work stops or resumes", () => {
+    const of = (name: string, action: string) => factFromEvent(name, allExamples(name).find((e) => e.action === action));
+    expect(of("installation", "deleted")).toEqual({ kind: "installation", installationId: 2, account: "octocat", change: "deleted", repos: [{ id: 1296269, owner: "octocat", name: "Hello-World", private: false }] });
+    expect(of("installation", "suspend")).toEqual({ kind: "installation", installationId: 16598467, account: "Codertocat", change: "suspended", repos: [] });
+    expect(of("installation", "unsuspend")).toMatchObject({ kind: "installation", change: "unsuspended" });
+    expect(of("installation_repositories", "removed")).toEqual({ kind: "installation", installationId: 2, account: "octocat", change: "repositories-removed", repos: [{ id: 1296269, owner: "octocat", name: "Hello-World", private: false }] });
+    expect(of("installation", "new_permissions_accepted")).toEqual({ kind: "ignored", reason: "installation.new_permissions_accepted" });
+  });
+
   test("check_run.completed becomes a CI result with its PRs", () => {
     const fact = factFromEvent("check_run", example("check_run", "completed"));
     expect(fact.kind).toBe("ci");

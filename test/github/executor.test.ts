@@ -403,3 +403,15 @@ describe("shadow mode", () => {
     expect(issues().map((i) => i.title)).toEqual(["shadowed title"]);
   });
 });
+
+describe("fairness", () => {
+  test("500 pending actions of installation A, then one of B: B's is applied in the first batch, right after A's oldest", async () => {
+    // Shadow actions: applied (recorded) without a request, so only the executor's order shows.
+    for (let i = 0; i < 500; i++) await save(`flood:${String(i).padStart(3, "0")}`, "issue", issueTarget(`flood:${i}`), issue(), true);
+    await store.saveIntent({ key: "quiet", kind: "issue", target: JSON.stringify(issueTarget("quiet")), desired: JSON.stringify(issue()), installationId: installationId + 1, now: new Date(clock++), shadow: true });
+    await executor().drain();
+    const applied = logs.filter((l) => l.msg === "shadow mode: not sent").map((l) => l.action);
+    expect(applied).toHaveLength(501);
+    expect(applied.slice(0, 3)).toEqual(["flood:000", "quiet", "flood:001"]);
+  });
+});

@@ -47,7 +47,7 @@ test("the published installation payloads become facts", () => {
   for (const name of ["installation", "installation_repositories"]) {
     for (const payload of allExamples(name)) {
       const fact = factFromEvent(name, payload);
-      expect(["installed", "ignored"]).toContain(fact.kind);
+      expect(["installed", "installation", "ignored"]).toContain(fact.kind);
       if (fact.kind === "installed") expect(fact.repos.length).toBeGreaterThan(0);
     }
   }

@@ -94,7 +94,7 @@ describe.each([
       expect(await store.enqueueDelivery({ ...d("a", 5), payload: "other" })).toBe(false);
       expect(await store.deliveryCounts()).toEqual({ pending: 1, done: 0, failed: 0 });
       const [c] = await store.claimDeliveries("w", 10, at(10), 1000);
-      expect(c).toEqual({ id: "a", name: "pull_request", payload: '{"id":"a"}', receivedAt: at(0), attempts: 1 });
+      expect(c).toEqual({ id: "a", name: "pull_request", payload: '{"id":"a"}', receivedAt: at(0), attempts: 1, installationId: null });
     });
 
     test("deliveries arriving together are committed together, each answered for itself", async () => {
@@ -133,7 +133,9 @@ describe.each([
       const [row] = await store.db.query<{ last_error: string }>("SELECT last_error FROM deliveries WHERE id = $1", ["b"]);
       expect(row.last_error).toBe("bad payload");
       // Done and failed deliveries are never claimed again.
-      expect((await store.claimDeliveries("w", 10, at(10_000_000), 1)).map((x) => x.id)).toEqual(["c", "e"]);
+      // (c, claimed twice without finishing, now comes alone.)
+      expect((await store.claimDeliveries("w", 10, at(10_000_000), 1)).map((x) => x.id)).toEqual(["c"]);
+      expect((await store.claimDeliveries("w", 10, at(10_000_000), 1)).map((x) => x.id)).toEqual(["e"]);
     });
 
     test("two stores claiming concurrently never get the same delivery", async () => {
@@ -153,6 +155,35 @@ describe.each([
       expect(new Set(seen).size).toBe(n);
       const attempts = await store.db.query<{ n: number }>("SELECT COUNT(*) AS n FROM deliveries WHERE attempts = 1");
       expect(Number(attempts[0].n)).toBe(n);
+    });
+
+    test("fairness: 500 deliveries of installation A, then 1 of B: B's is in the first batch, right after A's first", async () => {
+      for (let i = 0; i < 500; i++) await store.enqueueDelivery({ ...d(`a${String(i).padStart(3, "0")}`, i), installationId: 1 });
+      await store.enqueueDelivery({ ...d("b", 1000), installationId: 2 });
+      const first = await store.claimDeliveries("w", 20, at(2000), 60_000);
+      expect(first.map((x) => x.id).slice(0, 3)).toEqual(["a000", "b", "a001"]);
+      expect(first).toHaveLength(20);
+      expect(first.map((x) => x.installationId).filter((i) => i === 2)).toHaveLength(1);
+      // Within an installation the order stays the order of arrival.
+      expect(first.filter((x) => x.installationId === 1).map((x) => x.id)).toEqual(Array.from({ length: 19 }, (_, i) => `a${String(i).padStart(3, "0")}`));
+    });
+
+    test("a delivery claimed twice without finishing comes alone, and after maxClaims it is buried, not claimed", async () => {
+      for (const [i, id] of ["poison", "x", "y"].entries()) await store.enqueueDelivery(d(id, i));
+      // Two claims of the whole batch, each ending in a crash (the lease just expires).
+      expect((await store.claimDeliveries("w", 10, at(100), 1000, 3)).map((x) => x.id)).toEqual(["poison", "x", "y"]);
+      expect((await store.claimDeliveries("w", 10, at(1200), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["poison", 2], ["x", 2], ["y", 2]]);
+      // Now each comes alone: the poison one first (oldest), then, after its third crash, the others.
+      expect((await store.claimDeliveries("w", 10, at(2400), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["poison", 3]]);
+      expect(await store.buryDeliveries(3, at(3000), "gone")).toEqual([]); // its lease still runs
+      expect((await store.claimDeliveries("w", 10, at(3600), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["x", 3]]);
+      await store.finishDeliveries(["x"]);
+      expect(await store.buryDeliveries(3, at(3600), "claimed 3 times without finishing")).toEqual([{ id: "poison", name: "pull_request", attempts: 3 }]);
+      expect((await store.claimDeliveries("w", 10, at(3600), 1000, 3)).map((x) => x.id)).toEqual(["y"]);
+      await store.finishDeliveries(["y"]);
+      expect(await store.claimDeliveries("w", 10, at(99_999), 1000, 3)).toEqual([]);
+      expect(await store.deadDeliveries(10)).toEqual([{ id: "poison", name: "pull_request", attempts: 3, reason: "claimed 3 times without finishing", receivedAt: at(0), installationId: null }]);
+      expect(await store.deliveryCounts()).toEqual({ pending: 0, done: 2, failed: 1 });
     });
   });
 
@@ -322,6 +353,35 @@ describe.each([
       expect((await store.episodesOfRepo(7)).map((e) => e.componentId)).toEqual(["frozen", "threads", "wasi-nn"]);
     });
 
+    test("a deferred episode is due later, further each time, until a save resets the count", async () => {
+      await store.saveEpisode(episode(1, 1000));
+      const delay = (failures: number) => 1000 * 2 ** failures;
+      expect(await store.deferEpisode(7, "wasi-nn", at(5000), delay)).toBe(1);
+      expect(await store.getEpisode(7, "wasi-nn")).toMatchObject({ version: 1, dueAt: at(7000) });
+      expect(await store.deferEpisode(7, "wasi-nn", at(7000), delay)).toBe(2);
+      expect((await store.dueEpisodes(at(10_999), 10)).map((e) => e.componentId)).toEqual([]);
+      expect((await store.dueEpisodes(at(11_000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn"]);
+      expect(await store.saveEpisode(episode(2, 20_000))).toBe(true);
+      expect(await store.deferEpisode(7, "wasi-nn", at(20_000), delay)).toBe(1);
+    });
+
+    test("parked installations and repositories have nothing due until they are resumed", async () => {
+      await store.saveEpisode(episode(1, 1000));
+      await store.saveEpisode({ ...episode(1, 1500), repoId: 8, repoKey: "o/other", componentId: "threads" });
+      await store.park({ installationId: 42, repoId: 8, repoKey: "O/Other", reason: "removed", since: at(0) });
+      expect((await store.dueEpisodes(at(2000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn"]);
+      await store.park({ installationId: 42, repoId: 0, repoKey: "", reason: "suspended", since: at(0) });
+      expect(await store.dueEpisodes(at(2000), 10)).toEqual([]);
+      expect(await store.parkedScopes()).toEqual([
+        { installationId: 42, repoId: 0, repoKey: "", reason: "suspended", since: at(0) },
+        { installationId: 42, repoId: 8, repoKey: "o/other", reason: "removed", since: at(0) },
+      ]);
+      await store.unpark(42);
+      expect((await store.dueEpisodes(at(2000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn"]);
+      await store.unpark(42, 8);
+      expect((await store.dueEpisodes(at(2000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn", "threads"]);
+    });
+
     test("a named lock has one holder until it expires or is released", async () => {
       const other = await another();
       const [a, b] = await Promise.all([store.tryLock("sweep", "a", at(0), 1000), other.tryLock("sweep", "b", at(0), 1000)]);
@@ -387,6 +447,19 @@ describe.each([
       expect((await store.pendingActions(10)).map((a) => a.key)).toEqual(["k2", "k3", "k1"]);
       await store.setGithubId("k2", "c-2");
       expect((await store.getAction("k2"))?.githubId).toBe("c-2");
+    });
+
+    test("pending actions round-robin by installation; a parked installation's or repository's wait", async () => {
+      const target = (repo: string) => JSON.stringify({ owner: "o", repo, issueNumber: 1 });
+      for (let i = 0; i < 100; i++) await store.saveIntent({ ...intent("x", i, `a${String(i).padStart(3, "0")}`), installationId: 1, target: target("flood") });
+      await store.saveIntent({ ...intent("x", 500, "b"), installationId: 2, target: target("quiet") });
+      expect((await store.pendingActions(3)).map((a) => a.key)).toEqual(["a000", "b", "a001"]);
+      await store.park({ installationId: 2, repoId: 9, repoKey: "O/Quiet", reason: "removed", since: at(0) });
+      expect((await store.pendingActions(3)).map((a) => a.key)).toEqual(["a000", "a001", "a002"]);
+      await store.park({ installationId: 1, repoId: 0, repoKey: "", reason: "suspended", since: at(0) });
+      expect(await store.pendingActions(3)).toEqual([]);
+      await store.unpark(2, 9);
+      expect((await store.pendingActions(3)).map((a) => a.key)).toEqual(["b"]);
     });
 
     test("action keys by prefix", async () => {
