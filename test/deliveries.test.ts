@@ -72,7 +72,7 @@ test("a failing feature does not stop the others: /tier away fails on a corrupt 
   app = await startSimApp();
   const repo = app.sim.state.mustRepo(app.repo);
   const main = repo.branches.get("main")!;
-  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
   const tracking = [...repo.issues.values()].find((i) => !i.pull && i.title.startsWith("Tier 3 component"))!;
   // abrown's stored away periods are corrupt: the commands feature fails on his /tier away.
   await app.store.db.run("INSERT INTO away (repo_id, login, periods) VALUES ($1, $2, $3)", [repo.id, "abrown", "{not json"]);

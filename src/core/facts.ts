@@ -183,7 +183,7 @@ function pullFact(p: EmitterWebhookEvent<"pull_request">["payload"]): PullFact {
     repo: repoRef(p),
     installationId: installationId(p),
     action: p.action,
-    number: need(pr.number, "pull_request.number"),
+    number: needId(pr.number, "pull_request.number"),
     headSha: need(pr.head?.sha, "pull_request.head.sha"),
     baseRef: need(pr.base?.ref, "pull_request.base.ref"),
     author: need(pr.user?.login, "pull_request.user.login"),
@@ -208,7 +208,7 @@ function reviewRequestFact(p: EmitterWebhookEvent<"pull_request.review_requested
     repo,
     installationId: installationId(p),
     action: p.action === "review_requested" ? "requested" : "removed",
-    number: need(pr.number, "pull_request.number"),
+    number: needId(pr.number, "pull_request.number"),
     reviewer,
     requester: need(p.sender?.login, "sender.login"),
     requesterIsBot: p.sender?.type === "Bot",
@@ -354,7 +354,7 @@ function commentFact(p: EmitterWebhookEvent<"issue_comment.created">["payload"])
     repo: repoRef(p),
     installationId: installationId(p),
     via: "comment",
-    issueNumber: need(issue.number, "issue.number"),
+    issueNumber: needId(issue.number, "issue.number"),
     isPull: Boolean(issue.pull_request),
     author: need(comment.user?.login, "comment.user.login"),
     authorIsBot: comment.user?.type === "Bot",
@@ -371,7 +371,7 @@ function reviewFact(p: EmitterWebhookEvent<"pull_request_review.submitted">["pay
     repo: repoRef(p),
     installationId: installationId(p),
     via: "review",
-    issueNumber: need(p.pull_request?.number, "pull_request.number"),
+    issueNumber: needId(p.pull_request?.number, "pull_request.number"),
     isPull: true,
     author: need(review.user?.login, "review.user.login"),
     authorIsBot: review.user?.type === "Bot",
@@ -398,23 +398,23 @@ export function outcomeOfConclusion(conclusion: string | null | undefined): Outc
 function pullsOf(list: unknown): CiFact["pulls"] {
   if (!Array.isArray(list)) return [];
   return list
-    .filter((pr) => isObject(pr) && typeof pr.number === "number" && isString(pr.head?.sha))
+    .filter((pr) => isObject(pr) && Number.isSafeInteger(pr.number) && pr.number > 0 && isString(pr.head?.sha))
     .map((pr) => ({ number: pr.number, headSha: pr.head.sha, baseRef: pr.base?.ref ?? "" }));
 }
 
 function repoRef(p: AnyPayload): RepoRef {
   const r = need(p.repository, "repository");
   return {
-    owner: need(r.owner?.login, "repository.owner.login"),
-    name: need(r.name, "repository.name"),
-    id: need(r.id, "repository.id"),
-    defaultBranch: r.default_branch ?? "main",
+    owner: needName(r.owner?.login, "repository.owner.login"),
+    name: needName(r.name, "repository.name"),
+    id: needId(r.id, "repository.id"),
+    defaultBranch: isString(r.default_branch) && r.default_branch !== "" ? r.default_branch : "main",
     private: r.private === true,
   };
 }
 
 function installationId(p: AnyPayload): number {
-  return need(p.installation?.id, "installation.id");
+  return needId(p.installation?.id, "installation.id");
 }
 
 class MissingField extends Error {}
@@ -422,6 +422,18 @@ class MissingField extends Error {}
 function need<T>(value: T | null | undefined, field: string): T {
   if (value === undefined || value === null) throw new MissingField(`missing ${field}`);
   return value;
+}
+
+/** An id or a number GitHub counts with (PR, issue, repository, installation): a positive integer, or the payload is invalid. */
+function needId(value: unknown, field: string): number {
+  if (!Number.isSafeInteger(need(value, field)) || (value as number) <= 0) throw new MissingField(`${field} is not a positive integer`);
+  return value as number;
+}
+
+/** An owner's login or a repository's name, as GitHub allows them: they go into API paths. */
+function needName(value: unknown, field: string): string {
+  if (typeof need(value, field) !== "string" || !/^[A-Za-z0-9._-]{1,100}$/.test(value as string)) throw new MissingField(`${field} is not a GitHub name`);
+  return value as string;
 }
 
 function date(value: unknown, field: string): Date {

@@ -65,7 +65,7 @@ test("a delivery that hangs the process at every claim is dead after 5 claims; t
   // Behind it: an innocent pull request and its failing CI, stored while the server hangs.
   const innocent = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
   expect((await sim.send(innocent)).status).toBe(200);
-  expect((await sim.send(sim.completeCheckRun({ repo, sha: innocent.headSha, name: "Test wasi-nn", conclusion: "failure" }))).status).toBe(200);
+  expect((await sim.send(sim.completeCheckRun({ repo, sha: innocent.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure" }))).status).toBe(200);
 
   // Killed and restarted: each time the poison delivery is claimed again and hangs the server again.
   for (let claim = 2; claim <= 5; claim++) {

@@ -36,7 +36,7 @@ async function breakMain() {
 }
 const mainFails = () => {
   const main = app.sim.state.mustRepo(app.repo).branches.get("main")!;
-  return app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn", conclusion: "failure", branch: "main", completedAt: app.clock.now() });
+  return app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: app.clock.now() });
 };
 
 const dropped = async () =>
@@ -64,7 +64,7 @@ test.each([
 
   await app.send(published(resumeName, resumeAction) as never);
   const resumed = await app.tierkeeper.sweep();
-  expect(resumed.steps.map((s) => [s.component, s.from, s.to])).toEqual([["wasi-nn", "notified", "disabled"]]);
+  expect(resumed.steps.map((s) => [s.component, s.from, s.to])).toEqual([["wasi-nn", "notified", "disabling"]]);
   expect(resumed.failed).toEqual([]);
 });
 
