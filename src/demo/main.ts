@@ -24,9 +24,11 @@ const indent = (text: string, prefix = "      │ ") => text.trimEnd().split("\n
 
 async function main() {
   console.log("tierkeeper demo: the real server, a simulated GitHub, the registry of examples/wasmtime/tiers.yml\n");
-  // The simulator's clock, moved forward for the merge below (the server's sweeps take `--now`).
+  // The story's clock, moved forward for the merge below (the sweeps take `--now`).
   let simulatedDays = 0;
-  const stage = await startStage({ now: storyNow, sim: { now: () => new Date(storyNow().getTime() + simulatedDays * 24 * 3600_000) } });
+  // GitHub and tierkeeper share it, as they share the real time.
+  const worldNow = () => new Date(storyNow().getTime() + simulatedDays * 24 * 3600_000);
+  const stage = await startStage({ now: worldNow, sim: { now: worldNow } });
   const { sim, repo } = stage;
   let seenRequests = 0;
   let seenNotifications = 0;

@@ -174,7 +174,9 @@ export class Executor {
       const pending = (await store.pendingActions(BATCH + skipped.size, now())).filter((a) => !skipped.has(a.key));
       if (pending.length === 0) break;
       for (const candidate of pending) {
-        if (!(await store.leaseAction(candidate.key, holder, now(), this.options.leaseMs ?? 60_000))) {
+        // Leases coordinate processes, so they run on the wall clock: a `tierkeeper sweep --now <later>`
+        // deciding in the future must not see the server's live lease as expired (it did: two PRs).
+        if (!(await store.leaseAction(candidate.key, holder, new Date(), this.options.leaseMs ?? 60_000))) {
           skipped.add(candidate.key);
           continue;
         }

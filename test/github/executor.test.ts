@@ -179,6 +179,18 @@ describe("issue", () => {
       await other.close();
     }
   });
+  test("a lease held by the server stands for an executor deciding at a later --now (a sweep's clock is not the leases')", async () => {
+    await save("t:0", "issue", issueTarget("t:0"), issue());
+    // The server (wall clock) holds the action, as while it creates the issue.
+    expect(await store.leaseAction("t:0", "server", new Date(), 60_000)).toBe(true);
+    const log = pino({ level: "silent" });
+    const weekLater = new Executor({ store, log, now: () => new Date(Date.now() + 7 * 24 * 3600_000), github, holder: "sweep-cli", retryMs: 0 });
+    await weekLater.drain();
+    expect(issues()).toHaveLength(0); // before: the lease looked expired a week later, and both created it
+    await store.releaseAction("t:0", "server");
+    await weekLater.drain();
+    expect(issues()).toHaveLength(1);
+  });
 });
 
 describe("comment on an issue named by its action key", () => {
