@@ -13,12 +13,15 @@ export const DOCUMENT_CHECK_NAME = "tierkeeper/document";
 
 const SUMMARY_FINDINGS = 100;
 
-export type DocumentAtHead = { text: string } | { absent: true } | { registryInvalid: true };
+export type DocumentAtHead = { text: string } | { absent: true } | { tooLarge: number } | { registryInvalid: true };
 
 export function decideDocumentCheck(path: string, registryPath: string, document: DocumentAtHead, registry: Registry): CheckRunDesired {
   const base = { name: DOCUMENT_CHECK_NAME, annotations: [] };
   if ("registryInvalid" in document) {
     return { ...base, conclusion: "neutral", title: "Not compared: the registry at head is not valid", summary: `\`${registryPath}\` does not parse at this pull request's head (see \`tierkeeper/registry\`), so \`${path}\` was not compared with it.` };
+  }
+  if ("tooLarge" in document) {
+    return { ...base, conclusion: "failure", title: `${path} is too large to compare`, summary: `\`${path}\` is ${Math.ceil(document.tooLarge / 1024)} KB at this pull request's head; tierkeeper compares tier documents of at most 1 MB.` };
   }
   if ("absent" in document) {
     return { ...base, conclusion: "failure", title: `${path} does not exist`, summary: `The registry's \`policy.document\` names \`${path}\`, which this pull request's head does not have. Restore it, or change \`policy.document\`.` };

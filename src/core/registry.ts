@@ -268,7 +268,16 @@ export function sizeProblem(text: string, file = REGISTRY_PATH): RegistryProblem
   if (text.length <= limit / 3) return undefined;
   const bytes = text.length > limit ? text.length : new TextEncoder().encode(text).length;
   if (bytes <= limit) return undefined;
-  return problem(file, { line: 1, column: 1 }, `the registry is larger than ${limit / 1024} KB (${Math.floor(bytes / 1024)} KB or more): tierkeeper refuses it`);
+  return bytesProblem(bytes, file);
+}
+
+function bytesProblem(bytes: number, file: string): RegistryProblem {
+  return problem(file, { line: 1, column: 1 }, `the registry is larger than ${REGISTRY_LIMITS.bytes / 1024} KB (${Math.floor(bytes / 1024)} KB or more): tierkeeper refuses it`);
+}
+
+/** A registry refused on its size alone (GitHub said how large it is; it was never downloaded). */
+export function refusedForSize(bytes: number, file = REGISTRY_PATH): RegistryParseResult {
+  return result([bytesProblem(bytes, file)], undefined);
 }
 
 /** `.github/tiers.yml:12:11: components.wasi-nn.tier: expected 1, 2 or 3, got 4` */

@@ -1,6 +1,7 @@
 import type { PullRecord, Registry, RepoRef } from "../core/model.js";
 import { decideDocumentCheck, type DocumentAtHead } from "../core/document-check.js";
-import { parseRegistry, REGISTRY_PATH } from "../core/registry.js";
+import { parseRegistry, refusedForSize, REGISTRY_LIMITS, REGISTRY_PATH } from "../core/registry.js";
+import { fileAt } from "../github/file-at.js";
 import type { Deps, Octokit } from "./deps.js";
 
 /**
@@ -13,8 +14,8 @@ export async function checkDocumentAtHead(deps: Deps, repo: RepoRef, installatio
   let atHead = registry;
   let registryInvalid = false;
   if (editsRegistry) {
-    const text = await fileAt(octokit, repo, REGISTRY_PATH, pull.headSha);
-    const parsed = text === undefined ? undefined : parseRegistry(text, REGISTRY_PATH);
+    const file = await fileAt(octokit, repo, REGISTRY_PATH, pull.headSha, REGISTRY_LIMITS.bytes);
+    const parsed = file === undefined ? undefined : "text" in file ? parseRegistry(file.text, REGISTRY_PATH) : refusedForSize(file.tooLarge);
     if (parsed?.ok) atHead = parsed.registry;
     else if (parsed) registryInvalid = true;
   }
@@ -23,8 +24,9 @@ export async function checkDocumentAtHead(deps: Deps, repo: RepoRef, installatio
   let document: DocumentAtHead;
   if (registryInvalid) document = { registryInvalid: true };
   else {
-    const text = await fileAt(octokit, repo, path, pull.headSha);
-    document = text === undefined ? { absent: true } : { text };
+    // A tier document is prose and tables: 1 MB (what GitHub's JSON answer carries) is plenty.
+    const file = await fileAt(octokit, repo, path, pull.headSha, 1024 * 1024);
+    document = file ?? { absent: true };
   }
   await deps.store.saveIntent({
     key: `document-check:${repo.id}:${pull.headSha}`,
@@ -35,15 +37,4 @@ export async function checkDocumentAtHead(deps: Deps, repo: RepoRef, installatio
     now: deps.now(),
     shadow: registry.policy.mode === "shadow",
   });
-}
-
-/** A file's text at a commit; undefined when it does not exist there. */
-async function fileAt(octokit: Octokit, repo: RepoRef, path: string, ref: string): Promise<string | undefined> {
-  try {
-    const { data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: repo.owner, repo: repo.name, path, ref, mediaType: { format: "raw" } });
-    return typeof data === "string" ? data : undefined;
-  } catch (error) {
-    if ((error as { status?: number }).status !== 404) throw error;
-    return undefined;
-  }
 }

@@ -1,5 +1,6 @@
 import type { Owner, PullRecord, Registry, RepoRef } from "../core/model.js";
-import { parseRegistry, REGISTRY_PATH } from "../core/registry.js";
+import { parseRegistry, refusedForSize, REGISTRY_LIMITS, REGISTRY_PATH } from "../core/registry.js";
+import { fileAt } from "../github/file-at.js";
 import { decideRegistryCheck } from "../core/registry-check.js";
 import { registryFindings, type FindingsInput } from "../core/registry-findings.js";
 import { lookUpOwners } from "../github/owners.js";
@@ -15,20 +16,9 @@ export const registryCheckKey = (repoId: number, headSha: string) => `registry-c
 
 export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installationId: number, registry: Registry, pull: PullRecord): Promise<void> {
   const octokit = await deps.github(installationId);
-  let text: string | undefined;
-  try {
-    const { data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      owner: repo.owner,
-      repo: repo.name,
-      path: REGISTRY_PATH,
-      ref: pull.headSha,
-      mediaType: { format: "raw" },
-    });
-    text = typeof data === "string" ? data : undefined;
-  } catch (error) {
-    if ((error as { status?: number }).status !== 404) throw error;
-  }
-  const result = text === undefined ? "deleted" : parseRegistry(text, REGISTRY_PATH);
+  const file = await fileAt(octokit, repo, REGISTRY_PATH, pull.headSha, REGISTRY_LIMITS.bytes);
+  const text = file && "text" in file ? file.text : undefined;
+  const result = file === undefined ? "deleted" : text === undefined ? refusedForSize("tooLarge" in file ? file.tooLarge : 0) : parseRegistry(text, REGISTRY_PATH);
   const findings =
     text !== undefined && result !== "deleted" && result.ok
       ? registryFindings({

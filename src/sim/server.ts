@@ -37,6 +37,8 @@ export interface RequestRecord {
   template?: string;
   operationId?: string;
   status: number;
+  /** The answer was a file's raw content (`application/vnd.github.raw`), not JSON. */
+  raw?: true;
 }
 
 export interface Violation {
@@ -430,6 +432,7 @@ export class Simulator {
     const record: RequestRecord = { method, path, status: 0 };
     const reply = this.dispatch(method, rawUrl, path, query, body, req, record);
     record.status = reply.status;
+    if (reply.raw !== undefined) record.raw = true;
     if (this.options.recordRequests) this.requests.push(record);
 
     const headers: Record<string, string> = { "x-github-media-type": "github.v3; format=json", "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999", ...reply.headers };

@@ -312,13 +312,15 @@ export class Shapes {
   contentFile(r: SimRepo, path: string, content: string, ref: string) {
     const sha = blobSha(content);
     const url = `${this.api}/repos/${r.fullName}/contents/${path}?ref=${ref}`;
+    // As GitHub: past 1 MB the JSON answer states the size but carries no content.
+    const inJson = Buffer.byteLength(content) <= 1024 * 1024;
     return {
       type: "file",
-      encoding: "base64",
+      encoding: inJson ? "base64" : "none",
       size: Buffer.byteLength(content),
       name: path.split("/").pop()!,
       path,
-      content: Buffer.from(content).toString("base64"),
+      content: inJson ? Buffer.from(content).toString("base64") : "",
       sha,
       url,
       git_url: `${this.api}/repos/${r.fullName}/git/blobs/${sha}`,

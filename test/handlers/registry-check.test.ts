@@ -206,4 +206,17 @@ describe("an outsider's hostile edit", () => {
       [1, "failure", "the registry is larger than 256 KB (256 KB or more): tierkeeper refuses it"],
     ]);
   });
+
+  test("a 5 MB registry is refused on the size GitHub states, never downloaded (GitHub's JSON answer carries no content past 1 MB)", async () => {
+    app = await startWorld();
+    const before = app.sim.requests.length; // the default branch's registry, read before (raw, by Probot's loader)
+    await openEdit(app, `${REGISTRY}    description: "${"x".repeat(5 * 1024 * 1024)}"\n`);
+    const [run] = checkRuns(app);
+    expect(run.conclusion).toBe("failure");
+    expect(annotations(run).map((a) => a.message)).toEqual(["the registry is larger than 256 KB (5120 KB or more): tierkeeper refuses it"]);
+    // The file at head was asked for as JSON (its size, no content), never as raw content.
+    const reads = app.sim.requests.slice(before).filter((r) => r.operationId === "repos/get-content");
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((r) => r.raw)).toEqual([]);
+  });
 });
