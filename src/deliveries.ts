@@ -44,6 +44,8 @@ export interface WorkerOptions {
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
+  /** When dead deliveries were last looked for (wall clock; 0: at the first batch). */
+  private lastBurial = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -84,9 +86,15 @@ export class DeliveryWorker {
   private async batch(): Promise<boolean> {
     const { store, now } = this.deps;
     const maxClaims = this.maxClaims;
-    for (const dead of await store.buryDeliveries(maxClaims, now(), `gave up after ${maxClaims} claims without finishing: processing it crashed or hung the process`)) {
-      this.deps.log.error({ delivery: dead.id, event: dead.name, attempts: dead.attempts }, "delivery claimed too often without finishing; given up for good");
-      this.options.metrics?.deliveriesDead.inc({ event: dead.name, cause: "unfinished" });
+    // A delivery claimed maxClaims times is never claimed again (the claim excludes it); marking it
+    // dead only makes that visible, so it is done once a minute, not before every batch: the
+    // statement reads the whole backlog, and on SQLite it would hold up the acknowledgements.
+    if (Date.now() - this.lastBurial >= 60_000) {
+      this.lastBurial = Date.now();
+      for (const dead of await store.buryDeliveries(maxClaims, now(), `gave up after ${maxClaims} claims without finishing: processing it crashed or hung the process`)) {
+        this.deps.log.error({ delivery: dead.id, event: dead.name, attempts: dead.attempts }, "delivery claimed too often without finishing; given up for good");
+        this.options.metrics?.deliveriesDead.inc({ event: dead.name, cause: "unfinished" });
+      }
     }
     const claimed = await store.claimDeliveries(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims);
     const parked = claimed.length > 0 ? await store.parkedScopes() : [];
