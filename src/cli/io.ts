@@ -50,3 +50,17 @@ export async function readValidRegistry(io: Io, file: string, command: string): 
   }
   return { registry: result.registry, text: read.text };
 }
+
+/**
+ * Runs `work` on the server's database (DATABASE_URL, as the server opens it), closed afterwards.
+ * Loaded on demand: the commands that read only a file never open a database driver.
+ */
+export async function withServerStore<T>(env: NodeJS.ProcessEnv, work: (store: import("../store/sql-store.js").SqlStore) => Promise<T>): Promise<T> {
+  const { openStore } = await import("../store/open.js");
+  const store = await openStore(env.DATABASE_URL);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -2,7 +2,7 @@ import { replyFigures } from "../core/reply-figures.js";
 import { renderFigures, type FiguresFormat } from "../core/render/tier2.js";
 import type { Tier2Request } from "../core/responsiveness.js";
 import { parseArgs, UsageError, type CommandSpec } from "./args.js";
-import { EXIT, type Io } from "./io.js";
+import { EXIT, withServerStore, type Io } from "./io.js";
 import { parseInstant } from "./sweep.js";
 
 export const reportSpec: CommandSpec = {
@@ -33,14 +33,10 @@ export async function reportCommand(argv: readonly string[], io: Io, env: NodeJS
   const repoKey = typeof args.options.repo === "string" ? args.options.repo : undefined;
   if (repoKey !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(repoKey)) throw new UsageError(`--repo must be owner/name, got ${JSON.stringify(repoKey)}`);
 
-  const { openStore } = await import("../store/open.js");
-  const store = await openStore(env.DATABASE_URL);
-  try {
+  return withServerStore(env, async (store) => {
     const records = await store.requestsSince(repoKey ? { repoKey } : undefined, new Date(asOf.getTime() - window * 86_400_000));
     const figures = replyFigures(records.map((r) => JSON.parse(r.state) as Tier2Request), asOf, window);
     io.stdout(renderFigures(figures, format, `Tier 2 reply figures${repoKey ? ` for ${repoKey}` : ""}`));
     return EXIT.ok;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -12,7 +12,7 @@ import { renderStatusJson, renderStatusMarkdown, statusRows, type StatusOptions,
 import { documentFindings, parseTierDocument, rewriteTables } from "../core/tier-document.js";
 import { resolve } from "node:path";
 import { choice, parseArgs, UsageError, type CommandSpec } from "./args.js";
-import { EXIT, readRegistryText, type Io } from "./io.js";
+import { EXIT, readRegistryText, withServerStore, type Io } from "./io.js";
 import { parseInstant } from "./sweep.js";
 
 export const statusSpec: CommandSpec = {
@@ -101,10 +101,8 @@ async function fromFile(option: string | true | undefined, io: Io): Promise<Load
 
 async function fromDatabase(repoKey: string, now: Date, env: NodeJS.ProcessEnv): Promise<Loaded> {
   const [owner, name] = repoKey.split("/");
-  const { openStore } = await import("../store/open.js");
   const { observedEvidence } = await import("../handlers/tier-suggestions.js");
-  const store = await openStore(env.DATABASE_URL);
-  try {
+  return withServerStore(env, async (store): Promise<Loaded> => {
     const cached = await store.registryByName(owner, name);
     if (cached?.errorsJson) return { ok: false, errors: JSON.parse(cached.errorsJson) as RegistryProblem[], message: `the registry of ${repoKey} is not valid` };
     if (!cached?.registryJson) return { ok: false, message: `no registry of ${repoKey} is known: tierkeeper has seen no event of it, or it has none` };
@@ -112,7 +110,5 @@ async function fromDatabase(repoKey: string, now: Date, env: NodeJS.ProcessEnv):
     // A registry cached by an older tierkeeper may lack newer policy settings: the defaults fill them.
     const registry: Registry = { ...parsed, policy: { ...DEFAULT_POLICY, ...parsed.policy } };
     return { ok: true, registry, evidence: await observedEvidence(store, cached.repoId, registry, now) };
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -1,5 +1,5 @@
 import { parseArgs, UsageError, type CommandSpec } from "./args.js";
-import { EXIT, type Io } from "./io.js";
+import { EXIT, withServerStore, type Io } from "./io.js";
 
 export const sweepSpec: CommandSpec = {
   name: "sweep",
@@ -42,9 +42,7 @@ export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.Proces
   }
   const { probotFromEnv } = await import("../github/octokit.js");
   const { Tierkeeper } = await import("../index.js");
-  const { openStore } = await import("../store/open.js");
-  const store = await openStore(env.DATABASE_URL);
-  try {
+  return withServerStore(env, async (store) => {
     const { redactingLogger } = await import("../observability.js");
     const probot = probotFromEnv(env, "warn", await redactingLogger(env, "warn")); // Probot's own logs scrubbed too
     const tierkeeper = new Tierkeeper({ store, autoStart: false, executorRetryMs: Number(env.EXECUTOR_RETRY_MS) || undefined });
@@ -52,9 +50,7 @@ export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.Proces
     const report = await tierkeeper.sweep({ now: options.now, dryRun: options.dryRun, limit: options.limit });
     io.stdout(formatSweepReport(report, options));
     return EXIT.ok;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 export function formatSweepReport(report: import("../scheduler.js").SweepReport, options: SweepOptions): string {
