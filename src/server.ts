@@ -19,8 +19,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** `now`: the clock, for a server run in-process on a simulated story (the demo); the wall clock otherwise. */
-export async function startServer(env: NodeJS.ProcessEnv = process.env, options: { now?: () => Date } = {}): Promise<RunningServer | undefined> {
+/**
+ * `now`: the clock, for a server run in-process on a simulated story (the demo); the wall clock otherwise.
+ * `githubWebUrl`: where the status pages link, when not GHE_HOST's (the demo tells github.com's story against the simulator).
+ */
+export async function startServer(env: NodeJS.ProcessEnv = process.env, options: { now?: () => Date; githubWebUrl?: string } = {}): Promise<RunningServer | undefined> {
   registerSecrets(env); // before anything can fail: the store's errors echo its URL
   const config = parseConfig(env); // every setting checked before anything starts
   const store = await openStore(config.databaseUrl);
@@ -35,7 +38,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, options:
     deliveryBudgetMs: config.deliveryBudgetMs,
     deliveryMaxClaims: config.deliveryMaxClaims,
     statusPageToken: config.statusPageToken,
-    githubWebUrl: config.githubWebUrl,
+    githubWebUrl: options.githubWebUrl ?? config.githubWebUrl,
   });
   if (!config.hasAppCredentials) {
     await run(tierkeeper.appFn, { log: await redactingLogger(config) }); // no credentials yet: Probot's setup flow registers the app from app.yml
