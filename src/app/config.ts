@@ -24,7 +24,7 @@ interface Setting<T> {
   /** The default as the README shows it; none: unset by default. */
   shownDefault?: string;
   description: string;
-  /** Never shown in an error (nor by `tierkeeper config`). */
+  /** Its value is never shown in an error. */
   secret?: boolean;
 }
 
@@ -79,7 +79,7 @@ function oneOf<const V extends string>(values: readonly V[], fallback: V, descri
 }
 
 function text(description: string, doc: { secret?: boolean; accepts?: string; shownDefault?: string } = {}): Setting<string | undefined> {
-  return setting((t) => t, undefined, { accepts: doc.accepts ?? "text", description, ...doc });
+  return setting((t) => t, undefined, { ...doc, accepts: doc.accepts ?? "text", description });
 }
 
 function urlCheck(protocols: readonly string[]): Check<string> {
@@ -129,7 +129,8 @@ const databaseUrl: Check<string> = (text, fail) => {
   try {
     parseDatabaseUrl(text);
   } catch (error) {
-    fail(/names no file/.test((error as Error).message) ? "names no file" : "has an unsupported scheme");
+    // parseDatabaseUrl's own message echoes the URL: only its gist here.
+    fail(/names no file/.test((error as Error).message) ? "names no file" : "is not a database tierkeeper can open (unsupported scheme or malformed file: URL)");
   }
   return text;
 };

@@ -70,7 +70,7 @@ describe("a bad value is an error naming the variable, the problem and what is a
   test("a secret's value is never shown", () => {
     const problems = problemsOf({ DATABASE_URL: "mysql://tk:hunter2pw@db/tk", SENTRY_DSN: "not-a-dsn-s3cr3t", REDIS_URL: "http://:redispw@cache" });
     expect(problems).toEqual([
-      "DATABASE_URL (value not shown) has an unsupported scheme; accepted: `postgres://` or `postgresql://` URL; `sqlite:` or `file:` URL or a file path",
+      "DATABASE_URL (value not shown) is not a database tierkeeper can open (unsupported scheme or malformed file: URL); accepted: `postgres://` or `postgresql://` URL; `sqlite:` or `file:` URL or a file path",
       "REDIS_URL (value not shown) is not a redis: or rediss: URL; accepted: `redis://` or `rediss://` URL",
       "SENTRY_DSN (value not shown) is not a URL; accepted: `https://` or `http://` URL",
     ]);
