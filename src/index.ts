@@ -36,6 +36,10 @@ export interface TierkeeperOptions {
   deliveryBudgetMs?: number;
   /** Claims of a delivery before it is given up as dead (default 5). */
   deliveryMaxClaims?: number;
+  /** The status pages' access token for private repositories (none: they are not served). */
+  statusPageToken?: string;
+  /** GitHub's web address, for the status pages' links (default github.com). */
+  githubWebUrl?: string;
 }
 
 /**
@@ -93,6 +97,8 @@ export class Tierkeeper {
         store,
         log: app.log,
         now,
+        accessToken: this.options.statusPageToken,
+        githubUrl: this.options.githubWebUrl,
         github: { app: async () => observeOctokit(await app.auth(), this.metrics), installation: github },
         tier2Figures: async (repoId) => (await tier2Figures(store, repoId, now())).byComponentAndMaintainer,
       }),

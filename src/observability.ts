@@ -3,6 +3,7 @@ import { getTransformStream } from "@probot/pino";
 import { pino, type Logger } from "pino";
 import { createProbot, type Probot } from "probot";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Config } from "./app/config.js";
 import { octokitClassFor } from "./github/octokit.js";
 import type { Octokit } from "./handlers/deps.js";
 import { redact, registerSecrets } from "./redaction.js";
@@ -264,19 +265,19 @@ const REDACT_PATHS = [
 ];
 
 /** Probot's logger (same format, level and destination), each line through redaction.ts's scrubber. */
-export async function redactingLogger(env: NodeJS.ProcessEnv, level = env.LOG_LEVEL || "info", privateKey?: string, destination: NodeJS.WritableStream = pino.destination(1) as unknown as NodeJS.WritableStream): Promise<Logger> {
+export async function redactingLogger(config: Config, level: string = config.logLevel, privateKey?: string, destination: NodeJS.WritableStream = pino.destination(1) as unknown as NodeJS.WritableStream): Promise<Logger> {
   const transform = await getTransformStream({
-    logFormat: env.LOG_FORMAT === "json" ? "json" : "pretty",
-    logLevelInString: env.LOG_LEVEL_IN_STRING === "true",
-    sentryDsn: env.SENTRY_DSN || undefined,
+    logFormat: config.logFormat,
+    logLevelInString: config.logLevelInString,
+    sentryDsn: config.sentryDsn,
   });
   transform.pipe(destination);
-  registerSecrets(env, privateKey); // for this logger and every other error path (redaction.ts)
+  registerSecrets(config.probotEnv, privateKey); // for this logger and every other error path (redaction.ts)
   return pino(
     {
       level,
       name: "probot",
-      messageKey: env.LOG_MESSAGE_KEY || "msg",
+      messageKey: config.logMessageKey,
       redact: { paths: REDACT_PATHS, censor: "[REDACTED]" },
       hooks: { streamWrite: redact },
     },
@@ -288,9 +289,9 @@ export async function redactingLogger(env: NodeJS.ProcessEnv, level = env.LOG_LE
  * What `probotFromEnv` (github/octokit.ts) makes, plus the redacting logger and a count of the
  * rate-limit waits of Octokit's throttling (Probot's own onRateLimit/onSecondaryRateLimit still decide).
  */
-export async function observedProbot(env: NodeJS.ProcessEnv, metrics: Metrics): Promise<Probot> {
+export async function observedProbot(config: Config, metrics: Metrics): Promise<Probot> {
   // Secondary rate limits waited out and repeated (github/octokit.ts); nothing spaced against the simulator.
-  const base = octokitClassFor(env);
+  const base = octokitClassFor(config.githubThrottle);
   const Octokit = base.defaults((options: Record<string, any>) => {
     const throttle = { ...options.throttle };
     // Only handlers that are set: an explicit undefined would hide ProbotOctokit's own defaults.
@@ -298,13 +299,13 @@ export async function observedProbot(env: NodeJS.ProcessEnv, metrics: Metrics): 
     if (throttle.onSecondaryRateLimit) throttle.onSecondaryRateLimit = countRateLimit(throttle.onSecondaryRateLimit, metrics, "secondary");
     return { ...options, throttle };
   });
-  const probotEnv: NodeJS.ProcessEnv = { LOG_LEVEL: "info", ...env };
+  const probotEnv: NodeJS.ProcessEnv = { LOG_LEVEL: "info", ...config.probotEnv };
   let privateKey: string | undefined;
   try {
     privateKey = getPrivateKey({ env: probotEnv }) ?? undefined;
   } catch {
     /* Probot reports a missing or unreadable key itself */
   }
-  const log = await redactingLogger(probotEnv, probotEnv.LOG_LEVEL, privateKey);
+  const log = await redactingLogger(config, config.logLevel, privateKey);
   return createProbot({ env: probotEnv, overrides: { Octokit, log } });
 }

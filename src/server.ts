@@ -1,5 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { run } from "probot";
+import { parseConfig } from "./app/config.js";
 import { Tierkeeper } from "./index.js";
 import { observedProbot, redactingLogger } from "./observability.js";
 import { redact, registerSecrets } from "./redaction.js";
@@ -18,27 +19,33 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** `now`: the clock, for a server run in-process on a simulated story (the demo); the wall clock otherwise. */
-export async function startServer(env: NodeJS.ProcessEnv = process.env, options: { now?: () => Date } = {}): Promise<RunningServer | undefined> {
+/**
+ * `now`: the clock, for a server run in-process on a simulated story (the demo); the wall clock otherwise.
+ * `githubWebUrl`: where the status pages link, when not GHE_HOST's (the demo tells github.com's story against the simulator).
+ */
+export async function startServer(env: NodeJS.ProcessEnv = process.env, options: { now?: () => Date; githubWebUrl?: string } = {}): Promise<RunningServer | undefined> {
   registerSecrets(env); // before anything can fail: the store's errors echo its URL
-  const store = await openStore(env.DATABASE_URL);
+  const config = parseConfig(env); // every setting checked before anything starts
+  const store = await openStore(config.databaseUrl);
   const tierkeeper = new Tierkeeper({
     store,
     now: options.now,
-    pollMs: Number(env.WORKER_POLL_MS) || undefined,
-    sweepIntervalMs: Number(env.SWEEP_INTERVAL_MS) || undefined,
-    sweepLimit: Number(env.SWEEP_LIMIT) || undefined,
-    redeliveryIntervalMs: Number(env.REDELIVERY_INTERVAL_MS) || undefined,
-    executorRetryMs: Number(env.EXECUTOR_RETRY_MS) || undefined,
-    deliveryBudgetMs: Number(env.DELIVERY_BUDGET_MS) || undefined,
-    deliveryMaxClaims: Number(env.DELIVERY_MAX_CLAIMS) || undefined,
+    pollMs: config.workerPollMs,
+    sweepIntervalMs: config.sweepIntervalMs,
+    sweepLimit: config.sweepLimit,
+    redeliveryIntervalMs: config.redeliveryIntervalMs,
+    executorRetryMs: config.executorRetryMs,
+    deliveryBudgetMs: config.deliveryBudgetMs,
+    deliveryMaxClaims: config.deliveryMaxClaims,
+    statusPageToken: config.statusPageToken,
+    githubWebUrl: options.githubWebUrl ?? config.githubWebUrl,
   });
-  if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH)) {
-    await run(tierkeeper.appFn, { log: await redactingLogger(env) }); // no credentials yet: Probot's setup flow registers the app from app.yml
+  if (!config.hasAppCredentials) {
+    await run(tierkeeper.appFn, { log: await redactingLogger(config) }); // no credentials yet: Probot's setup flow registers the app from app.yml
     return undefined;
   }
-  const probot = await observedProbot(env, tierkeeper.metrics); // probotFromEnv + redacted logs + rate-limit counts
-  const { url, close } = await serveApp(tierkeeper.appFn, probot, env, "tierkeeper", tierkeeper.metrics.intake);
+  const probot = await observedProbot(config, tierkeeper.metrics); // probotFromEnv + redacted logs + rate-limit counts
+  const { url, close } = await serveApp(tierkeeper.appFn, probot, config, "tierkeeper", tierkeeper.metrics.intake);
   return {
     url,
     tierkeeper,

@@ -1,11 +1,12 @@
 import { createProbot, type ApplicationFunction } from "probot";
+import { parseConfig } from "../app/config.js";
 import { serveApp } from "../web/webhook-server.js";
 
 /**
  * The benchmark's baseline: a Probot app that does nothing, served exactly as src/server.ts
  * serves tierkeeper (same intake limits, signature check and routing), so the ratio
- * measures what tierkeeper adds. web/webhook-server.ts imports nothing of tierkeeper, so this
- * process loads no database driver and its RSS stays a baseline.
+ * measures what tierkeeper adds. web/webhook-server.ts imports nothing of tierkeeper, and
+ * app/config.ts no database driver, so this process's RSS stays a baseline.
  * Answers /healthz like tierkeeper, with nothing ever pending, so the bench treats both alike.
  */
 
@@ -23,5 +24,5 @@ const appFn: ApplicationFunction = (app, { addHandler }) => {
 
 const env = process.env;
 const probot = createProbot({ env: { LOG_LEVEL: "info", ...env } });
-const { close } = await serveApp(appFn, probot, env, "no-op app");
+const { close } = await serveApp(appFn, probot, parseConfig(env), "no-op app");
 process.once("SIGTERM", () => void close().then(() => process.exit(0)));

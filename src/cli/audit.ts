@@ -17,6 +17,7 @@ import { formatProblem, parseRegistry, REGISTRY_PATH } from "../core/registry.js
 import { choice, parseArgs, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 import { parseInstant } from "./sweep.js";
+import { parseConfig } from "../app/config.js";
 
 /** The most open pull requests read: each costs three or more requests. */
 export const PULL_LIMIT = 30;
@@ -53,12 +54,13 @@ export async function auditCommand(argv: readonly string[], io: Io, env: NodeJS.
   if (typeof repoKey !== "string") throw new UsageError("--repo owner/name is required");
   if (!/^[\w.-]+\/[\w.-]+$/.test(repoKey)) throw new UsageError(`--repo must be owner/name, got ${JSON.stringify(repoKey)}`);
   const now = typeof args.options.now === "string" ? parseInstant(args.options.now) : new Date();
-  const token = env.GITHUB_TOKEN?.trim();
+  const config = parseConfig(env);
+  const token = config.githubToken;
   if (!token) {
     io.stderr("tierkeeper audit: GITHUB_TOKEN is not set: audit reads GitHub with a personal access token (read access to the repository's contents, checks, statuses and pull requests)\n");
     return EXIT.findings;
   }
-  const octokit = readOnlyClient(token, env.GITHUB_API_URL?.trim() || "https://api.github.com");
+  const octokit = readOnlyClient(token, config.githubApiUrl);
   const [owner, name] = repoKey.split("/");
   try {
     const input = await read(octokit, owner, name);

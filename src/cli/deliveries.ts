@@ -1,6 +1,7 @@
 import type { DeadDelivery } from "../store/store.js";
 import { parseArgs, type CommandSpec } from "./args.js";
 import { EXIT, withServerStore, type Io } from "./io.js";
+import { parseConfig } from "../app/config.js";
 
 export const deliveriesSpec: CommandSpec = {
   name: "deliveries",
@@ -20,7 +21,7 @@ attempts, reason, when received. They are never retried; redeliver one from GitH
 export async function deliveriesCommand(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const args = parseArgs(argv, deliveriesSpec);
   const limit = typeof args.options.limit === "string" ? Number(args.options.limit) || 100 : 100;
-  return withServerStore(env, async (store) => {
+  return withServerStore(parseConfig(env), async (store) => {
     const counts = await store.deliveryCounts();
     io.stdout(`deliveries: ${counts.pending} pending, ${counts.done} done, ${counts.failed} dead\n`);
     if (args.options.dead === true) io.stdout(formatDead(await store.deadDeliveries(limit)));

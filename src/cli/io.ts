@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import type { Config } from "../app/config.js";
 import type { Registry } from "../core/model.js";
 import { formatProblem, parseRegistry, REGISTRY_PATH } from "../core/registry.js";
 
@@ -55,9 +56,9 @@ export async function readValidRegistry(io: Io, file: string, command: string): 
  * Runs `work` on the server's database (DATABASE_URL, as the server opens it), closed afterwards.
  * Loaded on demand: the commands that read only a file never open a database driver.
  */
-export async function withServerStore<T>(env: NodeJS.ProcessEnv, work: (store: import("../store/sql-store.js").SqlStore) => Promise<T>): Promise<T> {
+export async function withServerStore<T>(config: Config, work: (store: import("../store/sql-store.js").SqlStore) => Promise<T>): Promise<T> {
   const { openStore } = await import("../store/open.js");
-  const store = await openStore(env.DATABASE_URL);
+  const store = await openStore(config.databaseUrl);
   try {
     return await work(store);
   } finally {

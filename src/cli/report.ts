@@ -4,6 +4,7 @@ import type { Tier2Request } from "../core/responsiveness.js";
 import { parseArgs, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, withServerStore, type Io } from "./io.js";
 import { parseInstant } from "./sweep.js";
+import { parseConfig } from "../app/config.js";
 
 export const reportSpec: CommandSpec = {
   name: "report",
@@ -33,7 +34,7 @@ export async function reportCommand(argv: readonly string[], io: Io, env: NodeJS
   const repoKey = typeof args.options.repo === "string" ? args.options.repo : undefined;
   if (repoKey !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(repoKey)) throw new UsageError(`--repo must be owner/name, got ${JSON.stringify(repoKey)}`);
 
-  return withServerStore(env, async (store) => {
+  return withServerStore(parseConfig(env), async (store) => {
     const records = await store.requestsSince(repoKey ? { repoKey } : undefined, new Date(asOf.getTime() - window * 86_400_000));
     const figures = replyFigures(records.map((r) => JSON.parse(r.state) as Tier2Request), asOf, window);
     io.stdout(renderFigures(figures, format, `Tier 2 reply figures${repoKey ? ` for ${repoKey}` : ""}`));

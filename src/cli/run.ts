@@ -1,5 +1,7 @@
 /** Dispatch: `tierkeeper <command> [options]`. Kept apart from main.ts so tests run it in-process. */
 import { helpText, UsageError, type CommandSpec } from "./args.js";
+import { ConfigError } from "../app/config.js";
+import { configCommand, configSpec } from "./config.js";
 import { deliveriesCommand, deliveriesSpec } from "./deliveries.js";
 import { EXIT, type Io } from "./io.js";
 import { auditCommand, auditSpec } from "./audit.js";
@@ -30,6 +32,7 @@ const COMMANDS: readonly CliCommand[] = [
   { spec: importSpec, run: importCommand },
   { spec: auditSpec, run: (argv, io) => auditCommand(argv, io) },
   { spec: deliveriesSpec, run: (argv, io) => deliveriesCommand(argv, io) },
+  { spec: configSpec, run: (argv, io) => configCommand(argv, io) },
 ];
 
 export function usage(): string {
@@ -68,6 +71,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (e) {
+    // A bad setting in the environment: not a usage error, the command cannot run.
+    if (e instanceof ConfigError) {
+      io.stderr(`tierkeeper ${name}: ${e.message}\n`);
+      return EXIT.findings;
+    }
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`tierkeeper ${name}: ${e.message}\n(see \`tierkeeper ${name} --help\`)\n`);
     return EXIT.usage;

@@ -14,6 +14,7 @@ import { resolve } from "node:path";
 import { choice, parseArgs, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, readRegistryText, withServerStore, type Io } from "./io.js";
 import { parseInstant } from "./sweep.js";
+import { parseConfig } from "../app/config.js";
 
 export const statusSpec: CommandSpec = {
   name: "status",
@@ -102,7 +103,7 @@ async function fromFile(option: string | true | undefined, io: Io): Promise<Load
 async function fromDatabase(repoKey: string, now: Date, env: NodeJS.ProcessEnv): Promise<Loaded> {
   const [owner, name] = repoKey.split("/");
   const { observedEvidence } = await import("../handlers/tier-suggestions.js");
-  return withServerStore(env, async (store): Promise<Loaded> => {
+  return withServerStore(parseConfig(env), async (store): Promise<Loaded> => {
     const cached = await store.registryByName(owner, name);
     if (cached?.errorsJson) return { ok: false, errors: JSON.parse(cached.errorsJson) as RegistryProblem[], message: `the registry of ${repoKey} is not valid` };
     if (!cached?.registryJson) return { ok: false, message: `no registry of ${repoKey} is known: tierkeeper has seen no event of it, or it has none` };

@@ -1,5 +1,6 @@
 import { parseArgs, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, withServerStore, type Io } from "./io.js";
+import { parseConfig } from "../app/config.js";
 
 export const sweepSpec: CommandSpec = {
   name: "sweep",
@@ -36,16 +37,17 @@ export async function sweepCommand(argv: readonly string[], io: Io, run: SweepRu
  * GHE_HOST...): the same store, the same App identity, the same sweep.
  */
 export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH)) {
+  const config = parseConfig(env);
+  if (!config.hasAppCredentials) {
     io.stderr("tierkeeper sweep: APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) must be set, as for the server\n");
     return EXIT.usage;
   }
   const { probotFromEnv } = await import("../github/octokit.js");
   const { Tierkeeper } = await import("../index.js");
-  return withServerStore(env, async (store) => {
+  return withServerStore(config, async (store) => {
     const { redactingLogger } = await import("../observability.js");
-    const probot = probotFromEnv(env, "warn", await redactingLogger(env, "warn")); // Probot's own logs scrubbed too
-    const tierkeeper = new Tierkeeper({ store, autoStart: false, executorRetryMs: Number(env.EXECUTOR_RETRY_MS) || undefined });
+    const probot = probotFromEnv(config, "warn", await redactingLogger(config, "warn")); // Probot's own logs scrubbed too
+    const tierkeeper = new Tierkeeper({ store, autoStart: false, executorRetryMs: config.executorRetryMs });
     await probot.load(tierkeeper.appFn, { cwd: io.cwd, addHandler: () => {} });
     const report = await tierkeeper.sweep({ now: options.now, dryRun: options.dryRun, limit: options.limit });
     io.stdout(formatSweepReport(report, options));

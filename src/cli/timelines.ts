@@ -2,6 +2,7 @@ import { parseEpisode } from "../core/timeline.js";
 import type { ActionRecord, EpisodeRecord } from "../store/store.js";
 import { parseArgs, type CommandSpec } from "./args.js";
 import { EXIT, withServerStore, type Io } from "./io.js";
+import { parseConfig } from "../app/config.js";
 
 export const timelinesSpec: CommandSpec = {
   name: "timelines",
@@ -20,7 +21,7 @@ step and date. --shadow also lists what shadow mode decided but did not send to 
 export async function timelinesCommand(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const args = parseArgs(argv, timelinesSpec);
   const limit = typeof args.options.limit === "string" ? Number(args.options.limit) || 100 : 100;
-  return withServerStore(env, async (store) => {
+  return withServerStore(parseConfig(env), async (store) => {
     const episodes = await store.listEpisodes(typeof args.options.repo === "string" ? args.options.repo : undefined, limit);
     io.stdout(formatTimelines(episodes));
     if (args.options.shadow === true) io.stdout(formatShadow(await store.shadowActions(limit)));

@@ -107,7 +107,8 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
     ({ child, url: appUrl } = started[0]);
     stop = async () => void (await Promise.all(replicas.map((r) => stopChild(r.child))));
   } else {
-    const server = await startServer({ ...process.env, ...env }, { now: options.now });
+    // The status pages link to github.com, whose story the demo tells (a spawned server links to its GHE_HOST, the simulator).
+    const server = await startServer({ ...process.env, ...env }, { now: options.now, githubWebUrl: "https://github.com" });
     if (!server) throw new Error("the server did not start: credentials missing");
     appUrl = server.url;
     tierkeeper = server.tierkeeper;

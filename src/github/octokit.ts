@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { createProbot, ProbotOctokit, type Probot } from "probot";
+import type { Config } from "../app/config.js";
 
 /**
  * Probot's Octokit with GitHub's etiquette switched off: no spacing of writes. Only for a
@@ -38,10 +39,10 @@ export const ThrottledOctokit = ProbotOctokit.defaults((options: Record<string, 
   };
 });
 
-/** The Octokit class for an environment: GITHUB_THROTTLE=off only for a GitHub without rate limits (the simulator). */
-export const octokitClassFor = (env: NodeJS.ProcessEnv) => (env.GITHUB_THROTTLE === "off" ? UnthrottledOctokit : ThrottledOctokit);
+/** The Octokit class: throttled unless GITHUB_THROTTLE=off (only for a GitHub without rate limits, the simulator). */
+export const octokitClassFor = (throttle: boolean) => (throttle ? ThrottledOctokit : UnthrottledOctokit);
 
 /** A Probot from Probot's standard environment, as the server and the CLI both need it. */
-export function probotFromEnv(env: NodeJS.ProcessEnv, logLevel: "info" | "warn" = "info", log?: Logger): Probot {
-  return createProbot({ env: { LOG_LEVEL: logLevel, ...env }, overrides: { Octokit: octokitClassFor(env), ...(log && { log }) } });
+export function probotFromEnv(config: Config, logLevel: "info" | "warn" = "info", log?: Logger): Probot {
+  return createProbot({ env: { LOG_LEVEL: logLevel, ...config.probotEnv }, overrides: { Octokit: octokitClassFor(config.githubThrottle), ...(log && { log }) } });
 }

@@ -40,7 +40,7 @@ export interface StatusPageOptions {
   log: Logger;
   /** GitHub as the App (JWT) and as an installation: to learn which repositories are public. */
   github: GitHubAccess;
-  /** The access token for private repositories; STATUS_PAGE_TOKEN by default. Without one, private pages are never served. */
+  /** The access token for private repositories (STATUS_PAGE_TOKEN). Without one, private pages are never served. */
   accessToken?: string;
   /**
    * Tier 2 reply figures of a repository, by its GitHub id: the injection point of Tier 2
@@ -48,7 +48,7 @@ export interface StatusPageOptions {
    */
   tier2Figures?: (repoId: number) => Promise<readonly Tier2FigureRow[] | undefined>;
   now?: () => Date;
-  /** GitHub's web address, for links; GitHub Enterprise Server's when GHE_HOST is set. */
+  /** GitHub's web address, for links (github.com by default; GitHub Enterprise Server's when GHE_HOST is set). */
   githubUrl?: string;
 }
 
@@ -79,9 +79,9 @@ const NOT_FOUND = renderMessage("Not found", "There is no status page here, or i
 export function statusPageHandler(options: StatusPageOptions) {
   const { store, log } = options;
   const now = options.now ?? (() => new Date());
-  const token = options.accessToken ?? process.env.STATUS_PAGE_TOKEN ?? "";
+  const token = options.accessToken ?? "";
   const session = token && sessionValue(token);
-  const githubUrl = options.githubUrl ?? githubWebUrl(process.env);
+  const githubUrl = options.githubUrl ?? "https://github.com";
   const visibility = new RepositoryVisibility(options.github, log);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -371,10 +371,6 @@ function gist(body: string): string {
 
 function repoUrl(githubUrl: string, owner: string, name: string): string {
   return `${githubUrl}/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
-}
-
-function githubWebUrl(env: NodeJS.ProcessEnv): string {
-  return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
 }
 
 /** GitHub's id of what an action made, when it is a number (not "creating" or "shadow"). */

@@ -27,14 +27,12 @@ export interface IntakeLimits {
   bodyTimeoutMs: number;
 }
 
-/** The limits, from WEBHOOK_MAX_IN_FLIGHT and WEBHOOK_BODY_TIMEOUT_MS when set. */
-export function intakeLimits(env: NodeJS.ProcessEnv): IntakeLimits {
-  const positive = (value: string | undefined, fallback: number) => (Number(value) > 0 ? Number(value) : fallback);
-  return {
-    maxInFlight: positive(env.WEBHOOK_MAX_IN_FLIGHT, 32),
-    maxBufferedBytes: Math.max(MAX_BODY, positive(env.WEBHOOK_MAX_BUFFERED_BYTES, 64 * 1024 * 1024)),
-    bodyTimeoutMs: positive(env.WEBHOOK_BODY_TIMEOUT_MS, 10_000),
-  };
+/** Where and how webhooks are served (app/config.ts parses them from the environment). */
+export interface ServeSettings {
+  port: number;
+  host: string;
+  webhookSecret: string | undefined;
+  intake: IntakeLimits;
 }
 
 export type RefusalReason = "too_large" | "busy" | "timeout" | "signature" | "malformed";
@@ -54,13 +52,13 @@ export interface Served {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | boolean | Promise<void | boolean>;
 
-export async function serveApp(appFn: ApplicationFunction, probot: Probot, env: NodeJS.ProcessEnv, label: string, meters?: IntakeMeters): Promise<Served> {
-  const secret = env.WEBHOOK_SECRET;
+export async function serveApp(appFn: ApplicationFunction, probot: Probot, settings: ServeSettings, label: string, meters?: IntakeMeters): Promise<Served> {
+  const secret = settings.webhookSecret;
   if (!secret) throw new Error("WEBHOOK_SECRET is not set: refusing webhooks that cannot be verified");
   // What Probot's createNodeMiddleware does, without its webhook middleware (which reads any body whole).
   const routes: Handler[] = [];
   await probot.load(appFn, { cwd: process.cwd(), addHandler: (handler) => void routes.push(handler) });
-  const intake = new Intake(secret, probot, intakeLimits(env), meters);
+  const intake = new Intake(secret, probot, settings.intake, meters);
 
   const server = createServer(async (req, res) => {
     try {
@@ -75,8 +73,7 @@ export async function serveApp(appFn: ApplicationFunction, probot: Probot, env: 
       if (!res.headersSent) res.writeHead(500, { connection: "close" }).end();
     }
   });
-  const port = env.PORT === undefined ? 3000 : Number(env.PORT);
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, env.HOST || "localhost", resolve));
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(settings.port, settings.host, resolve));
   const { address, port: bound } = server.address() as AddressInfo;
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${bound}`;
   probot.log.info(`${label} listening on ${url}${WEBHOOK_PATH}`);

@@ -135,11 +135,12 @@ test("the logs carry delivery, installation and repository, and no secret, key o
 test("the logger redacts secrets by key and by value, whatever the app logs", async () => {
   const { PassThrough } = await import("node:stream");
   const { redactingLogger } = await import("../../src/observability.js");
+  const { parseConfig } = await import("../../src/app/config.js");
   const out = new PassThrough();
   let text = "";
   out.on("data", (c: Buffer) => (text += c.toString()));
   const key = stage.env.PRIVATE_KEY;
-  const log = await redactingLogger({ LOG_FORMAT: "json", WEBHOOK_SECRET, PRIVATE_KEY: key }, "info", undefined, out);
+  const log = await redactingLogger(parseConfig({ LOG_FORMAT: "json", WEBHOOK_SECRET, PRIVATE_KEY: key }), "info", undefined, out);
   const token = "ghs_" + "a1".repeat(18);
   const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOjQyNDJ9.c2lnbmF0dXJlc2lnbmF0dXJl";
   log.info({ req: { headers: { authorization: `token ${token}` } }, privateKey: key, secret: WEBHOOK_SECRET }, "by key");
