@@ -87,7 +87,9 @@ export function parseAction(record: ActionRecord): StoredAction {
 }
 
 function column<T>(schema: z.ZodType<T>, record: ActionRecord, name: "target" | "desired"): T {
-  const parsed = schema.safeParse(JSON.parse(record[name]));
-  if (!parsed.success) throw new Error(`action ${record.key} (${record.kind}) has a malformed ${name}: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  const value: unknown = JSON.parse(record[name]);
+  const checked = schema.safeParse(value);
+  if (!checked.success) throw new Error(`action ${record.key} (${record.kind}) has a malformed ${name}: ${z.prettifyError(checked.error)}`);
+  // The value as stored, not the schema's copy: its keys keep their order, which JSON comparisons see.
+  return value as T;
 }
