@@ -10,6 +10,7 @@ import {
   type Tier3View,
 } from "./render/tier3.js";
 import type { Episode } from "./timeline.js";
+import type { PlannedIntent } from "../intents/kinds.js";
 
 /**
  * What GitHub should show for an episode, derived from its state alone (like
@@ -17,12 +18,8 @@ import type { Episode } from "./timeline.js";
  * instead of emitting one-off commands is what makes every step safe to repeat.
  */
 
-export interface Intent {
-  key: string;
-  kind: "issue" | "comment" | "file-pr" | "workflow-disable";
-  target: Record<string, unknown>;
-  desired: Record<string, unknown>;
-}
+/** Typed by action kind (src/intents holds the kinds: pure types); the handler places them in an installation. */
+export type Intent = PlannedIntent<"issue" | "comment" | "file-pr" | "workflow-disable">;
 
 export const LABELS = { tracking: ["tierkeeper", "tier-3"], removal: ["tierkeeper", "tier-3", "removal-proposal"] };
 

@@ -8,6 +8,7 @@ import type { Deps } from "./deps.js";
 import { recipientsFor } from "../core/responsiveness.js";
 import { trackingIssues } from "./tier3-timeline.js";
 import { awayNow, cancelRequests, recordRequests } from "./tier2-requests.js";
+import { commentIntent, recordIntents } from "../intents/index.js";
 
 /** The key of a PR's one breakage comment: what it is about, not when it was decided. */
 export const breakagePrefix = (repoId: number) => `breakage:${repoId}#`;
@@ -54,15 +55,7 @@ export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installa
   });
   if (!decision) return;
   const target: CommentTarget = { owner: repo.owner, repo: repo.name, issueNumber: pull.number, marker: BREAKAGE_MARKER };
-  const changed = await deps.store.saveIntent({
-    key: breakageKey(repo.id, pull.number),
-    kind: "comment",
-    target: JSON.stringify(target),
-    desired: JSON.stringify(decision),
-    installationId,
-    now: deps.now(),
-    shadow: registry.policy.mode === "shadow",
-  });
+  const changed = (await recordIntents(deps.store, registry.policy, [commentIntent({ key: breakageKey(repo.id, pull.number), target, desired: decision, installationId })], deps.now())).length > 0;
   if (changed) deps.log.info({ pull: pull.number, mentions: decision.mentions }, "breakage comment decided");
   // Always, not only on change: after a crash between the two saves, the requests still follow the comment.
   await syncPingRequests(deps, { repo, installationId, registry }, pull, decision.mentions);

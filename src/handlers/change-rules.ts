@@ -2,6 +2,7 @@ import { consultations, decideRfcCheck, githubThread, majorChanges, rfcRepositor
 import type { PullRecord, RepoRef } from "../core/model.js";
 import type { Deps, Octokit } from "./deps.js";
 import { recordRequests, type RepoTarget } from "./tier2-requests.js";
+import { checkRunIntent, recordIntents, reviewRequestIntent } from "../intents/index.js";
 
 /**
  * The change rules on a pull request (see core/change-rules.ts): the `tierkeeper/rfc` check run
@@ -23,7 +24,6 @@ export async function applyChangeRules(deps: Deps, target: RepoTarget, pull: Pul
   const policy = registry.policy.changes;
   const change = { author: pull.author, touched: pull.touched, lines: pull.lines ?? {}, labels: pr.labels, body: pr.body };
   const major = majorChanges(registry, change, policy);
-  const shadow = registry.policy.mode === "shadow";
   const key = rfcCheckKey(repo.id, pull.headSha);
 
   const needsRfc = major.some((m) => m.component.tier === 1);
@@ -34,15 +34,7 @@ export async function applyChangeRules(deps: Deps, target: RepoTarget, pull: Pul
     const verdicts = needsRfc ? await Promise.all(links.slice(0, MAX_LINKS).map((link) => rfcVerdict(deps, installationId, link, repo))) : [];
     const desired = decideRfcCheck(major, change, verdicts, policy, shownBefore, { ignored, repositories });
     if (desired) {
-      await deps.store.saveIntent({
-        key,
-        kind: "check-run",
-        target: JSON.stringify({ owner: repo.owner, repo: repo.name, headSha: pull.headSha }),
-        desired: JSON.stringify(desired),
-        installationId,
-        now: deps.now(),
-        shadow,
-      });
+      await recordIntents(deps.store, registry.policy, [checkRunIntent({ key, target: { owner: repo.owner, repo: repo.name, headSha: pull.headSha }, desired, installationId })], deps.now());
     }
   }
 
@@ -50,15 +42,14 @@ export async function applyChangeRules(deps: Deps, target: RepoTarget, pull: Pul
     const users = consult.handles.filter((h) => !h.includes("/"));
     const teams = consult.handles.filter((h) => h.includes("/")).map((h) => h.split("/")[1]);
     // Keyed by PR and component: a later push or label event does not ask again.
-    await deps.store.saveIntent({
-      key: consultKey(repo.id, pull.number, consult.component.id),
-      kind: "review-request",
-      target: JSON.stringify({ owner: repo.owner, repo: repo.name, pullNumber: pull.number }),
-      desired: JSON.stringify({ reviewers: users, teamReviewers: teams }),
-      installationId,
-      now: deps.now(),
-      shadow,
-    });
+    await recordIntents(deps.store, registry.policy, [
+      reviewRequestIntent({
+        key: consultKey(repo.id, pull.number, consult.component.id),
+        target: { owner: repo.owner, repo: repo.name, pullNumber: pull.number },
+        desired: { reviewers: users, teamReviewers: teams },
+        installationId,
+      }),
+    ], deps.now());
     await recordRequests(deps, target, consult.component, { thread: pull.number, isPull: true, source: "major-change", requestedBy: "tierkeeper" }, consult.handles);
   }
 }

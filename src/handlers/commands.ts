@@ -9,6 +9,7 @@ import { endAway, isAway, recipientsFor, startAway, type AwayPeriod, type Tier2R
 import { stepStoredRequest } from "./tier2-requests.js";
 import type { Deps } from "./deps.js";
 import { applyEvent, trackingIssues } from "./tier3-timeline.js";
+import { commentIntent, recordIntents } from "../intents/index.js";
 
 /**
  * `/tier` commands in issue and PR comments. Permissions are checked with GitHub's API (cached
@@ -136,13 +137,12 @@ async function componentOfThread(deps: Deps, fact: ActivityFact): Promise<string
 
 async function saveReply(deps: Deps, fact: ActivityFact, registry: Registry, text: string) {
   const key = `reply:${fact.repo.id}:${fact.commentId}`;
-  await deps.store.saveIntent({
-    key,
-    kind: "comment",
-    target: JSON.stringify({ owner: fact.repo.owner, repo: fact.repo.name, issueNumber: fact.issueNumber, marker: `<!-- tierkeeper:${key} -->` }),
-    desired: JSON.stringify({ body: `@${fact.author} ${text}\n\n<!-- tierkeeper:${key} -->\n` }),
-    installationId: fact.installationId,
-    now: deps.now(),
-    shadow: registry.policy.mode === "shadow",
-  });
+  await recordIntents(deps.store, registry.policy, [
+    commentIntent({
+      key,
+      target: { owner: fact.repo.owner, repo: fact.repo.name, issueNumber: fact.issueNumber, marker: `<!-- tierkeeper:${key} -->` },
+      desired: { body: `@${fact.author} ${text}\n\n<!-- tierkeeper:${key} -->\n` },
+      installationId: fact.installationId,
+    }),
+  ], deps.now());
 }

@@ -3,6 +3,7 @@ import { decideDocumentCheck, type DocumentAtHead } from "../core/document-check
 import { parseRegistry, refusedForSize, REGISTRY_LIMITS, REGISTRY_PATH } from "../core/registry.js";
 import { fileAt } from "../github/file-at.js";
 import type { Deps, Octokit } from "./deps.js";
+import { checkRunIntent, recordIntents } from "../intents/index.js";
 
 /**
  * `tierkeeper/document` on a pull request that changes the registry or the tier document named by
@@ -28,13 +29,12 @@ export async function checkDocumentAtHead(deps: Deps, repo: RepoRef, installatio
     const file = await fileAt(octokit, repo, path, pull.headSha, 1024 * 1024);
     document = file ?? { absent: true };
   }
-  await deps.store.saveIntent({
-    key: `document-check:${repo.id}:${pull.headSha}`,
-    kind: "check-run",
-    target: JSON.stringify({ owner: repo.owner, repo: repo.name, headSha: pull.headSha }),
-    desired: JSON.stringify(decideDocumentCheck(path, REGISTRY_PATH, document, atHead)),
-    installationId,
-    now: deps.now(),
-    shadow: registry.policy.mode === "shadow",
-  });
+  await recordIntents(deps.store, registry.policy, [
+    checkRunIntent({
+      key: `document-check:${repo.id}:${pull.headSha}`,
+      target: { owner: repo.owner, repo: repo.name, headSha: pull.headSha },
+      desired: decideDocumentCheck(path, REGISTRY_PATH, document, atHead),
+      installationId,
+    }),
+  ], deps.now());
 }

@@ -4,6 +4,7 @@ import { rfcCheckKey } from "./change-rules.js";
 import type { Deps } from "./deps.js";
 import { adoptPull } from "./pull-request.js";
 import { registryCheckKey } from "./registry-check.js";
+import { checkRunIntent, parseAction, recordIntents } from "../intents/index.js";
 
 /**
  * GitHub's merge queue: a queue commit (`gh-readonly-queue/<base>/pr-<N>-<base sha>`) tests PR N
@@ -74,14 +75,10 @@ async function copyOwnChecks(deps: Deps, target: QueueTarget, pull: PullRecord, 
   for (const keyAt of [rfcCheckKey, registryCheckKey]) {
     const atHead = await deps.store.getAction(keyAt(repo.id, pull.headSha));
     if (!atHead) continue;
-    await deps.store.saveIntent({
-      key: keyAt(repo.id, queueSha),
-      kind: "check-run",
-      target: JSON.stringify({ owner: repo.owner, repo: repo.name, headSha: queueSha }),
-      desired: atHead.desired,
-      installationId,
-      now: deps.now(),
-      shadow: atHead.shadow,
-    });
+    const copied = parseAction(atHead);
+    if (copied.kind !== "check-run") continue;
+    await recordIntents(deps.store, target.registry.policy, [
+      checkRunIntent({ key: keyAt(repo.id, queueSha), target: { owner: repo.owner, repo: repo.name, headSha: queueSha }, desired: copied.desired, installationId }),
+    ], deps.now());
   }
 }

@@ -4,6 +4,7 @@ import { ONBOARDING_TITLE, onboardingBody, starterRegistry, type OnboardingInput
 import { REGISTRY_PATH } from "../core/registry.js";
 import { hiddenMarker } from "../github/executor.js";
 import type { Deps, Octokit } from "./deps.js";
+import { filePrIntent, NO_REGISTRY, recordIntents } from "../intents/index.js";
 
 /**
  * Onboarding: when tierkeeper is installed on a repository that has no registry (of its own
@@ -36,21 +37,20 @@ export async function onInstalled(deps: Deps, fact: InstalledFact): Promise<void
     }
     const input = await onboardingInput(deps, octokit, repo);
     const key = onboardingKey(repo.id);
-    await deps.store.saveIntent({
-      key,
-      kind: "file-pr",
-      target: JSON.stringify({ owner: repo.owner, repo: repo.name, marker: hiddenMarker(key), baseBranch: repo.defaultBranch, branch: "tierkeeper/onboarding", path: REGISTRY_PATH }),
-      desired: JSON.stringify({
-        title: ONBOARDING_TITLE,
-        body: onboardingBody(input),
-        edit: { op: "create", content: starterRegistry(input), message: "Add a starter .github/tiers.yml for tierkeeper" },
-        state: "open",
+    // No registry yet, so no mode to follow: the onboarding PR is how a repository gets one.
+    await recordIntents(deps.store, NO_REGISTRY, [
+      filePrIntent({
+        key,
+        target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key), baseBranch: repo.defaultBranch, branch: "tierkeeper/onboarding", path: REGISTRY_PATH },
+        desired: {
+          title: ONBOARDING_TITLE,
+          body: onboardingBody(input),
+          edit: { op: "create", content: starterRegistry(input), message: "Add a starter .github/tiers.yml for tierkeeper" },
+          state: "open",
+        },
+        installationId: fact.installationId,
       }),
-      installationId: fact.installationId,
-      now: deps.now(),
-      // No registry yet, so no mode to follow: the onboarding PR is how a repository gets one.
-      shadow: false,
-    });
+    ], deps.now());
     deps.log.info({ repository: `${repo.owner}/${repo.name}` }, "onboarding pull request decided");
   }
 }

@@ -5,6 +5,7 @@ import { decideRegistryCheck } from "../core/registry-check.js";
 import { registryFindings, type FindingsInput } from "../core/registry-findings.js";
 import { lookUpOwners } from "../github/owners.js";
 import type { Deps, Octokit } from "./deps.js";
+import { checkRunIntent, recordIntents } from "../intents/index.js";
 
 /**
  * Registry checks on pull requests: a PR that edits `.github/tiers.yml` gets the check run
@@ -32,15 +33,9 @@ export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installatio
         })
       : undefined;
   const desired = decideRegistryCheck(result, REGISTRY_PATH, findings);
-  await deps.store.saveIntent({
-    key: registryCheckKey(repo.id, pull.headSha),
-    kind: "check-run",
-    target: JSON.stringify({ owner: repo.owner, repo: repo.name, headSha: pull.headSha }),
-    desired: JSON.stringify(desired),
-    installationId,
-    now: deps.now(),
-    shadow: registry.policy.mode === "shadow",
-  });
+  await recordIntents(deps.store, registry.policy, [
+    checkRunIntent({ key: registryCheckKey(repo.id, pull.headSha), target: { owner: repo.owner, repo: repo.name, headSha: pull.headSha }, desired, installationId }),
+  ], deps.now());
 }
 
 /** Files compared with the path globs at most: past it the globs are not judged (and the check says so). */

@@ -5,6 +5,7 @@ import { alarmIssueTitle, renderAlarmIssue } from "../core/render/tier2.js";
 import { hiddenMarker } from "../github/executor.js";
 import type { DisablementRecord } from "../store/store.js";
 import type { Deps } from "./deps.js";
+import { issueIntent, recordIntents } from "../intents/index.js";
 
 /**
  * Alarms about Tier 1 and Tier 2 components turned off in CI. The spec: Tier 1 features "are
@@ -53,18 +54,17 @@ export async function sweepAlarms(deps: Deps, now: Date, limit: number, dryRun =
 
 async function saveAlarm(deps: Deps, { repo, installationId, registry }: Target, component: Component, d: DisablementRecord, enabledAgain: boolean) {
   const key = alarmKey(d);
-  await deps.store.saveIntent({
-    key,
-    kind: "issue",
-    target: JSON.stringify({ owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }),
-    desired: JSON.stringify({
-      title: alarmIssueTitle(component),
-      body: renderAlarmIssue(component, d.since, registry.policy, enabledAgain),
-      labels: ALARM_LABELS,
-      state: enabledAgain ? "closed" : "open",
+  await recordIntents(deps.store, registry.policy, [
+    issueIntent({
+      key,
+      target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
+      desired: {
+        title: alarmIssueTitle(component),
+        body: renderAlarmIssue(component, d.since, registry.policy, enabledAgain),
+        labels: ALARM_LABELS,
+        state: enabledAgain ? "closed" : "open",
+      },
+      installationId,
     }),
-    installationId,
-    now: deps.now(),
-    shadow: registry.policy.mode === "shadow",
-  });
+  ], deps.now());
 }

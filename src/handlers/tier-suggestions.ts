@@ -19,6 +19,7 @@ import { hiddenMarker, type IssueDesired } from "../github/executor.js";
 import type { Store } from "../store/store.js";
 import type { Deps } from "./deps.js";
 import { lookUpOwners } from "../github/owners.js";
+import { issueIntent, recordIntents } from "../intents/index.js";
 
 /**
  * Tier change suggestions (see core/suggestions.ts), judged by the sweep at most once a day per
@@ -42,15 +43,7 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
     await deps.store.saveStandings(repo.id, judgement.standings);
 
     const save = async (key: string, desired: IssueDesired) => {
-      const changed = await deps.store.saveIntent({
-        key,
-        kind: "issue",
-        target: JSON.stringify({ owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }),
-        desired: JSON.stringify(desired),
-        installationId,
-        now,
-        shadow: registry.policy.mode === "shadow",
-      });
+      const changed = (await recordIntents(deps.store, registry.policy, [issueIntent({ key, target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }, desired, installationId })], now)).length > 0;
       if (changed) saved.push(key);
       return changed;
     };

@@ -11,6 +11,7 @@ import { hiddenMarker } from "../github/executor.js";
 import type { RequestRecord } from "../store/store.js";
 import type { Deps, Octokit } from "./deps.js";
 import { stepStoredRequest } from "./tier2-requests.js";
+import { commentIntent, issueIntent, recordIntents } from "../intents/index.js";
 
 /**
  * The sweep's Tier 2 part: requests whose deadline came. Before a breach is recorded, the
@@ -75,15 +76,14 @@ async function recordReminder(deps: Deps, target: { repo: RepoRef; installationI
   const { repo, registry } = target;
   const key = reminderKey(requestKey, n);
   const escalation = escalationOf(component, registry);
-  const saved = await deps.store.saveIntent({
-    key,
-    kind: "comment",
-    target: JSON.stringify({ owner: repo.owner, repo: repo.name, issueNumber: request.thread, marker: hiddenMarker(key) }),
-    desired: JSON.stringify({ body: `${renderReminder(request, component, n, escalation, registry.policy)}\n\n${hiddenMarker(key)}\n` }),
-    installationId: target.installationId,
-    now: deps.now(),
-    shadow: registry.policy.mode === "shadow",
-  });
+  const saved = (await recordIntents(deps.store, registry.policy, [
+    commentIntent({
+      key,
+      target: { owner: repo.owner, repo: repo.name, issueNumber: request.thread, marker: hiddenMarker(key) },
+      desired: { body: `${renderReminder(request, component, n, escalation, registry.policy)}\n\n${hiddenMarker(key)}\n` },
+      installationId: target.installationId,
+    }),
+  ], deps.now())).length > 0;
   return saved ? [key] : [];
 }
 
@@ -101,15 +101,14 @@ async function proposeDemotion(deps: Deps, target: { repo: RepoRef; installation
   const row = replyFigures(requests, now, figuresWindowDays).byComponent[0];
   const evidence: BreachEvidence[] = requests.flatMap((r) => r.breaches.map((at) => ({ thread: r.thread, requestee: r.requestee, requestedAt: r.requestedAt, breachedAt: at })));
   const key = demotionKey(repo.id, component.id);
-  const saved = await deps.store.saveIntent({
-    key,
-    kind: "issue",
-    target: JSON.stringify({ owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }),
-    desired: JSON.stringify({ title: demotionIssueTitle(component), body: renderDemotionIssue(component, row, evidence, registry.policy, now), labels: LABELS.demotion, state: "open" }),
-    installationId: target.installationId,
-    now,
-    shadow: registry.policy.mode === "shadow",
-  });
+  const saved = (await recordIntents(deps.store, registry.policy, [
+    issueIntent({
+      key,
+      target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
+      desired: { title: demotionIssueTitle(component), body: renderDemotionIssue(component, row, evidence, registry.policy, now), labels: LABELS.demotion, state: "open" },
+      installationId: target.installationId,
+    }),
+  ], now)).length > 0;
   if (saved) deps.log.info({ component: component.id, breaches: row.breaches }, "tier 2 demotion proposed");
   return saved ? [key] : [];
 }
@@ -175,15 +174,14 @@ export async function sweepReports(deps: Deps, now: Date): Promise<string[]> {
     const repo = latestRepo(records);
     const figures = replyFigures(records.map((r) => JSON.parse(r.state) as Tier2Request), asOf, registry.policy.tier2.figuresWindowDays);
     if (!repo || figures.byComponent.length === 0) continue; // nothing to report for that window
-    const changed = await deps.store.saveIntent({
-      key,
-      kind: "issue",
-      target: JSON.stringify({ owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }),
-      desired: JSON.stringify({ title: `Tier 2 reply figures, ${month}`, body: renderFigures(figures, "markdown"), labels: LABELS.report, state: "open" }),
-      installationId,
-      now,
-      shadow: registry.policy.mode === "shadow",
-    });
+    const changed = (await recordIntents(deps.store, registry.policy, [
+      issueIntent({
+        key,
+        target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
+        desired: { title: `Tier 2 reply figures, ${month}`, body: renderFigures(figures, "markdown"), labels: LABELS.report, state: "open" },
+        installationId,
+      }),
+    ], now)).length > 0;
     if (changed) saved.push(key);
   }
   return saved;

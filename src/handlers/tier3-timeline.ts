@@ -7,6 +7,7 @@ import { advance, blockersOf, openEpisode, parseEpisode, type Episode, type Time
 import { episodeKey, timelineIntents } from "../core/timeline-intents.js";
 import type { EpisodeRecord } from "../store/store.js";
 import type { Deps, Octokit } from "./deps.js";
+import { inInstallation, recordIntents as recordUnderPolicy } from "../intents/index.js";
 
 /**
  * Tier 3 timelines, the shell: turn CI results and people's activity into timeline events,
@@ -92,20 +93,7 @@ export async function recordIntents(deps: Deps, target: EpisodeTarget, episode: 
     removalIssue: await number("removal"),
     now,
   });
-  const changed: string[] = [];
-  for (const intent of intents) {
-    const saved = await deps.store.saveIntent({
-      key: intent.key,
-      kind: intent.kind,
-      target: JSON.stringify(intent.target),
-      desired: JSON.stringify(intent.desired),
-      installationId,
-      now,
-      shadow: registry.policy.mode === "shadow",
-    });
-    if (saved) changed.push(intent.key);
-  }
-  return changed;
+  return recordUnderPolicy(deps.store, registry.policy, inInstallation(installationId, intents), now);
 }
 
 /**

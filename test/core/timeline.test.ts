@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { add } from "date-fns";
 import { DEFAULT_POLICY } from "../../src/core/registry.js";
 import { advance, blockersOf, openEpisode, parseEpisode, type Blocker, type Episode } from "../../src/core/timeline.js";
-import { timelineIntents } from "../../src/core/timeline-intents.js";
+import { timelineIntents, type Intent } from "../../src/core/timeline-intents.js";
 import type { Component, RepoRef } from "../../src/core/model.js";
 
 const policy = DEFAULT_POLICY;
@@ -262,6 +262,8 @@ describe("what blocks other work", () => {
 });
 
 describe("what GitHub shows for an episode", () => {
+  /** One field of an intent's desired state, whatever its kind (the JSON the executor receives). */
+  const field = (i: Intent, name: string) => (i.desired as unknown as Record<string, unknown>)[name];
   const repo: RepoRef = { owner: "bytecodealliance", name: "wasmtime", id: 1, defaultBranch: "main", private: false };
   const component: Component = {
     id: "wasi-nn", category: "WASI Proposal", tier: 3, paths: ["crates/wasi-nn/**"], checks: ["Test wasi-nn (*)"], facts: {},
@@ -272,7 +274,7 @@ describe("what GitHub shows for an episode", () => {
   test("a new episode is one tracking issue mentioning the owners, with the date", () => {
     const intents = timelineIntents(start(), component, ctx);
     expect(intents.map((i) => i.kind)).toEqual(["issue"]);
-    const body = String(intents[0].desired.body);
+    const body = String(field(intents[0], "body"));
     expect(body).toContain("@abrown, @bytecodealliance/wasi-nn");
     expect(body).toContain("disabling it in CI will be proposed on 2026-11-30 (UTC) unless an owner responds");
     expect(body).toContain("#7");
@@ -284,12 +286,12 @@ describe("what GitHub shows for an episode", () => {
     const asked = timelineIntents(due(start(), 7), own, { ...ctx, now: at(7) });
     expect(asked.map((i) => i.kind)).toEqual(["issue", "workflow-disable"]);
     expect(asked[1]).toMatchObject({ target: { workflow: "wasi-nn.yml" }, desired: { enabled: false } });
-    expect(String(asked[0].desired.body)).toContain("its workflow `wasi-nn.yml` is being disabled through the Actions API");
+    expect(String(field(asked[0], "body"))).toContain("its workflow `wasi-nn.yml` is being disabled through the Actions API");
     // Once GitHub accepted it: disabled from then, with the note.
     const accepted = advance(due(start(), 7), { kind: "disable-landed", at: at(7).toISOString(), via: "workflow disabled", viaRegistry: false }, at(7), policy);
     const intents = timelineIntents(accepted, own, { ...ctx, now: at(7) });
     expect(intents.map((i) => i.kind)).toEqual(["issue", "workflow-disable", "comment"]);
-    expect(String(intents[0].desired.body)).toContain("its workflow `wasi-nn.yml` was disabled on 2026-11-30");
+    expect(String(field(intents[0], "body"))).toContain("its workflow `wasi-nn.yml` was disabled on 2026-11-30");
   });
 
   test("disabling adds the registry PR and a note; the proposal adds the removal issue with evidence", () => {
@@ -297,23 +299,23 @@ describe("what GitHub shows for an episode", () => {
     const intents = timelineIntents(disabled, component, { ...ctx, trackingIssue: 12, now: at(7) });
     expect(intents.map((i) => i.kind)).toEqual(["issue", "file-pr", "comment"]);
     expect(intents[1].desired).toMatchObject({ edit: { op: "set-ci", component: "wasi-nn", value: "disabled" } });
-    expect(String(intents[1].desired.body)).toContain("@abrown");
-    expect(String(intents[0].desired.body)).toContain("a pull request (opened on 2026-11-30 (UTC)) disables it in CI and **awaits a maintainer's merge**");
-    expect(String(intents[2].desired.body)).toContain("once a maintainer merges it. Until then nothing is disabled");
+    expect(String(field(intents[1], "body"))).toContain("@abrown");
+    expect(String(field(intents[0], "body"))).toContain("a pull request (opened on 2026-11-30 (UTC)) disables it in CI and **awaits a maintainer's merge**");
+    expect(String(field(intents[2], "body"))).toContain("once a maintainer merges it. Until then nothing is disabled");
     const landed = merged(disabled, 10);
     const afterMerge = timelineIntents(landed, component, { ...ctx, trackingIssue: 12, disablePr: 13, now: at(10) });
     expect(afterMerge.map((i) => i.key.split(":").at(-1))).toEqual(["tracking", "disable", "note-disabled", "note-landed"]);
-    expect(String(afterMerge[3].desired.body)).toBe("`wasi-nn` is disabled in CI since 2026-12-03 (UTC) (#13 merged). Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n");
-    expect(String(afterMerge[0].desired.body)).toContain("disabled in CI on 2026-12-03 (UTC) (#13); removal will be proposed on 2027-01-03 (UTC)");
+    expect(String(field(afterMerge[3], "body"))).toBe("`wasi-nn` is disabled in CI since 2026-12-03 (UTC) (#13 merged). Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n");
+    expect(String(field(afterMerge[0], "body"))).toContain("disabled in CI on 2026-12-03 (UTC) (#13); removal will be proposed on 2027-01-03 (UTC)");
     // The edit the PR carries is unchanged by the merge: the executor pushes nothing more to it.
-    expect(afterMerge[1].desired.edit).toEqual(intents[1].desired.edit);
+    expect(field(afterMerge[1], "edit")).toEqual(field(intents[1], "edit"));
     const proposed = due(landed, 41);
     const all = timelineIntents(proposed, component, { ...ctx, trackingIssue: 12, disablePr: 13, now: at(41) });
     const removal = all.find((i) => i.key.endsWith(":removal"))!;
-    expect(String(removal.desired.body)).toContain("disabled in CI for 31 days"); // from the merge, not from the PR
-    expect(String(removal.desired.body)).toContain("- Disabled in CI on 2026-12-03 (UTC): #13 merged.");
-    expect(String(removal.desired.body)).toContain("`crates/wasi-nn/**`");
-    expect(String(removal.desired.body)).toContain("tierkeeper never deletes code");
+    expect(String(field(removal, "body"))).toContain("disabled in CI for 31 days"); // from the merge, not from the PR
+    expect(String(field(removal, "body"))).toContain("- Disabled in CI on 2026-12-03 (UTC): #13 merged.");
+    expect(String(field(removal, "body"))).toContain("`crates/wasi-nn/**`");
+    expect(String(field(removal, "body"))).toContain("tierkeeper never deletes code");
     // Rendering again later gives the same text: nothing to edit.
     expect(timelineIntents(proposed, component, { ...ctx, trackingIssue: 12, disablePr: 13, now: at(50) })).toEqual(all);
   });
@@ -322,16 +324,16 @@ describe("what GitHub shows for an episode", () => {
     const waiting = declined(due(start(), 7), 9);
     const intents = timelineIntents(waiting, component, { ...ctx, trackingIssue: 12, disablePr: 13, now: at(9) });
     expect(intents.map((i) => i.key.split(":").at(-1))).toEqual(["tracking", "disable", "note-disabled", "note-declined"]);
-    const note = String(intents[3].desired.body);
+    const note = String(field(intents[3], "body"));
     expect(note).toBe("#13 was closed without merging by @\u200bmaintainer: the maintainers chose not to disable `wasi-nn`. Nobody is escalated and no removal is scheduled (see the issue above).\n");
-    expect(intents[3].desired.mentions).toBeUndefined();
-    const body = String(intents[0].desired.body);
+    expect(field(intents[3], "mentions")).toBeUndefined();
+    const body = String(field(intents[0], "body"));
     expect(body).toContain("the maintainers closed #13 without merging on 2026-12-02 (UTC)");
     expect(body).toContain("`/tier unfreeze wasi-nn`");
-    expect(intents[1].desired.state).toBe("closed"); // as the maintainers left it
+    expect(field(intents[1], "state")).toBe("closed"); // as the maintainers left it
     const recovered = advance(due(start(), 7), { kind: "passing" }, at(8), policy);
     const closing = timelineIntents(recovered, component, { ...ctx, trackingIssue: 12, disablePr: 13, now: at(8) });
-    expect(closing.find((i) => i.key.endsWith(":disable"))!.desired.state).toBe("closed");
-    expect(closing.find((i) => i.key.endsWith(":tracking"))!.desired.state).toBe("closed");
+    expect(field(closing.find((i) => i.key.endsWith(":disable"))!, "state")).toBe("closed");
+    expect(field(closing.find((i) => i.key.endsWith(":tracking"))!, "state")).toBe("closed");
   });
 });
