@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
-import { coalesced } from "../coalesce.js";
+import { coalesced } from "../app/coalesce.js";
 import { setComponentCi, type CiValue } from "../core/registry-edit.js";
 import type { CheckRunDesired } from "../core/registry-check.js";
 import type { ActionRecord, Store } from "../store/store.js";
-import type { Octokit } from "../handlers/deps.js";
-import type { Metrics } from "../observability.js";
+import type { Octokit } from "../features/deps.js";
+import type { Metrics } from "../observability/metrics.js";
 
 /**
  * The executor: carries out recorded intents against GitHub, idempotently.
