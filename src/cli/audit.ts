@@ -102,7 +102,7 @@ async function read(octokit: Client, owner: string, repo: string) {
   const { data: open } = await octokit.rest.pulls.list({ owner, repo, state: "open", sort: "updated", direction: "desc", per_page: PULL_LIMIT + 1 });
   const matcher = matcherFor(registry);
   // The app's own cap on a PR's file list (imported lazily: the handlers bring the app's dependencies).
-  const { PR_FILES_CAP } = await import("../handlers/pull-request.js");
+  const { PR_FILES_CAP } = await import("../features/pulls/pulls.js");
   const pulls: AuditPull[] = [];
   for (const pr of open.slice(0, PULL_LIMIT)) {
     const paths: string[] = [];

@@ -2,7 +2,7 @@
 /** The `tierkeeper` executable: wires the process to `run` (see run.ts for the commands). */
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
-import { redact, registerSecrets } from "../redaction.js";
+import { redact, registerSecrets } from "../observability/redaction.js";
 import { run } from "./run.js";
 
 // `tierkeeper matrix | head -c 10` closes the pipe early: that is not an error.

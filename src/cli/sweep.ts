@@ -43,9 +43,9 @@ export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.Proces
     return EXIT.usage;
   }
   const { probotFromEnv } = await import("../github/octokit.js");
-  const { Tierkeeper } = await import("../index.js");
+  const { Tierkeeper } = await import("../app/tierkeeper.js");
   return withServerStore(config, async (store) => {
-    const { redactingLogger } = await import("../observability.js");
+    const { redactingLogger } = await import("../observability/metrics.js");
     const probot = probotFromEnv(config, "warn", await redactingLogger(config, "warn")); // Probot's own logs scrubbed too
     const tierkeeper = new Tierkeeper({ store, autoStart: false, executorRetryMs: config.executorRetryMs });
     await probot.load(tierkeeper.appFn, { cwd: io.cwd, addHandler: () => {} });
@@ -55,7 +55,7 @@ export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.Proces
   });
 }
 
-export function formatSweepReport(report: import("../scheduler.js").SweepReport, options: SweepOptions): string {
+export function formatSweepReport(report: import("../app/sweep.js").SweepReport, options: SweepOptions): string {
   if (!options.dryRun && !report.locked) return "another process is sweeping; nothing done\n";
   const lines = [`${options.dryRun ? "dry run: " : ""}${report.due} timeline(s) due${options.now ? ` at ${options.now.toISOString()}` : ""}`];
   for (const s of report.steps) {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { redact } from "../redaction.js";
+import { redact } from "../observability/redaction.js";
 
 /**
  * DATABASE_URL read without opening anything: apart from open.ts so the configuration

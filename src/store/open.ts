@@ -1,4 +1,4 @@
-import { redact } from "../redaction.js";
+import { redact } from "../observability/redaction.js";
 import type { Db } from "./db.js";
 import { openPostgres, type PostgresOptions } from "./postgres.js";
 import { SqlStore } from "./sql-store.js";

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Metrics } from "../observability.js";
+import type { Metrics } from "../observability/metrics.js";
 
 /** `GET /metrics`: this app instance's registry in Prometheus' text format. */
 export function metricsHandler(metrics: Metrics) {

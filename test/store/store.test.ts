@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { QueueEntry } from "../../src/store/store.js";
 import type { CiResult, PullRecord } from "../../src/core/model.js";
-import { redact } from "../../src/redaction.js";
+import { redact } from "../../src/observability/redaction.js";
 import { actionRepository, migrations } from "../../src/store/migrations.js";
 import { freshPostgres } from "../support/postgres.js";
 import { openStore, parseDatabaseUrl } from "../../src/store/open.js";

@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import type { ApplicationFunction, Probot } from "probot";
+import { DeliveryWorker } from "./worker.js";
+import { Executor } from "../github/executor.js";
+import { redeliverMissed, type RedeliveryReport } from "../github/redelivery.js";
+import { OwnerCheck } from "../github/owners.js";
+import { RegistrySource } from "../github/registry-source.js";
+import type { Deps } from "../features/deps.js";
+import { sweep, type SweepReport } from "./sweep.js";
+import type { Store } from "../store/store.js";
+import { healthHandler } from "../web/health.js";
+import { metricsHandler } from "../web/metrics.js";
+import { statusPageHandler } from "../web/status-page.js";
+import { tier2Figures } from "../features/tier2-responsiveness/deadlines.js";
+import { Metrics, observeOctokit } from "../observability/metrics.js";
+
+export interface TierkeeperOptions {
+  store: Store;
+  /** The clock; tests drive it. */
+  now?: () => Date;
+  /** Identifies this process in leases (defaults to a random id). */
+  holder?: string;
+  /** Poll interval of the delivery worker, in ms. */
+  pollMs?: number;
+  /** Start the background worker and the sweep (tests may drive them by hand instead). */
+  autoStart?: boolean;
+  /** How often the server sweeps due timelines, in ms (default 10 minutes). */
+  sweepIntervalMs?: number;
+  /** The most timeline steps one sweep takes; the rest wait for the next. */
+  sweepLimit?: number;
+  /** How often to look for webhook deliveries that never arrived and ask GitHub again, in ms (default 10 minutes). */
+  redeliveryIntervalMs?: number;
+  /** How long an action that failed waits before it is tried again, in ms (default 1 minute); the server retries on this beat. */
+  executorRetryMs?: number;
+  /** How long one delivery's handlers may take before they are abandoned and retried later, in ms (default 30 s). */
+  deliveryBudgetMs?: number;
+  /** Claims of a delivery before it is given up as dead (default 5). */
+  deliveryMaxClaims?: number;
+  /** The status pages' access token for private repositories (none: they are not served). */
+  statusPageToken?: string;
+  /** GitHub's web address, for the status pages' links (default github.com). */
+  githubWebUrl?: string;
+}
+
+/**
+ * The Probot app: webhooks go to the store, a worker turns them into facts and decisions,
+ * and the executor carries the decisions out. Everything else lives in its own module.
+ */
+export class Tierkeeper {
+  worker?: DeliveryWorker;
+  private timers: NodeJS.Timeout[] = [];
+  private app?: Probot;
+  private holder = "";
+  executor?: Executor;
+  deps?: Deps;
+  /** This instance's Prometheus registry and meters (served at /metrics). */
+  readonly metrics: Metrics;
+
+  constructor(private readonly options: TierkeeperOptions) {
+    this.metrics = new Metrics(options.store);
+  }
+
+  readonly appFn: ApplicationFunction = async (app: Probot, { addHandler }) => {
+    const { store } = this.options;
+    const now = this.options.now ?? (() => new Date());
+    const holder = (this.holder = this.options.holder ?? randomUUID());
+    this.app = app;
+    const github = async (installationId: number) => observeOctokit(await app.auth(installationId), this.metrics);
+    const deps: Deps = { store, log: app.log, now, github, registries: new RegistrySource(store, app.log, now), owners: new OwnerCheck() };
+    this.deps = deps;
+    this.executor = new Executor({ store, log: app.log, now, github, holder, metrics: this.metrics, retryMs: this.options.executorRetryMs });
+    this.worker = new DeliveryWorker(deps, {
+      holder,
+      pollMs: this.options.pollMs,
+      afterBatch: () => this.executor!.drain(),
+      metrics: this.metrics,
+      budgetMs: this.options.deliveryBudgetMs,
+      maxAttempts: this.options.deliveryMaxClaims,
+    });
+
+    // Acknowledge only what is stored: a store failure answers 500, so GitHub shows the delivery as failed.
+    app.onAny(async (context) => {
+      // The installation is kept beside the delivery: the worker claims round-robin by installation.
+      const installation = (context.payload as { installation?: { id?: unknown } }).installation?.id;
+      const installationId = typeof installation === "number" ? installation : null;
+      const fresh = await store.enqueueDelivery({ id: context.id, name: context.name, payload: JSON.stringify(context.payload), receivedAt: now(), installationId });
+      this.metrics.deliveriesReceived.inc({ event: context.name });
+      if (!fresh) this.metrics.deliveriesDuplicate.inc({ event: context.name });
+      if (!fresh) app.log.debug({ delivery: context.id }, "duplicate delivery ignored");
+      else void this.worker!.drain();
+    });
+
+    addHandler?.(healthHandler(store));
+    addHandler?.(metricsHandler(this.metrics));
+    addHandler?.(
+      statusPageHandler({
+        store,
+        log: app.log,
+        now,
+        accessToken: this.options.statusPageToken,
+        githubUrl: this.options.githubWebUrl,
+        github: { app: async () => observeOctokit(await app.auth(), this.metrics), installation: github },
+        tier2Figures: async (repoId) => (await tier2Figures(store, repoId, now())).byComponentAndMaintainer,
+      }),
+    );
+    if (this.options.autoStart !== false) {
+      await store.recoverAfterRestart();
+      this.worker.start();
+      this.every(this.options.sweepIntervalMs ?? 10 * 60_000, "sweep", () => this.sweep());
+      this.every(this.options.redeliveryIntervalMs ?? 10 * 60_000, "redelivery", () => this.redeliver());
+      // A deferred action is due again after executorRetryMs: retried even when no delivery arrives meanwhile.
+      this.every(this.options.executorRetryMs ?? 60_000, "executor retry", () => this.executor!.drain());
+    }
+  };
+
+  /** Processes every stored delivery and applies every pending action (tests, CLI). */
+  async settle(): Promise<void> {
+    await this.worker!.drain();
+    await this.executor!.drain();
+  }
+
+  /** Takes the time-based steps that are due (see scheduler.ts). */
+  sweep(options: { now?: Date; dryRun?: boolean; limit?: number } = {}): Promise<SweepReport> {
+    const deps = this.deps!;
+    const run = () => sweep(deps, this.executor, { now: options.now ?? deps.now(), holder: this.holder, dryRun: options.dryRun, limit: options.limit ?? this.options.sweepLimit });
+    return this.metrics.timeSweep(run, options.dryRun);
+  }
+
+  /** Asks GitHub to redeliver webhooks that never reached tierkeeper; one replica at a time. */
+  async redeliver(now = this.deps!.now()): Promise<RedeliveryReport | undefined> {
+    const { store, log } = this.deps!;
+    if (!(await store.tryLock("redelivery", this.holder, new Date(), 10 * 60_000))) return undefined;
+    try {
+      return await redeliverMissed({ octokit: observeOctokit(await this.app!.auth(), this.metrics), store, log, now });
+    } finally {
+      await store.unlock("redelivery", this.holder);
+    }
+  }
+
+  private every(ms: number, what: string, job: () => Promise<unknown>) {
+    const timer = setInterval(() => job().catch((error) => this.deps!.log.error({ err: error }, `${what} failed; the next run tries again`)), ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  async stop(): Promise<void> {
+    this.timers.forEach(clearInterval);
+    await this.worker?.stop();
+  }
+}

@@ -1,0 +1,221 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { coalesced } from "./coalesce.js";
+import { factFromEvent, type Fact } from "../core/facts.js";
+import { onCiResult } from "../features/ci-results/ci-results.js";
+import type { Deps } from "../features/deps.js";
+import { onPullRequest } from "../features/pulls/pulls.js";
+import { onPush } from "../features/registry-cache/registry-push.js";
+import { onCommands } from "../features/commands/commands.js";
+import { onOwnerActivity } from "../features/tier3-timeline/owner-responses.js";
+import { onInstalled } from "../features/onboarding/onboarding.js";
+import { onMergeGroup } from "../features/merge-queue/merge-queue.js";
+import { onInstallationChange, resumeRepositories } from "../features/installations/installations.js";
+import { isolated } from "./isolated.js";
+import { onReplyActivity, onReviewRequest, onTeamMentions } from "../features/tier2-responsiveness/requests.js";
+import type { Metrics } from "../observability/metrics.js";
+import type { ParkedScope, StoredDelivery } from "../store/store.js";
+
+/**
+ * The delivery queue. A webhook is acknowledged once it is stored (GitHub does not retry,
+ * and waits only 10 s), then processed from the store: a crash after the acknowledgement
+ * loses nothing, because unfinished deliveries are claimed again after their lease expires.
+ * Every claim counts as an attempt: a delivery whose processing crashes or hangs the process is
+ * claimed again after each restart, and given up (dead) after `maxAttempts` claims.
+ */
+
+export interface WorkerOptions {
+  /** Identifies this process in leases. */
+  holder: string;
+  batch?: number;
+  leaseMs?: number;
+  /** How often to look for deliveries stored by other replicas or left by a crash. */
+  pollMs?: number;
+  /** Claims of a delivery before it is given up for good (default 5). */
+  maxAttempts?: number;
+  /** How long a delivery's handlers may take before they are abandoned and the delivery retried later (default 30 s). */
+  budgetMs?: number;
+  /** Resolves when `ms` have passed (tests drive it); aborted once the handlers finish in time. */
+  budgetTimer?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Called (not awaited) after each batch, e.g. to run the executor: GitHub's pace must not hold up intake. */
+  afterBatch?: () => Promise<void>;
+  metrics?: Metrics;
+}
+
+export class DeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  /** When dead deliveries were last looked for (wall clock; 0: at the first batch). */
+  private lastBurial = 0;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly options: WorkerOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      this.timer = setTimeout(() => void this.drain().finally(() => !this.stopped && tick()), this.options.pollMs ?? 1000);
+      this.timer.unref();
+    };
+    tick();
+    void this.drain();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.drain();
+  }
+
+  /** Processes stored deliveries until none is left; concurrent calls coalesce. */
+  drain = coalesced(async () => {
+    try {
+      while (await this.batch()) {
+        /* keep going while there is work */
+      }
+      // Every tick, even an idle one: actions decided before a restart are carried out too.
+      this.kickAfterBatch();
+    } catch (error) {
+      // The database is unreachable or similar: the next tick tries again.
+      this.deps.log.error({ err: error }, "delivery worker pass failed");
+    }
+  });
+
+  /** One batch; returns whether there was anything to do. */
+  private async batch(): Promise<boolean> {
+    const { store, now } = this.deps;
+    const maxClaims = this.maxClaims;
+    // A delivery claimed maxClaims times is never claimed again (the claim excludes it); marking it
+    // dead only makes that visible, so it is done once a minute, not before every batch: the
+    // statement reads the whole backlog, and on SQLite it would hold up the acknowledgements.
+    if (Date.now() - this.lastBurial >= 60_000) {
+      this.lastBurial = Date.now();
+      for (const dead of await store.buryDeliveries(maxClaims, now(), `gave up after ${maxClaims} claims without finishing: processing it crashed or hung the process`)) {
+        this.deps.log.error({ delivery: dead.id, event: dead.name, attempts: dead.attempts }, "delivery claimed too often without finishing; given up for good");
+        this.options.metrics?.deliveriesDead.inc({ event: dead.name, cause: "unfinished" });
+      }
+    }
+    const claimed = await store.claimDeliveries(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims);
+    const parked = claimed.length > 0 ? await store.parkedScopes() : [];
+    const done: string[] = [];
+    for (const delivery of claimed) if (await this.process(delivery, parked)) done.push(delivery.id);
+    // Marked done together: a crash before this line only means processing them again, which
+    // every handler tolerates (results keep the newest, intents are keyed).
+    await store.finishDeliveries(done);
+    for (const d of claimed) if (done.includes(d.id)) this.options.metrics?.deliveriesProcessed.inc({ event: d.name });
+    if (claimed.length > 0) this.kickAfterBatch();
+    return claimed.length > 0;
+  }
+
+  private get maxClaims(): number {
+    return this.options.maxAttempts ?? 5;
+  }
+
+  private kickAfterBatch(): void {
+    this.options.afterBatch?.().catch((error) => this.deps.log.error({ err: error }, "after-batch step failed; the next batch tries again"));
+  }
+
+  /** Returns true when the delivery was processed and only remains to be marked done. */
+  private async process(delivery: StoredDelivery, parked: readonly ParkedScope[]): Promise<boolean> {
+    const { store, now } = this.deps;
+    const log = this.deps.log.child({ delivery: delivery.id, event: delivery.name });
+    let fact: Fact;
+    try {
+      fact = factFromEvent(delivery.name, JSON.parse(delivery.payload));
+    } catch {
+      fact = { kind: "invalid", reason: "payload is not JSON" };
+    }
+    if (fact.kind === "invalid") {
+      log.warn({ reason: fact.reason }, "malformed delivery; stored and skipped");
+      await store.finishDelivery(delivery.id, "failed", fact.reason);
+      this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "malformed" });
+      this.options.metrics?.deliveriesDead.inc({ event: delivery.name, cause: "malformed" });
+      return false;
+    }
+    const scoped =
+      fact.kind === "ignored" ? log : log.child({ installation: fact.installationId, ...("repo" in fact ? { repository: `${fact.repo.owner}/${fact.repo.name}` } : { account: fact.account }) });
+    const stopped = parkedScopeOf(fact, parked);
+    if (stopped) {
+      const reason = `dropped: ${stopped.repoId === 0 ? "installation" : "repository"} ${stopped.reason}`;
+      scoped.info({ reason }, "delivery for a parked installation or repository; dropped");
+      await store.finishDelivery(delivery.id, "done", reason);
+      this.options.metrics?.deliveriesDropped.inc({ event: delivery.name });
+      return false;
+    }
+    try {
+      await this.withinBudget(dispatch({ ...this.deps, log: scoped }, fact));
+      return true;
+    } catch (error) {
+      const attempts = delivery.attempts;
+      if (attempts >= this.maxClaims) {
+        scoped.error({ err: error, attempts }, "delivery failed for good");
+        await store.finishDelivery(delivery.id, "failed", `gave up after ${attempts} attempts: ${String((error as Error).message)}`);
+        this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "gave_up" });
+        this.options.metrics?.deliveriesDead.inc({ event: delivery.name, cause: "failing" });
+        return false;
+      }
+      // Exponential backoff: GitHub outages and rate limits pass.
+      const retryAt = new Date(now().getTime() + Math.min(2 ** attempts * 1000, 10 * 60_000));
+      scoped.warn({ err: error, attempts, retryAt }, "delivery failed; will retry");
+      await store.retryDelivery(delivery.id, retryAt, String((error as Error).message));
+      this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "retry" });
+      return false;
+    }
+  }
+
+  /**
+   * The handlers' work, abandoned once past the budget: the delivery is then retried later, and the
+   * attempt counts. (Abandoned, not stopped: what it still does is keyed and idempotent.)
+   */
+  private async withinBudget(work: Promise<void>): Promise<void> {
+    const budgetMs = this.options.budgetMs ?? 30_000;
+    const timer = this.options.budgetTimer ?? ((ms, signal) => sleep(ms, undefined, { signal, ref: false }));
+    const finished = new AbortController();
+    const expired = timer(budgetMs, finished.signal).then(
+      () => Promise.reject(new Error(`handlers took longer than ${budgetMs} ms; abandoned`)),
+      () => undefined, // aborted: the work finished in time
+    );
+    try {
+      await Promise.race([work, expired]);
+    } finally {
+      finished.abort();
+      work.catch(() => undefined); // an abandoned handler's late failure is no one's to handle
+    }
+  }
+}
+
+/** The parked installation or repository a fact belongs to; installation events themselves always pass. */
+function parkedScopeOf(fact: Fact, parked: readonly ParkedScope[]): ParkedScope | undefined {
+  if (parked.length === 0 || !("installationId" in fact) || fact.kind === "installed" || fact.kind === "installation") return undefined;
+  const repoId = "repo" in fact ? fact.repo.id : undefined;
+  return parked.find((p) => p.installationId === fact.installationId && (p.repoId === 0 || p.repoId === repoId));
+}
+
+async function dispatch(deps: Deps, fact: Fact): Promise<void> {
+  switch (fact.kind) {
+    case "pull":
+      return onPullRequest(deps, fact);
+    case "ci":
+      return onCiResult(deps, fact);
+    case "merge-group":
+      return onMergeGroup(deps, fact);
+    case "push":
+      return onPush(deps, fact);
+    case "installed":
+      return isolated(deps.log, { resume: () => resumeRepositories(deps, fact), onboarding: () => onInstalled(deps, fact) });
+    case "installation":
+      return onInstallationChange(deps, fact);
+    case "review-request":
+      return onReviewRequest(deps, fact);
+    case "activity":
+      return isolated(deps.log, {
+        commands: () => onCommands(deps, fact),
+        "tier2-replies": () => onReplyActivity(deps, fact),
+        "team-mentions": () => onTeamMentions(deps, fact),
+        "owner-responses": () => onOwnerActivity(deps, fact),
+      });
+    default:
+      return;
+  }
+}

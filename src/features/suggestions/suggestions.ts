@@ -1,0 +1,90 @@
+import { ciCostWindowStart, evidenceFor, startOfUtcDay } from "../../core/evidence.js";
+import { matcherFor } from "../../core/match.js";
+import type { Registry } from "../../core/model.js";
+import type { Evidence } from "../../core/requirements.js";
+import { DEFAULT_POLICY } from "../../core/registry.js";
+import type { Tier2Request } from "../../core/responsiveness.js";
+import {
+  judgeTiers,
+  parseSuggestionKey,
+  renderSuggestion,
+  renderWithdrawn,
+  SUGGESTION_LABELS,
+  suggestionKey,
+  suggestionPrefix,
+  suggestionTitle,
+  withdrawalReason,
+} from "../../core/suggestions.js";
+import { hiddenMarker, type IssueDesired } from "../../github/executor.js";
+import type { Store } from "../../store/store.js";
+import type { Deps } from "../deps.js";
+import { lookUpOwners } from "../../github/owners.js";
+import { issueIntent, recordIntents } from "../../intents/index.js";
+
+/**
+ * Tier change suggestions (see core/suggestions.ts), judged by the sweep at most once a day per
+ * repository with evidence: the standings are updated, a suggestion whose condition has held
+ * for the policy's period gets its issue (one per component and direction, left as it was
+ * suggested while it stays open), and an open one whose condition is gone is closed, saying why.
+ */
+export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Promise<string[]> {
+  const claimed = await deps.store.claimRepositoriesToJudge(startOfUtcDay(now), now, limit);
+  if (claimed.length === 0) return [];
+  await deps.store.forgetCiTimeBefore(ciCostWindowStart(now));
+  const saved: string[] = [];
+  for (const { repo, installationId } of claimed) {
+    const registry = await deps.registries.get(repo, () => deps.github(installationId));
+    if (!registry) continue; // never judge by rules that are not in force
+    // Once a day: do the owners still exist for GitHub (collaborators, existing teams)?
+    const owners = await lookUpOwners(await deps.github(installationId), repo, registry, undefined, deps.log);
+    await deps.store.saveOwnerLookups(repo.id, owners.statuses, now);
+    const evidence = await observedEvidence(deps.store, repo.id, registry, now);
+    const judgement = judgeTiers(registry, evidence, await deps.store.standingsOfRepo(repo.id), now);
+    await deps.store.saveStandings(repo.id, judgement.standings);
+
+    const save = async (key: string, desired: IssueDesired) => {
+      const changed = (await recordIntents(deps.store, registry.policy, [issueIntent({ key, target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }, desired, installationId })], now)).length > 0;
+      if (changed) saved.push(key);
+      return changed;
+    };
+    const due = new Set<string>();
+    for (const s of judgement.due) {
+      const key = suggestionKey(repo.id, s);
+      due.add(key);
+      if ((await openSuggestion(deps.store, key)) !== undefined) continue;
+      const component = matcherFor(registry).component(s.componentId)!;
+      const body = renderSuggestion(component, s, evidence[s.componentId] ?? {}, registry, now);
+      if (await save(key, { title: suggestionTitle(component, s), body, labels: SUGGESTION_LABELS, state: "open" })) {
+        deps.log.info({ component: s.componentId, suggestion: `${s.direction} to Tier ${s.to}` }, "tier change suggested");
+      }
+    }
+    for (const key of await deps.store.actionKeysWithPrefix(suggestionPrefix(repo.id))) {
+      const open = due.has(key) ? undefined : await openSuggestion(deps.store, key);
+      const what = parseSuggestionKey(key);
+      if (!open || !what) continue;
+      await save(key, { ...open, body: renderWithdrawn(open.body, withdrawalReason(registry, evidence, what), now), state: "closed" });
+    }
+  }
+  return saved;
+}
+
+/** The repository's evidence from what the store kept: default-branch checks, PR CI time, Tier 2 requests. */
+export async function observedEvidence(store: Store, repoId: number, registry: Registry, now: Date): Promise<Record<string, Evidence>> {
+  // A registry cached by an older version has no tier2 policy yet: the default window.
+  const figuresSince = new Date(now.getTime() - (registry.policy.tier2?.figuresWindowDays ?? DEFAULT_POLICY.tier2.figuresWindowDays) * 86_400_000);
+  const [defaultBranch, pullRequestMs, requests, owners] = await Promise.all([
+    store.defaultBranchChecks(repoId),
+    store.pullRequestCiTime(repoId, ciCostWindowStart(now)),
+    store.requestsSince({ repoId }, figuresSince),
+    store.ownerLookups(repoId),
+  ]);
+  const requestStates = requests.map((r) => JSON.parse(r.state) as Tier2Request);
+  return evidenceFor(registry, { defaultBranch, pullRequestMs }, requestStates, now, { statuses: owners, unchecked: 0 });
+}
+
+/** The suggestion issue as last desired, when it is open. */
+async function openSuggestion(store: Store, key: string): Promise<IssueDesired | undefined> {
+  const action = await store.getAction(key);
+  const desired = action && (JSON.parse(action.desired) as IssueDesired);
+  return desired?.state === "open" ? desired : undefined;
+}

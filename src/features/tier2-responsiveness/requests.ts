@@ -1,0 +1,188 @@
+import { onlyCommandsToTierkeeper } from "../../core/commands.js";
+import type { ActivityFact, ReviewRequestFact } from "../../core/facts.js";
+import { ownerHandle } from "../../core/breakage.js";
+import type { Component, Registry, RepoRef } from "../../core/model.js";
+import {
+  isAway,
+  openRequest,
+  requestKey,
+  stepRequest,
+  teamMentions,
+  type NewRequest,
+  type RequestEvent,
+  type Tier2Request,
+} from "../../core/responsiveness.js";
+import type { RequestRecord } from "../../store/store.js";
+import type { Deps } from "../deps.js";
+import { adoptPull } from "../pulls/pulls.js";
+
+/**
+ * Tier 2 requests, the shell: turn pings, review requests and team mentions into requests to
+ * Tier 2 maintainers, and comments and reviews into their replies. Each request is one row,
+ * stepped by compare-and-set like a Tier 3 episode; reminders come from the sweep
+ * (handlers/tier2-deadlines.ts).
+ */
+
+export interface RepoTarget {
+  repo: RepoRef;
+  installationId: number;
+  registry: Registry;
+}
+
+/** Handles that own a component, lower-cased, for matching a reviewer or a mentioned team. */
+const ownedBy = (component: Component, handle: string) => component.owners.some((o) => ownerHandle(o).toLowerCase() === handle.toLowerCase());
+
+/**
+ * Records requests to `handles` about a Tier 2 component on a thread. A maintainer already
+ * asked there about it is not asked again, except by a new review request after a reply.
+ */
+export async function recordRequests(deps: Deps, target: RepoTarget, component: Component, request: Omit<NewRequest, "component" | "requestee">, handles: string[]): Promise<Tier2Request[]> {
+  if (component.tier !== 2) return [];
+  const made: Tier2Request[] = [];
+  for (const handle of handles) {
+    const key = await freeKey(deps, target.repo.id, { thread: request.thread, component: component.id, requestee: handle }, askAgain[request.source]);
+    if (!key) continue;
+    const away = handle.includes("/") ? [] : await deps.store.getAway(target.repo.id, handle);
+    const opened: Tier2Request = { ...openRequest({ ...request, component: component.id, requestee: handle }, deps.now(), target.registry.policy, away), repo: target.repo };
+    if (await deps.store.saveRequest(requestRecord(target, key, opened, deps.now()))) {
+      made.push(opened);
+      deps.log.info({ component: component.id, thread: request.thread, requestee: handle, source: request.source, dueAt: opened.dueAt }, "tier 2 request recorded");
+    }
+  }
+  return made;
+}
+
+/**
+ * When a maintainer asked before on the thread is asked again. A new review request or team
+ * mention after the last one was answered is a new request. A ping is repeated on every refresh
+ * of the comment while it stands, so it is new only after the last one was cancelled (the
+ * breakage cleared, or a replica decided on results it had not all seen yet).
+ */
+const askAgain: Record<Tier2Request["source"], (previous: RequestRecord) => boolean> = {
+  "review-request": () => true,
+  "team-mention": () => true,
+  ping: (previous) => previous.status === "cancelled",
+  "major-change": () => false,
+};
+
+/** The key for a new request, or undefined when the maintainer is already asked (or was, and `again` says no). */
+async function freeKey(deps: Deps, repoId: number, what: Pick<Tier2Request, "thread" | "component" | "requestee">, again: (previous: RequestRecord) => boolean): Promise<string | undefined> {
+  const base = requestKey(repoId, what);
+  for (let n = 1; n <= 20; n++) {
+    const key = n === 1 ? base : `${base}#${n}`;
+    const existing = await deps.store.getRequest(key);
+    if (!existing) return key;
+    if (existing.status === "open" || !again(existing)) return undefined;
+  }
+  return undefined;
+}
+
+function requestRecord(target: Pick<RepoTarget, "repo" | "installationId">, key: string, request: Tier2Request, now: Date): RequestRecord {
+  return {
+    key,
+    repoId: target.repo.id,
+    repoKey: `${target.repo.owner}/${target.repo.name}`,
+    installationId: target.installationId,
+    componentId: request.component,
+    thread: request.thread,
+    status: request.status,
+    requestedAt: new Date(request.requestedAt),
+    state: JSON.stringify(request),
+    dueAt: request.dueAt ? new Date(request.dueAt) : null,
+    version: 1,
+    updatedAt: now,
+  };
+}
+
+/**
+ * Applies an event to a stored request (compare-and-set: a concurrent twin's step wins and this
+ * one is decided again). Returns the request before and after, or undefined when nothing changed.
+ */
+export async function stepStoredRequest(deps: Deps, key: string, event: (r: Tier2Request) => RequestEvent | undefined, policy: Registry["policy"], now = deps.now()): Promise<{ before: Tier2Request; after: Tier2Request; record: RequestRecord } | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const record = await deps.store.getRequest(key);
+    if (!record) return undefined;
+    const before = JSON.parse(record.state) as Tier2Request;
+    const e = event(before);
+    if (!e) return undefined;
+    const after = stepRequest(before, e, now, policy);
+    if (JSON.stringify(after) === record.state) return undefined;
+    const next: RequestRecord = { ...record, status: after.status, state: JSON.stringify(after), dueAt: after.dueAt ? new Date(after.dueAt) : null, version: record.version + 1, updatedAt: now };
+    if (await deps.store.saveRequest(next)) return { before, after, record: next };
+  }
+  throw new Error(`request ${key} kept changing under us`);
+}
+
+/** Cancels the open requests on a thread that `which` selects. */
+export async function cancelRequests(deps: Deps, repo: RepoRef, thread: number, reason: string, policy: Registry["policy"], which: (r: Tier2Request) => boolean = () => true): Promise<void> {
+  for (const record of await deps.store.openRequestsOnThread(repo.id, thread)) {
+    await stepStoredRequest(deps, record.key, (r) => (which(r) ? { kind: "cancel", reason } : undefined), policy);
+  }
+}
+
+/**
+ * A comment or review: the reply of every maintainer it answers for (the user asked, or a
+ * member of the team asked) on this thread. Costs one indexed read when nobody is waiting.
+ */
+export async function onReplyActivity(deps: Deps, fact: ActivityFact): Promise<void> {
+  if (fact.authorIsBot || onlyCommandsToTierkeeper(fact.body)) return;
+  const open = await deps.store.openRequestsOnThread(fact.repo.id, fact.issueNumber);
+  if (open.length === 0) return;
+  const github = () => deps.github(fact.installationId);
+  const registry = await deps.registries.get(fact.repo, github);
+  if (!registry) return;
+  for (const record of open) {
+    const request = JSON.parse(record.state) as Tier2Request;
+    if (!(await deps.owners.answersFor(github, request.requestee, fact.author))) continue;
+    const reply = { by: fact.author, at: fact.at.toISOString(), via: `${fact.via} on #${fact.issueNumber}` };
+    const stepped = await stepStoredRequest(deps, record.key, () => ({ kind: "reply", reply }), registry.policy);
+    if (stepped) deps.log.info({ component: request.component, requestee: request.requestee, by: fact.author }, "tier 2 request answered");
+  }
+}
+
+/** `@org/team` in a comment, for a team that owns a Tier 2 component: a request to that team. */
+export async function onTeamMentions(deps: Deps, fact: ActivityFact): Promise<void> {
+  if (fact.authorIsBot) return;
+  const teams = teamMentions(fact.body);
+  if (teams.length === 0) return;
+  const github = () => deps.github(fact.installationId);
+  const registry = await deps.registries.get(fact.repo, github);
+  if (!registry) return;
+  const target = { repo: fact.repo, installationId: fact.installationId, registry };
+  for (const team of teams) {
+    const components = registry.components.filter((c) => c.tier === 2 && ownedBy(c, team));
+    // A member mentioning their own team is not asking anyone.
+    if (components.length === 0 || (await deps.owners.answersFor(github, team, fact.author))) continue;
+    for (const component of components) {
+      await recordRequests(deps, target, component, { thread: fact.issueNumber, isPull: fact.isPull, source: "team-mention", requestedBy: fact.author, commentId: fact.commentId }, [team]);
+    }
+  }
+}
+
+/** A review requested from a Tier 2 owner (user or team) on a PR touching their component; or withdrawn. */
+export async function onReviewRequest(deps: Deps, fact: ReviewRequestFact): Promise<void> {
+  if (fact.reviewer.toLowerCase() === fact.requester.toLowerCase()) return;
+  const github = () => deps.github(fact.installationId);
+  const registry = await deps.registries.get(fact.repo, github);
+  if (!registry) return;
+  const owned = registry.components.filter((c) => c.tier === 2 && ownedBy(c, fact.reviewer));
+  if (owned.length === 0) return;
+  if (fact.action === "removed") {
+    const reviewer = fact.reviewer.toLowerCase();
+    return cancelRequests(deps, fact.repo, fact.number, `the review request was withdrawn by @${fact.requester}`, registry.policy, (r) => r.source === "review-request" && r.requestee.toLowerCase() === reviewer);
+  }
+  const pull = (await deps.store.getPull(fact.repo.id, fact.number)) ?? (await adoptPull(deps, fact.repo, fact.installationId, registry, fact.number));
+  if (!pull || pull.state !== "open") return;
+  const target = { repo: fact.repo, installationId: fact.installationId, registry };
+  for (const component of owned) {
+    if (pull.touched !== "all" && !pull.touched.includes(component.id)) continue;
+    await recordRequests(deps, target, component, { thread: fact.number, isPull: true, source: "review-request", requestedBy: fact.requester }, [fact.reviewer]);
+  }
+}
+
+/** Who is away in a repository right now, for routing a new request. */
+export async function awayNow(deps: Deps, repoId: number): Promise<(login: string) => boolean> {
+  const away = await deps.store.awayOfRepo(repoId);
+  const now = deps.now();
+  return (login) => isAway(away.get(login.toLowerCase()) ?? [], now);
+}

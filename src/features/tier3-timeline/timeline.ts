@@ -1,0 +1,162 @@
+import { outcomesByComponent } from "../../core/attribution.js";
+import type { CiFact, PullFact } from "../../core/facts.js";
+import { matcherFor } from "../../core/match.js";
+import type { Component, PullRecord, Registry, RepoRef } from "../../core/model.js";
+import { REGISTRY_PATH } from "../../core/registry.js";
+import { advance, blockersOf, openEpisode, parseEpisode, type Episode, type TimelineEvent } from "../../core/timeline.js";
+import { episodeKey, timelineIntents } from "../../core/timeline-intents.js";
+import type { EpisodeRecord } from "../../store/store.js";
+import type { Deps, Octokit } from "../deps.js";
+import { inInstallation, recordIntents as recordUnderPolicy } from "../../intents/index.js";
+
+/**
+ * Tier 3 timelines, the shell: turn CI results and people's activity into timeline events,
+ * keep the episode in the store (compare-and-set, so concurrent twins cannot both step it),
+ * and record the intents its new state implies. The executor carries them out.
+ */
+
+export interface EpisodeTarget {
+  repo: RepoRef;
+  installationId: number;
+  registry: Registry;
+  component: Component;
+}
+
+/** A Tier 3 component's failure blocks other work on the default branch, or on a PR that does not touch it. */
+export async function onTier3Result(deps: Deps, fact: CiFact, registry: Registry, pulls: PullRecord[]): Promise<void> {
+  const { repo, result, installationId } = fact;
+  for (const component of matcherFor(registry).componentsForCheck(result.name)) {
+    if (component.tier !== 3 || component.facts.ci === "disabled") continue;
+    const target = { repo, installationId, registry, component };
+    for (const blocker of blockersOf(result, component.id, repo.defaultBranch, pulls)) {
+      await applyEvent(deps, target, { kind: "blocking", blocker });
+    }
+    if (result.outcome === "pass" && result.branch === repo.defaultBranch) {
+      const outcome = outcomesByComponent(matcherFor(registry), await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).get(component.id);
+      if (outcome?.outcome === "pass") await applyEvent(deps, target, { kind: "passing" });
+    }
+  }
+}
+
+/**
+ * Applies one event to a component's episode and records the resulting intents.
+ * A blocking event with no open episode opens one; other events without one do nothing.
+ * Returns the episode as saved (undefined when there is none).
+ */
+export async function applyEvent(deps: Deps, target: EpisodeTarget, event: TimelineEvent): Promise<Episode | undefined> {
+  const { repo, component, registry } = target;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const record = await deps.store.getEpisode(repo.id, component.id);
+    const current = record ? parseEpisode(record.state) : undefined;
+    const open = current && current.phase !== "closed" ? current : undefined;
+    let next: Episode | undefined;
+    if (open) next = advance(open, event, deps.now(), registry.policy);
+    else if (event.kind === "blocking") next = openEpisode(component.id, current, event.blocker, deps.now(), registry.policy);
+    if (!next) return current;
+    next = { ...next, repo };
+    if (record && JSON.stringify(next) === record.state) return next; // nothing changed: nothing to save or send
+    const saved = await deps.store.saveEpisode(toRecord(target, next, deps.now(), record));
+    if (!saved) continue; // a concurrent twin stepped it first: read again and decide again
+    if (next.seq !== open?.seq || next.phase !== open?.phase) deps.log.info({ component: component.id, phase: next.phase, dueAt: next.dueAt }, "tier 3 timeline step");
+    await recordIntents(deps, target, next);
+    return next;
+  }
+  throw new Error(`episode ${repo.id}/${component.id} kept changing under us`);
+}
+
+export function toRecord(target: EpisodeTarget, episode: Episode, now: Date, previous?: EpisodeRecord): EpisodeRecord {
+  return {
+    repoId: target.repo.id,
+    componentId: target.component.id,
+    repoKey: `${target.repo.owner}/${target.repo.name}`,
+    installationId: target.installationId,
+    state: JSON.stringify(episode),
+    dueAt: episode.dueAt ? new Date(episode.dueAt) : null,
+    version: (previous?.version ?? 0) + 1,
+    updatedAt: now,
+  };
+}
+
+/** Records what GitHub should show for the episode; in shadow mode, recorded but never sent. */
+export async function recordIntents(deps: Deps, target: EpisodeTarget, episode: Episode, now = deps.now()): Promise<string[]> {
+  const { repo, installationId, registry, component } = target;
+  const number = async (what: string) => {
+    const id = (await deps.store.getAction(episodeKey(repo.id, episode, what)))?.githubId;
+    return id && /^\d+$/.test(id) ? Number(id) : undefined;
+  };
+  const intents = timelineIntents(episode, component, {
+    repo,
+    defaultBranch: repo.defaultBranch,
+    registryPath: REGISTRY_PATH,
+    trackingIssue: await number("tracking"),
+    disablePr: await number("disable"),
+    removalIssue: await number("removal"),
+    now,
+  });
+  return recordUnderPolicy(deps.store, registry.policy, inInstallation(installationId, intents), now);
+}
+
+/**
+ * A pull request closed: if it is a pending disabling PR, the disable took effect (merged: the
+ * registry on the default branch now says `ci: disabled`) or the maintainers declined it.
+ */
+export async function onDisablingPullClosed(deps: Deps, fact: PullFact, registry: Registry): Promise<void> {
+  if (fact.state !== "closed") return;
+  for (const record of await deps.store.episodesOfRepo(fact.repo.id)) {
+    const episode = parseEpisode(record.state);
+    if (episode.phase !== "disabling" || (await disablePrNumber(deps, fact.repo, episode)) !== fact.number) continue;
+    const component = matcherFor(registry).component(episode.component);
+    if (!component) continue; // gone from the registry: the registry push closes the timeline
+    const target = { repo: fact.repo, installationId: fact.installationId, registry, component };
+    await applyEvent(deps, target, disableOutcome(fact.number, fact.mergedAt, fact.updatedAt, fact.sender));
+  }
+}
+
+/**
+ * Whether a pending disable took effect, asked of GitHub (the sweep, in case a webhook was missed,
+ * and right after the executor sent a workflow disable). Undefined while it is still pending.
+ */
+export async function observeDisable(deps: Deps, github: () => Promise<Octokit>, target: EpisodeTarget, episode: Episode, now: Date): Promise<TimelineEvent | undefined> {
+  const { repo, component } = target;
+  if (component.facts.ci === "disabled") return { kind: "registry", present: true, ciDisabled: true };
+  const action = await deps.store.getAction(episodeKey(repo.id, episode, "disable"));
+  if (!action) return undefined;
+  if (action.kind === "workflow-disable") {
+    // It takes effect when GitHub accepts it: the executor records that as applied.
+    const accepted = action.applied !== null && action.appliedVersion === action.version && !action.shadow;
+    return accepted ? { kind: "disable-landed", at: now.toISOString(), via: `workflow \`${component.facts.workflow}\` disabled through the Actions API`, viaRegistry: false } : undefined;
+  }
+  const number = await disablePrNumber(deps, repo, episode);
+  if (number === undefined) return undefined;
+  const { data } = await (await github()).rest.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number });
+  if (data.state !== "closed") return undefined;
+  return disableOutcome(number, data.merged_at ? new Date(data.merged_at) : null, new Date(data.closed_at ?? now), undefined);
+}
+
+function disableOutcome(number: number, mergedAt: Date | null, closedAt: Date, by: string | undefined): TimelineEvent {
+  return mergedAt
+    ? { kind: "disable-landed", at: mergedAt.toISOString(), via: `#${number} merged`, viaRegistry: true }
+    : { kind: "disable-declined", at: closedAt.toISOString(), ...(by && { by }) };
+}
+
+async function disablePrNumber(deps: Deps, repo: RepoRef, episode: Episode): Promise<number | undefined> {
+  const id = (await deps.store.getAction(episodeKey(repo.id, episode, "disable")))?.githubId;
+  return id && /^\d+$/.test(id) ? Number(id) : undefined;
+}
+
+/** A component that left the registry: enough of one to close its timeline. */
+export function departedComponent(id: string): Component {
+  return { id, category: "", tier: 3, owners: [], paths: [], checks: [], facts: {} };
+}
+
+/** Open episodes' tracking issue numbers, for the breaking-PR comment's links. */
+export async function trackingIssues(deps: Deps, repoId: number): Promise<Map<string, number>> {
+  const issues = new Map<string, number>();
+  for (const record of await deps.store.episodesOfRepo(repoId)) {
+    const episode = parseEpisode(record.state);
+    if (episode.phase === "closed") continue;
+    const id = (await deps.store.getAction(episodeKey(repoId, episode, "tracking")))?.githubId;
+    if (id && /^\d+$/.test(id)) issues.set(record.componentId, Number(id));
+  }
+  return issues;
+}

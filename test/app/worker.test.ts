@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto";
+import { pino } from "pino";
+import { DeliveryWorker } from "../../src/app/worker.js";
+import type { Deps } from "../../src/features/deps.js";
+import type { SqlStore } from "../../src/store/sql-store.js";
+import { startSimApp, type SimApp } from "../support/sim-app.js";
+
+/**
+ * The delivery worker against hostile deliveries (issue 11): a handler that hangs is abandoned
+ * past its time budget, a flood from one installation does not starve another, and one failing
+ * feature does not stop the others.
+ */
+let app: SimApp;
+
+afterEach(async () => {
+  expect(app.sim.violations).toEqual([]);
+  await app.close();
+});
+
+const until = async (what: string, check: () => boolean) => {
+  for (let i = 0; i < 10_000 && !check(); i++) await new Promise((r) => setImmediate(r));
+  if (!check()) throw new Error(`never happened: ${what}`);
+};
+
+const row = async (store: SqlStore, id: string) =>
+  (await store.db.query<{ status: string; attempts: number; retry_at: number; last_error: string | null }>("SELECT status, attempts, retry_at, last_error FROM deliveries WHERE id = $1", [id]))[0];
+
+test("a handler past its time budget is abandoned: the delivery is retried later with backoff, the attempt counts, the next one goes on", async () => {
+  app = await startSimApp();
+  const deps = app.tierkeeper.deps!;
+  // Installation 999's GitHub never answers: its handlers hang.
+  const hanging: Deps = { ...deps, log: pino({ level: "silent" }), github: (id) => (id === 999 ? new Promise(() => {}) : deps.github(id)) };
+  const timers: (() => void)[] = [];
+  const worker = new DeliveryWorker(hanging, { holder: "w", budgetMs: 30_000, budgetTimer: () => new Promise<void>((resolve) => timers.push(resolve)) });
+
+  const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
+  // Another repository of another installation (its registry is read through the hanging GitHub).
+  const hung = structuredClone(pr.payload) as Record<string, any>;
+  Object.assign(hung, { installation: { id: 999 }, repository: { ...hung.repository, id: 424242, name: "elsewhere", full_name: "someone/elsewhere", owner: { ...hung.repository.owner, login: "someone" } } });
+  await app.store.enqueueDelivery({ id: "hangs", name: "pull_request", payload: JSON.stringify(hung), receivedAt: new Date(app.clock.now().getTime() - 1), installationId: 999 });
+  await app.store.enqueueDelivery({ id: "fine", name: "pull_request", payload: JSON.stringify(pr.payload), receivedAt: app.clock.now(), installationId: 1 });
+
+  const drained = worker.drain();
+  await until("the hanging handler's budget is running", () => timers.length === 1);
+  expect((await row(app.store, "fine")).status).toBe("pending"); // held up behind it, until ...
+  timers[0](); // ... its budget is spent
+  await drained;
+
+  expect(await row(app.store, "hangs")).toEqual({ status: "pending", attempts: 1, retry_at: app.clock.now().getTime() + 2000, last_error: "handlers took longer than 30000 ms; abandoned" });
+  expect((await row(app.store, "fine")).status).toBe("done");
+  expect(timers).toHaveLength(2); // the second delivery's budget, cancelled when it finished in time
+});
+
+test("fairness: 500 deliveries of installation A, then one of B: B's is processed in the first batch", async () => {
+  app = await startSimApp();
+  const store = app.store;
+  const batches: string[][] = [];
+  // The real store; only the batches it is told to finish are noted, in order.
+  const noting = Object.assign(Object.create(store) as SqlStore, { finishDeliveries: (ids: string[]) => (batches.push(ids), store.finishDeliveries(ids)) });
+  const worker = new DeliveryWorker({ ...app.tierkeeper.deps!, store: noting }, { holder: "w", batch: 20 });
+  const ping = (installation: number) => JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1, installation: { id: installation } });
+  for (let i = 0; i < 500; i++) await store.enqueueDelivery({ id: `a${i}`, name: "ping", payload: ping(1), receivedAt: new Date(app.clock.now().getTime() + i), installationId: 1 });
+  await store.enqueueDelivery({ id: "b", name: "ping", payload: ping(2), receivedAt: new Date(app.clock.now().getTime() + 1000), installationId: 2 });
+
+  await worker.drain();
+  expect(batches.flat()).toHaveLength(501);
+  expect(batches.findIndex((ids) => ids.includes("b"))).toBe(0);
+  expect(batches[0].indexOf("b")).toBe(1); // right after A's oldest
+});
+
+test("a failing feature does not stop the others: /tier away fails on a corrupt record, the owner's response still postpones the timeline; the delivery is retried", async () => {
+  app = await startSimApp();
+  const repo = app.sim.state.mustRepo(app.repo);
+  const main = repo.branches.get("main")!;
+  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
+  const tracking = [...repo.issues.values()].find((i) => !i.pull && i.title.startsWith("Tier 3 component"))!;
+  // abrown's stored away periods are corrupt: the commands feature fails on his /tier away.
+  await app.store.db.run("INSERT INTO away (repo_id, login, periods) VALUES ($1, $2, $3)", [repo.id, "abrown", "{not json"]);
+
+  app.clock.advance(24 * 3600 * 1000);
+  const id = randomUUID();
+  await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "abrown", body: "Looking into it.\n/tier away until 2026-12-10" }), id);
+
+  const episode = JSON.parse((await app.store.getEpisode(repo.id, "wasi-nn"))!.state) as { responses: { by: string }[] };
+  expect(episode.responses.map((r) => r.by)).toEqual(["abrown"]); // owner-responses ran, after commands failed
+  const failed = await row(app.store, id);
+  expect(failed.status).toBe("pending");
+  expect(failed.last_error).toMatch(/^commands: .*JSON/);
+});
