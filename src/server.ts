@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { run } from "probot";
-import { Tierkeeper } from "./app/tierkeeper.js";
+import { Tierkeeper } from "./index.js";
 import { observedProbot, redactingLogger } from "./observability/metrics.js";
 import { redact, registerSecrets } from "./observability/redaction.js";
 import { openStore } from "./store/open.js";

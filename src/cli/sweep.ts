@@ -41,7 +41,7 @@ export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.Proces
     return EXIT.usage;
   }
   const { probotFromEnv } = await import("../github/octokit.js");
-  const { Tierkeeper } = await import("../app/tierkeeper.js");
+  const { Tierkeeper } = await import("../index.js");
   return withServerStore(env, async (store) => {
     const { redactingLogger } = await import("../observability/metrics.js");
     const probot = probotFromEnv(env, "warn", await redactingLogger(env, "warn")); // Probot's own logs scrubbed too
