@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { run } from "probot";
 import { Tierkeeper } from "./index.js";
-import { observedProbot, redactingLogger } from "./observability/metrics.js";
+import { observedProbot, redactingLogger } from "./observability/logging.js";
 import { redact, registerSecrets } from "./observability/redaction.js";
 import { openStore } from "./store/open.js";
 import { serveApp } from "./web/webhook-server.js";

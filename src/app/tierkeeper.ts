@@ -11,7 +11,7 @@ import type { Store } from "../store/store.js";
 import { healthHandler } from "../web/health.js";
 import { metricsHandler } from "../web/metrics.js";
 import { statusPageHandler } from "../web/status-page.js";
-import { tier2Figures } from "../features/tier2-responsiveness/deadlines.js";
+import { tier2Figures } from "../queries/tier2-figures.js";
 import { Metrics, observeOctokit } from "../observability/metrics.js";
 
 export interface TierkeeperOptions {

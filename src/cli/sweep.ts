@@ -43,7 +43,7 @@ export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.Proces
   const { probotFromEnv } = await import("../github/octokit.js");
   const { Tierkeeper } = await import("../index.js");
   return withServerStore(env, async (store) => {
-    const { redactingLogger } = await import("../observability/metrics.js");
+    const { redactingLogger } = await import("../observability/logging.js");
     const probot = probotFromEnv(env, "warn", await redactingLogger(env, "warn")); // Probot's own logs scrubbed too
     const tierkeeper = new Tierkeeper({ store, autoStart: false, executorRetryMs: Number(env.EXECUTOR_RETRY_MS) || undefined });
     await probot.load(tierkeeper.appFn, { cwd: io.cwd, addHandler: () => {} });

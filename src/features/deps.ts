@@ -1,10 +1,8 @@
 import type { Logger } from "pino";
-import type { ProbotOctokit } from "probot";
 import type { Store } from "../store/store.js";
 import type { OwnerCheck } from "../github/owners.js";
 import type { RegistrySource } from "../github/registry-source.js";
-
-export type Octokit = InstanceType<typeof ProbotOctokit>;
+import type { Octokit } from "../github/octokit.js";
 
 /** What every handler works with: injected, so tests swap the clock and GitHub's address. */
 export interface Deps {

@@ -3,7 +3,7 @@ import { coalesced } from "../app/coalesce.js";
 import { setComponentCi, type CiValue } from "../core/registry-edit.js";
 import type { CheckRunDesired } from "../core/registry-check.js";
 import type { ActionRecord, Store } from "../store/store.js";
-import type { Octokit } from "../features/deps.js";
+import type { Octokit } from "./octokit.js";
 import type { Metrics } from "../observability/metrics.js";
 
 /**

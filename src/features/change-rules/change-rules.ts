@@ -1,6 +1,7 @@
 import { consultations, decideRfcCheck, githubThread, majorChanges, rfcRepositories, sortRfcLinks, type RfcVerdict } from "../../core/change-rules.js";
 import type { PullRecord, RepoRef } from "../../core/model.js";
-import type { Deps, Octokit } from "../deps.js";
+import type { Deps } from "../deps.js";
+import type { Octokit } from "../../github/octokit.js";
 import { recordRequests, type RepoTarget } from "../tier2-responsiveness/requests.js";
 
 /**

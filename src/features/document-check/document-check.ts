@@ -2,7 +2,7 @@ import type { PullRecord, Registry, RepoRef } from "../../core/model.js";
 import { decideDocumentCheck, type DocumentAtHead } from "../../core/document-check.js";
 import { parseRegistry, refusedForSize, REGISTRY_LIMITS, REGISTRY_PATH } from "../../core/registry.js";
 import { fileAt } from "../../github/file-at.js";
-import type { Deps, Octokit } from "../deps.js";
+import type { Deps } from "../deps.js";
 
 /**
  * `tierkeeper/document` on a pull request that changes the registry or the tier document named by

@@ -3,7 +3,8 @@ import type { RepoRef } from "../../core/model.js";
 import { ONBOARDING_TITLE, onboardingBody, starterRegistry, type OnboardingInput } from "../../core/onboarding.js";
 import { REGISTRY_PATH } from "../../core/registry.js";
 import { hiddenMarker } from "../../github/executor.js";
-import type { Deps, Octokit } from "../deps.js";
+import type { Deps } from "../deps.js";
+import type { Octokit } from "../../github/octokit.js";
 
 /**
  * Onboarding: when tierkeeper is installed on a repository that has no registry (of its own

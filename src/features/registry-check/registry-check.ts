@@ -4,7 +4,8 @@ import { fileAt } from "../../github/file-at.js";
 import { decideRegistryCheck } from "../../core/registry-check.js";
 import { registryFindings, type FindingsInput } from "../../core/registry-findings.js";
 import { lookUpOwners } from "../../github/owners.js";
-import type { Deps, Octokit } from "../deps.js";
+import type { Deps } from "../deps.js";
+import type { Octokit } from "../../github/octokit.js";
 
 /**
  * Registry checks on pull requests: a PR that edits `.github/tiers.yml` gets the check run

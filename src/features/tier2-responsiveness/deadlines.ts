@@ -4,12 +4,13 @@ import { matcherFor } from "../../core/match.js";
 import { DEFAULT_POLICY } from "../../core/registry.js";
 import type { Component, Registry, RepoRef } from "../../core/model.js";
 import { ownerHandle } from "../../core/breakage.js";
-import { breachesOf, replyFigures, type Figures } from "../../core/reply-figures.js";
+import { breachesOf, replyFigures } from "../../core/reply-figures.js";
 import { stepRequest, type Reply, type Tier2Request } from "../../core/responsiveness.js";
 import { demotionIssueTitle, renderDemotionIssue, renderFigures, renderReminder, type BreachEvidence } from "../../core/render/tier2.js";
 import { hiddenMarker } from "../../github/executor.js";
 import type { RequestRecord } from "../../store/store.js";
-import type { Deps, Octokit } from "../deps.js";
+import type { Deps } from "../deps.js";
+import type { Octokit } from "../../github/octokit.js";
 import { stepStoredRequest } from "./requests.js";
 
 /**
@@ -146,14 +147,6 @@ async function repliesOnGitHub(deps: Deps, github: () => Promise<Octokit>, repo:
 }
 
 const numeric = (id: string | undefined) => (id && /^\d+$/.test(id) ? Number(id) : undefined);
-
-/** A repository's reply figures over its registry's window (90 days when no registry is cached). */
-export async function tier2Figures(store: Deps["store"], repoId: number, now: Date): Promise<Figures> {
-  const cached = await store.getRegistry(repoId);
-  const windowDays = (cached?.registryJson ? (JSON.parse(cached.registryJson) as Registry).policy.tier2?.figuresWindowDays : undefined) ?? 90;
-  const records = await store.requestsSince({ repoId }, new Date(now.getTime() - windowDays * 86_400_000));
-  return replyFigures(records.map((r) => JSON.parse(r.state) as Tier2Request), now, windowDays);
-}
 
 /**
  * The optional monthly report issue (`policy: { report-issue: monthly }`): on the first sweep of

@@ -6,7 +6,8 @@ import { REGISTRY_PATH } from "../../core/registry.js";
 import { advance, blockersOf, openEpisode, parseEpisode, type Episode, type TimelineEvent } from "../../core/timeline.js";
 import { episodeKey, timelineIntents } from "../../core/timeline-intents.js";
 import type { EpisodeRecord } from "../../store/store.js";
-import type { Deps, Octokit } from "../deps.js";
+import type { Deps } from "../deps.js";
+import type { Octokit } from "../../github/octokit.js";
 
 /**
  * Tier 3 timelines, the shell: turn CI results and people's activity into timeline events,
