@@ -113,7 +113,7 @@ export class Tierkeeper {
     await this.executor!.drain();
   }
 
-  /** Takes the time-based steps that are due (see scheduler.ts). */
+  /** Takes the time-based steps that are due (see app/sweep.ts). */
   sweep(options: { now?: Date; dryRun?: boolean; limit?: number } = {}): Promise<SweepReport> {
     const deps = this.deps!;
     const run = () => sweep(deps, this.executor, { now: options.now ?? deps.now(), holder: this.holder, dryRun: options.dryRun, limit: options.limit ?? this.options.sweepLimit });

@@ -1,5 +1,4 @@
 import { ciCostWindowStart, startOfUtcDay } from "../../core/evidence.js";
-import { matcherFor } from "../../core/match.js";
 import {
   judgeTiers,
   parseSuggestionKey,
@@ -13,7 +12,7 @@ import {
 } from "../../core/suggestions.js";
 import { hiddenMarker, type IssueDesired } from "../../github/executor.js";
 import type { Store } from "../../store/store.js";
-import type { Deps } from "../deps.js";
+import { rulesFor, type Deps } from "../deps.js";
 import { lookUpOwners } from "../../github/owners.js";
 import { observedEvidence } from "../../queries/evidence.js";
 
@@ -29,8 +28,9 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
   await deps.store.forgetCiTimeBefore(ciCostWindowStart(now));
   const saved: string[] = [];
   for (const { repo, installationId } of claimed) {
-    const registry = await deps.registries.get(repo, () => deps.github(installationId));
-    if (!registry) continue; // never judge by rules that are not in force
+    const rules = await rulesFor(deps, repo, installationId);
+    if (!rules) continue; // never judge by rules that are not in force
+    const { registry, matcher } = rules;
     // Once a day: do the owners still exist for GitHub (collaborators, existing teams)?
     const owners = await lookUpOwners(await deps.github(installationId), repo, registry, undefined, deps.log);
     await deps.store.saveOwnerLookups(repo.id, owners.statuses, now);
@@ -56,7 +56,7 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
       const key = suggestionKey(repo.id, s);
       due.add(key);
       if ((await openSuggestion(deps.store, key)) !== undefined) continue;
-      const component = matcherFor(registry).component(s.componentId)!;
+      const component = matcher.component(s.componentId)!;
       const body = renderSuggestion(component, s, evidence[s.componentId] ?? {}, registry, now);
       if (await save(key, { title: suggestionTitle(component, s), body, labels: SUGGESTION_LABELS, state: "open" })) {
         deps.log.info({ component: s.componentId, suggestion: `${s.direction} to Tier ${s.to}` }, "tier change suggested");

@@ -1,6 +1,5 @@
 import { atOrAfter, toSecond } from "../../core/instants.js";
 import { onlyCommandsToTierkeeper } from "../../core/commands.js";
-import { matcherFor } from "../../core/match.js";
 import { DEFAULT_POLICY } from "../../core/registry.js";
 import type { Component, Registry, RepoRef } from "../../core/model.js";
 import { ownerHandle } from "../../core/breakage.js";
@@ -9,7 +8,8 @@ import { stepRequest, type Reply, type Tier2Request } from "../../core/responsiv
 import { demotionIssueTitle, renderDemotionIssue, renderFigures, renderReminder, type BreachEvidence } from "../../core/render/tier2.js";
 import { hiddenMarker } from "../../github/executor.js";
 import type { RequestRecord } from "../../store/store.js";
-import type { Deps } from "../deps.js";
+import { rulesFor, type Deps } from "../deps.js";
+import type { Tier2Step } from "../feature.js";
 import type { Octokit } from "../../github/octokit.js";
 import { stepStoredRequest } from "./requests.js";
 
@@ -20,14 +20,6 @@ import { stepStoredRequest } from "./requests.js";
  * breach number, so a repeat posts nothing twice), then the request's new state; the
  * component's breaches in the figures window may then call for the demotion proposal.
  */
-
-export interface Tier2Step {
-  repo: string;
-  component: string;
-  thread: number;
-  requestee: string;
-  what: string;
-}
 
 export const LABELS = { demotion: ["tierkeeper", "tier-2", "demotion-proposal"], report: ["tierkeeper", "tier-2", "report"] };
 
@@ -42,15 +34,16 @@ export async function sweepRequests(deps: Deps, options: { now: Date; limit: num
     const repo = request.repo;
     if (!repo) continue;
     const github = () => deps.github(record.installationId);
-    const registry = await deps.registries.get(repo, github);
-    if (!registry) {
+    const rules = await rulesFor(deps, repo, record.installationId);
+    if (!rules) {
       // Never act on rules that are not in force; look again tomorrow, so that it does not hold up the others.
       const until = new Date(options.now.getTime() + 86_400_000).toISOString();
       if (!options.dryRun) await stepStoredRequest(deps, record.key, () => ({ kind: "defer", until }), DEFAULT_POLICY, options.now);
       continue;
     }
     const step = (what: string) => steps.push({ repo: record.repoKey, component: request.component, thread: request.thread, requestee: request.requestee, what });
-    const component = matcherFor(registry).component(request.component);
+    const { registry, matcher } = rules;
+    const component = matcher.component(request.component);
     if (component?.tier !== 2) {
       step("cancelled: no longer a Tier 2 component");
       if (!options.dryRun) await stepStoredRequest(deps, record.key, () => ({ kind: "cancel", reason: "the component is no longer Tier 2" }), registry.policy, options.now);
