@@ -1,8 +1,8 @@
 import { pathToFileURL } from "node:url";
 import { run } from "probot";
 import { parseConfig } from "./app/config.js";
-import { Tierkeeper } from "./app/tierkeeper.js";
-import { observedProbot, redactingLogger } from "./observability/metrics.js";
+import { Tierkeeper } from "./index.js";
+import { observedProbot, redactingLogger } from "./observability/logging.js";
 import { redact, registerSecrets } from "./observability/redaction.js";
 import { openStore } from "./store/open.js";
 import { serveApp } from "./web/webhook-server.js";

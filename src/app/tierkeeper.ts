@@ -11,7 +11,7 @@ import type { Store } from "../store/store.js";
 import { healthHandler } from "../web/health.js";
 import { metricsHandler } from "../web/metrics.js";
 import { statusPageHandler } from "../web/status-page.js";
-import { tier2Figures } from "../features/tier2-responsiveness/deadlines.js";
+import { tier2Figures } from "../queries/tier2-figures.js";
 import { Metrics, observeOctokit } from "../observability/metrics.js";
 
 export interface TierkeeperOptions {
@@ -119,7 +119,7 @@ export class Tierkeeper {
     await this.executor!.drain();
   }
 
-  /** Takes the time-based steps that are due (see scheduler.ts). */
+  /** Takes the time-based steps that are due (see app/sweep.ts). */
   sweep(options: { now?: Date; dryRun?: boolean; limit?: number } = {}): Promise<SweepReport> {
     const deps = this.deps!;
     const run = () => sweep(deps, this.executor, { now: options.now ?? deps.now(), holder: this.holder, dryRun: options.dryRun, limit: options.limit ?? this.options.sweepLimit });

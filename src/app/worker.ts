@@ -1,17 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { coalesced } from "./coalesce.js";
 import { factFromEvent, type Fact } from "../core/facts.js";
-import { onCiResult } from "../features/ci-results/ci-results.js";
 import type { Deps } from "../features/deps.js";
-import { onPullRequest } from "../features/pulls/pulls.js";
-import { onPush } from "../features/registry-cache/registry-push.js";
-import { onCommands } from "../features/commands/commands.js";
-import { onOwnerActivity } from "../features/tier3-timeline/owner-responses.js";
-import { onInstalled } from "../features/onboarding/onboarding.js";
-import { onMergeGroup } from "../features/merge-queue/merge-queue.js";
-import { onInstallationChange, resumeRepositories } from "../features/installations/installations.js";
-import { isolated } from "./isolated.js";
-import { onReplyActivity, onReviewRequest, onTeamMentions } from "../features/tier2-responsiveness/requests.js";
+import type { AnyFeature } from "../features/feature.js";
+import { route } from "./router.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { ParkedScope, StoredDelivery } from "../store/store.js";
 
@@ -39,6 +31,8 @@ export interface WorkerOptions {
   /** Called (not awaited) after each batch, e.g. to run the executor: GitHub's pace must not hold up intake. */
   afterBatch?: () => Promise<void>;
   metrics?: Metrics;
+  /** The features deliveries are routed to (default: features/index.ts; tests pass their own). */
+  features?: readonly AnyFeature[];
 }
 
 export class DeliveryWorker {
@@ -144,7 +138,7 @@ export class DeliveryWorker {
       return false;
     }
     try {
-      await this.withinBudget(dispatch({ ...this.deps, log: scoped }, fact));
+      await this.withinBudget(route({ ...this.deps, log: scoped }, fact, this.options.features));
       return true;
     } catch (error) {
       const attempts = delivery.attempts;
@@ -192,30 +186,3 @@ function parkedScopeOf(fact: Fact, parked: readonly ParkedScope[]): ParkedScope 
   return parked.find((p) => p.installationId === fact.installationId && (p.repoId === 0 || p.repoId === repoId));
 }
 
-async function dispatch(deps: Deps, fact: Fact): Promise<void> {
-  switch (fact.kind) {
-    case "pull":
-      return onPullRequest(deps, fact);
-    case "ci":
-      return onCiResult(deps, fact);
-    case "merge-group":
-      return onMergeGroup(deps, fact);
-    case "push":
-      return onPush(deps, fact);
-    case "installed":
-      return isolated(deps.log, { resume: () => resumeRepositories(deps, fact), onboarding: () => onInstalled(deps, fact) });
-    case "installation":
-      return onInstallationChange(deps, fact);
-    case "review-request":
-      return onReviewRequest(deps, fact);
-    case "activity":
-      return isolated(deps.log, {
-        commands: () => onCommands(deps, fact),
-        "tier2-replies": () => onReplyActivity(deps, fact),
-        "team-mentions": () => onTeamMentions(deps, fact),
-        "owner-responses": () => onOwnerActivity(deps, fact),
-      });
-    default:
-      return;
-  }
-}

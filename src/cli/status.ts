@@ -102,7 +102,7 @@ async function fromFile(option: string | true | undefined, io: Io): Promise<Load
 
 async function fromDatabase(repoKey: string, now: Date, env: NodeJS.ProcessEnv): Promise<Loaded> {
   const [owner, name] = repoKey.split("/");
-  const { observedEvidence } = await import("../features/suggestions/suggestions.js");
+  const { observedEvidence } = await import("../queries/evidence.js");
   return withServerStore(parseConfig(env), async (store): Promise<Loaded> => {
     const cached = await store.registryByName(owner, name);
     if (cached?.errorsJson) return { ok: false, errors: JSON.parse(cached.errorsJson) as RegistryProblem[], message: `the registry of ${repoKey} is not valid` };

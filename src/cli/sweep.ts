@@ -43,9 +43,9 @@ export async function runSweep(options: SweepOptions, io: Io, env: NodeJS.Proces
     return EXIT.usage;
   }
   const { probotFromEnv } = await import("../github/octokit.js");
-  const { Tierkeeper } = await import("../app/tierkeeper.js");
+  const { Tierkeeper } = await import("../index.js");
   return withServerStore(config, async (store) => {
-    const { redactingLogger } = await import("../observability/metrics.js");
+    const { redactingLogger } = await import("../observability/logging.js");
     const probot = probotFromEnv(config, "warn", await redactingLogger(config, "warn")); // Probot's own logs scrubbed too
     const tierkeeper = new Tierkeeper({ store, autoStart: false, executorRetryMs: config.executorRetryMs });
     await probot.load(tierkeeper.appFn, { cwd: io.cwd, addHandler: () => {} });

@@ -71,7 +71,7 @@ export interface Episode {
 }
 
 export type TimelineEvent =
-  /** A failing run that blocks other work (the shell decides what counts, see handlers/tier3-timeline). */
+  /** A failing run that blocks other work (the shell decides what counts, see features/tier3-timeline). */
   | { kind: "blocking"; blocker: Blocker }
   | { kind: "response"; response: Response }
   | { kind: "freeze"; by: string; reason: string }

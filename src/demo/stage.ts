@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Tierkeeper } from "../app/tierkeeper.js";
+import type { Tierkeeper } from "../index.js";
 import { startServer } from "../server.js";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../sim/index.js";
 

@@ -1,12 +1,13 @@
 import type { Logger } from "pino";
-import type { ProbotOctokit } from "probot";
+import { matcherFor } from "../core/match.js";
+import type { RepoRef } from "../core/model.js";
 import type { Store } from "../store/store.js";
 import type { OwnerCheck } from "../github/owners.js";
 import type { RegistrySource } from "../github/registry-source.js";
+import type { Octokit } from "../github/octokit.js";
+import type { Rules } from "./feature.js";
 
-export type Octokit = InstanceType<typeof ProbotOctokit>;
-
-/** What every handler works with: injected, so tests swap the clock and GitHub's address. */
+/** What every feature works with: injected, so tests swap the clock and GitHub's address. */
 export interface Deps {
   store: Store;
   log: Logger;
@@ -15,4 +16,10 @@ export interface Deps {
   github(installationId: number): Promise<Octokit>;
   registries: RegistrySource;
   owners: OwnerCheck;
+}
+
+/** The registry in force for a repository and its matcher; undefined when there is none (or it is invalid). */
+export async function rulesFor(deps: Deps, repo: RepoRef, installationId: number): Promise<Rules | undefined> {
+  const registry = await deps.registries.get(repo, () => deps.github(installationId));
+  return registry && { registry, matcher: matcherFor(registry) };
 }

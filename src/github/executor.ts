@@ -2,8 +2,8 @@ import type { Logger } from "pino";
 import { coalesced } from "../app/coalesce.js";
 import { parseAction, type StoredAction } from "../intents/index.js";
 import type { ActionRecord, Store } from "../store/store.js";
+import type { Octokit } from "./octokit.js";
 import type { Metrics } from "../observability/metrics.js";
-import type { Octokit } from "../features/deps.js";
 import { ACTIONS, CREATING, SHADOW, lastApplied, type ActionContext, type ActionHandler, type Existing, type Outcome } from "./actions/index.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { RepoRef } from "../core/model.js";
-import type { Octokit } from "../features/deps.js";
+import type { Octokit } from "./octokit.js";
 
 /** GitHub's contents API carries a file's content in its JSON answer up to this size. */
 const CONTENT_IN_JSON = 1024 * 1024;

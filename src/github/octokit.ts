@@ -2,6 +2,9 @@ import type { Logger } from "pino";
 import { createProbot, ProbotOctokit, type Probot } from "probot";
 import type { Config } from "../app/config.js";
 
+/** An installation's (or the app's) Octokit, as Probot makes it. */
+export type Octokit = InstanceType<typeof ProbotOctokit>;
+
 /**
  * Probot's Octokit with GitHub's etiquette switched off: no spacing of writes. Only for a
  * GitHub that has no such limits (the simulator in tests, the demo, the benchmark); against

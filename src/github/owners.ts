@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Component, Owner, Registry, RepoRef } from "../core/model.js";
 import { ownerKey, ownersToLookUp, type OwnerLookups, type OwnerStatus } from "../core/registry-findings.js";
 import type { Permission } from "../core/commands.js";
-import type { Octokit } from "../features/deps.js";
+import type { Octokit } from "./octokit.js";
 
 /** Permission answers kept at most; the oldest goes first. */
 const PERMISSIONS_KEPT = 10_000;

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Octokit } from "../features/deps.js";
+import type { Octokit } from "./octokit.js";
 import type { Store } from "../store/store.js";
 
 /**

@@ -3,7 +3,7 @@ import { globError } from "../core/glob.js";
 import { DEFAULT_POLICY, REGISTRY_PATH, formatProblem, parseRegistry, sizeProblem, validateRegistry } from "../core/registry.js";
 import type { Registry, RegistryProblem, RepoRef } from "../core/model.js";
 import type { Store } from "../store/store.js";
-import type { Octokit } from "../features/deps.js";
+import type { Octokit } from "./octokit.js";
 
 /**
  * Where the rules come from: `.github/tiers.yml` on the default branch, read with Probot's

@@ -1,19 +1,12 @@
-import { getPrivateKey } from "@probot/get-private-key";
-import { getTransformStream } from "@probot/pino";
-import { pino, type Logger } from "pino";
-import { createProbot, type Probot } from "probot";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Config } from "../app/config.js";
-import { octokitClassFor } from "../github/octokit.js";
-import type { Octokit } from "../features/deps.js";
-import { redact, registerSecrets } from "./redaction.js";
+import type { Octokit } from "../github/octokit.js";
 import type { Store } from "../store/store.js";
 
 /**
- * Metrics and logs. Every Tierkeeper has its own prom-client Registry (served at /metrics by
+ * Metrics. Every Tierkeeper has its own prom-client Registry (served at /metrics by
  * web/metrics.ts), so that several app instances in one process never share counters; the
- * registry also collects Node's default process metrics. Logs are pino JSON (or Probot's pretty
- * format) with secrets redacted by key and scrubbed by value before they are written.
+ * registry also collects Node's default process metrics. Octokit's requests are counted and
+ * timed by a hook (`observeOctokit`). Logs: logging.ts.
  */
 
 export class Metrics {
@@ -225,87 +218,14 @@ export function observeOctokit<O extends Octokit>(octokit: O, metrics: Metrics):
   return octokit;
 }
 
-type RateLimitHandler = (retryAfter: number, options: unknown, octokit: unknown, retryCount: number) => boolean | void;
+export type RateLimitHandler = (retryAfter: number, options: unknown, octokit: unknown, retryCount: number) => boolean | void;
 const counting = Symbol("tierkeeper.countsRateLimits");
 
-function countRateLimit(handler: RateLimitHandler, metrics: Metrics, kind: "primary" | "secondary"): RateLimitHandler {
+export function countRateLimit(handler: RateLimitHandler, metrics: Metrics, kind: "primary" | "secondary"): RateLimitHandler {
   if ((handler as { [counting]?: boolean })[counting]) return handler; // the installation's Octokit reuses the app's options
   const wrapped: RateLimitHandler = (...args) => {
     metrics.rateLimitWaits.inc({ kind });
     return handler(...args);
   };
   return Object.assign(wrapped, { [counting]: true });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Logs
-
-/** Object keys whose values never reach a log line. */
-const REDACT_PATHS = [
-  "authorization",
-  "headers.authorization",
-  "*.headers.authorization",
-  "*.*.headers.authorization",
-  "req.headers.cookie",
-  'req.headers["x-hub-signature-256"]',
-  'req.headers["x-hub-signature"]',
-  "token",
-  "*.token",
-  "privateKey",
-  "*.privateKey",
-  "secret",
-  "*.secret",
-  "webhookSecret",
-  "clientSecret",
-  "*.clientSecret",
-  "password",
-  "*.password",
-  "connectionString",
-  "*.connectionString",
-];
-
-/** Probot's logger (same format, level and destination), each line through redaction.ts's scrubber. */
-export async function redactingLogger(config: Config, level: string = config.logLevel, privateKey?: string, destination: NodeJS.WritableStream = pino.destination(1) as unknown as NodeJS.WritableStream): Promise<Logger> {
-  const transform = await getTransformStream({
-    logFormat: config.logFormat,
-    logLevelInString: config.logLevelInString,
-    sentryDsn: config.sentryDsn,
-  });
-  transform.pipe(destination);
-  registerSecrets(config.probotEnv, privateKey); // for this logger and every other error path (redaction.ts)
-  return pino(
-    {
-      level,
-      name: "probot",
-      messageKey: config.logMessageKey,
-      redact: { paths: REDACT_PATHS, censor: "[REDACTED]" },
-      hooks: { streamWrite: redact },
-    },
-    transform,
-  );
-}
-
-/**
- * What `probotFromEnv` (github/octokit.ts) makes, plus the redacting logger and a count of the
- * rate-limit waits of Octokit's throttling (Probot's own onRateLimit/onSecondaryRateLimit still decide).
- */
-export async function observedProbot(config: Config, metrics: Metrics): Promise<Probot> {
-  // Secondary rate limits waited out and repeated (github/octokit.ts); nothing spaced against the simulator.
-  const base = octokitClassFor(config.githubThrottle);
-  const Octokit = base.defaults((options: Record<string, any>) => {
-    const throttle = { ...options.throttle };
-    // Only handlers that are set: an explicit undefined would hide ProbotOctokit's own defaults.
-    if (throttle.onRateLimit) throttle.onRateLimit = countRateLimit(throttle.onRateLimit, metrics, "primary");
-    if (throttle.onSecondaryRateLimit) throttle.onSecondaryRateLimit = countRateLimit(throttle.onSecondaryRateLimit, metrics, "secondary");
-    return { ...options, throttle };
-  });
-  const probotEnv: NodeJS.ProcessEnv = { LOG_LEVEL: "info", ...config.probotEnv };
-  let privateKey: string | undefined;
-  try {
-    privateKey = getPrivateKey({ env: probotEnv }) ?? undefined;
-  } catch {
-    /* Probot reports a missing or unreadable key itself */
-  }
-  const log = await redactingLogger(config, config.logLevel, privateKey);
-  return createProbot({ env: probotEnv, overrides: { Octokit, log } });
 }

@@ -17,10 +17,10 @@ import {
 } from "../core/render/status-page.js";
 import { statusRows } from "../core/render/status-tables.js";
 import type { Evidence } from "../core/requirements.js";
-import { observedEvidence } from "../features/suggestions/suggestions.js";
+import { observedEvidence } from "../queries/evidence.js";
 import { episodeKey } from "../core/timeline-intents.js";
 import { parseEpisode, type Episode } from "../core/timeline.js";
-import type { Octokit } from "../features/deps.js";
+import type { Octokit } from "../github/octokit.js";
 import type { ActionRecord, RegistryCacheEntry, Store } from "../store/store.js";
 
 /**

@@ -214,7 +214,7 @@ describe("SIGKILL in the middle of a sweep, twice", () => {
     expect(sim.violations).toEqual([]);
   }, 90_000);
 
-  // The sweep after the crash renders recently changed timelines again (scheduler.ts, relink).
+  // The sweep after the crash renders recently changed timelines again (features/tier3-timeline/sweep.ts, relink).
   test("after the crash, the note still links the disabling pull request", () => {
     expect(notes()[0].body).toContain(`#${disabling()[0].number} disables`);
   });

@@ -134,7 +134,7 @@ test("the logs carry delivery, installation and repository, and no secret, key o
 
 test("the logger redacts secrets by key and by value, whatever the app logs", async () => {
   const { PassThrough } = await import("node:stream");
-  const { redactingLogger } = await import("../../src/observability/metrics.js");
+  const { redactingLogger } = await import("../../src/observability/logging.js");
   const { parseConfig } = await import("../../src/app/config.js");
   const out = new PassThrough();
   let text = "";

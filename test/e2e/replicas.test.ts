@@ -119,7 +119,7 @@ test("two replicas on one PostgreSQL database: every comment, issue, pull reques
   await stage.settle(60_000);
   // And once more, from both, while the servers sweep too: nothing more happens.
   // (An hour apart, not more: whichever takes the lock must still see the step as recent and
-  // relink the note to the pull request the servers created meanwhile; see scheduler.ts, relink.)
+  // relink the note to the pull request the servers created meanwhile; see features/tier3-timeline/sweep.ts, relink.)
   const again = await Promise.all([stage.sweep(later), stage.sweep(new Date(later.getTime() + 3600_000))]);
   expect(again.map((s) => s.code)).toEqual([0, 0]);
   expect(again.map((s) => s.output).join("\n")).not.toMatch(/->/);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { Probot } from "probot";
 import { UnthrottledOctokit } from "../../src/github/octokit.js";
-import { Tierkeeper } from "../../src/app/tierkeeper.js";
+import { Tierkeeper } from "../../src/index.js";
 import { openStore } from "../../src/store/open.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
 

@@ -6,7 +6,7 @@ import { pino } from "pino";
 import { Probot } from "probot";
 import { UnthrottledOctokit } from "../../src/github/octokit.js";
 import { EXAMPLE_REGISTRY } from "../../src/demo/stage.js";
-import { Tierkeeper } from "../../src/app/tierkeeper.js";
+import { Tierkeeper } from "../../src/index.js";
 import { startSimulator, type Simulator, type WebhookEvent } from "../../src/sim/index.js";
 import { openStore } from "../../src/store/open.js";
 import type { SqlStore } from "../../src/store/sql-store.js";

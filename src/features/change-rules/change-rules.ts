@@ -1,6 +1,9 @@
 import { consultations, decideRfcCheck, githubThread, majorChanges, rfcRepositories, sortRfcLinks, type RfcVerdict } from "../../core/change-rules.js";
+import type { PullFact } from "../../core/facts.js";
 import type { PullRecord, RepoRef } from "../../core/model.js";
-import type { Deps, Octokit } from "../deps.js";
+import type { Deps } from "../deps.js";
+import type { EventContext, Rules } from "../feature.js";
+import type { Octokit } from "../../github/octokit.js";
 import { recordRequests, type RepoTarget } from "../tier2-responsiveness/requests.js";
 import { checkRunIntent, recordIntents, reviewRequestIntent } from "../../intents/index.js";
 
@@ -19,26 +22,54 @@ const MAX_LINKS = 3;
 export const rfcCheckKey = (repoId: number, headSha: string) => `rfc-check:${repoId}:${headSha}`;
 export const consultKey = (repoId: number, pull: number, component: string) => `consult:${repoId}:${pull}:${component}`;
 
-export async function applyChangeRules(deps: Deps, target: RepoTarget, pull: PullRecord, pr: { labels: string[]; body: string }): Promise<void> {
-  const { repo, installationId, registry } = target;
-  const policy = registry.policy.changes;
-  const change = { author: pull.author, touched: pull.touched, lines: pull.lines ?? {}, labels: pr.labels, body: pr.body };
-  const major = majorChanges(registry, change, policy);
-  const key = rfcCheckKey(repo.id, pull.headSha);
+type Change = Parameters<typeof majorChanges>[1];
 
+/** What the rules judge: the change, its major parts, whether the RFC check was shown before, and the linked RFCs' state. */
+export interface ChangeInputs {
+  rules: Rules;
+  pull: PullRecord;
+  change: Change;
+  major: ReturnType<typeof majorChanges>;
+  shownBefore: boolean;
+  verdicts: RfcVerdict[];
+  links: { ignored: ReturnType<typeof sortRfcLinks>["ignored"]; repositories: ReturnType<typeof rfcRepositories> };
+}
+
+export async function loadChangeRules(ctx: EventContext<PullFact>): Promise<ChangeInputs | undefined> {
+  const { deps, fact } = ctx;
+  if (fact.state !== "open") return undefined;
+  const { repo, installationId } = fact;
+  const rules = (await ctx.rules())!;
+  const { registry } = rules;
+  const { pull } = ctx.observed.pull!;
+  const policy = registry.policy.changes;
+  const change = { author: pull.author, touched: pull.touched, lines: pull.lines ?? {}, labels: fact.labels, body: fact.body };
+  const major = majorChanges(registry, change, policy);
   const needsRfc = major.some((m) => m.component.tier === 1);
-  const shownBefore = Boolean(await deps.store.getAction(key));
-  if (needsRfc || shownBefore) {
-    const repositories = rfcRepositories(policy, repo.owner);
-    const { links, ignored } = sortRfcLinks(pr.body, policy, repositories);
-    const verdicts = needsRfc ? await Promise.all(links.slice(0, MAX_LINKS).map((link) => rfcVerdict(deps, installationId, link, repo))) : [];
-    const desired = decideRfcCheck(major, change, verdicts, policy, shownBefore, { ignored, repositories });
-    if (desired) {
-      await recordIntents(deps.store, registry.policy, [checkRunIntent({ key, target: { owner: repo.owner, repo: repo.name, headSha: pull.headSha }, desired, installationId })], deps.now());
-    }
+  const shownBefore = Boolean(await deps.store.getAction(rfcCheckKey(repo.id, pull.headSha)));
+  const repositories = rfcRepositories(policy, repo.owner);
+  const { links, ignored } = sortRfcLinks(fact.body, policy, repositories);
+  const verdicts = needsRfc ? await Promise.all(links.slice(0, MAX_LINKS).map((link) => rfcVerdict(deps, installationId, link, repo))) : [];
+  return { rules, pull, change, major, shownBefore, verdicts, links: { ignored, repositories } };
+}
+
+export function decideChangeRules({ rules, pull, change, major, shownBefore, verdicts, links }: ChangeInputs) {
+  const needsRfc = major.some((m) => m.component.tier === 1);
+  const desired = needsRfc || shownBefore ? decideRfcCheck(major, change, verdicts, rules.registry.policy.changes, shownBefore, links) : undefined;
+  return { rules, pull, desired, consults: consultations(major, pull.author) };
+}
+
+export async function recordChangeRules(ctx: EventContext<PullFact>, { rules, pull, desired, consults }: ReturnType<typeof decideChangeRules>): Promise<void> {
+  const { deps } = ctx;
+  const { repo, installationId } = ctx.fact;
+  const { registry } = rules;
+  const target: RepoTarget = { repo, installationId, registry };
+  const key = rfcCheckKey(repo.id, pull.headSha);
+  if (desired) {
+    await recordIntents(deps.store, registry.policy, [checkRunIntent({ key, target: { owner: repo.owner, repo: repo.name, headSha: pull.headSha }, desired, installationId })], deps.now());
   }
 
-  for (const consult of consultations(major, pull.author)) {
+  for (const consult of consults) {
     const users = consult.handles.filter((h) => !h.includes("/"));
     const teams = consult.handles.filter((h) => h.includes("/")).map((h) => h.split("/")[1]);
     // Keyed by PR and component: a later push or label event does not ask again.

@@ -1,27 +1,25 @@
 import { isFuzzingCheck, pullRequestCiTime } from "../../core/evidence.js";
 import type { CiFact } from "../../core/facts.js";
-import { matcherFor } from "../../core/match.js";
 import type { PullRecord } from "../../core/model.js";
-import { breakagePrefix, refreshBreakageComment } from "../breakage/breakage.js";
-import type { Deps } from "../deps.js";
-import { isolated } from "../../app/isolated.js";
+import type { EventContext } from "../feature.js";
 import { adoptPull } from "../pulls/pulls.js";
 import { queuedPulls } from "../merge-queue/merge-queue.js";
-import { onTier3Result } from "../tier3-timeline/timeline.js";
 
 /**
- * CI results (check runs, check suites, workflow jobs, commit statuses): keep the newest
- * result per commit and name, then refresh the comment of every open PR at that commit, or
- * tested at that merge queue commit.
+ * CI results (check runs, check suites, workflow jobs, commit statuses), the first stage: keep
+ * the newest result per commit and name, and find every open PR at that commit, or tested at that
+ * merge queue commit (ctx.observed.ci), for the Tier 3 timelines and the breakage comments.
  * Results are also evidence for the tier requirements: passes of components' checks and
  * fuzzing jobs on the default branch, and the CI time of every check on pull requests (the
  * CI cost's denominator). A result that is neither costs nothing but a cached registry lookup.
  */
-export async function onCiResult(deps: Deps, given: CiFact): Promise<void> {
+export async function observeCiResult(ctx: EventContext<CiFact>): Promise<"continue" | "stop"> {
+  const { deps, fact: given } = ctx;
   const { repo, installationId } = given;
-  const registry = await deps.registries.get(repo, () => deps.github(installationId));
-  if (!registry) return;
-  const mapped = matcherFor(registry).componentsForCheck(given.result.name).length > 0;
+  const rules = await ctx.rules();
+  if (!rules) return "stop";
+  const { registry } = rules;
+  const mapped = rules.matcher.componentsForCheck(given.result.name).length > 0;
   // Judged by the commit, not by the trigger: a result on the merge queue's base is a default-branch
   // result even when GitHub names no branch (the commit is no longer the branch's tip).
   const fact = mapped && given.result.branch === undefined && (await deps.store.isQueueBase(repo.id, given.result.sha, repo.defaultBranch))
@@ -31,11 +29,11 @@ export async function onCiResult(deps: Deps, given: CiFact): Promise<void> {
   const onDefault = result.branch === repo.defaultBranch;
   const ciTime = pullRequestCiTime(result, repo.defaultBranch);
   const evidence = onDefault ? mapped || isFuzzingCheck(registry, result.name) : ciTime !== undefined;
-  if (!mapped && !evidence) return;
-  if (!(await deps.store.recordResult(result))) return; // older than what we know: nothing changes
+  if (!mapped && !evidence) return "stop";
+  if (!(await deps.store.recordResult(result))) return "stop"; // older than what we know: nothing changes
   if (evidence && onDefault) await deps.store.noteDefaultBranchResult({ repo, installationId }, result);
   if (evidence && ciTime) await deps.store.addPullRequestCiTime({ repo, installationId }, result, ciTime.day, ciTime.ms);
-  if (!mapped) return;
+  if (!mapped) return "stop";
 
   const pulls = new Map<number, PullRecord>();
   for (const pull of await deps.store.openPullsByHead(repo.id, result.sha)) pulls.set(pull.number, pull);
@@ -50,22 +48,6 @@ export async function onCiResult(deps: Deps, given: CiFact): Promise<void> {
     for (const pull of await queuedPulls(deps, { repo, installationId, registry }, result.sha, fact.queue)) pulls.set(pull.number, pull);
   }
 
-  await isolated(deps.log, {
-    // Tier 3: a failure that blocks other work starts or feeds the component's timeline.
-    "tier3-timeline": () => onTier3Result(deps, fact, registry, [...pulls.values()]),
-    breakage: async () => {
-      // A new result on the default branch can turn "broken by this PR" into "already broken":
-      // re-read the PRs that already carry a comment.
-      const affected = new Map(pulls);
-      if (result.branch === repo.defaultBranch) {
-        for (const key of await deps.store.actionKeysWithPrefix(breakagePrefix(repo.id))) {
-          const number = Number(key.slice(key.lastIndexOf("#") + 1));
-          if (affected.has(number)) continue;
-          const pull = await deps.store.getPull(repo.id, number);
-          if (pull?.state === "open") affected.set(number, pull);
-        }
-      }
-      for (const pull of affected.values()) await refreshBreakageComment(deps, repo, installationId, registry, pull);
-    },
-  });
+  ctx.observed.ci = { fact, pulls: [...pulls.values()] };
+  return "continue";
 }

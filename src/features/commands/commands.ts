@@ -1,6 +1,5 @@
 import { authorize, parseComment, renderReply, type Command } from "../../core/commands.js";
 import type { ActivityFact } from "../../core/facts.js";
-import { matcherFor } from "../../core/match.js";
 import type { Component, Registry } from "../../core/model.js";
 import { formatDate } from "../../core/render/dates.js";
 import { md } from "../../core/render/escape.js";
@@ -8,6 +7,7 @@ import { parseEpisode, type Episode, type TimelineEvent } from "../../core/timel
 import { endAway, isAway, recipientsFor, startAway, type AwayPeriod, type Tier2Request } from "../../core/responsiveness.js";
 import { stepStoredRequest } from "../tier2-responsiveness/requests.js";
 import type { Deps } from "../deps.js";
+import type { EventContext, Rules } from "../feature.js";
 import { applyEvent, trackingIssues } from "../tier3-timeline/timeline.js";
 import { commentIntent, recordIntents } from "../../intents/index.js";
 
@@ -18,15 +18,23 @@ import { commentIntent, recordIntents } from "../../intents/index.js";
  * MAX_COMMANDS are acted on; the rest are named as ignored). An unknown command or a refused
  * one changes nothing.
  */
-export async function onCommands(deps: Deps, fact: ActivityFact): Promise<void> {
-  if (fact.authorIsBot || fact.commentId === undefined) return;
-  const { commands: parsed, ignored } = parseComment(fact.body);
-  if (parsed.length === 0) return;
-  const github = () => deps.github(fact.installationId);
-  const registry = await deps.registries.get(fact.repo, github);
-  if (!registry) return; // no rules in force here: tierkeeper stays silent
-  const here = await componentOfThread(deps, fact);
+type Loaded = { rules: Rules; parsed: ReturnType<typeof parseComment>; here: string | undefined };
 
+/** The comment's commands, the rules in force, and the component whose tracking issue the thread is. */
+export async function loadCommands(ctx: EventContext<ActivityFact>): Promise<Loaded | undefined> {
+  const { deps, fact } = ctx;
+  if (fact.authorIsBot || fact.commentId === undefined) return undefined;
+  const parsed = parseComment(fact.body);
+  if (parsed.commands.length === 0) return undefined;
+  const rules = await ctx.rules();
+  if (!rules) return undefined; // no rules in force here: tierkeeper stays silent
+  return { rules, parsed, here: await componentOfThread(deps, fact) };
+}
+
+/** Each command in turn, authorized, then carried out; then the one reply. */
+export async function runCommands(ctx: EventContext<ActivityFact>, { rules, parsed: { commands: parsed, ignored }, here }: Loaded): Promise<void> {
+  const { deps, fact, github } = ctx;
+  const { registry, matcher } = rules;
   const answers: { line: number; text: string }[] = [];
   for (const p of parsed) {
     const reply = (text: string) => answers.push({ line: p.line, text });
@@ -36,7 +44,7 @@ export async function onCommands(deps: Deps, fact: ActivityFact): Promise<void> 
     }
     const command = p.command;
     const id = "component" in command && command.component ? command.component : here;
-    const component = id ? matcherFor(registry).component(id) : undefined;
+    const component = id ? matcher.component(id) : undefined;
     if (id && !component) {
       reply(`there is no component ${md.code(id)} in the registry`);
       continue;

@@ -1,7 +1,9 @@
 import type { MergeGroupFact, QueueBranch } from "../../core/facts.js";
 import type { PullRecord, Registry, RepoRef } from "../../core/model.js";
 import { rfcCheckKey } from "../change-rules/change-rules.js";
+import type { ActionRecord } from "../../store/store.js";
 import type { Deps } from "../deps.js";
+import type { EventContext } from "../feature.js";
 import { adoptPull } from "../pulls/pulls.js";
 import { registryCheckKey } from "../registry-check/registry-check.js";
 import { checkRunIntent, parseAction, recordIntents } from "../../intents/index.js";
@@ -19,15 +21,27 @@ export interface QueueTarget {
   registry: Registry;
 }
 
-/** `merge_group.checks_requested`: remember the entry and set tierkeeper's checks on the queue commit. */
-export async function onMergeGroup(deps: Deps, fact: MergeGroupFact): Promise<void> {
+/** One of tierkeeper's check runs at a queued PR's head, to be repeated on the queue commit. */
+export interface OwnCheckCopy {
+  keyAt: (repoId: number, headSha: string) => string;
+  atHead: ActionRecord;
+}
+
+/** `merge_group.checks_requested`: remember the entry, and read tierkeeper's check runs at each queued PR's head. */
+export async function loadQueuedChecks(ctx: EventContext<MergeGroupFact>): Promise<OwnCheckCopy[] | undefined> {
+  const { deps, fact } = ctx;
   const { repo, installationId } = fact;
-  const registry = await deps.registries.get(repo, () => deps.github(installationId));
-  if (!registry) return;
+  const registry = (await ctx.rules())?.registry;
+  if (!registry) return undefined;
   const target = { repo, installationId, registry };
+  const copies: OwnCheckCopy[] = [];
   for (const pull of await queuedPulls(deps, target, fact.headSha, { ...fact.queue, baseSha: fact.baseSha })) {
-    await copyOwnChecks(deps, target, pull, fact.headSha);
+    for (const keyAt of [rfcCheckKey, registryCheckKey]) {
+      const atHead = await deps.store.getAction(keyAt(repo.id, pull.headSha));
+      if (atHead) copies.push({ keyAt, atHead });
+    }
   }
+  return copies;
 }
 
 /**
@@ -70,14 +84,15 @@ async function openPull(deps: Deps, target: QueueTarget, number: number): Promis
 }
 
 /** tierkeeper's check runs at the PR's head, with the same conclusion, on the queue commit. */
-async function copyOwnChecks(deps: Deps, target: QueueTarget, pull: PullRecord, queueSha: string): Promise<void> {
-  const { repo, installationId } = target;
-  for (const keyAt of [rfcCheckKey, registryCheckKey]) {
-    const atHead = await deps.store.getAction(keyAt(repo.id, pull.headSha));
-    if (!atHead) continue;
+export async function copyOwnChecks(ctx: EventContext<MergeGroupFact>, copies: OwnCheckCopy[]): Promise<void> {
+  const { deps } = ctx;
+  const { repo, installationId, headSha: queueSha } = ctx.fact;
+  // The mode of the registry in force now, as every other intent (not the head's recorded one).
+  const policy = (await ctx.rules())!.registry.policy;
+  for (const { keyAt, atHead } of copies) {
     const copied = parseAction(atHead);
     if (copied.kind !== "check-run") continue;
-    await recordIntents(deps.store, target.registry.policy, [
+    await recordIntents(deps.store, policy, [
       checkRunIntent({ key: keyAt(repo.id, queueSha), target: { owner: repo.owner, repo: repo.name, headSha: queueSha }, desired: copied.desired, installationId }),
     ], deps.now());
   }

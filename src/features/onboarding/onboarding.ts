@@ -3,7 +3,9 @@ import type { RepoRef } from "../../core/model.js";
 import { ONBOARDING_TITLE, onboardingBody, starterRegistry, type OnboardingInput } from "../../core/onboarding.js";
 import { REGISTRY_PATH } from "../../core/registry.js";
 import { hiddenMarker } from "../../github/executor.js";
-import type { Deps, Octokit } from "../deps.js";
+import type { Deps } from "../deps.js";
+import type { EventContext } from "../feature.js";
+import type { Octokit } from "../../github/octokit.js";
 import { filePrIntent, NO_REGISTRY, recordIntents } from "../../intents/index.js";
 
 /**
@@ -20,7 +22,10 @@ export const ONBOARDING_CONFIG = ".github/tierkeeper.yml";
 /** At most this many repositories are looked at per installation event (each costs a few reads). */
 const MAX_REPOS = 200;
 
-export async function onInstalled(deps: Deps, fact: InstalledFact): Promise<void> {
+/** The repositories to onboard, each with what its starter registry is made of. */
+export async function loadOnboarding(ctx: EventContext<InstalledFact>): Promise<{ repo: RepoRef; input: OnboardingInput }[]> {
+  const { deps, fact } = ctx;
+  const toOnboard: { repo: RepoRef; input: OnboardingInput }[] = [];
   if (fact.repos.length > MAX_REPOS) deps.log.warn({ repositories: fact.repos.length }, `onboarding looks at the first ${MAX_REPOS} repositories only`);
   const github = () => deps.github(fact.installationId);
   for (const listed of fact.repos.slice(0, MAX_REPOS)) {
@@ -35,7 +40,15 @@ export async function onInstalled(deps: Deps, fact: InstalledFact): Promise<void
       deps.log.info({ repository: `${repo.owner}/${repo.name}` }, "onboarding is turned off here");
       continue;
     }
-    const input = await onboardingInput(deps, octokit, repo);
+    toOnboard.push({ repo, input: await onboardingInput(deps, octokit, repo) });
+  }
+  return toOnboard;
+}
+
+/** One pull request per repository, keyed by it; its text comes from core/onboarding.ts. */
+export async function saveOnboarding(ctx: EventContext<InstalledFact>, toOnboard: { repo: RepoRef; input: OnboardingInput }[]): Promise<void> {
+  const { deps, fact } = ctx;
+  for (const { repo, input } of toOnboard) {
     const key = onboardingKey(repo.id);
     // No registry yet, so no mode to follow: the onboarding PR is how a repository gets one.
     await recordIntents(deps.store, NO_REGISTRY, [

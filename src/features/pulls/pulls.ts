@@ -1,24 +1,23 @@
 import type { PullFact } from "../../core/facts.js";
 import { matcherFor } from "../../core/match.js";
 import type { PullRecord, Registry, RepoRef } from "../../core/model.js";
-import { refreshBreakageComment } from "../breakage/breakage.js";
-import { checkRegistryAtHead } from "../registry-check/registry-check.js";
-import { checkDocumentAtHead } from "../document-check/document-check.js";
 import { REGISTRY_PATH } from "../../core/registry.js";
-import type { Deps, Octokit } from "../deps.js";
-import { applyChangeRules } from "../change-rules/change-rules.js";
-import { cancelRequests } from "../tier2-responsiveness/requests.js";
-import { onDisablingPullClosed } from "../tier3-timeline/timeline.js";
-import { isolated } from "../../app/isolated.js";
+import type { Deps } from "../deps.js";
+import type { Octokit } from "../../github/octokit.js";
+import type { EventContext } from "../feature.js";
 
 /** GitHub lists at most this many files of a pull request. */
 export const PR_FILES_CAP = 3000;
 
-/** Pull requests: remember each PR's head, author and the components it touches. */
-export async function onPullRequest(deps: Deps, fact: PullFact): Promise<void> {
-  const github = () => deps.github(fact.installationId);
-  const registry = await deps.registries.get(fact.repo, github);
-  if (!registry) return;
+/**
+ * Pull requests, the first stage: the PR as it is to be recorded (head, author, the components it
+ * touches), for the features that follow; `pulls` saves it (features/pulls/feature.ts). A late,
+ * older event, or a repository without a registry, stops the event here.
+ */
+export async function observePull(ctx: EventContext<PullFact>): Promise<"continue" | "stop"> {
+  const { deps, fact } = ctx;
+  const registry = (await ctx.rules())?.registry;
+  if (!registry) return "stop";
   const known = await deps.store.getPull(fact.repo.id, fact.number);
   const headChanged = !known || known.headSha !== fact.headSha || fact.action === "opened" || fact.action === "reopened";
   const pull: PullRecord = {
@@ -32,31 +31,18 @@ export async function onPullRequest(deps: Deps, fact: PullFact): Promise<void> {
     ...(known?.lines && { lines: known.lines }),
     updatedAt: fact.updatedAt,
   };
-  if (known && known.updatedAt > fact.updatedAt) return; // a late, older event: the newer one already counted
+  if (known && known.updatedAt > fact.updatedAt) return "stop"; // a late, older event: the newer one already counted
   let editsRegistry = false;
   let editsDocument = false;
   if (fact.state === "open" && headChanged) {
-    const changes = await changedFiles(await github(), fact.repo, fact.number, registry);
+    const changes = await changedFiles(await ctx.github(), fact.repo, fact.number, registry);
     pull.touched = changes.touched;
     pull.lines = changes.lines;
     editsRegistry = changes.editsRegistry;
     editsDocument = changes.editsDocument;
   }
-  // Checked before the new head is recorded: if the check fails, the retry still sees a new head and checks again.
-  const failedCheck = editsRegistry ? await checkRegistryAtHead(deps, fact.repo, fact.installationId, registry, pull).then(() => undefined, (error: unknown) => ({ error })) : undefined;
-  if (!failedCheck) await deps.store.upsertPull(pull);
-  if (fact.state === "closed") {
-    await cancelRequests(deps, fact.repo, fact.number, "the pull request was closed", registry.policy);
-    await onDisablingPullClosed(deps, fact, registry);
-    return;
-  }
-  // Each feature in isolation: a failing registry check does not keep the comment from its update.
-  await isolated(deps.log, {
-    ...(failedCheck && { "registry-check": () => Promise.reject(failedCheck.error) }),
-    ...((editsRegistry || editsDocument) && { "document-check": () => checkDocumentAtHead(deps, fact.repo, fact.installationId, registry, pull, editsRegistry) }),
-    "change-rules": () => applyChangeRules(deps, { repo: fact.repo, installationId: fact.installationId, registry }, pull, { labels: fact.labels, body: fact.body }),
-    breakage: () => refreshBreakageComment(deps, fact.repo, fact.installationId, registry, pull),
-  });
+  ctx.observed.pull = { pull, editsRegistry, editsDocument };
+  return "continue";
 }
 
 /**

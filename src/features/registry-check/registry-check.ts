@@ -1,10 +1,13 @@
-import type { Owner, PullRecord, Registry, RepoRef } from "../../core/model.js";
+import type { PullFact } from "../../core/facts.js";
+import type { PullRecord, Registry, RegistryParseResult, RepoRef } from "../../core/model.js";
 import { parseRegistry, refusedForSize, REGISTRY_LIMITS, REGISTRY_PATH } from "../../core/registry.js";
 import { fileAt } from "../../github/file-at.js";
-import { decideRegistryCheck } from "../../core/registry-check.js";
+import { decideRegistryCheck, type CheckRunDesired } from "../../core/registry-check.js";
 import { registryFindings, type FindingsInput } from "../../core/registry-findings.js";
 import { lookUpOwners } from "../../github/owners.js";
-import type { Deps, Octokit } from "../deps.js";
+import type { Deps } from "../deps.js";
+import type { EventContext } from "../feature.js";
+import type { Octokit } from "../../github/octokit.js";
 import { checkRunIntent, recordIntents } from "../../intents/index.js";
 
 /**
@@ -15,24 +18,51 @@ import { checkRunIntent, recordIntents } from "../../intents/index.js";
  */
 export const registryCheckKey = (repoId: number, headSha: string) => `registry-check:${repoId}:${headSha}`;
 
-export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installationId: number, registry: Registry, pull: PullRecord): Promise<void> {
-  const octokit = await deps.github(installationId);
+/** The registry file at the PR's head, parsed, and (when it parses) what its findings compare it with. */
+export interface RegistryAtHead {
+  pull: PullRecord;
+  /** The rules in force, which the findings compare the edit with. */
+  base: Registry;
+  result: RegistryParseResult | "deleted";
+  text?: string;
+  tree?: FindingsInput["tree"];
+  seenChecks?: string[];
+  owners?: FindingsInput["owners"];
+}
+
+export async function loadRegistryAtHead(ctx: EventContext<PullFact>): Promise<RegistryAtHead | undefined> {
+  const { deps, fact } = ctx;
+  const { repo } = fact;
+  const { pull, editsRegistry } = ctx.observed.pull!;
+  if (!editsRegistry) return undefined;
+  const registry = (await ctx.rules())!.registry;
+  const octokit = await ctx.github();
   const file = await fileAt(octokit, repo, REGISTRY_PATH, pull.headSha, REGISTRY_LIMITS.bytes);
   const text = file && "text" in file ? file.text : undefined;
   const result = file === undefined ? "deleted" : text === undefined ? refusedForSize("tooLarge" in file ? file.tooLarge : 0) : parseRegistry(text, REGISTRY_PATH);
-  const findings =
-    text !== undefined && result !== "deleted" && result.ok
-      ? registryFindings({
-          file: REGISTRY_PATH,
-          text,
-          head: result,
-          base: registry,
-          tree: await treeAt(deps, octokit, repo, pull.headSha),
-          seenChecks: (await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).map((r) => r.name),
-          owners: await lookUpOwners(octokit, repo, result.registry, registry, deps.log),
-        })
-      : undefined;
-  const desired = decideRegistryCheck(result, REGISTRY_PATH, findings);
+  if (text === undefined || result === "deleted" || !result.ok) return { pull, base: registry, result, text };
+  return {
+    pull,
+    base: registry,
+    result,
+    text,
+    tree: await treeAt(deps, octokit, repo, pull.headSha),
+    seenChecks: (await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).map((r) => r.name),
+    owners: await lookUpOwners(octokit, repo, result.registry, registry, deps.log),
+  };
+}
+
+/** The check's conclusion and text, from the file and, when it parses, its findings (against the registry in force). */
+export function decideRegistryAtHead(loaded: RegistryAtHead): { pull: PullRecord; desired: CheckRunDesired } {
+  const { pull, base, result, text, tree, seenChecks, owners } = loaded;
+  const findings = text !== undefined && result !== "deleted" && result.ok ? registryFindings({ file: REGISTRY_PATH, text, head: result, base, tree, seenChecks, owners }) : undefined;
+  return { pull, desired: decideRegistryCheck(result, REGISTRY_PATH, findings) };
+}
+
+export async function saveRegistryCheck(ctx: EventContext<PullFact>, { pull, desired }: { pull: PullRecord; desired: CheckRunDesired }): Promise<void> {
+  const { deps } = ctx;
+  const { repo, installationId } = ctx.fact;
+  const registry = (await ctx.rules())!.registry;
   await recordIntents(deps.store, registry.policy, [
     checkRunIntent({ key: registryCheckKey(repo.id, pull.headSha), target: { owner: repo.owner, repo: repo.name, headSha: pull.headSha }, desired, installationId }),
   ], deps.now());

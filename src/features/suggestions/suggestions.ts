@@ -1,9 +1,4 @@
-import { ciCostWindowStart, evidenceFor, startOfUtcDay } from "../../core/evidence.js";
-import { matcherFor } from "../../core/match.js";
-import type { Registry } from "../../core/model.js";
-import type { Evidence } from "../../core/requirements.js";
-import { DEFAULT_POLICY } from "../../core/registry.js";
-import type { Tier2Request } from "../../core/responsiveness.js";
+import { ciCostWindowStart, startOfUtcDay } from "../../core/evidence.js";
 import {
   judgeTiers,
   parseSuggestionKey,
@@ -17,9 +12,10 @@ import {
 } from "../../core/suggestions.js";
 import { hiddenMarker, type IssueDesired } from "../../github/executor.js";
 import type { Store } from "../../store/store.js";
-import type { Deps } from "../deps.js";
+import { rulesFor, type Deps } from "../deps.js";
 import { lookUpOwners } from "../../github/owners.js";
 import { issueIntent, recordIntents } from "../../intents/index.js";
+import { observedEvidence } from "../../queries/evidence.js";
 
 /**
  * Tier change suggestions (see core/suggestions.ts), judged by the sweep at most once a day per
@@ -33,8 +29,9 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
   await deps.store.forgetCiTimeBefore(ciCostWindowStart(now));
   const saved: string[] = [];
   for (const { repo, installationId } of claimed) {
-    const registry = await deps.registries.get(repo, () => deps.github(installationId));
-    if (!registry) continue; // never judge by rules that are not in force
+    const rules = await rulesFor(deps, repo, installationId);
+    if (!rules) continue; // never judge by rules that are not in force
+    const { registry, matcher } = rules;
     // Once a day: do the owners still exist for GitHub (collaborators, existing teams)?
     const owners = await lookUpOwners(await deps.github(installationId), repo, registry, undefined, deps.log);
     await deps.store.saveOwnerLookups(repo.id, owners.statuses, now);
@@ -52,7 +49,7 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
       const key = suggestionKey(repo.id, s);
       due.add(key);
       if ((await openSuggestion(deps.store, key)) !== undefined) continue;
-      const component = matcherFor(registry).component(s.componentId)!;
+      const component = matcher.component(s.componentId)!;
       const body = renderSuggestion(component, s, evidence[s.componentId] ?? {}, registry, now);
       if (await save(key, { title: suggestionTitle(component, s), body, labels: SUGGESTION_LABELS, state: "open" })) {
         deps.log.info({ component: s.componentId, suggestion: `${s.direction} to Tier ${s.to}` }, "tier change suggested");
@@ -66,20 +63,6 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
     }
   }
   return saved;
-}
-
-/** The repository's evidence from what the store kept: default-branch checks, PR CI time, Tier 2 requests. */
-export async function observedEvidence(store: Store, repoId: number, registry: Registry, now: Date): Promise<Record<string, Evidence>> {
-  // A registry cached by an older version has no tier2 policy yet: the default window.
-  const figuresSince = new Date(now.getTime() - (registry.policy.tier2?.figuresWindowDays ?? DEFAULT_POLICY.tier2.figuresWindowDays) * 86_400_000);
-  const [defaultBranch, pullRequestMs, requests, owners] = await Promise.all([
-    store.defaultBranchChecks(repoId),
-    store.pullRequestCiTime(repoId, ciCostWindowStart(now)),
-    store.requestsSince({ repoId }, figuresSince),
-    store.ownerLookups(repoId),
-  ]);
-  const requestStates = requests.map((r) => JSON.parse(r.state) as Tier2Request);
-  return evidenceFor(registry, { defaultBranch, pullRequestMs }, requestStates, now, { statuses: owners, unchecked: 0 });
 }
 
 /** The suggestion issue as last desired, when it is open. */

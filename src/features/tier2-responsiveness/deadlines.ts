@@ -1,15 +1,16 @@
 import { atOrAfter, toSecond } from "../../core/instants.js";
 import { onlyCommandsToTierkeeper } from "../../core/commands.js";
-import { matcherFor } from "../../core/match.js";
 import { DEFAULT_POLICY } from "../../core/registry.js";
 import type { Component, Registry, RepoRef } from "../../core/model.js";
 import { ownerHandle } from "../../core/breakage.js";
-import { breachesOf, replyFigures, type Figures } from "../../core/reply-figures.js";
+import { breachesOf, replyFigures } from "../../core/reply-figures.js";
 import { stepRequest, type Reply, type Tier2Request } from "../../core/responsiveness.js";
 import { demotionIssueTitle, renderDemotionIssue, renderFigures, renderReminder, type BreachEvidence } from "../../core/render/tier2.js";
 import { hiddenMarker } from "../../github/executor.js";
 import type { RequestRecord } from "../../store/store.js";
-import type { Deps, Octokit } from "../deps.js";
+import { rulesFor, type Deps } from "../deps.js";
+import type { Tier2Step } from "../feature.js";
+import type { Octokit } from "../../github/octokit.js";
 import { stepStoredRequest } from "./requests.js";
 import { commentIntent, issueIntent, recordIntents } from "../../intents/index.js";
 
@@ -20,14 +21,6 @@ import { commentIntent, issueIntent, recordIntents } from "../../intents/index.j
  * breach number, so a repeat posts nothing twice), then the request's new state; the
  * component's breaches in the figures window may then call for the demotion proposal.
  */
-
-export interface Tier2Step {
-  repo: string;
-  component: string;
-  thread: number;
-  requestee: string;
-  what: string;
-}
 
 export const LABELS = { demotion: ["tierkeeper", "tier-2", "demotion-proposal"], report: ["tierkeeper", "tier-2", "report"] };
 
@@ -42,15 +35,16 @@ export async function sweepRequests(deps: Deps, options: { now: Date; limit: num
     const repo = request.repo;
     if (!repo) continue;
     const github = () => deps.github(record.installationId);
-    const registry = await deps.registries.get(repo, github);
-    if (!registry) {
+    const rules = await rulesFor(deps, repo, record.installationId);
+    if (!rules) {
       // Never act on rules that are not in force; look again tomorrow, so that it does not hold up the others.
       const until = new Date(options.now.getTime() + 86_400_000).toISOString();
       if (!options.dryRun) await stepStoredRequest(deps, record.key, () => ({ kind: "defer", until }), DEFAULT_POLICY, options.now);
       continue;
     }
     const step = (what: string) => steps.push({ repo: record.repoKey, component: request.component, thread: request.thread, requestee: request.requestee, what });
-    const component = matcherFor(registry).component(request.component);
+    const { registry, matcher } = rules;
+    const component = matcher.component(request.component);
     if (component?.tier !== 2) {
       step("cancelled: no longer a Tier 2 component");
       if (!options.dryRun) await stepStoredRequest(deps, record.key, () => ({ kind: "cancel", reason: "the component is no longer Tier 2" }), registry.policy, options.now);
@@ -145,14 +139,6 @@ async function repliesOnGitHub(deps: Deps, github: () => Promise<Octokit>, repo:
 }
 
 const numeric = (id: string | undefined) => (id && /^\d+$/.test(id) ? Number(id) : undefined);
-
-/** A repository's reply figures over its registry's window (90 days when no registry is cached). */
-export async function tier2Figures(store: Deps["store"], repoId: number, now: Date): Promise<Figures> {
-  const cached = await store.getRegistry(repoId);
-  const windowDays = (cached?.registryJson ? (JSON.parse(cached.registryJson) as Registry).policy.tier2?.figuresWindowDays : undefined) ?? 90;
-  const records = await store.requestsSince({ repoId }, new Date(now.getTime() - windowDays * 86_400_000));
-  return replyFigures(records.map((r) => JSON.parse(r.state) as Tier2Request), now, windowDays);
-}
 
 /**
  * The optional monthly report issue (`policy: { report-issue: monthly }`): on the first sweep of

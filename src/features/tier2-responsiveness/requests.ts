@@ -1,7 +1,7 @@
 import { onlyCommandsToTierkeeper } from "../../core/commands.js";
-import type { ActivityFact, ReviewRequestFact } from "../../core/facts.js";
+import type { ActivityFact, PullFact, ReviewRequestFact } from "../../core/facts.js";
 import { ownerHandle } from "../../core/breakage.js";
-import type { Component, Registry, RepoRef } from "../../core/model.js";
+import type { Component, PullRecord, Registry, RepoRef } from "../../core/model.js";
 import {
   isAway,
   openRequest,
@@ -14,13 +14,14 @@ import {
 } from "../../core/responsiveness.js";
 import type { RequestRecord } from "../../store/store.js";
 import type { Deps } from "../deps.js";
+import type { EventContext, Rules } from "../feature.js";
 import { adoptPull } from "../pulls/pulls.js";
 
 /**
  * Tier 2 requests, the shell: turn pings, review requests and team mentions into requests to
  * Tier 2 maintainers, and comments and reviews into their replies. Each request is one row,
  * stepped by compare-and-set like a Tier 3 episode; reminders come from the sweep
- * (handlers/tier2-deadlines.ts).
+ * (deadlines.ts).
  */
 
 export interface RepoTarget {
@@ -124,60 +125,113 @@ export async function cancelRequests(deps: Deps, repo: RepoRef, thread: number, 
  * A comment or review: the reply of every maintainer it answers for (the user asked, or a
  * member of the team asked) on this thread. Costs one indexed read when nobody is waiting.
  */
-export async function onReplyActivity(deps: Deps, fact: ActivityFact): Promise<void> {
-  if (fact.authorIsBot || onlyCommandsToTierkeeper(fact.body)) return;
+export async function loadReplies(ctx: EventContext<ActivityFact>): Promise<{ rules: Rules; answered: { key: string; request: Tier2Request }[] } | undefined> {
+  const { deps, fact } = ctx;
+  if (fact.authorIsBot || onlyCommandsToTierkeeper(fact.body)) return undefined;
   const open = await deps.store.openRequestsOnThread(fact.repo.id, fact.issueNumber);
-  if (open.length === 0) return;
-  const github = () => deps.github(fact.installationId);
-  const registry = await deps.registries.get(fact.repo, github);
-  if (!registry) return;
+  if (open.length === 0) return undefined;
+  const rules = await ctx.rules();
+  if (!rules) return undefined;
+  const answered: { key: string; request: Tier2Request }[] = [];
   for (const record of open) {
     const request = JSON.parse(record.state) as Tier2Request;
-    if (!(await deps.owners.answersFor(github, request.requestee, fact.author))) continue;
-    const reply = { by: fact.author, at: fact.at.toISOString(), via: `${fact.via} on #${fact.issueNumber}` };
-    const stepped = await stepStoredRequest(deps, record.key, () => ({ kind: "reply", reply }), registry.policy);
+    if (await deps.owners.answersFor(ctx.github, request.requestee, fact.author)) answered.push({ key: record.key, request });
+  }
+  return { rules, answered };
+}
+
+export function decideReplies(loaded: { rules: Rules; answered: { key: string; request: Tier2Request }[] }, fact: ActivityFact) {
+  const reply = { by: fact.author, at: fact.at.toISOString(), via: `${fact.via} on #${fact.issueNumber}` };
+  return loaded.answered.length > 0 ? { ...loaded, reply } : undefined;
+}
+
+/** Steps each answered request (compare-and-set: a request answered or cancelled meanwhile stays as it is). */
+export async function recordReplies(ctx: EventContext<ActivityFact>, { rules, answered, reply }: NonNullable<ReturnType<typeof decideReplies>>): Promise<void> {
+  const { deps, fact } = ctx;
+  for (const { key, request } of answered) {
+    const stepped = await stepStoredRequest(deps, key, () => ({ kind: "reply", reply }), rules.registry.policy);
     if (stepped) deps.log.info({ component: request.component, requestee: request.requestee, by: fact.author }, "tier 2 request answered");
   }
 }
 
+type Asked = { component: Component; request: Omit<NewRequest, "component" | "requestee">; handles: string[] };
+
 /** `@org/team` in a comment, for a team that owns a Tier 2 component: a request to that team. */
-export async function onTeamMentions(deps: Deps, fact: ActivityFact): Promise<void> {
-  if (fact.authorIsBot) return;
-  const teams = teamMentions(fact.body);
-  if (teams.length === 0) return;
-  const github = () => deps.github(fact.installationId);
-  const registry = await deps.registries.get(fact.repo, github);
-  if (!registry) return;
-  const target = { repo: fact.repo, installationId: fact.installationId, registry };
-  for (const team of teams) {
-    const components = registry.components.filter((c) => c.tier === 2 && ownedBy(c, team));
+export async function loadTeamMentions(ctx: EventContext<ActivityFact>): Promise<{ rules: Rules; teams: { team: string; components: Component[] }[] } | undefined> {
+  const { deps, fact } = ctx;
+  if (fact.authorIsBot) return undefined;
+  const mentioned = teamMentions(fact.body);
+  if (mentioned.length === 0) return undefined;
+  const rules = await ctx.rules();
+  if (!rules) return undefined;
+  const teams: { team: string; components: Component[] }[] = [];
+  for (const team of mentioned) {
+    const components = rules.registry.components.filter((c) => c.tier === 2 && ownedBy(c, team));
     // A member mentioning their own team is not asking anyone.
-    if (components.length === 0 || (await deps.owners.answersFor(github, team, fact.author))) continue;
-    for (const component of components) {
-      await recordRequests(deps, target, component, { thread: fact.issueNumber, isPull: fact.isPull, source: "team-mention", requestedBy: fact.author, commentId: fact.commentId }, [team]);
-    }
+    if (components.length === 0 || (await deps.owners.answersFor(ctx.github, team, fact.author))) continue;
+    teams.push({ team, components });
   }
+  return { rules, teams };
 }
 
-/** A review requested from a Tier 2 owner (user or team) on a PR touching their component; or withdrawn. */
-export async function onReviewRequest(deps: Deps, fact: ReviewRequestFact): Promise<void> {
-  if (fact.reviewer.toLowerCase() === fact.requester.toLowerCase()) return;
-  const github = () => deps.github(fact.installationId);
-  const registry = await deps.registries.get(fact.repo, github);
-  if (!registry) return;
-  const owned = registry.components.filter((c) => c.tier === 2 && ownedBy(c, fact.reviewer));
-  if (owned.length === 0) return;
+export function decideTeamMentions({ rules, teams }: { rules: Rules; teams: { team: string; components: Component[] }[] }, fact: ActivityFact): { rules: Rules; asked: Asked[] } | undefined {
+  const asked = teams.flatMap(({ team, components }) =>
+    components.map((component) => ({ component, request: { thread: fact.issueNumber, isPull: fact.isPull, source: "team-mention" as const, requestedBy: fact.author, commentId: fact.commentId }, handles: [team] })),
+  );
+  return asked.length > 0 ? { rules, asked } : undefined;
+}
+
+export async function recordTeamMentions(ctx: EventContext<ActivityFact>, { rules, asked }: { rules: Rules; asked: Asked[] }): Promise<void> {
+  await recordAsked(ctx, rules, asked);
+}
+
+async function recordAsked(ctx: EventContext<ActivityFact | ReviewRequestFact | PullFact>, rules: Rules, asked: Asked[]): Promise<void> {
+  const target = { repo: ctx.fact.repo, installationId: ctx.fact.installationId, registry: rules.registry };
+  for (const { component, request, handles } of asked) await recordRequests(ctx.deps, target, component, request, handles);
+}
+
+type ReviewRequestInputs =
+  | { kind: "cancel"; rules: Rules; thread: number; reason: string; which: (r: Tier2Request) => boolean }
+  | { kind: "ask"; rules: Rules; owned: Component[]; pull: PullRecord };
+
+/**
+ * A review requested from a Tier 2 owner (user or team) on a PR touching their component; or
+ * withdrawn. A closed PR cancels every request on it. Loading a PR tierkeeper has not seen yet
+ * records it (adoptPull).
+ */
+export async function loadReviewRequest(ctx: EventContext<ReviewRequestFact | PullFact>): Promise<ReviewRequestInputs | undefined> {
+  const { deps, fact } = ctx;
+  if (fact.kind === "pull") {
+    if (fact.state !== "closed") return undefined;
+    const rules = (await ctx.rules())!;
+    return { kind: "cancel", rules, thread: fact.number, reason: "the pull request was closed", which: () => true };
+  }
+  if (fact.reviewer.toLowerCase() === fact.requester.toLowerCase()) return undefined;
+  const rules = await ctx.rules();
+  if (!rules) return undefined;
+  const owned = rules.registry.components.filter((c) => c.tier === 2 && ownedBy(c, fact.reviewer));
+  if (owned.length === 0) return undefined;
   if (fact.action === "removed") {
     const reviewer = fact.reviewer.toLowerCase();
-    return cancelRequests(deps, fact.repo, fact.number, `the review request was withdrawn by @${fact.requester}`, registry.policy, (r) => r.source === "review-request" && r.requestee.toLowerCase() === reviewer);
+    return { kind: "cancel", rules, thread: fact.number, reason: `the review request was withdrawn by @${fact.requester}`, which: (r) => r.source === "review-request" && r.requestee.toLowerCase() === reviewer };
   }
-  const pull = (await deps.store.getPull(fact.repo.id, fact.number)) ?? (await adoptPull(deps, fact.repo, fact.installationId, registry, fact.number));
-  if (!pull || pull.state !== "open") return;
-  const target = { repo: fact.repo, installationId: fact.installationId, registry };
-  for (const component of owned) {
-    if (pull.touched !== "all" && !pull.touched.includes(component.id)) continue;
-    await recordRequests(deps, target, component, { thread: fact.number, isPull: true, source: "review-request", requestedBy: fact.requester }, [fact.reviewer]);
-  }
+  const pull = (await deps.store.getPull(fact.repo.id, fact.number)) ?? (await adoptPull(deps, fact.repo, fact.installationId, rules.registry, fact.number));
+  if (!pull || pull.state !== "open") return undefined;
+  return { kind: "ask", rules, owned, pull };
+}
+
+export function decideReviewRequest(inputs: ReviewRequestInputs, fact: ReviewRequestFact | PullFact): ReviewRequestInputs | { kind: "asked"; rules: Rules; asked: Asked[] } | undefined {
+  if (inputs.kind === "cancel" || fact.kind !== "review-request") return inputs;
+  const { pull } = inputs;
+  const asked = inputs.owned
+    .filter((component) => pull.touched === "all" || pull.touched.includes(component.id))
+    .map((component) => ({ component, request: { thread: fact.number, isPull: true, source: "review-request" as const, requestedBy: fact.requester }, handles: [fact.reviewer] }));
+  return asked.length > 0 ? { kind: "asked", rules: inputs.rules, asked } : undefined;
+}
+
+export async function recordReviewRequest(ctx: EventContext<ReviewRequestFact | PullFact>, decision: NonNullable<ReturnType<typeof decideReviewRequest>>): Promise<void> {
+  if (decision.kind === "cancel") return cancelRequests(ctx.deps, ctx.fact.repo, decision.thread, decision.reason, decision.rules.registry.policy, decision.which);
+  if (decision.kind === "asked") await recordAsked(ctx, decision.rules, decision.asked);
 }
 
 /** Who is away in a repository right now, for routing a new request. */

@@ -1,12 +1,13 @@
 import { outcomesByComponent } from "../../core/attribution.js";
-import type { CiFact, PullFact } from "../../core/facts.js";
-import { matcherFor } from "../../core/match.js";
-import type { Component, PullRecord, Registry, RepoRef } from "../../core/model.js";
+import type { ActivityFact, CiFact, PullFact, PushFact } from "../../core/facts.js";
+import type { CiResult, Component, PullRecord, Registry, RepoRef } from "../../core/model.js";
 import { REGISTRY_PATH } from "../../core/registry.js";
 import { advance, blockersOf, openEpisode, parseEpisode, type Episode, type TimelineEvent } from "../../core/timeline.js";
 import { episodeKey, timelineIntents } from "../../core/timeline-intents.js";
 import type { EpisodeRecord } from "../../store/store.js";
-import type { Deps, Octokit } from "../deps.js";
+import type { Deps } from "../deps.js";
+import type { EventContext, Rules } from "../feature.js";
+import type { Octokit } from "../../github/octokit.js";
 import { inInstallation, recordIntents as recordUnderPolicy } from "../../intents/index.js";
 
 /**
@@ -22,20 +23,84 @@ export interface EpisodeTarget {
   component: Component;
 }
 
-/** A Tier 3 component's failure blocks other work on the default branch, or on a PR that does not touch it. */
-export async function onTier3Result(deps: Deps, fact: CiFact, registry: Registry, pulls: PullRecord[]): Promise<void> {
-  const { repo, result, installationId } = fact;
-  for (const component of matcherFor(registry).componentsForCheck(result.name)) {
-    if (component.tier !== 3 || component.facts.ci === "disabled") continue;
-    const target = { repo, installationId, registry, component };
-    for (const blocker of blockersOf(result, component.id, repo.defaultBranch, pulls)) {
-      await applyEvent(deps, target, { kind: "blocking", blocker });
+/** A timeline event for one component; `act` applies them in order. */
+export interface ComponentEvent {
+  component: Component;
+  event: TimelineEvent;
+}
+
+export type TimelineEvents = { rules: Rules; events: ComponentEvent[] };
+
+type TimelineInputs =
+  | { kind: "ci"; rules: Rules; fact: CiFact; components: Component[]; pulls: PullRecord[]; branchResults?: CiResult[] }
+  | { kind: "pull"; rules: Rules; disabling: { episode: Episode; component: Component }[] }
+  | { kind: "push"; rules: Rules; open: Episode[] };
+
+/**
+ * What the timelines need from an event: for a CI result, the Tier 3 components its check belongs
+ * to (and, after a pass on the default branch, the branch's latest results); for a closed PR, the
+ * timelines whose disabling PR it is; for a registry edit, the open timelines.
+ */
+export async function loadTimelineInputs(ctx: EventContext<CiFact | PullFact | PushFact>): Promise<TimelineInputs | undefined> {
+  const { deps, fact } = ctx;
+  if (fact.kind === "pull" && fact.state !== "closed") return undefined;
+  const rules = await ctx.rules();
+  if (!rules) return undefined; // an invalid registry is never half-applied: the timelines wait for a valid one
+  const { repo } = fact;
+  if (fact.kind === "ci") {
+    const { fact: judged, pulls } = ctx.observed.ci!;
+    const { result } = judged;
+    const components = rules.matcher.componentsForCheck(result.name).filter((c) => c.tier === 3 && c.facts.ci !== "disabled");
+    if (components.length === 0) return undefined;
+    const passedOnDefault = result.outcome === "pass" && result.branch === repo.defaultBranch;
+    return { kind: "ci", rules, fact: judged, components, pulls, ...(passedOnDefault && { branchResults: await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch) }) };
+  }
+  if (fact.kind === "pull") {
+    const disabling: { episode: Episode; component: Component }[] = [];
+    for (const record of await deps.store.episodesOfRepo(repo.id)) {
+      const episode = parseEpisode(record.state);
+      if (episode.phase !== "disabling" || (await disablePrNumber(deps, repo, episode)) !== fact.number) continue;
+      const component = rules.matcher.component(episode.component);
+      if (!component) continue; // gone from the registry: the registry push closes the timeline
+      disabling.push({ episode, component });
     }
-    if (result.outcome === "pass" && result.branch === repo.defaultBranch) {
-      const outcome = outcomesByComponent(matcherFor(registry), await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).get(component.id);
-      if (outcome?.outcome === "pass") await applyEvent(deps, target, { kind: "passing" });
+    return { kind: "pull", rules, disabling };
+  }
+  const open = (await deps.store.episodesOfRepo(repo.id)).map((r) => parseEpisode(r.state)).filter((e) => e.phase !== "closed");
+  return { kind: "push", rules, open };
+}
+
+/**
+ * The events: a Tier 3 component's failure blocks other work on the default branch, or on a PR
+ * that does not touch it, and a pass on the default branch (all its checks passing) is its
+ * recovery; a closed disabling PR landed (merged: the registry on the default branch now says
+ * `ci: disabled`) or was declined; a registry edit says whether each component is still there.
+ */
+export function decideTimelineEvents(inputs: TimelineInputs, fact: CiFact | PullFact | PushFact): TimelineEvents | undefined {
+  const { rules } = inputs;
+  const events: ComponentEvent[] = [];
+  if (inputs.kind === "ci") {
+    const { result } = inputs.fact;
+    const { defaultBranch } = inputs.fact.repo;
+    for (const component of inputs.components) {
+      for (const blocker of blockersOf(result, component.id, defaultBranch, inputs.pulls)) events.push({ component, event: { kind: "blocking", blocker } });
+      if (inputs.branchResults && outcomesByComponent(rules.matcher, inputs.branchResults).get(component.id)?.outcome === "pass") events.push({ component, event: { kind: "passing" } });
+    }
+  } else if (inputs.kind === "pull" && fact.kind === "pull") {
+    for (const { component } of inputs.disabling) events.push({ component, event: disableOutcome(fact.number, fact.mergedAt, fact.updatedAt, fact.sender) });
+  } else if (inputs.kind === "push") {
+    for (const episode of inputs.open) {
+      const component = rules.matcher.component(episode.component);
+      events.push({ component: component ?? departedComponent(episode.component), event: { kind: "registry", present: Boolean(component), ciDisabled: component?.facts.ci === "disabled" } });
     }
   }
+  return events.length > 0 ? { rules, events } : undefined;
+}
+
+/** Applies the events in turn, each by compare-and-set (applyEvent). */
+export async function applyEvents(ctx: EventContext<CiFact | PullFact | PushFact | ActivityFact>, { rules, events }: TimelineEvents): Promise<void> {
+  const { repo, installationId } = ctx.fact;
+  for (const { component, event } of events) await applyEvent(ctx.deps, { repo, installationId, registry: rules.registry, component }, event);
 }
 
 /**
@@ -94,22 +159,6 @@ export async function recordIntents(deps: Deps, target: EpisodeTarget, episode: 
     now,
   });
   return recordUnderPolicy(deps.store, registry.policy, inInstallation(installationId, intents), now);
-}
-
-/**
- * A pull request closed: if it is a pending disabling PR, the disable took effect (merged: the
- * registry on the default branch now says `ci: disabled`) or the maintainers declined it.
- */
-export async function onDisablingPullClosed(deps: Deps, fact: PullFact, registry: Registry): Promise<void> {
-  if (fact.state !== "closed") return;
-  for (const record of await deps.store.episodesOfRepo(fact.repo.id)) {
-    const episode = parseEpisode(record.state);
-    if (episode.phase !== "disabling" || (await disablePrNumber(deps, fact.repo, episode)) !== fact.number) continue;
-    const component = matcherFor(registry).component(episode.component);
-    if (!component) continue; // gone from the registry: the registry push closes the timeline
-    const target = { repo: fact.repo, installationId: fact.installationId, registry, component };
-    await applyEvent(deps, target, disableOutcome(fact.number, fact.mergedAt, fact.updatedAt, fact.sender));
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { ActionKind, StoredAction } from "../../intents/index.js";
 import type { Store } from "../../store/store.js";
-import type { Octokit } from "../../features/deps.js";
+import type { Octokit } from "../octokit.js";
 
 /**
  * What every action kind implements for the executor (see executor.ts for the loop). Like

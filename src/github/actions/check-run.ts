@@ -1,5 +1,5 @@
 import type { CheckRunDesired, CheckRunTarget } from "../../intents/index.js";
-import type { Octokit } from "../../features/deps.js";
+import type { Octokit } from "../octokit.js";
 import { CREATING, ONCE, SHADOW, type ActionHandler } from "./action.js";
 
 /** GitHub's limit of annotations per request; later batches are appended by updates. */

@@ -1,5 +1,5 @@
 import type { StoredAction } from "../../intents/index.js";
-import type { Octokit } from "../../features/deps.js";
+import type { Octokit } from "../octokit.js";
 import { gone, lastApplied, ONCE, type ActionContext, type ActionHandler, type Existing } from "./action.js";
 
 /** One comment on an issue or pull request, posted once and edited as its desired body changes. */

@@ -1,6 +1,6 @@
 import { setComponentCi } from "../../core/registry-edit.js";
 import type { FilePrDesired, FilePrTarget, RegistryEdit, StoredAction } from "../../intents/index.js";
-import type { Octokit } from "../../features/deps.js";
+import type { Octokit } from "../octokit.js";
 import { changed, ONCE, statusOf, withMarker, type ActionHandler, type Existing } from "./action.js";
 
 interface FilePrApplied extends Omit<FilePrDesired, "edit"> {

@@ -1,5 +1,5 @@
 import type { IssueDesired, StoredAction } from "../../intents/index.js";
-import type { Octokit } from "../../features/deps.js";
+import type { Octokit } from "../octokit.js";
 import { changed, gone, ONCE, statusOf, withMarker, type ActionHandler, type Existing } from "./action.js";
 
 /** The app's issue, by its marker; its first label narrows the listing (newest first: a crashed create is recent). */

@@ -1,0 +1,2 @@
+/** The package's entry: the Probot app lives in app/tierkeeper.ts. */
+export * from "./app/tierkeeper.js";
