@@ -1,6 +1,6 @@
 import { atOrAfter, toSecond } from "./core/instants.js";
 import { matcherFor } from "./core/match.js";
-import { advance, parseEpisode, type Episode, type Response, type TimelineEvent } from "./core/timeline.js";
+import { advance, type Episode, type Response, type TimelineEvent } from "./core/timeline.js";
 import { episodeKey } from "./core/timeline-intents.js";
 import type { Executor } from "./github/executor.js";
 import type { Deps, Octokit } from "./handlers/deps.js";
@@ -57,12 +57,12 @@ export const sweepRetryDelay = (failures: number) => Math.min(10 * 60_000 * 2 **
 export async function sweep(deps: Deps, executor: Executor | undefined, options: SweepOptions): Promise<SweepReport> {
   const { store } = deps;
   const report: SweepReport = { locked: false, due: 0, steps: [], tier2: [], alarms: [], intents: [], failed: [] };
-  if (!options.dryRun && !(await store.tryLock(SWEEP_LOCK, options.holder, new Date(), 10 * 60_000))) return report;
+  if (!options.dryRun && !(await store.locks.tryLock(SWEEP_LOCK, options.holder, new Date(), 10 * 60_000))) return report;
   report.locked = !options.dryRun;
   /** Workflow disables asked for in this run: they take effect once the executor's request is accepted. */
   const workflowDisables: EpisodeTarget[] = [];
   try {
-    const due = await store.dueEpisodes(options.now, options.limit ?? 50);
+    const due = await store.episodes.due(options.now, options.limit ?? 50);
     report.due = due.length;
     for (const record of due) {
       // Each timeline in isolation: one that fails (GitHub answering 500, a corrupt stored state)
@@ -72,7 +72,7 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
       } catch (error) {
         const what = `timeline ${record.repoKey} ${record.componentId}`;
         report.failed.push(`${what}: ${(error as Error)?.message ?? String(error)}`);
-        const failures = options.dryRun ? 0 : await store.deferEpisode(record.repoId, record.componentId, options.now, sweepRetryDelay);
+        const failures = options.dryRun ? 0 : await store.episodes.defer(record.repoId, record.componentId, options.now, sweepRetryDelay);
         deps.log.warn({ err: error, repository: record.repoKey, component: record.componentId, failures }, `sweep failed on ${what}; it backs off, the others go on`);
       }
     }
@@ -95,7 +95,7 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
       report.intents.push(...(await step("suggestions", () => sweepSuggestions(deps, options.now, limit), [])));
     }
   } finally {
-    if (report.locked) await store.unlock(SWEEP_LOCK, options.holder);
+    if (report.locked) await store.locks.unlock(SWEEP_LOCK, options.holder);
   }
   if (!options.dryRun && executor) {
     await executor.drain();
@@ -108,7 +108,7 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
 
 /** One due timeline: confirm with GitHub, step, save (see `sweep`). */
 async function sweepEpisode(deps: Deps, record: EpisodeRecord, options: SweepOptions, report: SweepReport, workflowDisables: EpisodeTarget[]): Promise<void> {
-  const episode = parseEpisode(record.state);
+  const episode = record.state;
   const repo = episode.repo;
   if (!repo) return;
   const github = () => deps.github(record.installationId);
@@ -145,9 +145,9 @@ async function sweepEpisode(deps: Deps, record: EpisodeRecord, options: SweepOpt
  * sweep does it, so a sweep that died between creating and linking is mended by the next.
  */
 async function relink(deps: Deps, now: Date) {
-  const recent = await deps.store.episodesChangedSince(new Date(now.getTime() - RELINK_WINDOW_MS), 200);
+  const recent = await deps.store.episodes.changedSince(new Date(now.getTime() - RELINK_WINDOW_MS), 200);
   for (const record of recent) {
-    const episode = parseEpisode(record.state);
+    const episode = record.state;
     const registry = episode.repo && (await deps.registries.get(episode.repo, () => deps.github(record.installationId)));
     const component = registry && matcherFor(registry).component(record.componentId);
     if (!episode.repo || !registry || !component) continue;
@@ -158,8 +158,8 @@ async function relink(deps: Deps, now: Date) {
 /** Records as disabled, from now, each workflow GitHub accepted to disable in this run (the others are checked again later). */
 async function settleWorkflowDisables(deps: Deps, targets: EpisodeTarget[], now: Date) {
   for (const target of targets) {
-    const record = await deps.store.getEpisode(target.repo.id, target.component.id);
-    const episode = record && parseEpisode(record.state);
+    const record = await deps.store.episodes.get(target.repo.id, target.component.id);
+    const episode = record && record.state;
     if (episode?.phase !== "disabling") continue;
     const event = await observeSafely(deps, () => deps.github(target.installationId), target, episode, now);
     if (event) await applyEvent(deps, target, event);
@@ -178,7 +178,7 @@ async function observeSafely(deps: Deps, github: () => Promise<Octokit>, target:
 
 async function save(deps: Deps, target: EpisodeTarget, next: Episode, record: EpisodeRecord, report: SweepReport, now = deps.now()) {
   // Compare-and-set: if a webhook (or a twin) changed the episode meanwhile, its step stands.
-  if (!(await deps.store.saveEpisode(toRecord(target, next, now, record)))) return;
+  if (!(await deps.store.episodes.save(toRecord(target, next, now, record)))) return;
   report.intents.push(...(await recordIntents(deps, target, next, now)));
 }
 
@@ -188,7 +188,7 @@ async function save(deps: Deps, target: EpisodeTarget, next: Episode, record: Ep
  */
 async function verifiedResponses(deps: Deps, github: () => Promise<Octokit>, target: EpisodeTarget, episode: Episode): Promise<Response[]> {
   if (episode.phase === "removal-proposed" || episode.phase === "closed") return [];
-  const id = (await deps.store.getAction(episodeKey(target.repo.id, episode, "tracking")))?.githubId;
+  const id = (await deps.store.actions.get(episodeKey(target.repo.id, episode, "tracking")))?.githubId;
   if (!id || !/^\d+$/.test(id)) return [];
   const octokit = await github();
   const params = { owner: target.repo.owner, repo: target.repo.name, issue_number: Number(id), per_page: 100 };

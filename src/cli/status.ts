@@ -103,7 +103,7 @@ async function fromDatabase(repoKey: string, now: Date, env: NodeJS.ProcessEnv):
   const [owner, name] = repoKey.split("/");
   const { observedEvidence } = await import("../handlers/tier-suggestions.js");
   return withServerStore(env, async (store): Promise<Loaded> => {
-    const cached = await store.registryByName(owner, name);
+    const cached = await store.registries.byName(owner, name);
     if (cached?.errorsJson) return { ok: false, errors: JSON.parse(cached.errorsJson) as RegistryProblem[], message: `the registry of ${repoKey} is not valid` };
     if (!cached?.registryJson) return { ok: false, message: `no registry of ${repoKey} is known: tierkeeper has seen no event of it, or it has none` };
     const parsed = JSON.parse(cached.registryJson) as Registry;

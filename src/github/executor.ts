@@ -171,24 +171,24 @@ export class Executor {
     const skipped = new Set<string>();
     let progressed = false;
     for (;;) {
-      const pending = (await store.pendingActions(BATCH + skipped.size, now())).filter((a) => !skipped.has(a.key));
+      const pending = (await store.actions.pending(BATCH + skipped.size, now())).filter((a) => !skipped.has(a.key));
       if (pending.length === 0) break;
       for (const candidate of pending) {
         // Leases coordinate processes, so they run on the wall clock: a `tierkeeper sweep --now <later>`
         // deciding in the future must not see the server's live lease as expired (it did: two PRs).
-        if (!(await store.leaseAction(candidate.key, holder, new Date(), this.options.leaseMs ?? 60_000))) {
+        if (!(await store.actions.lease(candidate.key, holder, new Date(), this.options.leaseMs ?? 60_000))) {
           skipped.add(candidate.key);
           continue;
         }
         // Re-read under the lease: another replica may have applied it meanwhile.
-        const action = await store.getAction(candidate.key);
+        const action = await store.actions.get(candidate.key);
         if (!action || action.version <= action.appliedVersion) {
-          await store.releaseAction(candidate.key, holder);
+          await store.actions.release(candidate.key, holder);
           continue;
         }
         try {
           if ((await this.apply(action)) === "waiting") {
-            await store.releaseAction(action.key, holder);
+            await store.actions.release(action.key, holder);
             skipped.add(action.key);
           } else {
             progressed = true;
@@ -196,7 +196,7 @@ export class Executor {
           }
         } catch (error) {
           // Retried after a pause (never in this pass); meanwhile it cannot hold up the actions behind it.
-          await store.deferAction(candidate.key, new Date(now().getTime() + (this.options.retryMs ?? 60_000)));
+          await store.actions.defer(candidate.key, new Date(now().getTime() + (this.options.retryMs ?? 60_000)));
           skipped.add(candidate.key);
           this.options.metrics?.actionsFailed.inc({ kind: action.kind });
           this.options.log.warn({ err: error, action: action.key }, "action failed; it stays pending and is retried later");
@@ -235,7 +235,7 @@ export class Executor {
    * switching back to enforce sends exactly the difference, or creates the object.
    */
   private async recordShadow(action: ActionRecord): Promise<Outcome> {
-    await this.options.store.markApplied(action.key, action.version, action.applied ?? "null", action.githubId ? null : SHADOW);
+    await this.options.store.actions.markApplied(action.key, action.version, action.applied ?? "null", action.githubId ? null : SHADOW);
     this.options.log.info({ action: action.key, kind: action.kind, shadow: true }, "shadow mode: not sent");
     return "applied";
   }
@@ -247,7 +247,7 @@ export class Executor {
   private async existing<A>(action: ActionRecord, find: () => Promise<Existing<A> | null>): Promise<Existing<A> | null> {
     if (action.githubId === CREATING) {
       const found = await find();
-      if (found) await this.options.store.setGithubId(action.key, found.id);
+      if (found) await this.options.store.actions.setGithubId(action.key, found.id);
       return found;
     }
     if (action.githubId === null || action.githubId === SHADOW) return null;
@@ -256,12 +256,12 @@ export class Executor {
 
   /** Saved before a create is sent, so that the next attempt after a crash searches first. */
   private async creating(action: ActionRecord): Promise<void> {
-    await this.options.store.setGithubId(action.key, CREATING);
+    await this.options.store.actions.setGithubId(action.key, CREATING);
   }
 
   /** The number of the issue another action made, or undefined while it has none. */
   private async issueOf(action: ActionRecord, issueKey: string): Promise<number | undefined> {
-    const id = (await this.options.store.getAction(issueKey))?.githubId;
+    const id = (await this.options.store.actions.get(issueKey))?.githubId;
     if (id && /^\d+$/.test(id)) return Number(id);
     this.options.log.debug({ action: action.key, issueKey }, "waiting for the issue to exist");
     return undefined;
@@ -296,7 +296,7 @@ export class Executor {
       const { data } = await octokit.rest.issues.createComment({ ...params, issue_number: issueNumber, body: desired.body, request: ONCE });
       commentId = String(data.id);
     }
-    await store.markApplied(action.key, action.version, JSON.stringify(record), commentId);
+    await store.actions.markApplied(action.key, action.version, JSON.stringify(record), commentId);
     this.options.log.info({ action: action.key, comment: commentId }, "comment applied");
     return "applied";
   }
@@ -332,7 +332,7 @@ export class Executor {
       // Issues are created open; a crash before this close is repaired by the diff after the search.
       if (desired.state === "closed") await octokit.rest.issues.update({ ...params, issue_number: data.number, state: "closed" });
     }
-    await this.options.store.markApplied(action.key, action.version, JSON.stringify(desired), number);
+    await this.options.store.actions.markApplied(action.key, action.version, JSON.stringify(desired), number);
     this.options.log.info({ action: action.key, issue: number }, "issue applied");
     return "applied";
   }
@@ -342,7 +342,7 @@ export class Executor {
     const wanted = JSON.parse(action.desired) as FilePrDesired;
     const desired: FilePrDesired = { ...wanted, body: withMarker(wanted.body, target.marker) };
     const params = { owner: target.owner, repo: target.repo };
-    const record = (githubId: string | null) => this.options.store.markApplied(action.key, action.version, JSON.stringify(desired), githubId);
+    const record = (githubId: string | null) => this.options.store.actions.markApplied(action.key, action.version, JSON.stringify(desired), githubId);
     const issueNumber = target.issueKey ? await this.issueOf(action, target.issueKey) : undefined;
     if (target.issueKey && issueNumber === undefined) return "waiting";
 
@@ -392,20 +392,20 @@ export class Executor {
         request: ONCE,
       });
       id = String(data.id);
-      await this.options.store.setGithubId(action.key, id);
+      await this.options.store.actions.setGithubId(action.key, id);
       for (const batch of batches.slice(1)) await octokit.rest.checks.update({ ...params, check_run_id: data.id, output: output(batch) });
     } else if (action.applied !== action.desired) {
       // Annotations already sent stay: updates would only append them again.
       await octokit.rest.checks.update({ ...params, check_run_id: Number(id), conclusion: desired.conclusion, output: output([]) });
     }
-    await this.options.store.markApplied(action.key, action.version, action.desired, id);
+    await this.options.store.actions.markApplied(action.key, action.version, action.desired, id);
     this.options.log.info({ action: action.key, checkRun: id, conclusion: desired.conclusion }, "check run applied");
     return "applied";
   }
 
   private async applyReviewRequest(octokit: Octokit, action: ActionRecord): Promise<Outcome> {
     const applied = await requestReviews(octokit, action, this.options.log);
-    await this.options.store.markApplied(action.key, action.version, JSON.stringify(applied), null);
+    await this.options.store.actions.markApplied(action.key, action.version, JSON.stringify(applied), null);
     this.options.log.info({ action: action.key }, "review request applied");
     return "applied";
   }
@@ -419,7 +419,7 @@ export class Executor {
       if (desired.enabled) await octokit.rest.actions.enableWorkflow(params);
       else await octokit.rest.actions.disableWorkflow(params);
     }
-    await this.options.store.markApplied(action.key, action.version, JSON.stringify(desired), String(target.workflow));
+    await this.options.store.actions.markApplied(action.key, action.version, JSON.stringify(desired), String(target.workflow));
     this.options.log.info({ action: action.key, workflow: target.workflow, enabled: desired.enabled }, "workflow applied");
     return "applied";
   }

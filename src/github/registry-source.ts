@@ -25,7 +25,7 @@ export class RegistrySource {
 
   /** The registry in force, or undefined when the repository has none or it is invalid. */
   async get(repo: RepoRef, github: () => Promise<Octokit>): Promise<Registry | undefined> {
-    const cached = await this.store.getRegistry(repo.id);
+    const cached = await this.store.registries.get(repo.id);
     if (cached) {
       const memo = this.parsed.get(repo.id);
       // Two fetches can share a millisecond (or a driven clock): the text must match as well.
@@ -44,7 +44,7 @@ export class RegistrySource {
         "tiers registry is invalid: tierkeeper takes no action in this repository until it is fixed",
       );
     }
-    await this.store.putRegistry({
+    await this.store.registries.put({
       repoId: repo.id,
       repoKey: `${repo.owner}/${repo.name}`,
       registryJson: loaded.registry ? JSON.stringify(loaded.registry) : null,
@@ -56,7 +56,7 @@ export class RegistrySource {
 
   /** Errors of the cached version, for status output. */
   async errors(repoId: number): Promise<RegistryProblem[]> {
-    const cached = await this.store.getRegistry(repoId);
+    const cached = await this.store.registries.get(repoId);
     return cached?.errorsJson ? (JSON.parse(cached.errorsJson) as RegistryProblem[]) : [];
   }
 }

@@ -20,12 +20,12 @@ export const breakageKey = (repoId: number, pullNumber: number) => `${breakagePr
 export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installationId: number, registry: Registry, pull: PullRecord): Promise<void> {
   if (!registry.policy.behaviours.prComment || pull.state !== "open") return;
   const [head, base, action, tracking, away, queued] = await Promise.all([
-    deps.store.resultsForSha(repo.id, pull.headSha),
-    deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch),
-    deps.store.getAction(breakageKey(repo.id, pull.number)),
+    deps.store.results.forSha(repo.id, pull.headSha),
+    deps.store.results.latestOnBranch(repo.id, repo.defaultBranch),
+    deps.store.actions.get(breakageKey(repo.id, pull.number)),
     trackingIssues(deps, repo.id),
     awayNow(deps, repo.id),
-    deps.store.latestQueueEntry(repo.id, pull.number),
+    deps.store.queue.latest(repo.id, pull.number),
   ]);
   // The PR's latest merge queue run, judged against the queue's base where its results are known.
   const entry = queued?.pullHeadSha === pull.headSha ? queued : undefined;
@@ -35,9 +35,9 @@ export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installa
     baseSha: entry.baseSha,
     verdicts: attribute(
       matcherFor(registry),
-      await deps.store.resultsForSha(repo.id, entry.headSha),
-      await deps.store.resultsForSha(repo.id, entry.baseSha),
-      entry.base === repo.defaultBranch ? base : await deps.store.latestResultsOnBranch(repo.id, entry.base),
+      await deps.store.results.forSha(repo.id, entry.headSha),
+      await deps.store.results.forSha(repo.id, entry.baseSha),
+      entry.base === repo.defaultBranch ? base : await deps.store.results.latestOnBranch(repo.id, entry.base),
     ),
   };
   const decision = decideBreakageComment({
@@ -54,7 +54,7 @@ export async function refreshBreakageComment(deps: Deps, repo: RepoRef, installa
   });
   if (!decision) return;
   const target: CommentTarget = { owner: repo.owner, repo: repo.name, issueNumber: pull.number, marker: BREAKAGE_MARKER };
-  const changed = await deps.store.saveIntent({
+  const changed = await deps.store.actions.saveIntent({
     key: breakageKey(repo.id, pull.number),
     kind: "comment",
     target: JSON.stringify(target),

@@ -27,14 +27,14 @@ export async function applyChangeRules(deps: Deps, target: RepoTarget, pull: Pul
   const key = rfcCheckKey(repo.id, pull.headSha);
 
   const needsRfc = major.some((m) => m.component.tier === 1);
-  const shownBefore = Boolean(await deps.store.getAction(key));
+  const shownBefore = Boolean(await deps.store.actions.get(key));
   if (needsRfc || shownBefore) {
     const repositories = rfcRepositories(policy, repo.owner);
     const { links, ignored } = sortRfcLinks(pr.body, policy, repositories);
     const verdicts = needsRfc ? await Promise.all(links.slice(0, MAX_LINKS).map((link) => rfcVerdict(deps, installationId, link, repo))) : [];
     const desired = decideRfcCheck(major, change, verdicts, policy, shownBefore, { ignored, repositories });
     if (desired) {
-      await deps.store.saveIntent({
+      await deps.store.actions.saveIntent({
         key,
         kind: "check-run",
         target: JSON.stringify({ owner: repo.owner, repo: repo.name, headSha: pull.headSha }),
@@ -50,7 +50,7 @@ export async function applyChangeRules(deps: Deps, target: RepoTarget, pull: Pul
     const users = consult.handles.filter((h) => !h.includes("/"));
     const teams = consult.handles.filter((h) => h.includes("/")).map((h) => h.split("/")[1]);
     // Keyed by PR and component: a later push or label event does not ask again.
-    await deps.store.saveIntent({
+    await deps.store.actions.saveIntent({
       key: consultKey(repo.id, pull.number, consult.component.id),
       kind: "review-request",
       target: JSON.stringify({ owner: repo.owner, repo: repo.name, pullNumber: pull.number }),

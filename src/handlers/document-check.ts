@@ -28,7 +28,7 @@ export async function checkDocumentAtHead(deps: Deps, repo: RepoRef, installatio
     const file = await fileAt(octokit, repo, path, pull.headSha, 1024 * 1024);
     document = file ?? { absent: true };
   }
-  await deps.store.saveIntent({
+  await deps.store.actions.saveIntent({
     key: `document-check:${repo.id}:${pull.headSha}`,
     kind: "check-run",
     target: JSON.stringify({ owner: repo.owner, repo: repo.name, headSha: pull.headSha }),

@@ -10,16 +10,16 @@ import type { Deps } from "./deps.js";
 export async function onInstallationChange(deps: Deps, fact: InstallationFact): Promise<void> {
   const since = deps.now();
   if (fact.change === "unsuspended") {
-    await deps.store.unpark(fact.installationId);
+    await deps.store.parked.remove(fact.installationId);
   } else if (fact.change === "repositories-removed") {
-    for (const r of fact.repos) await deps.store.park({ installationId: fact.installationId, repoId: r.id, repoKey: `${r.owner}/${r.name}`, reason: "removed", since });
+    for (const r of fact.repos) await deps.store.parked.add({ installationId: fact.installationId, repoId: r.id, repoKey: `${r.owner}/${r.name}`, reason: "removed", since });
   } else {
-    await deps.store.park({ installationId: fact.installationId, repoId: 0, repoKey: "", reason: fact.change, since });
+    await deps.store.parked.add({ installationId: fact.installationId, repoId: 0, repoKey: "", reason: fact.change, since });
   }
   deps.log.info({ change: fact.change, repositories: fact.repos.map((r) => `${r.owner}/${r.name}`) }, `installation ${fact.change}: work for it ${fact.change === "unsuspended" ? "resumes" : "stops"}`);
 }
 
 /** Repositories added (again) to an installation: what waited for them resumes. */
 export async function resumeRepositories(deps: Deps, fact: InstalledFact): Promise<void> {
-  for (const r of fact.repos) await deps.store.unpark(fact.installationId, r.id);
+  for (const r of fact.repos) await deps.store.parked.remove(fact.installationId, r.id);
 }

@@ -36,7 +36,7 @@ export async function onMergeGroup(deps: Deps, fact: MergeGroupFact): Promise<vo
  */
 export async function queuedPulls(deps: Deps, target: QueueTarget, headSha: string, named: QueueBranch): Promise<PullRecord[]> {
   const { repo } = target;
-  const recorded = await deps.store.queueEntriesAt(repo.id, headSha);
+  const recorded = await deps.store.queue.entriesAt(repo.id, headSha);
   const entries = recorded.length > 0 ? recorded : [{ ...named, pullHeadSha: undefined }];
   const pulls: PullRecord[] = [];
   for (const entry of entries) {
@@ -50,7 +50,7 @@ export async function queuedPulls(deps: Deps, target: QueueTarget, headSha: stri
       continue;
     }
     if (entry.pullHeadSha === undefined) {
-      await deps.store.recordQueueEntry({ repoId: repo.id, headSha, pull: pull.number, base: entry.base, baseSha: entry.baseSha, pullHeadSha: pull.headSha, seenAt: deps.now() });
+      await deps.store.queue.record({ repoId: repo.id, headSha, pull: pull.number, base: entry.base, baseSha: entry.baseSha, pullHeadSha: pull.headSha, seenAt: deps.now() });
     }
     pulls.push(pull);
   }
@@ -58,7 +58,7 @@ export async function queuedPulls(deps: Deps, target: QueueTarget, headSha: stri
 }
 
 async function openPull(deps: Deps, target: QueueTarget, number: number): Promise<PullRecord | undefined> {
-  const known = await deps.store.getPull(target.repo.id, number);
+  const known = await deps.store.pulls.get(target.repo.id, number);
   if (known) return known.state === "open" ? known : undefined;
   try {
     return await adoptPull(deps, target.repo, target.installationId, target.registry, number);
@@ -72,9 +72,9 @@ async function openPull(deps: Deps, target: QueueTarget, number: number): Promis
 async function copyOwnChecks(deps: Deps, target: QueueTarget, pull: PullRecord, queueSha: string): Promise<void> {
   const { repo, installationId } = target;
   for (const keyAt of [rfcCheckKey, registryCheckKey]) {
-    const atHead = await deps.store.getAction(keyAt(repo.id, pull.headSha));
+    const atHead = await deps.store.actions.get(keyAt(repo.id, pull.headSha));
     if (!atHead) continue;
-    await deps.store.saveIntent({
+    await deps.store.actions.saveIntent({
       key: keyAt(repo.id, queueSha),
       kind: "check-run",
       target: JSON.stringify({ owner: repo.owner, repo: repo.name, headSha: queueSha }),

@@ -1,6 +1,5 @@
 import type { ActivityFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
-import { parseEpisode } from "../core/timeline.js";
 import type { Deps } from "./deps.js";
 import { applyEvent, trackingIssues } from "./tier3-timeline.js";
 
@@ -12,8 +11,8 @@ import { applyEvent, trackingIssues } from "./tier3-timeline.js";
  */
 export async function onOwnerActivity(deps: Deps, fact: ActivityFact): Promise<void> {
   if (fact.authorIsBot) return;
-  const records = await deps.store.episodesOfRepo(fact.repo.id);
-  const open = records.map((r) => parseEpisode(r.state)).filter((e) => e.phase !== "closed");
+  const records = await deps.store.episodes.ofRepo(fact.repo.id);
+  const open = records.map((r) => r.state).filter((e) => e.phase !== "closed");
   if (open.length === 0) return; // the common case: costs one indexed query, no GitHub request
   const tracking = await trackingIssues(deps, fact.repo.id);
   const related = open.filter((e) => tracking.get(e.component) === fact.issueNumber || e.blockers.some((b) => b.pr === fact.issueNumber));

@@ -19,7 +19,7 @@ export async function onPullRequest(deps: Deps, fact: PullFact): Promise<void> {
   const github = () => deps.github(fact.installationId);
   const registry = await deps.registries.get(fact.repo, github);
   if (!registry) return;
-  const known = await deps.store.getPull(fact.repo.id, fact.number);
+  const known = await deps.store.pulls.get(fact.repo.id, fact.number);
   const headChanged = !known || known.headSha !== fact.headSha || fact.action === "opened" || fact.action === "reopened";
   const pull: PullRecord = {
     repoId: fact.repo.id,
@@ -44,7 +44,7 @@ export async function onPullRequest(deps: Deps, fact: PullFact): Promise<void> {
   }
   // Checked before the new head is recorded: if the check fails, the retry still sees a new head and checks again.
   const failedCheck = editsRegistry ? await checkRegistryAtHead(deps, fact.repo, fact.installationId, registry, pull).then(() => undefined, (error: unknown) => ({ error })) : undefined;
-  if (!failedCheck) await deps.store.upsertPull(pull);
+  if (!failedCheck) await deps.store.pulls.upsert(pull);
   if (fact.state === "closed") {
     await cancelRequests(deps, fact.repo, fact.number, "the pull request was closed", registry.policy);
     await onDisablingPullClosed(deps, fact, registry);
@@ -77,7 +77,7 @@ export async function adoptPull(deps: Deps, repo: RepoRef, installationId: numbe
     ...(await changedFiles(octokit, repo, number, registry)),
     updatedAt: new Date(data.updated_at),
   };
-  await deps.store.upsertPull(pull);
+  await deps.store.pulls.upsert(pull);
   return pull;
 }
 

@@ -27,12 +27,12 @@ export async function checkRegistryAtHead(deps: Deps, repo: RepoRef, installatio
           head: result,
           base: registry,
           tree: await treeAt(deps, octokit, repo, pull.headSha),
-          seenChecks: (await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).map((r) => r.name),
+          seenChecks: (await deps.store.results.latestOnBranch(repo.id, repo.defaultBranch)).map((r) => r.name),
           owners: await lookUpOwners(octokit, repo, result.registry, registry, deps.log),
         })
       : undefined;
   const desired = decideRegistryCheck(result, REGISTRY_PATH, findings);
-  await deps.store.saveIntent({
+  await deps.store.actions.saveIntent({
     key: registryCheckKey(repo.id, pull.headSha),
     kind: "check-run",
     target: JSON.stringify({ owner: repo.owner, repo: repo.name, headSha: pull.headSha }),

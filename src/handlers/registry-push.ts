@@ -1,6 +1,5 @@
 import type { PushFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
-import { parseEpisode } from "../core/timeline.js";
 import type { Deps } from "./deps.js";
 import { observeDisabled } from "./tier-alarms.js";
 import { applyEvent, departedComponent } from "./tier3-timeline.js";
@@ -14,14 +13,14 @@ import { applyEvent, departedComponent } from "./tier3-timeline.js";
 export async function onPush(deps: Deps, fact: PushFact): Promise<void> {
   if (fact.ref !== `refs/heads/${fact.repo.defaultBranch}` || !fact.touchesRegistry) return;
   // The organisation's `.github` repository holds the registry its other repositories inherit.
-  if (fact.repo.name === ".github") await deps.store.invalidateRegistry({ owner: fact.repo.owner });
-  else await deps.store.invalidateRegistry({ repoId: fact.repo.id });
+  if (fact.repo.name === ".github") await deps.store.registries.invalidate({ owner: fact.repo.owner });
+  else await deps.store.registries.invalidate({ repoId: fact.repo.id });
   deps.log.info({ repository: `${fact.repo.owner}/${fact.repo.name}` }, "registry changed on the default branch; cache invalidated");
 
   const registry = await deps.registries.get(fact.repo, () => deps.github(fact.installationId));
   if (!registry) return; // an invalid registry is never half-applied: the timelines and alarms wait for a valid one
   await observeDisabled(deps, { repo: fact.repo, installationId: fact.installationId, registry });
-  const open = (await deps.store.episodesOfRepo(fact.repo.id)).map((r) => parseEpisode(r.state)).filter((e) => e.phase !== "closed");
+  const open = (await deps.store.episodes.ofRepo(fact.repo.id)).map((r) => r.state).filter((e) => e.phase !== "closed");
   for (const episode of open) {
     const component = matcherFor(registry).component(episode.component);
     const target = { repo: fact.repo, installationId: fact.installationId, registry, component: component ?? departedComponent(episode.component) };

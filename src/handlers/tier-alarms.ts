@@ -22,16 +22,16 @@ type Target = { repo: RepoRef; installationId: number; registry: Registry };
 export async function observeDisabled(deps: Deps, { repo, installationId, registry }: Target): Promise<void> {
   const now = deps.now();
   const off = new Map(registry.components.filter((c) => c.tier <= 2 && c.facts.ci === "disabled").map((c) => [c.id, c]));
-  for (const known of await deps.store.disablementsOfRepo(repo.id)) {
+  for (const known of await deps.store.disablements.ofRepo(repo.id)) {
     if (off.get(known.componentId)?.tier === known.tier) continue;
     // Enabled again, removed, or moved to another tier: this alarm is over (a new tier starts a new one).
-    await deps.store.clearDisabled(repo.id, known.componentId);
+    await deps.store.disablements.clear(repo.id, known.componentId);
     const component = matcherFor(registry).component(known.componentId) ?? { id: known.componentId, category: "removed", tier: known.tier as 1 | 2, owners: [], paths: [], checks: [], facts: {} };
-    if (await deps.store.getAction(alarmKey(known))) await saveAlarm(deps, { repo, installationId, registry }, { ...component, tier: known.tier as 1 | 2 }, known, true);
+    if (await deps.store.actions.get(alarmKey(known))) await saveAlarm(deps, { repo, installationId, registry }, { ...component, tier: known.tier as 1 | 2 }, known, true);
   }
   for (const component of off.values()) {
     const due = component.tier === 1 ? now : add(now, registry.policy.tier2.disabledLimit);
-    const fresh = await deps.store.markDisabled({ repoId: repo.id, componentId: component.id, repo, installationId, tier: component.tier, since: now, dueAt: due });
+    const fresh = await deps.store.disablements.mark({ repoId: repo.id, componentId: component.id, repo, installationId, tier: component.tier, since: now, dueAt: due });
     if (fresh) deps.log.info({ component: component.id, tier: component.tier, alarmAt: due }, "tier 1/2 component disabled in CI");
   }
 }
@@ -39,21 +39,21 @@ export async function observeDisabled(deps: Deps, { repo, installationId, regist
 /** The sweep's part: alarms that came due. */
 export async function sweepAlarms(deps: Deps, now: Date, limit: number, dryRun = false): Promise<string[]> {
   const keys: string[] = [];
-  for (const d of await deps.store.dueDisablements(now, limit)) {
+  for (const d of await deps.store.disablements.due(now, limit)) {
     const registry = await deps.registries.get(d.repo, () => deps.github(d.installationId));
     const component = registry && matcherFor(registry).component(d.componentId);
     if (!registry || component?.tier !== d.tier || component.facts.ci !== "disabled") continue; // the next registry read settles it
     keys.push(alarmKey(d));
     if (dryRun) continue;
     await saveAlarm(deps, { repo: d.repo, installationId: d.installationId, registry }, component, d, false);
-    await deps.store.settleDisablement(d.repoId, d.componentId);
+    await deps.store.disablements.settle(d.repoId, d.componentId);
   }
   return keys;
 }
 
 async function saveAlarm(deps: Deps, { repo, installationId, registry }: Target, component: Component, d: DisablementRecord, enabledAgain: boolean) {
   const key = alarmKey(d);
-  await deps.store.saveIntent({
+  await deps.store.actions.saveIntent({
     key,
     kind: "issue",
     target: JSON.stringify({ owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }),

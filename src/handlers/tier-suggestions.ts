@@ -3,7 +3,6 @@ import { matcherFor } from "../core/match.js";
 import type { Registry } from "../core/model.js";
 import type { Evidence } from "../core/requirements.js";
 import { DEFAULT_POLICY } from "../core/registry.js";
-import type { Tier2Request } from "../core/responsiveness.js";
 import {
   judgeTiers,
   parseSuggestionKey,
@@ -27,22 +26,22 @@ import { lookUpOwners } from "../github/owners.js";
  * suggested while it stays open), and an open one whose condition is gone is closed, saying why.
  */
 export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Promise<string[]> {
-  const claimed = await deps.store.claimRepositoriesToJudge(startOfUtcDay(now), now, limit);
+  const claimed = await deps.store.evidence.claimRepositoriesToJudge(startOfUtcDay(now), now, limit);
   if (claimed.length === 0) return [];
-  await deps.store.forgetCiTimeBefore(ciCostWindowStart(now));
+  await deps.store.evidence.forgetCiTimeBefore(ciCostWindowStart(now));
   const saved: string[] = [];
   for (const { repo, installationId } of claimed) {
     const registry = await deps.registries.get(repo, () => deps.github(installationId));
     if (!registry) continue; // never judge by rules that are not in force
     // Once a day: do the owners still exist for GitHub (collaborators, existing teams)?
     const owners = await lookUpOwners(await deps.github(installationId), repo, registry, undefined, deps.log);
-    await deps.store.saveOwnerLookups(repo.id, owners.statuses, now);
+    await deps.store.evidence.saveOwnerLookups(repo.id, owners.statuses, now);
     const evidence = await observedEvidence(deps.store, repo.id, registry, now);
-    const judgement = judgeTiers(registry, evidence, await deps.store.standingsOfRepo(repo.id), now);
-    await deps.store.saveStandings(repo.id, judgement.standings);
+    const judgement = judgeTiers(registry, evidence, await deps.store.evidence.standingsOfRepo(repo.id), now);
+    await deps.store.evidence.saveStandings(repo.id, judgement.standings);
 
     const save = async (key: string, desired: IssueDesired) => {
-      const changed = await deps.store.saveIntent({
+      const changed = await deps.store.actions.saveIntent({
         key,
         kind: "issue",
         target: JSON.stringify({ owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }),
@@ -65,7 +64,7 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
         deps.log.info({ component: s.componentId, suggestion: `${s.direction} to Tier ${s.to}` }, "tier change suggested");
       }
     }
-    for (const key of await deps.store.actionKeysWithPrefix(suggestionPrefix(repo.id))) {
+    for (const key of await deps.store.actions.keysWithPrefix(suggestionPrefix(repo.id))) {
       const open = due.has(key) ? undefined : await openSuggestion(deps.store, key);
       const what = parseSuggestionKey(key);
       if (!open || !what) continue;
@@ -80,18 +79,18 @@ export async function observedEvidence(store: Store, repoId: number, registry: R
   // A registry cached by an older version has no tier2 policy yet: the default window.
   const figuresSince = new Date(now.getTime() - (registry.policy.tier2?.figuresWindowDays ?? DEFAULT_POLICY.tier2.figuresWindowDays) * 86_400_000);
   const [defaultBranch, pullRequestMs, requests, owners] = await Promise.all([
-    store.defaultBranchChecks(repoId),
-    store.pullRequestCiTime(repoId, ciCostWindowStart(now)),
-    store.requestsSince({ repoId }, figuresSince),
-    store.ownerLookups(repoId),
+    store.evidence.defaultBranchChecks(repoId),
+    store.evidence.pullRequestCiTime(repoId, ciCostWindowStart(now)),
+    store.requests.since({ repoId }, figuresSince),
+    store.evidence.ownerLookups(repoId),
   ]);
-  const requestStates = requests.map((r) => JSON.parse(r.state) as Tier2Request);
+  const requestStates = requests.map((r) => r.state);
   return evidenceFor(registry, { defaultBranch, pullRequestMs }, requestStates, now, { statuses: owners, unchecked: 0 });
 }
 
 /** The suggestion issue as last desired, when it is open. */
 async function openSuggestion(store: Store, key: string): Promise<IssueDesired | undefined> {
-  const action = await store.getAction(key);
+  const action = await store.actions.get(key);
   const desired = action && (JSON.parse(action.desired) as IssueDesired);
   return desired?.state === "open" ? desired : undefined;
 }

@@ -42,9 +42,9 @@ export async function recordRequests(deps: Deps, target: RepoTarget, component: 
   for (const handle of handles) {
     const key = await freeKey(deps, target.repo.id, { thread: request.thread, component: component.id, requestee: handle }, askAgain[request.source]);
     if (!key) continue;
-    const away = handle.includes("/") ? [] : await deps.store.getAway(target.repo.id, handle);
+    const away = handle.includes("/") ? [] : await deps.store.away.get(target.repo.id, handle);
     const opened: Tier2Request = { ...openRequest({ ...request, component: component.id, requestee: handle }, deps.now(), target.registry.policy, away), repo: target.repo };
-    if (await deps.store.saveRequest(requestRecord(target, key, opened, deps.now()))) {
+    if (await deps.store.requests.save(requestRecord(target, key, opened, deps.now()))) {
       made.push(opened);
       deps.log.info({ component: component.id, thread: request.thread, requestee: handle, source: request.source, dueAt: opened.dueAt }, "tier 2 request recorded");
     }
@@ -70,7 +70,7 @@ async function freeKey(deps: Deps, repoId: number, what: Pick<Tier2Request, "thr
   const base = requestKey(repoId, what);
   for (let n = 1; n <= 20; n++) {
     const key = n === 1 ? base : `${base}#${n}`;
-    const existing = await deps.store.getRequest(key);
+    const existing = await deps.store.requests.get(key);
     if (!existing) return key;
     if (existing.status === "open" || !again(existing)) return undefined;
   }
@@ -100,22 +100,22 @@ function requestRecord(target: Pick<RepoTarget, "repo" | "installationId">, key:
  */
 export async function stepStoredRequest(deps: Deps, key: string, event: (r: Tier2Request) => RequestEvent | undefined, policy: Registry["policy"], now = deps.now()): Promise<{ before: Tier2Request; after: Tier2Request; record: RequestRecord } | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const record = await deps.store.getRequest(key);
+    const record = await deps.store.requests.get(key);
     if (!record) return undefined;
-    const before = JSON.parse(record.state) as Tier2Request;
+    const before = record.state;
     const e = event(before);
     if (!e) return undefined;
     const after = stepRequest(before, e, now, policy);
     if (JSON.stringify(after) === record.state) return undefined;
     const next: RequestRecord = { ...record, status: after.status, state: JSON.stringify(after), dueAt: after.dueAt ? new Date(after.dueAt) : null, version: record.version + 1, updatedAt: now };
-    if (await deps.store.saveRequest(next)) return { before, after, record: next };
+    if (await deps.store.requests.save(next)) return { before, after, record: next };
   }
   throw new Error(`request ${key} kept changing under us`);
 }
 
 /** Cancels the open requests on a thread that `which` selects. */
 export async function cancelRequests(deps: Deps, repo: RepoRef, thread: number, reason: string, policy: Registry["policy"], which: (r: Tier2Request) => boolean = () => true): Promise<void> {
-  for (const record of await deps.store.openRequestsOnThread(repo.id, thread)) {
+  for (const record of await deps.store.requests.openOnThread(repo.id, thread)) {
     await stepStoredRequest(deps, record.key, (r) => (which(r) ? { kind: "cancel", reason } : undefined), policy);
   }
 }
@@ -126,13 +126,13 @@ export async function cancelRequests(deps: Deps, repo: RepoRef, thread: number, 
  */
 export async function onReplyActivity(deps: Deps, fact: ActivityFact): Promise<void> {
   if (fact.authorIsBot || onlyCommandsToTierkeeper(fact.body)) return;
-  const open = await deps.store.openRequestsOnThread(fact.repo.id, fact.issueNumber);
+  const open = await deps.store.requests.openOnThread(fact.repo.id, fact.issueNumber);
   if (open.length === 0) return;
   const github = () => deps.github(fact.installationId);
   const registry = await deps.registries.get(fact.repo, github);
   if (!registry) return;
   for (const record of open) {
-    const request = JSON.parse(record.state) as Tier2Request;
+    const request = record.state;
     if (!(await deps.owners.answersFor(github, request.requestee, fact.author))) continue;
     const reply = { by: fact.author, at: fact.at.toISOString(), via: `${fact.via} on #${fact.issueNumber}` };
     const stepped = await stepStoredRequest(deps, record.key, () => ({ kind: "reply", reply }), registry.policy);
@@ -171,7 +171,7 @@ export async function onReviewRequest(deps: Deps, fact: ReviewRequestFact): Prom
     const reviewer = fact.reviewer.toLowerCase();
     return cancelRequests(deps, fact.repo, fact.number, `the review request was withdrawn by @${fact.requester}`, registry.policy, (r) => r.source === "review-request" && r.requestee.toLowerCase() === reviewer);
   }
-  const pull = (await deps.store.getPull(fact.repo.id, fact.number)) ?? (await adoptPull(deps, fact.repo, fact.installationId, registry, fact.number));
+  const pull = (await deps.store.pulls.get(fact.repo.id, fact.number)) ?? (await adoptPull(deps, fact.repo, fact.installationId, registry, fact.number));
   if (!pull || pull.state !== "open") return;
   const target = { repo: fact.repo, installationId: fact.installationId, registry };
   for (const component of owned) {
@@ -182,7 +182,7 @@ export async function onReviewRequest(deps: Deps, fact: ReviewRequestFact): Prom
 
 /** Who is away in a repository right now, for routing a new request. */
 export async function awayNow(deps: Deps, repoId: number): Promise<(login: string) => boolean> {
-  const away = await deps.store.awayOfRepo(repoId);
+  const away = await deps.store.away.ofRepo(repoId);
   const now = deps.now();
   return (login) => isAway(away.get(login.toLowerCase()) ?? [], now);
 }

@@ -3,7 +3,7 @@ import type { CiFact, PullFact } from "../core/facts.js";
 import { matcherFor } from "../core/match.js";
 import type { Component, PullRecord, Registry, RepoRef } from "../core/model.js";
 import { REGISTRY_PATH } from "../core/registry.js";
-import { advance, blockersOf, openEpisode, parseEpisode, type Episode, type TimelineEvent } from "../core/timeline.js";
+import { advance, blockersOf, openEpisode, type Episode, type TimelineEvent } from "../core/timeline.js";
 import { episodeKey, timelineIntents } from "../core/timeline-intents.js";
 import type { EpisodeRecord } from "../store/store.js";
 import type { Deps, Octokit } from "./deps.js";
@@ -31,7 +31,7 @@ export async function onTier3Result(deps: Deps, fact: CiFact, registry: Registry
       await applyEvent(deps, target, { kind: "blocking", blocker });
     }
     if (result.outcome === "pass" && result.branch === repo.defaultBranch) {
-      const outcome = outcomesByComponent(matcherFor(registry), await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).get(component.id);
+      const outcome = outcomesByComponent(matcherFor(registry), await deps.store.results.latestOnBranch(repo.id, repo.defaultBranch)).get(component.id);
       if (outcome?.outcome === "pass") await applyEvent(deps, target, { kind: "passing" });
     }
   }
@@ -45,8 +45,8 @@ export async function onTier3Result(deps: Deps, fact: CiFact, registry: Registry
 export async function applyEvent(deps: Deps, target: EpisodeTarget, event: TimelineEvent): Promise<Episode | undefined> {
   const { repo, component, registry } = target;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const record = await deps.store.getEpisode(repo.id, component.id);
-    const current = record ? parseEpisode(record.state) : undefined;
+    const record = await deps.store.episodes.get(repo.id, component.id);
+    const current = record ? record.state : undefined;
     const open = current && current.phase !== "closed" ? current : undefined;
     let next: Episode | undefined;
     if (open) next = advance(open, event, deps.now(), registry.policy);
@@ -54,7 +54,7 @@ export async function applyEvent(deps: Deps, target: EpisodeTarget, event: Timel
     if (!next) return current;
     next = { ...next, repo };
     if (record && JSON.stringify(next) === record.state) return next; // nothing changed: nothing to save or send
-    const saved = await deps.store.saveEpisode(toRecord(target, next, deps.now(), record));
+    const saved = await deps.store.episodes.save(toRecord(target, next, deps.now(), record));
     if (!saved) continue; // a concurrent twin stepped it first: read again and decide again
     if (next.seq !== open?.seq || next.phase !== open?.phase) deps.log.info({ component: component.id, phase: next.phase, dueAt: next.dueAt }, "tier 3 timeline step");
     await recordIntents(deps, target, next);
@@ -80,7 +80,7 @@ export function toRecord(target: EpisodeTarget, episode: Episode, now: Date, pre
 export async function recordIntents(deps: Deps, target: EpisodeTarget, episode: Episode, now = deps.now()): Promise<string[]> {
   const { repo, installationId, registry, component } = target;
   const number = async (what: string) => {
-    const id = (await deps.store.getAction(episodeKey(repo.id, episode, what)))?.githubId;
+    const id = (await deps.store.actions.get(episodeKey(repo.id, episode, what)))?.githubId;
     return id && /^\d+$/.test(id) ? Number(id) : undefined;
   };
   const intents = timelineIntents(episode, component, {
@@ -94,7 +94,7 @@ export async function recordIntents(deps: Deps, target: EpisodeTarget, episode: 
   });
   const changed: string[] = [];
   for (const intent of intents) {
-    const saved = await deps.store.saveIntent({
+    const saved = await deps.store.actions.saveIntent({
       key: intent.key,
       kind: intent.kind,
       target: JSON.stringify(intent.target),
@@ -114,8 +114,8 @@ export async function recordIntents(deps: Deps, target: EpisodeTarget, episode: 
  */
 export async function onDisablingPullClosed(deps: Deps, fact: PullFact, registry: Registry): Promise<void> {
   if (fact.state !== "closed") return;
-  for (const record of await deps.store.episodesOfRepo(fact.repo.id)) {
-    const episode = parseEpisode(record.state);
+  for (const record of await deps.store.episodes.ofRepo(fact.repo.id)) {
+    const episode = record.state;
     if (episode.phase !== "disabling" || (await disablePrNumber(deps, fact.repo, episode)) !== fact.number) continue;
     const component = matcherFor(registry).component(episode.component);
     if (!component) continue; // gone from the registry: the registry push closes the timeline
@@ -131,7 +131,7 @@ export async function onDisablingPullClosed(deps: Deps, fact: PullFact, registry
 export async function observeDisable(deps: Deps, github: () => Promise<Octokit>, target: EpisodeTarget, episode: Episode, now: Date): Promise<TimelineEvent | undefined> {
   const { repo, component } = target;
   if (component.facts.ci === "disabled") return { kind: "registry", present: true, ciDisabled: true };
-  const action = await deps.store.getAction(episodeKey(repo.id, episode, "disable"));
+  const action = await deps.store.actions.get(episodeKey(repo.id, episode, "disable"));
   if (!action) return undefined;
   if (action.kind === "workflow-disable") {
     // It takes effect when GitHub accepts it: the executor records that as applied.
@@ -152,7 +152,7 @@ function disableOutcome(number: number, mergedAt: Date | null, closedAt: Date, b
 }
 
 async function disablePrNumber(deps: Deps, repo: RepoRef, episode: Episode): Promise<number | undefined> {
-  const id = (await deps.store.getAction(episodeKey(repo.id, episode, "disable")))?.githubId;
+  const id = (await deps.store.actions.get(episodeKey(repo.id, episode, "disable")))?.githubId;
   return id && /^\d+$/.test(id) ? Number(id) : undefined;
 }
 
@@ -164,10 +164,10 @@ export function departedComponent(id: string): Component {
 /** Open episodes' tracking issue numbers, for the breaking-PR comment's links. */
 export async function trackingIssues(deps: Deps, repoId: number): Promise<Map<string, number>> {
   const issues = new Map<string, number>();
-  for (const record of await deps.store.episodesOfRepo(repoId)) {
-    const episode = parseEpisode(record.state);
+  for (const record of await deps.store.episodes.ofRepo(repoId)) {
+    const episode = record.state;
     if (episode.phase === "closed") continue;
-    const id = (await deps.store.getAction(episodeKey(repoId, episode, "tracking")))?.githubId;
+    const id = (await deps.store.actions.get(episodeKey(repoId, episode, "tracking")))?.githubId;
     if (id && /^\d+$/.test(id)) issues.set(record.componentId, Number(id));
   }
   return issues;

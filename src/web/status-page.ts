@@ -19,7 +19,7 @@ import { statusRows } from "../core/render/status-tables.js";
 import type { Evidence } from "../core/requirements.js";
 import { observedEvidence } from "../handlers/tier-suggestions.js";
 import { episodeKey } from "../core/timeline-intents.js";
-import { parseEpisode, type Episode } from "../core/timeline.js";
+import { type Episode } from "../core/timeline.js";
 import type { Octokit } from "../handlers/deps.js";
 import type { ActionRecord, RegistryCacheEntry, Store } from "../store/store.js";
 
@@ -104,7 +104,7 @@ export function statusPageHandler(options: StatusPageOptions) {
 
     try {
       if (route.kind === "index") {
-        const known = await store.repositoriesWithRegistry(INDEX_LIMIT);
+        const known = await store.registries.repositories(INDEX_LIMIT);
         const repositories = [];
         for (const r of known) {
           const isPrivate = await visibility.isPrivate(r.repoId);
@@ -112,7 +112,7 @@ export function statusPageHandler(options: StatusPageOptions) {
         }
         send(200, renderStatusIndex({ asOf: now().toISOString(), repositories }));
       } else {
-        const entry = route.kind === "repository" ? await store.registryByName(route.owner, route.name) : undefined;
+        const entry = route.kind === "repository" ? await store.registries.byName(route.owner, route.name) : undefined;
         const isPrivate = entry ? await visibility.isPrivate(entry.repoId) : true;
         if (entry && (!isPrivate || signedIn)) send(200, renderStatusPage(await pageView(entry, isPrivate)));
         else send(404, NOT_FOUND);
@@ -127,18 +127,18 @@ export function statusPageHandler(options: StatusPageOptions) {
   async function pageView(entry: RegistryCacheEntry, isPrivate: boolean): Promise<StatusPageView> {
     const { owner, name } = splitKey(entry.repoKey);
     const timelines: TimelineRow[] = [];
-    for (const record of await store.episodesOfRepo(entry.repoId)) {
-      const episode = parseEpisode(record.state);
+    for (const record of await store.episodes.ofRepo(entry.repoId)) {
+      const episode = record.state;
       if (episode.phase === "closed") continue;
-      const tracking = numericId((await store.getAction(episodeKey(entry.repoId, episode, "tracking")))?.githubId);
+      const tracking = numericId((await store.actions.get(episodeKey(entry.repoId, episode, "tracking")))?.githubId);
       timelines.push(timelineRow(episode, tracking === undefined ? undefined : { text: `#${tracking}`, url: `${repoUrl(githubUrl, owner, name)}/issues/${tracking}` })!);
     }
-    const actions = await store.actionsOfRepository(entry.repoKey, ACTION_LIMIT);
+    const actions = await store.actions.ofRepository(entry.repoKey, ACTION_LIMIT);
     // A comment on an issue tierkeeper opened names that issue by its action's key.
     const issues = new Map<string, number | undefined>();
     for (const a of actions) {
       const key = (JSON.parse(a.target) as AnyTarget).issueKey;
-      if (key && !issues.has(key)) issues.set(key, numericId((actions.find((b) => b.key === key) ?? (await store.getAction(key)))?.githubId));
+      if (key && !issues.has(key)) issues.set(key, numericId((actions.find((b) => b.key === key) ?? (await store.actions.get(key)))?.githubId));
     }
     return {
       repo: { owner, name, url: repoUrl(githubUrl, owner, name), private: isPrivate },

@@ -33,7 +33,7 @@ test("_extends shares a registry; the repository's own keys win (here: shadow mo
   app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": "_extends: shared-tiers\npolicy:\n  mode: shadow\n" } });
   await breakMain(app);
   expect(trackingIssues(app)).toHaveLength(0); // shadow: nothing written to GitHub ...
-  const kept = await app.store.actionKeysWithPrefix("tier3:");
+  const kept = await app.store.actions.keysWithPrefix("tier3:");
   expect(kept.some((k) => k.endsWith(":tracking"))).toBe(true); // ... but decided, from the shared components
 });
 
@@ -43,7 +43,7 @@ test("a default-branch registry over 256 KB (once the loader has parsed it) is r
   app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": huge } });
   await breakMain(app);
   expect(trackingIssues(app)).toHaveLength(0);
-  const cached = await app.store.getRegistry(app.sim.state.mustRepo(app.repo).id);
+  const cached = await app.store.registries.get(app.sim.state.mustRepo(app.repo).id);
   expect(cached?.registryJson).toBeNull();
   expect(JSON.parse(cached!.errorsJson!)).toEqual([
     { file: ".github/tiers.yml", line: 1, column: 1, message: expect.stringMatching(/^the registry is larger than 256 KB \(2\d\d KB or more\): tierkeeper refuses it$/), severity: "error" },
@@ -54,13 +54,13 @@ test("a registry cached by an older tierkeeper with a glob this one refuses is r
   app = await startSimApp();
   await breakMain(app); // caches the example registry
   const repoId = app.sim.state.mustRepo(app.repo).id;
-  const cached = await app.store.getRegistry(repoId);
+  const cached = await app.store.registries.get(repoId);
   const registry = JSON.parse(cached!.registryJson!);
   registry.components[0].paths = ["crates/(old|glob)/**"]; // accepted by picomatch, refused now
-  await app.store.putRegistry({ ...cached!, registryJson: JSON.stringify(registry) });
+  await app.store.registries.put({ ...cached!, registryJson: JSON.stringify(registry) });
   const main = app.sim.state.mustRepo(app.repo).branches.get("main")!;
   await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
-  const again = await app.store.getRegistry(repoId);
+  const again = await app.store.registries.get(repoId);
   expect(again!.registryJson).not.toContain("(old|glob)");
   expect(JSON.parse(again!.registryJson!).components[0].paths).not.toEqual(["crates/(old|glob)/**"]);
 });
