@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { Probot } from "probot";
 import { DEFAULT_POLICY } from "../core/registry.js";
 import type { Registry, RepoRef } from "../core/model.js";
-import { type Episode } from "../core/timeline.js";
+import { parseEpisode, type Episode } from "../core/timeline.js";
 import { episodeKey } from "../core/timeline-intents.js";
 import { Executor } from "../github/executor.js";
 import { UnthrottledOctokit } from "../github/octokit.js";
@@ -149,7 +149,7 @@ export async function benchSweep(databaseUrl?: string, label = "SQLite"): Promis
     const s0 = performance.now();
     const all = await store.db.query<{ state: string }>("SELECT state FROM episodes", []);
     const dueByScan = all.filter((r) => {
-      const e = r.state;
+      const e = parseEpisode(r.state);
       return e.dueAt !== null && new Date(e.dueAt) <= NOW;
     }).length;
     const scanAllMs = performance.now() - s0;

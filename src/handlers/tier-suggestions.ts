@@ -2,7 +2,6 @@ import { ciCostWindowStart, evidenceFor, startOfUtcDay } from "../core/evidence.
 import { matcherFor } from "../core/match.js";
 import type { Registry } from "../core/model.js";
 import type { Evidence } from "../core/requirements.js";
-import { DEFAULT_POLICY } from "../core/registry.js";
 import {
   judgeTiers,
   parseSuggestionKey,
@@ -76,8 +75,7 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
 
 /** The repository's evidence from what the store kept: default-branch checks, PR CI time, Tier 2 requests. */
 export async function observedEvidence(store: Store, repoId: number, registry: Registry, now: Date): Promise<Record<string, Evidence>> {
-  // A registry cached by an older version has no tier2 policy yet: the default window.
-  const figuresSince = new Date(now.getTime() - (registry.policy.tier2?.figuresWindowDays ?? DEFAULT_POLICY.tier2.figuresWindowDays) * 86_400_000);
+  const figuresSince = new Date(now.getTime() - registry.policy.tier2.figuresWindowDays * 86_400_000);
   const [defaultBranch, pullRequestMs, requests, owners] = await Promise.all([
     store.evidence.defaultBranchChecks(repoId),
     store.evidence.pullRequestCiTime(repoId, ciCostWindowStart(now)),

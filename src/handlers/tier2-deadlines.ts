@@ -150,7 +150,7 @@ const numeric = (id: string | undefined) => (id && /^\d+$/.test(id) ? Number(id)
 /** A repository's reply figures over its registry's window (90 days when no registry is cached). */
 export async function tier2Figures(store: Deps["store"], repoId: number, now: Date): Promise<Figures> {
   const cached = await store.registries.get(repoId);
-  const windowDays = (cached?.registryJson ? (JSON.parse(cached.registryJson) as Registry).policy.tier2?.figuresWindowDays : undefined) ?? 90;
+  const windowDays = cached?.registry?.policy.tier2.figuresWindowDays ?? 90;
   const records = await store.requests.since({ repoId }, new Date(now.getTime() - windowDays * 86_400_000));
   return replyFigures(records.map((r) => r.state), now, windowDays);
 }
@@ -169,8 +169,8 @@ export async function sweepReports(deps: Deps, now: Date): Promise<string[]> {
     // Cheap checks first, every sweep: already reported this month, or not asked for (the cached registry says).
     if (await deps.store.actions.get(key)) continue;
     const cached = await deps.store.registries.get(repoId);
-    const registry = cached?.registryJson ? (JSON.parse(cached.registryJson) as Registry) : undefined;
-    if (registry?.policy.tier2?.report !== "monthly") continue;
+    const registry = cached?.registry;
+    if (registry?.policy.tier2.report !== "monthly") continue;
     const records = await deps.store.requests.since({ repoId }, new Date(asOf.getTime() - registry.policy.tier2.figuresWindowDays * 86_400_000));
     const repo = latestRepo(records);
     const figures = replyFigures(records.map((r) => r.state), asOf, registry.policy.tier2.figuresWindowDays);

@@ -87,7 +87,7 @@ function requestRecord(target: Pick<RepoTarget, "repo" | "installationId">, key:
     thread: request.thread,
     status: request.status,
     requestedAt: new Date(request.requestedAt),
-    state: JSON.stringify(request),
+    state: request,
     dueAt: request.dueAt ? new Date(request.dueAt) : null,
     version: 1,
     updatedAt: now,
@@ -106,8 +106,8 @@ export async function stepStoredRequest(deps: Deps, key: string, event: (r: Tier
     const e = event(before);
     if (!e) return undefined;
     const after = stepRequest(before, e, now, policy);
-    if (JSON.stringify(after) === record.state) return undefined;
-    const next: RequestRecord = { ...record, status: after.status, state: JSON.stringify(after), dueAt: after.dueAt ? new Date(after.dueAt) : null, version: record.version + 1, updatedAt: now };
+    if (JSON.stringify(after) === JSON.stringify(before)) return undefined;
+    const next: RequestRecord = { ...record, status: after.status, state: after, dueAt: after.dueAt ? new Date(after.dueAt) : null, version: record.version + 1, updatedAt: now };
     if (await deps.store.requests.save(next)) return { before, after, record: next };
   }
   throw new Error(`request ${key} kept changing under us`);

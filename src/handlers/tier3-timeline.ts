@@ -53,7 +53,7 @@ export async function applyEvent(deps: Deps, target: EpisodeTarget, event: Timel
     else if (event.kind === "blocking") next = openEpisode(component.id, current, event.blocker, deps.now(), registry.policy);
     if (!next) return current;
     next = { ...next, repo };
-    if (record && JSON.stringify(next) === record.state) return next; // nothing changed: nothing to save or send
+    if (record && JSON.stringify(next) === JSON.stringify(record.state)) return next; // nothing changed: nothing to save or send
     const saved = await deps.store.episodes.save(toRecord(target, next, deps.now(), record));
     if (!saved) continue; // a concurrent twin stepped it first: read again and decide again
     if (next.seq !== open?.seq || next.phase !== open?.phase) deps.log.info({ component: component.id, phase: next.phase, dueAt: next.dueAt }, "tier 3 timeline step");
@@ -69,7 +69,7 @@ export function toRecord(target: EpisodeTarget, episode: Episode, now: Date, pre
     componentId: target.component.id,
     repoKey: `${target.repo.owner}/${target.repo.name}`,
     installationId: target.installationId,
-    state: JSON.stringify(episode),
+    state: episode,
     dueAt: episode.dueAt ? new Date(episode.dueAt) : null,
     version: (previous?.version ?? 0) + 1,
     updatedAt: now,

@@ -2,7 +2,6 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
-import type { Registry, RegistryProblem } from "../core/model.js";
 import { formatProblem } from "../core/registry.js";
 import {
   renderMessage,
@@ -21,7 +20,7 @@ import { observedEvidence } from "../handlers/tier-suggestions.js";
 import { episodeKey } from "../core/timeline-intents.js";
 import { type Episode } from "../core/timeline.js";
 import type { Octokit } from "../handlers/deps.js";
-import type { ActionRecord, RegistryCacheEntry, Store } from "../store/store.js";
+import type { ActionRecord, CachedRegistry, Store } from "../store/store.js";
 
 /**
  * `GET /status` (the repositories) and `GET /status/{owner}/{repo}` (one repository's tier tables,
@@ -124,7 +123,7 @@ export function statusPageHandler(options: StatusPageOptions) {
     return true;
   };
 
-  async function pageView(entry: RegistryCacheEntry, isPrivate: boolean): Promise<StatusPageView> {
+  async function pageView(entry: CachedRegistry, isPrivate: boolean): Promise<StatusPageView> {
     const { owner, name } = splitKey(entry.repoKey);
     const timelines: TimelineRow[] = [];
     for (const record of await store.episodes.ofRepo(entry.repoId)) {
@@ -143,7 +142,7 @@ export function statusPageHandler(options: StatusPageOptions) {
     return {
       repo: { owner, name, url: repoUrl(githubUrl, owner, name), private: isPrivate },
       asOf: now().toISOString(),
-      registry: registryView(entry, entry.registryJson ? await observedEvidence(store, entry.repoId, JSON.parse(entry.registryJson) as Registry, now()) : undefined),
+      registry: registryView(entry, entry.registry ? await observedEvidence(store, entry.repoId, entry.registry, now()) : undefined),
       timelines,
       tier2Figures: await options.tier2Figures?.(entry.repoId),
       actions: actions.map((a) => actionRow(a, githubUrl, (key) => issues.get(key))),
@@ -267,12 +266,10 @@ export class RepositoryVisibility {
 // ---- View model
 
 /** The tables with the "missing requirements" column judged on the evidence tierkeeper observed. */
-function registryView(entry: RegistryCacheEntry, evidence: Record<string, Evidence> | undefined): StatusPageView["registry"] {
-  if (entry.registryJson) {
-    const registry = JSON.parse(entry.registryJson) as Registry;
-    return { state: "valid", rows: statusRows(registry, { overrides: registry.policy?.requirements, evidence }) };
-  }
-  if (entry.errorsJson) return { state: "invalid", problems: (JSON.parse(entry.errorsJson) as RegistryProblem[]).map(formatProblem) };
+function registryView(entry: CachedRegistry, evidence: Record<string, Evidence> | undefined): StatusPageView["registry"] {
+  const registry = entry.registry;
+  if (registry) return { state: "valid", rows: statusRows(registry, { overrides: registry.policy.requirements, evidence }) };
+  if (entry.errors.length) return { state: "invalid", problems: entry.errors.map(formatProblem) };
   return { state: "absent" };
 }
 
