@@ -56,7 +56,8 @@ test("fairness: 500 deliveries of installation A, then one of B: B's is processe
   const store = app.store;
   const batches: string[][] = [];
   // The real store; only the batches it is told to finish are noted, in order.
-  const noting = Object.assign(Object.create(store) as SqlStore, { finishDeliveries: (ids: string[]) => (batches.push(ids), store.deliveries.finishAll(ids)) });
+  const deliveries = Object.assign(Object.create(store.deliveries) as SqlStore["deliveries"], { finishAll: (ids: string[]) => (batches.push(ids), store.deliveries.finishAll(ids)) });
+  const noting = Object.assign(Object.create(store) as SqlStore, { deliveries });
   const worker = new DeliveryWorker({ ...app.tierkeeper.deps!, store: noting }, { holder: "w", batch: 20 });
   const ping = (installation: number) => JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1, installation: { id: installation } });
   for (let i = 0; i < 500; i++) await store.deliveries.enqueue({ id: `a${i}`, name: "ping", payload: ping(1), receivedAt: new Date(app.clock.now().getTime() + i), installationId: 1 });
@@ -81,7 +82,7 @@ test("a failing feature does not stop the others: /tier away fails on a corrupt 
   const id = randomUUID();
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "abrown", body: "Looking into it.\n/tier away until 2026-12-10" }), id);
 
-  const episode = JSON.parse((await app.store.episodes.get(repo.id, "wasi-nn"))!.state) as { responses: { by: string }[] };
+  const episode = (await app.store.episodes.get(repo.id, "wasi-nn"))!.state;
   expect(episode.responses.map((r) => r.by)).toEqual(["abrown"]); // owner-responses ran, after commands failed
   const failed = await row(app.store, id);
   expect(failed.status).toBe("pending");

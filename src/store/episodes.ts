@@ -1,6 +1,6 @@
 import { upgradeEpisode, type Episode } from "../core/timeline.js";
 import { queryOne, type Db } from "./db.js";
-import { checkEpisode, readJson } from "./json.js";
+import { checkEpisode, readJson, readOnUse } from "./json.js";
 import { unparked } from "./parked.js";
 
 /** A Tier 3 timeline as stored: the core's episode state, plus what the sweep indexes. */
@@ -105,15 +105,17 @@ interface EpisodeRow {
   updated_at: number;
 }
 
+/** The state is parsed on first use: one corrupt timeline fails alone, where it is stepped (see readOnUse). */
 function toEpisode(r: EpisodeRow): EpisodeRecord {
-  return {
+  const record: EpisodeRecord = {
     repoId: Number(r.repo_id),
     componentId: r.component_id,
     repoKey: r.repo_key,
     installationId: Number(r.installation_id),
-    state: upgradeEpisode(readJson<Episode>("episodes", `(repo ${r.repo_id}, component ${r.component_id})`, "state", r.state, checkEpisode)),
+    state: undefined as unknown as Episode, // defined below, in its place
     dueAt: r.due_at === null ? null : new Date(Number(r.due_at)),
     version: r.version,
     updatedAt: new Date(Number(r.updated_at)),
   };
+  return readOnUse(record, "state", () => upgradeEpisode(readJson<Episode>("episodes", `(repo ${r.repo_id}, component ${r.component_id})`, "state", r.state, checkEpisode)));
 }

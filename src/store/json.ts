@@ -82,3 +82,28 @@ export const checkProblems: Check = listOf("registry problems", shaped("a regist
 export const checkTouched: Check = (v) => (v === "all" || (Array.isArray(v) && v.every((x) => typeof x === "string")) ? undefined : `"all" or a list of component ids`);
 
 export const checkLines: Check = (v) => (isObject(v) && Object.values(v).every((x) => typeof x === "number") ? undefined : "lines per component (numbers by id)");
+
+/**
+ * Defines `record[key]` as read on first use (then kept): a list with one corrupt row still
+ * reads, and the row fails where it is used, alone (the sweep backs off that one timeline).
+ */
+export function readOnUse<R extends object, K extends string, V>(record: R, key: K, read: () => V): R & Record<K, V> {
+  let value: V | undefined;
+  let known = false;
+  Object.defineProperty(record, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!known) {
+        value = read();
+        known = true;
+      }
+      return value;
+    },
+    set: (v: V) => {
+      value = v;
+      known = true;
+    },
+  });
+  return record as R & Record<K, V>;
+}

@@ -98,16 +98,18 @@ export class RegistryCache {
 
   /** An entry written by another parser version, parsed again from its source and written back (unless a newer fetch replaced it meanwhile). */
   private async parseAgain(r: RegistryRow): Promise<CachedRegistry | undefined> {
-    const absent = r.source_json === null && r.registry_json === null && r.errors_json === null;
-    if (r.source_json === null && !absent) return undefined; // nothing to parse again: fetched again instead
-    const parsed = r.source_json === null ? undefined : registryFromLoaded(r.source_json);
+    // The source is read only here: every other read would carry it for nothing.
+    const { source_json: source } = (await queryOne<{ source_json: string | null }>(this.db, `SELECT source_json FROM registry_cache WHERE repo_id = $1`, [r.repo_id])) ?? { source_json: null };
+    const absent = source === null && r.registry_json === null && r.errors_json === null;
+    if (source === null && !absent) return undefined; // nothing to parse again: fetched again instead
+    const parsed = source === null ? undefined : registryFromLoaded(source);
     const entry: RegistryToCache = {
       repoId: Number(r.repo_id),
       repoKey: r.repo_key,
       registry: parsed?.ok ? parsed.registry : null,
       errors: parsed && !parsed.ok ? parsed.errors : [],
       fetchedAt: new Date(Number(r.fetched_at)),
-      source: r.source_json,
+      source,
     };
     await this.db.run(
       `UPDATE registry_cache SET registry_json = $2, errors_json = $3, parser_version = $4 WHERE repo_id = $1 AND fetched_at = $5 AND parser_version = $6`,
@@ -118,7 +120,7 @@ export class RegistryCache {
   }
 }
 
-const REGISTRY_COLUMNS = "repo_id, repo_key, registry_json, errors_json, fetched_at, source_json, parser_version";
+const REGISTRY_COLUMNS = "repo_id, repo_key, registry_json, errors_json, fetched_at, parser_version";
 
 interface RegistryRow {
   repo_id: number;
@@ -126,7 +128,6 @@ interface RegistryRow {
   registry_json: string | null;
   errors_json: string | null;
   fetched_at: number;
-  source_json: string | null;
   parser_version: number;
 }
 

@@ -1,6 +1,6 @@
 import type { AwayPeriod, Tier2Request } from "../core/responsiveness.js";
 import { queryOne, type Db } from "./db.js";
-import { checkAwayPeriods, checkTier2Request, readJson } from "./json.js";
+import { checkAwayPeriods, checkTier2Request, readJson, readOnUse } from "./json.js";
 import { unparked } from "./parked.js";
 
 /** A Tier 2 request as stored: the core's request state, plus what the sweep and the figures index. */
@@ -129,8 +129,9 @@ interface RequestRow {
   updated_at: number;
 }
 
+/** The state is parsed on first use: one corrupt request fails alone, where it is stepped (see readOnUse). */
 function toRequest(r: RequestRow): RequestRecord {
-  return {
+  const record: RequestRecord = {
     key: r.key,
     repoId: Number(r.repo_id),
     repoKey: r.repo_key,
@@ -139,9 +140,10 @@ function toRequest(r: RequestRow): RequestRecord {
     thread: Number(r.thread),
     status: r.status,
     requestedAt: new Date(Number(r.requested_at)),
-    state: readJson<Tier2Request>("requests", `(key ${r.key})`, "state", r.state, checkTier2Request),
+    state: undefined as unknown as Tier2Request, // defined below, in its place
     dueAt: r.due_at === null ? null : new Date(Number(r.due_at)),
     version: Number(r.version),
     updatedAt: new Date(Number(r.updated_at)),
   };
+  return readOnUse(record, "state", () => readJson<Tier2Request>("requests", `(key ${r.key})`, "state", r.state, checkTier2Request));
 }

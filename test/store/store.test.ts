@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { QueueEntry } from "../../src/store/store.js";
-import type { CiResult, PullRecord } from "../../src/core/model.js";
+import type { CiResult, PullRecord, Registry, RegistryProblem } from "../../src/core/model.js";
+import { DEFAULT_POLICY, REGISTRY_PARSER_VERSION, registryFromLoaded } from "../../src/core/registry.js";
+import type { Episode } from "../../src/core/timeline.js";
+import { StoredDataError, type CachedRegistry } from "../../src/store/store.js";
 import { redact } from "../../src/redaction.js";
 import { actionRepository, migrations } from "../../src/store/migrations.js";
 import { freshPostgres } from "../support/postgres.js";
@@ -31,6 +34,9 @@ async function postgresFixture(): Promise<Fixture> {
 }
 
 const T0 = Date.parse("2026-03-01T12:00:00Z");
+const EMPTY_REGISTRY: Registry = { components: [], policy: DEFAULT_POLICY };
+const PROBLEM: RegistryProblem = { file: ".github/tiers.yml", line: 1, column: 1, message: "x", severity: "error" };
+const EPISODE: Episode = { component: "wasi-nn", seq: 1, phase: "notified", noticeAt: "2026-03-01T12:00:00.000Z", dueAt: null, responses: [], blockers: [], log: [] };
 const at = (ms: number) => new Date(T0 + ms);
 
 describe.each([
@@ -65,7 +71,7 @@ describe.each([
     const again = await another();
     await again.migrate();
     const rows = await store.db.query<{ id: number }>("SELECT id FROM schema_migrations");
-    expect(rows.map((r) => Number(r.id)).sort()).toEqual(migrations.map((m) => m.id));
+    expect(rows.map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual(migrations.map((m) => m.id));
     await expect(store.ping()).resolves.toBeUndefined();
   });
 
@@ -188,28 +194,29 @@ describe.each([
   });
 
   describe("registry cache", () => {
-    const entry = (repoId: number, repoKey: string) => ({
+    const entry = (repoId: number, repoKey: string): CachedRegistry => ({
       repoId,
       repoKey,
-      registryJson: repoId % 2 ? `{"components":[]}` : null,
-      errorsJson: null,
+      registry: repoId % 2 ? EMPTY_REGISTRY : null,
+      errors: [],
       fetchedAt: at(repoId),
     });
+    const put = (s: SqlStore, e: CachedRegistry) => s.registries.put({ ...e, source: e.registry ? "{}" : null });
 
     test("get, put (replace) and invalidate by repo or by owner", async () => {
       expect(await store.registries.get(1)).toBeUndefined();
-      await store.registries.put(entry(1, "Bytecodealliance/wasmtime"));
-      await store.registries.put(entry(2, "bytecodealliance/.github"));
-      await store.registries.put(entry(3, "other/repo"));
-      await store.registries.put({ ...entry(1, "bytecodealliance/wasmtime"), errorsJson: "[1]" });
-      expect(await store.registries.get(1)).toEqual({ ...entry(1, "bytecodealliance/wasmtime"), errorsJson: "[1]" });
+      await put(store, entry(1, "Bytecodealliance/wasmtime"));
+      await put(store, entry(2, "bytecodealliance/.github"));
+      await put(store, entry(3, "other/repo"));
+      await put(store, { ...entry(1, "bytecodealliance/wasmtime"), errors: [PROBLEM] });
+      expect(await store.registries.get(1)).toEqual({ ...entry(1, "bytecodealliance/wasmtime"), errors: [PROBLEM] });
       expect(await store.registries.get(2)).toEqual(entry(2, "bytecodealliance/.github"));
 
       await store.registries.invalidate({ repoId: 3 });
       expect(await store.registries.get(3)).toBeUndefined();
-      await store.registries.put(entry(3, "other/repo"));
+      await put(store, entry(3, "other/repo"));
       // Owners are case-insensitive on GitHub; "bytecode" is a prefix, not the owner.
-      await store.registries.put(entry(4, "bytecode/x"));
+      await put(store, entry(4, "bytecode/x"));
       await store.registries.invalidate({ owner: "BytecodeAlliance" });
       expect(await store.registries.get(1)).toBeUndefined();
       expect(await store.registries.get(2)).toBeUndefined();
@@ -324,7 +331,7 @@ describe.each([
   });
 
   describe("episodes and locks", () => {
-    const episode = (version: number, dueMs: number | null, state = "{}") => ({
+    const episode = (version: number, dueMs: number | null, state: Episode = EPISODE) => ({
       repoId: 7,
       componentId: "wasi-nn",
       repoKey: "o/r",
@@ -338,9 +345,9 @@ describe.each([
     test("an episode is created once and saved only against the version read", async () => {
       expect(await store.episodes.save(episode(1, 1000))).toBe(true);
       expect(await store.episodes.save(episode(1, 1000))).toBe(false); // a twin creating it too
-      expect(await store.episodes.save(episode(2, 2000, '{"a":1}'))).toBe(true);
-      expect(await store.episodes.save(episode(2, 3000, '{"b":1}'))).toBe(false); // stale: someone saved version 2
-      expect(await store.episodes.get(7, "wasi-nn")).toMatchObject({ version: 2, state: '{"a":1}', dueAt: at(2000) });
+      expect(await store.episodes.save(episode(2, 2000, { ...EPISODE, seq: 2 }))).toBe(true);
+      expect(await store.episodes.save(episode(2, 3000, { ...EPISODE, seq: 3 }))).toBe(false); // stale: someone saved version 2
+      expect(await store.episodes.get(7, "wasi-nn")).toMatchObject({ version: 2, state: { ...EPISODE, seq: 2 }, dueAt: at(2000) });
     });
 
     test("only due episodes are read, soonest first", async () => {
@@ -506,14 +513,109 @@ describe.each([
     });
   });
 
+  describe("stored JSON is checked where it is read", () => {
+    const corrupt = async (sql: string, params: (string | number)[]) => store.db.run(sql, params);
+
+    test("a corrupt or foreign row fails with its table, row and column named", async () => {
+      await corrupt("INSERT INTO away (repo_id, login, periods) VALUES (7, 'abrown', '{not json')", []);
+      await expect(store.away.get(7, "ABrown")).rejects.toThrow(/^away \(repo 7, login abrown\): periods is not valid JSON: /);
+      await expect(store.away.ofRepo(7)).rejects.toThrow(/^away \(repo 7, login abrown\): periods is not valid JSON/);
+
+      await corrupt("INSERT INTO away (repo_id, login, periods) VALUES (8, 'x', $1)", ['[{"from":"2026-01-01"}]']);
+      await expect(store.away.get(8, "x")).rejects.toThrow("away (repo 8, login x): periods is not away periods: item 0 is not an away period (wrong or missing: until)");
+
+      await corrupt("INSERT INTO pulls (repo_id, number, head_sha, base_ref, author, state, touched, updated_at) VALUES (7, 3, 's', 'main', 'a', 'open', $1, 0)", ["42"]);
+      await expect(store.pulls.get(7, 3)).rejects.toThrow('pulls (repo 7, #3): touched is not "all" or a list of component ids');
+
+      await corrupt("INSERT INTO disablements (repo_id, component_id, repo, installation_id, tier, since) VALUES (7, 'c', $1, 1, 2, 0)", ['{"owner":"o"}']);
+      await expect(store.disablements.ofRepo(7)).rejects.toThrow("disablements (repo 7, component c): repo is not a repository (wrong or missing: name, id)");
+
+      await corrupt("INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, fetched_at, parser_version) VALUES (7, 'o/r', 'o', $1, 0, $2)", ['{"components":{}}', REGISTRY_PARSER_VERSION]);
+      await expect(store.registries.get(7)).rejects.toThrow("registry_cache (repo 7): registry_json is not a registry (wrong or missing: components, policy)");
+      await expect(store.registries.get(7)).rejects.toBeInstanceOf(StoredDataError);
+    });
+
+    test("a corrupt episode or request fails alone, where its state is used: the others of a list still read", async () => {
+      const episode = { repoId: 7, repoKey: "o/r", installationId: 1, dueAt: at(10), version: 1, updatedAt: at(0) };
+      await store.episodes.save({ ...episode, componentId: "good", state: EPISODE });
+      await corrupt("INSERT INTO episodes (repo_id, component_id, repo_key, installation_id, state, due_at, version, updated_at) VALUES (7, 'bad', 'o/r', 1, $1, 5, 1, 0)", ['{"phase":"notified"}']);
+      const due = await store.episodes.due(at(100), 10);
+      expect(due.map((e) => e.componentId)).toEqual(["bad", "good"]);
+      expect(() => due[0].state).toThrow("episodes (repo 7, component bad): state is not a Tier 3 episode (wrong or missing: component, seq, noticeAt, dueAt, responses, blockers, log)");
+      expect(due[1].state).toEqual(EPISODE);
+
+      await corrupt("INSERT INTO requests (key, repo_id, repo_key, installation_id, component_id, thread, status, requested_at, state, due_at, version, updated_at) VALUES ('k', 7, 'o/r', 1, 'c', 3, 'open', 0, $1, 5, 1, 0)", ["{not json"]);
+      const [request] = await store.requests.due(at(100), 10);
+      expect(request.key).toBe("k");
+      expect(() => request.state).toThrow(/^requests \(key k\): state is not valid JSON/);
+    });
+
+    test("the stored episode of an earlier version is read through the core's compatibility reader", async () => {
+      const legacy = { ...EPISODE, phase: "disabled" as const, disabledAt: "2026-03-02T00:00:00.000Z" };
+      await store.episodes.save({ repoId: 7, componentId: "wasi-nn", repoKey: "o/r", installationId: 1, state: legacy, dueAt: null, version: 1, updatedAt: at(0) });
+      expect((await store.episodes.get(7, "wasi-nn"))?.state).toMatchObject({ phase: "disabling", disableProposedAt: "2026-03-02T00:00:00.000Z" });
+    });
+  });
+
+  describe("registry cache: parsed again when the parser changes", () => {
+    const SOURCE = JSON.stringify({ components: { "wasi-nn": { category: "wasi", tier: 3, owners: ["abrown"], paths: ["crates/wasi-nn/**"] } } });
+    const parsed = () => {
+      const result = registryFromLoaded(SOURCE);
+      if (!result.ok) throw new Error("the test's registry is invalid");
+      return result.registry;
+    };
+    const version = async (repoId: number) => Number((await store.db.query<{ parser_version: number }>("SELECT parser_version FROM registry_cache WHERE repo_id = $1", [repoId]))[0].parser_version);
+
+    test("an entry of another parser version is parsed again from its source, once, and written back", async () => {
+      await store.registries.put({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], source: SOURCE, fetchedAt: at(1) });
+      expect(await version(7)).toBe(REGISTRY_PARSER_VERSION);
+      // As an older parser wrote it: another shape (here, no policy at all).
+      await store.db.run("UPDATE registry_cache SET registry_json = $2, parser_version = $3 WHERE repo_id = $1", [7, JSON.stringify({ components: [] }), REGISTRY_PARSER_VERSION - 1]);
+      const again = await store.registries.get(7);
+      expect(again).toEqual({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], fetchedAt: at(1) });
+      expect(again!.registry!.policy).toEqual(DEFAULT_POLICY);
+      expect(await version(7)).toBe(REGISTRY_PARSER_VERSION);
+      await expect((await another()).registries.get(7)).resolves.toEqual(again); // what was written back reads the same elsewhere
+    });
+
+    test("a source this parser refuses becomes the entry's problems; an absent registry stays absent", async () => {
+      const refused = JSON.stringify({ components: { "wasi-nn": { category: "wasi", tier: 3, owners: ["abrown"], paths: ["crates/(old|glob)/**"] } } });
+      await store.registries.put({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], source: refused, fetchedAt: at(1) });
+      await store.registries.put({ repoId: 8, repoKey: "o/none", registry: null, errors: [], source: null, fetchedAt: at(1) });
+      await store.db.run("UPDATE registry_cache SET parser_version = $1", [REGISTRY_PARSER_VERSION - 1]);
+      const again = await store.registries.get(7);
+      expect(again?.registry).toBeNull();
+      expect(again?.errors.map((p) => p.message).join("\n")).toContain("(old|glob)");
+      expect(await store.registries.get(8)).toEqual({ repoId: 8, repoKey: "o/none", registry: null, errors: [], fetchedAt: at(1) });
+    });
+
+    test("an entry written before the source was kept (migration 10) reads as absent from the cache, to be fetched again", async () => {
+      await store.db.run("INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, errors_json, fetched_at) VALUES (7, 'o/r', 'o', $1, NULL, 1)", [JSON.stringify({ components: [] })]);
+      expect(await version(7)).toBe(0);
+      expect(await store.registries.get(7)).toBeUndefined();
+      expect(await store.registries.byName("o", "r")).toBeUndefined();
+    });
+
+    test("a registry is parsed once per cached version: the same object until the entry changes", async () => {
+      await store.registries.put({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], source: SOURCE, fetchedAt: at(1) });
+      const first = await store.registries.get(7);
+      expect(await store.registries.get(7)).toBe(first);
+      await store.registries.put({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], source: SOURCE, fetchedAt: at(2) });
+      const next = await store.registries.get(7);
+      expect(next).not.toBe(first);
+      expect(next?.fetchedAt).toEqual(at(2));
+    });
+  });
+
   describe("status page", () => {
-    const cached = (repoId: number, repoKey: string, registryJson: string | null, errorsJson: string | null = null) => ({ repoId, repoKey, registryJson, errorsJson, fetchedAt: at(repoId) });
+    const cached = (repoId: number, repoKey: string, registry: Registry | null, errors: RegistryProblem[] = []) => ({ repoId, repoKey, registry, errors, fetchedAt: at(repoId) });
+    const put = (e: CachedRegistry) => store.registries.put({ ...e, source: null });
 
     test("registryByName: the cached registry of owner/name, whatever the case of the letters", async () => {
-      await store.registries.put(cached(1, "BytecodeAlliance/Wasmtime", '{"components":[]}'));
-      await store.registries.put(cached(2, "bytecodealliance/wasmtime-py", null));
-      await store.registries.put(cached(3, "other/wasmtime", '{"components":[]}'));
-      expect(await store.registries.byName("bytecodealliance", "WASMTIME")).toEqual(cached(1, "BytecodeAlliance/Wasmtime", '{"components":[]}'));
+      await put(cached(1, "BytecodeAlliance/Wasmtime", EMPTY_REGISTRY));
+      await put(cached(2, "bytecodealliance/wasmtime-py", null));
+      await put(cached(3, "other/wasmtime", EMPTY_REGISTRY));
+      expect(await store.registries.byName("bytecodealliance", "WASMTIME")).toEqual(cached(1, "BytecodeAlliance/Wasmtime", EMPTY_REGISTRY));
       expect((await store.registries.byName("BYTECODEALLIANCE", "wasmtime-py"))?.repoId).toBe(2);
       expect((await store.registries.byName("Other", "Wasmtime"))?.repoId).toBe(3);
       expect(await store.registries.byName("bytecodealliance", "wasmtime-")).toBeUndefined();
@@ -521,10 +623,10 @@ describe.each([
     });
 
     test("repositoriesWithRegistry: those with a registry, valid or not, by name", async () => {
-      await store.registries.put(cached(5, "b/two", '{"components":[]}'));
-      await store.registries.put(cached(6, "a/none", null));
-      await store.registries.put(cached(7, "a/invalid", null, '[{"message":"x"}]'));
-      await store.registries.put(cached(8, "c/three", '{"components":[]}'));
+      await put(cached(5, "b/two", EMPTY_REGISTRY));
+      await put(cached(6, "a/none", null));
+      await put(cached(7, "a/invalid", null, [PROBLEM]));
+      await put(cached(8, "c/three", EMPTY_REGISTRY));
       expect(await store.registries.repositories(10)).toEqual([
         { repoId: 7, repoKey: "a/invalid" },
         { repoId: 5, repoKey: "b/two" },
