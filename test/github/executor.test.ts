@@ -66,7 +66,7 @@ const base = { owner: OWNER, repo: NAME };
 let clock = Date.parse("2026-11-30T00:00:00Z");
 
 function save(key: string, kind: string, target: object, desired: object, shadow = false, on = store) {
-  // Distinct times keep pendingActions' order (updated_at) the order of the calls.
+  // Distinct times keep actions.pending's order (updated_at) the order of the calls.
   return on.actions.saveIntent({ key, kind, target: JSON.stringify(target), desired: JSON.stringify(desired), installationId, now: new Date(clock++), shadow });
 }
 

@@ -611,7 +611,7 @@ describe.each([
     const cached = (repoId: number, repoKey: string, registry: Registry | null, errors: RegistryProblem[] = []) => ({ repoId, repoKey, registry, errors, fetchedAt: at(repoId) });
     const put = (e: CachedRegistry) => store.registries.put({ ...e, source: null });
 
-    test("registryByName: the cached registry of owner/name, whatever the case of the letters", async () => {
+    test("registries.byName: the cached registry of owner/name, whatever the case of the letters", async () => {
       await put(cached(1, "BytecodeAlliance/Wasmtime", EMPTY_REGISTRY));
       await put(cached(2, "bytecodealliance/wasmtime-py", null));
       await put(cached(3, "other/wasmtime", EMPTY_REGISTRY));
@@ -622,7 +622,7 @@ describe.each([
       expect(await store.registries.byName("bytecode", "alliance/wasmtime")).toBeUndefined();
     });
 
-    test("repositoriesWithRegistry: those with a registry, valid or not, by name", async () => {
+    test("registries.repositories: those with a registry, valid or not, by name", async () => {
       await put(cached(5, "b/two", EMPTY_REGISTRY));
       await put(cached(6, "a/none", null));
       await put(cached(7, "a/invalid", null, [PROBLEM]));
@@ -635,7 +635,7 @@ describe.each([
       expect(await store.registries.repositories(2)).toHaveLength(2);
     });
 
-    test("actionsOfRepository: a repository's actions by their target, most recent first, through the index", async () => {
+    test("actions.ofRepository: a repository's actions by their target, most recent first, through the index", async () => {
       const save = (key: string, ms: number, target: object) => store.actions.saveIntent({ key, kind: "comment", target: JSON.stringify(target), desired: key, installationId: 1, now: at(ms), shadow: false });
       await save("a", 10, { owner: "Org", repo: "Repo", issueNumber: 1 });
       await save("b", 30, { owner: "org", repo: "repo", marker: "m" });
