@@ -90,15 +90,15 @@ export class Evidence {
   /** Takes up to `limit` repositories with evidence not judged since `since`, marking them judged at `now`. */
   async claimRepositoriesToJudge(since: Date, now: Date, limit: number): Promise<EvidenceRepo[]> {
     // The outer condition is checked again under the row lock: two claimers never both get a repository.
-    const rows = await this.db.query<{ repo: string; installation_id: number }>(
+    const rows = await this.db.query<{ repo_id: number; repo: string; installation_id: number }>(
       `UPDATE evidence_repos SET judged_at = $2
        WHERE (judged_at IS NULL OR judged_at < $1)
          AND repo_id IN (SELECT repo_id FROM evidence_repos WHERE (judged_at IS NULL OR judged_at < $1) AND ${unparked("evidence_repos")} ORDER BY repo_id LIMIT $3)
-       RETURNING repo, installation_id`,
+       RETURNING repo_id, repo, installation_id`,
       [since, now, limit],
     );
     return rows
-      .map((r) => ({ repo: readJson<RepoRef>("evidence_repos", `(installation ${r.installation_id})`, "repo", r.repo, checkRepoRef), installationId: Number(r.installation_id) }))
+      .map((r) => ({ repo: readJson<RepoRef>("evidence_repos", `(repo ${r.repo_id})`, "repo", r.repo, checkRepoRef), installationId: Number(r.installation_id) }))
       .sort((a, b) => a.repo.id - b.repo.id);
   }
 
