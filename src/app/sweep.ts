@@ -19,7 +19,7 @@ const SWEEP_LOCK = "sweep";
 export async function sweep(deps: Deps, executor: Executor | undefined, options: SweepOptions, features: readonly AnyFeature[] = FEATURES): Promise<SweepReport> {
   const { store } = deps;
   const report: SweepReport = { locked: false, due: 0, steps: [], tier2: [], alarms: [], intents: [], failed: [] };
-  if (!options.dryRun && !(await store.tryLock(SWEEP_LOCK, options.holder, new Date(), 10 * 60_000))) return report;
+  if (!options.dryRun && !(await store.locks.tryLock(SWEEP_LOCK, options.holder, new Date(), 10 * 60_000))) return report;
   report.locked = !options.dryRun;
   const ctx: SweepContext = { deps, now: options.now, limit: options.limit ?? 50, dryRun: options.dryRun ?? false, report, afterDrain: [] };
   try {
@@ -34,7 +34,7 @@ export async function sweep(deps: Deps, executor: Executor | undefined, options:
       }
     }
   } finally {
-    if (report.locked) await store.unlock(SWEEP_LOCK, options.holder);
+    if (report.locked) await store.locks.unlock(SWEEP_LOCK, options.holder);
   }
   if (!options.dryRun && executor) {
     await executor.drain();

@@ -83,7 +83,7 @@ export class Tierkeeper {
       // The installation is kept beside the delivery: the worker claims round-robin by installation.
       const installation = (context.payload as { installation?: { id?: unknown } }).installation?.id;
       const installationId = typeof installation === "number" ? installation : null;
-      const fresh = await store.enqueueDelivery({ id: context.id, name: context.name, payload: JSON.stringify(context.payload), receivedAt: now(), installationId });
+      const fresh = await store.deliveries.enqueue({ id: context.id, name: context.name, payload: JSON.stringify(context.payload), receivedAt: now(), installationId });
       this.metrics.deliveriesReceived.inc({ event: context.name });
       if (!fresh) this.metrics.deliveriesDuplicate.inc({ event: context.name });
       if (!fresh) app.log.debug({ delivery: context.id }, "duplicate delivery ignored");
@@ -129,11 +129,11 @@ export class Tierkeeper {
   /** Asks GitHub to redeliver webhooks that never reached tierkeeper; one replica at a time. */
   async redeliver(now = this.deps!.now()): Promise<RedeliveryReport | undefined> {
     const { store, log } = this.deps!;
-    if (!(await store.tryLock("redelivery", this.holder, new Date(), 10 * 60_000))) return undefined;
+    if (!(await store.locks.tryLock("redelivery", this.holder, new Date(), 10 * 60_000))) return undefined;
     try {
       return await redeliverMissed({ octokit: observeOctokit(await this.app!.auth(), this.metrics), store, log, now });
     } finally {
-      await store.unlock("redelivery", this.holder);
+      await store.locks.unlock("redelivery", this.holder);
     }
   }
 

@@ -85,18 +85,18 @@ export class DeliveryWorker {
     // statement reads the whole backlog, and on SQLite it would hold up the acknowledgements.
     if (Date.now() - this.lastBurial >= 60_000) {
       this.lastBurial = Date.now();
-      for (const dead of await store.buryDeliveries(maxClaims, now(), `gave up after ${maxClaims} claims without finishing: processing it crashed or hung the process`)) {
+      for (const dead of await store.deliveries.bury(maxClaims, now(), `gave up after ${maxClaims} claims without finishing: processing it crashed or hung the process`)) {
         this.deps.log.error({ delivery: dead.id, event: dead.name, attempts: dead.attempts }, "delivery claimed too often without finishing; given up for good");
         this.options.metrics?.deliveriesDead.inc({ event: dead.name, cause: "unfinished" });
       }
     }
-    const claimed = await store.claimDeliveries(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims);
-    const parked = claimed.length > 0 ? await store.parkedScopes() : [];
+    const claimed = await store.deliveries.claim(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims);
+    const parked = claimed.length > 0 ? await store.parked.list() : [];
     const done: string[] = [];
     for (const delivery of claimed) if (await this.process(delivery, parked)) done.push(delivery.id);
     // Marked done together: a crash before this line only means processing them again, which
     // every handler tolerates (results keep the newest, intents are keyed).
-    await store.finishDeliveries(done);
+    await store.deliveries.finishAll(done);
     for (const d of claimed) if (done.includes(d.id)) this.options.metrics?.deliveriesProcessed.inc({ event: d.name });
     if (claimed.length > 0) this.kickAfterBatch();
     return claimed.length > 0;
@@ -122,7 +122,7 @@ export class DeliveryWorker {
     }
     if (fact.kind === "invalid") {
       log.warn({ reason: fact.reason }, "malformed delivery; stored and skipped");
-      await store.finishDelivery(delivery.id, "failed", fact.reason);
+      await store.deliveries.finish(delivery.id, "failed", fact.reason);
       this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "malformed" });
       this.options.metrics?.deliveriesDead.inc({ event: delivery.name, cause: "malformed" });
       return false;
@@ -133,7 +133,7 @@ export class DeliveryWorker {
     if (stopped) {
       const reason = `dropped: ${stopped.repoId === 0 ? "installation" : "repository"} ${stopped.reason}`;
       scoped.info({ reason }, "delivery for a parked installation or repository; dropped");
-      await store.finishDelivery(delivery.id, "done", reason);
+      await store.deliveries.finish(delivery.id, "done", reason);
       this.options.metrics?.deliveriesDropped.inc({ event: delivery.name });
       return false;
     }
@@ -144,7 +144,7 @@ export class DeliveryWorker {
       const attempts = delivery.attempts;
       if (attempts >= this.maxClaims) {
         scoped.error({ err: error, attempts }, "delivery failed for good");
-        await store.finishDelivery(delivery.id, "failed", `gave up after ${attempts} attempts: ${String((error as Error).message)}`);
+        await store.deliveries.finish(delivery.id, "failed", `gave up after ${attempts} attempts: ${String((error as Error).message)}`);
         this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "gave_up" });
         this.options.metrics?.deliveriesDead.inc({ event: delivery.name, cause: "failing" });
         return false;
@@ -152,7 +152,7 @@ export class DeliveryWorker {
       // Exponential backoff: GitHub outages and rate limits pass.
       const retryAt = new Date(now().getTime() + Math.min(2 ** attempts * 1000, 10 * 60_000));
       scoped.warn({ err: error, attempts, retryAt }, "delivery failed; will retry");
-      await store.retryDelivery(delivery.id, retryAt, String((error as Error).message));
+      await store.deliveries.retry(delivery.id, retryAt, String((error as Error).message));
       this.options.metrics?.deliveriesFailed.inc({ event: delivery.name, outcome: "retry" });
       return false;
     }

@@ -22,9 +22,9 @@ export async function deliveriesCommand(argv: readonly string[], io: Io, env: No
   const args = parseArgs(argv, deliveriesSpec);
   const limit = typeof args.options.limit === "string" ? Number(args.options.limit) || 100 : 100;
   return withServerStore(parseConfig(env), async (store) => {
-    const counts = await store.deliveryCounts();
+    const counts = await store.deliveries.counts();
     io.stdout(`deliveries: ${counts.pending} pending, ${counts.done} done, ${counts.failed} dead\n`);
-    if (args.options.dead === true) io.stdout(formatDead(await store.deadDeliveries(limit)));
+    if (args.options.dead === true) io.stdout(formatDead(await store.deliveries.dead(limit)));
     return EXIT.ok;
   });
 }

@@ -1,6 +1,5 @@
 import { replyFigures } from "../core/reply-figures.js";
 import { renderFigures, type FiguresFormat } from "../core/render/tier2.js";
-import type { Tier2Request } from "../core/responsiveness.js";
 import { parseArgs, UsageError, type CommandSpec } from "./args.js";
 import { EXIT, withServerStore, type Io } from "./io.js";
 import { parseInstant } from "./sweep.js";
@@ -35,8 +34,8 @@ export async function reportCommand(argv: readonly string[], io: Io, env: NodeJS
   if (repoKey !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(repoKey)) throw new UsageError(`--repo must be owner/name, got ${JSON.stringify(repoKey)}`);
 
   return withServerStore(parseConfig(env), async (store) => {
-    const records = await store.requestsSince(repoKey ? { repoKey } : undefined, new Date(asOf.getTime() - window * 86_400_000));
-    const figures = replyFigures(records.map((r) => JSON.parse(r.state) as Tier2Request), asOf, window);
+    const records = await store.requests.since(repoKey ? { repoKey } : undefined, new Date(asOf.getTime() - window * 86_400_000));
+    const figures = replyFigures(records.map((r) => r.state), asOf, window);
     io.stdout(renderFigures(figures, format, `Tier 2 reply figures${repoKey ? ` for ${repoKey}` : ""}`));
     return EXIT.ok;
   });

@@ -6,7 +6,7 @@
  * server's database: checks passing on the default branch, CI cost, Tier 2 reply figures.
  */
 import type { Registry } from "../core/model.js";
-import { DEFAULT_POLICY, formatProblem, parseRegistry, REGISTRY_PATH } from "../core/registry.js";
+import { formatProblem, parseRegistry, REGISTRY_PATH } from "../core/registry.js";
 import type { RegistryProblem } from "../core/model.js";
 import { renderStatusJson, renderStatusMarkdown, statusRows, type StatusOptions, type StatusRow } from "../core/render/status-tables.js";
 import { documentFindings, parseTierDocument, rewriteTables } from "../core/tier-document.js";
@@ -104,12 +104,10 @@ async function fromDatabase(repoKey: string, now: Date, env: NodeJS.ProcessEnv):
   const [owner, name] = repoKey.split("/");
   const { observedEvidence } = await import("../queries/evidence.js");
   return withServerStore(parseConfig(env), async (store): Promise<Loaded> => {
-    const cached = await store.registryByName(owner, name);
-    if (cached?.errorsJson) return { ok: false, errors: JSON.parse(cached.errorsJson) as RegistryProblem[], message: `the registry of ${repoKey} is not valid` };
-    if (!cached?.registryJson) return { ok: false, message: `no registry of ${repoKey} is known: tierkeeper has seen no event of it, or it has none` };
-    const parsed = JSON.parse(cached.registryJson) as Registry;
-    // A registry cached by an older tierkeeper may lack newer policy settings: the defaults fill them.
-    const registry: Registry = { ...parsed, policy: { ...DEFAULT_POLICY, ...parsed.policy } };
+    const cached = await store.registries.byName(owner, name);
+    if (cached?.errors.length) return { ok: false, errors: cached.errors, message: `the registry of ${repoKey} is not valid` };
+    if (!cached?.registry) return { ok: false, message: `no registry of ${repoKey} is known: tierkeeper has seen no event of it, or it has none` };
+    const registry = cached.registry;
     return { ok: true, registry, evidence: await observedEvidence(store, cached.repoId, registry, now) };
   });
 }

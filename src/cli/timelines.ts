@@ -1,4 +1,3 @@
-import { parseEpisode } from "../core/timeline.js";
 import type { ActionRecord, EpisodeRecord } from "../store/store.js";
 import { parseArgs, type CommandSpec } from "./args.js";
 import { EXIT, withServerStore, type Io } from "./io.js";
@@ -22,9 +21,9 @@ export async function timelinesCommand(argv: readonly string[], io: Io, env: Nod
   const args = parseArgs(argv, timelinesSpec);
   const limit = typeof args.options.limit === "string" ? Number(args.options.limit) || 100 : 100;
   return withServerStore(parseConfig(env), async (store) => {
-    const episodes = await store.listEpisodes(typeof args.options.repo === "string" ? args.options.repo : undefined, limit);
+    const episodes = await store.episodes.list(typeof args.options.repo === "string" ? args.options.repo : undefined, limit);
     io.stdout(formatTimelines(episodes));
-    if (args.options.shadow === true) io.stdout(formatShadow(await store.shadowActions(limit)));
+    if (args.options.shadow === true) io.stdout(formatShadow(await store.actions.shadow(limit)));
     return EXIT.ok;
   });
 }
@@ -32,7 +31,7 @@ export async function timelinesCommand(argv: readonly string[], io: Io, env: Nod
 export function formatTimelines(records: EpisodeRecord[]): string {
   if (records.length === 0) return "no Tier 3 timelines\n";
   const lines = records.map((r) => {
-    const e = parseEpisode(r.state);
+    const e = r.state;
     const next = e.frozen
       ? `frozen by @${e.frozen.by}: ${e.frozen.reason}`
       : e.phase === "disabling"

@@ -43,6 +43,13 @@ export const DEFAULT_POLICY: Policy = {
   behaviours: { prComment: true },
 };
 
+/**
+ * Bumped whenever one and the same registry parses to a different Registry (a new policy default,
+ * a glob refused, a field renamed): the store's registry cache parses its stored source again
+ * when the version it was parsed with differs, so nothing downstream patches older shapes.
+ */
+export const REGISTRY_PARSER_VERSION = 1;
+
 export type PathKey = string | number;
 export interface Position {
   line: number;
@@ -259,6 +266,17 @@ export function validateRegistry(
   }
   const registry = toRegistry(parsed.data);
   return result(registryWarnings(registry, anchor, file), registry);
+}
+
+/**
+ * The registry of a value a config loader produced (organisation defaults and `_extends` merged),
+ * given as its JSON text: refused over the size limit, else validated. Its problems carry no line
+ * or column (the key path in the message says where).
+ */
+export function registryFromLoaded(json: string, file = REGISTRY_PATH): RegistryParseResult {
+  const tooLarge = sizeProblem(json, file);
+  if (tooLarge) return { ok: false, errors: [tooLarge] };
+  return validateRegistry(JSON.parse(json) as unknown, file);
 }
 
 /** The problem with a registry text over the size limit; undefined within it. */

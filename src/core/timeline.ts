@@ -123,7 +123,11 @@ export function blockersOf(
  * on GitHub whether, and when, it took effect before any removal window runs.
  */
 export function parseEpisode(json: string): Episode {
-  const episode = JSON.parse(json) as Episode;
+  return upgradeEpisode(JSON.parse(json) as Episode);
+}
+
+/** An episode read as stored (already parsed), in today's terms: see `parseEpisode`. */
+export function upgradeEpisode(episode: Episode): Episode {
   if (episode.phase === "disabled" && !episode.disabledVia && !episode.seenDisabled && episode.disabledAt) {
     const { disabledAt, ...rest } = episode;
     return { ...rest, phase: "disabling", disableProposedAt: disabledAt };

@@ -66,24 +66,24 @@ export class Executor {
     const skipped = new Set<string>();
     let progressed = false;
     for (;;) {
-      const pending = (await store.pendingActions(BATCH + skipped.size, now())).filter((a) => !skipped.has(a.key));
+      const pending = (await store.actions.pending(BATCH + skipped.size, now())).filter((a) => !skipped.has(a.key));
       if (pending.length === 0) break;
       for (const candidate of pending) {
         // Leases coordinate processes, so they run on the wall clock: a `tierkeeper sweep --now <later>`
         // deciding in the future must not see the server's live lease as expired (it did: two PRs).
-        if (!(await store.leaseAction(candidate.key, holder, new Date(), this.options.leaseMs ?? 60_000))) {
+        if (!(await store.actions.lease(candidate.key, holder, new Date(), this.options.leaseMs ?? 60_000))) {
           skipped.add(candidate.key);
           continue;
         }
         // Re-read under the lease: another replica may have applied it meanwhile.
-        const action = await store.getAction(candidate.key);
+        const action = await store.actions.get(candidate.key);
         if (!action || action.version <= action.appliedVersion) {
-          await store.releaseAction(candidate.key, holder);
+          await store.actions.release(candidate.key, holder);
           continue;
         }
         try {
           if ((await this.apply(action)) === "waiting") {
-            await store.releaseAction(action.key, holder);
+            await store.actions.release(action.key, holder);
             skipped.add(action.key);
           } else {
             progressed = true;
@@ -91,7 +91,7 @@ export class Executor {
           }
         } catch (error) {
           // Retried after a pause (never in this pass); meanwhile it cannot hold up the actions behind it.
-          await store.deferAction(candidate.key, new Date(now().getTime() + (this.options.retryMs ?? 60_000)));
+          await store.actions.defer(candidate.key, new Date(now().getTime() + (this.options.retryMs ?? 60_000)));
           skipped.add(candidate.key);
           this.options.metrics?.actionsFailed.inc({ kind: action.kind });
           this.options.log.warn({ err: error, action: action.key }, "action failed; it stays pending and is retried later");
@@ -117,7 +117,7 @@ export class Executor {
    * switching back to enforce sends exactly the difference, or creates the object.
    */
   private async recordShadow(action: ActionRecord): Promise<Outcome> {
-    await this.options.store.markApplied(action.key, action.version, action.applied ?? "null", action.githubId ? null : SHADOW);
+    await this.options.store.actions.markApplied(action.key, action.version, action.applied ?? "null", action.githubId ? null : SHADOW);
     this.options.log.info({ action: action.key, kind: action.kind, shadow: true }, "shadow mode: not sent");
     return "applied";
   }
@@ -125,7 +125,7 @@ export class Executor {
   private async existing<A>(action: StoredAction, find: () => Promise<Existing<A> | null>): Promise<Existing<A> | null> {
     if (action.githubId === CREATING) {
       const found = await find();
-      if (found) await this.options.store.setGithubId(action.key, found.id);
+      if (found) await this.options.store.actions.setGithubId(action.key, found.id);
       return found;
     }
     if (action.githubId === null || action.githubId === SHADOW) return null;
@@ -133,11 +133,11 @@ export class Executor {
   }
 
   private async creating(action: StoredAction): Promise<void> {
-    await this.options.store.setGithubId(action.key, CREATING);
+    await this.options.store.actions.setGithubId(action.key, CREATING);
   }
 
   private async issueOf(action: StoredAction, issueKey: string): Promise<number | undefined> {
-    const id = (await this.options.store.getAction(issueKey))?.githubId;
+    const id = (await this.options.store.actions.get(issueKey))?.githubId;
     if (id && /^\d+$/.test(id)) return Number(id);
     this.options.log.debug({ action: action.key, issueKey }, "waiting for the issue to exist");
     return undefined;

@@ -61,7 +61,7 @@ export async function redeliverMissed(o: RedeliveryOptions): Promise<RedeliveryR
   }
   const failed = [...byGuid].filter(([, a]) => !a.delivered && a.attempts < (o.maxAttempts ?? 4)).map(([guid]) => guid);
   // A delivery stored but answered with an error (the response was lost) needs no second copy.
-  const stored = await o.store.knownDeliveries(failed);
+  const stored = await o.store.deliveries.known(failed);
   const missed = failed.filter((guid) => !stored.has(guid));
   const requested: string[] = [];
   for (const guid of missed.slice(0, o.limit ?? 50)) {

@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
-import { globError } from "../core/glob.js";
-import { DEFAULT_POLICY, REGISTRY_PATH, formatProblem, parseRegistry, sizeProblem, validateRegistry } from "../core/registry.js";
+import { REGISTRY_PATH, formatProblem, parseRegistry, registryFromLoaded, sizeProblem } from "../core/registry.js";
 import type { Registry, RegistryProblem, RepoRef } from "../core/model.js";
 import type { Store } from "../store/store.js";
 import type { Octokit } from "./octokit.js";
@@ -13,10 +12,6 @@ import type { Octokit } from "./octokit.js";
  * and logs the errors once per version (once per fetch: fetches happen once per change).
  */
 export class RegistrySource {
-  // Parsed registries by repository and fetch time: keeps one object per version, so the
-  // compiled matchers cached per registry object survive across deliveries.
-  private readonly parsed = new Map<number, { fetchedAt: number; json: string | null; registry: Registry | undefined }>();
-
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
@@ -25,18 +20,10 @@ export class RegistrySource {
 
   /** The registry in force, or undefined when the repository has none or it is invalid. */
   async get(repo: RepoRef, github: () => Promise<Octokit>): Promise<Registry | undefined> {
-    const cached = await this.store.getRegistry(repo.id);
-    if (cached) {
-      const memo = this.parsed.get(repo.id);
-      // Two fetches can share a millisecond (or a driven clock): the text must match as well.
-      if (memo && memo.fetchedAt === cached.fetchedAt.getTime() && memo.json === cached.registryJson) return memo.registry;
-      // Parsed once per cached version, not per delivery: the memo above serves the rest.
-      const registry = cached.registryJson ? (JSON.parse(cached.registryJson) as Registry) : undefined;
-      if (!registry || !parsedByOlderVersion(registry)) {
-        this.parsed.set(repo.id, { fetchedAt: cached.fetchedAt.getTime(), json: cached.registryJson, registry });
-        return registry;
-      }
-    }
+    // The cache parses an entry of an older tierkeeper again from its source (see RegistryCache);
+    // one it cannot parse again reads as absent, and is fetched again here.
+    const cached = await this.store.registries.get(repo.id);
+    if (cached) return cached.registry ?? undefined;
     const loaded = await fetchRegistry(await github(), repo);
     if (loaded.errors.length > 0) {
       this.log.error(
@@ -44,11 +31,12 @@ export class RegistrySource {
         "tiers registry is invalid: tierkeeper takes no action in this repository until it is fixed",
       );
     }
-    await this.store.putRegistry({
+    await this.store.registries.put({
       repoId: repo.id,
       repoKey: `${repo.owner}/${repo.name}`,
-      registryJson: loaded.registry ? JSON.stringify(loaded.registry) : null,
-      errorsJson: loaded.errors.length ? JSON.stringify(loaded.errors) : null,
+      registry: loaded.registry ?? null,
+      errors: loaded.errors,
+      source: loaded.source ?? null,
       fetchedAt: this.now(),
     });
     return loaded.registry;
@@ -56,27 +44,15 @@ export class RegistrySource {
 
   /** Errors of the cached version, for status output. */
   async errors(repoId: number): Promise<RegistryProblem[]> {
-    const cached = await this.store.getRegistry(repoId);
-    return cached?.errorsJson ? (JSON.parse(cached.errorsJson) as RegistryProblem[]) : [];
+    return (await this.store.registries.get(repoId))?.errors ?? [];
   }
-}
-
-/**
- * A registry cached by an older tierkeeper lacks policy settings this one relies on, or holds
- * globs this one refuses (compiling them would throw at every delivery): it is read again from
- * GitHub instead (once; the new copy, or its errors, replace it).
- */
-function parsedByOlderVersion(registry: Registry): boolean {
-  const policy = registry.policy ?? {};
-  if (Object.keys(DEFAULT_POLICY).some((key) => !(key in policy))) return true;
-  return registry.components.some(
-    (c) => c.paths.some((glob) => globError("path", glob) !== undefined) || [...c.checks, ...(c.fuzzing ?? [])].some((glob) => globError("check", glob) !== undefined),
-  );
 }
 
 interface Loaded {
   registry?: Registry;
   errors: RegistryProblem[];
+  /** What the config loader returned, as JSON: kept in the cache to be parsed again by a newer tierkeeper. */
+  source?: string;
 }
 
 /** Reads and validates the registry; on an error, re-reads the file's text to point at line and column. */
@@ -92,11 +68,12 @@ export async function fetchRegistry(octokit: Octokit, repo: RepoRef): Promise<Lo
     return { errors: await positionedErrors(octokit, repo, String((error as Error).message)) };
   }
   // The loader has parsed the file already; its size as JSON is what the limit bounds from here on.
-  const tooLarge = sizeProblem(JSON.stringify(config), REGISTRY_PATH);
-  if (tooLarge) return { errors: [tooLarge] };
-  const result = validateRegistry(config, REGISTRY_PATH);
-  if (result.ok) return { registry: result.registry, errors: [] };
-  return { errors: await positionedErrors(octokit, repo, undefined, result.errors) };
+  const source = JSON.stringify(config);
+  const result = registryFromLoaded(source, REGISTRY_PATH);
+  if (result.ok) return { registry: result.registry, errors: [], source };
+  // Refused for its size: not kept. Otherwise the problems are pointed at in the file's text.
+  if (sizeProblem(source, REGISTRY_PATH)) return { errors: result.errors };
+  return { errors: await positionedErrors(octokit, repo, undefined, result.errors), source };
 }
 
 async function positionedErrors(octokit: Octokit, repo: RepoRef, message?: string, fallback: RegistryProblem[] = []): Promise<RegistryProblem[]> {

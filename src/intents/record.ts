@@ -17,11 +17,11 @@ export const NO_REGISTRY: Mode = { mode: "enforce" };
  * which the executor marks applied without sending anything, so a caller cannot forget the mode.
  * Target and desired states become the store's JSON here and nowhere else.
  */
-export async function recordIntents(store: Pick<Store, "saveIntent">, policy: Mode, intents: Intent[], now: Date): Promise<string[]> {
+export async function recordIntents(store: Pick<Store, "actions">, policy: Mode, intents: Intent[], now: Date): Promise<string[]> {
   const shadow = policy.mode === "shadow";
   const changed: string[] = [];
   for (const intent of intents) {
-    const saved = await store.saveIntent({
+    const saved = await store.actions.saveIntent({
       key: intent.key,
       kind: intent.kind,
       target: JSON.stringify(intent.target),

@@ -120,7 +120,7 @@ export class Metrics {
     const read = () =>
       (queue ??= (async () => {
         try {
-          const [counts, oldest] = await Promise.all([store.deliveryCounts(), store.oldestPendingDelivery()]);
+          const [counts, oldest] = await Promise.all([store.deliveries.counts(), store.deliveries.oldestPending()]);
           return { up: true, pending: counts.pending, dead: counts.failed, oldest };
         } catch {
           return { up: false };

@@ -327,11 +327,23 @@ CREATE INDEX actions_pending_installation ON actions (installation_id, updated_a
 ALTER TABLE episodes ADD COLUMN sweep_failures INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    id: 10,
+    name: "registry cache: the source and the parser version",
+    up: `
+-- What the config loader returned (JSON), so that a newer parser can read it again without GitHub;
+-- NULL when the repository has no registry, or it was refused before parsing (too large).
+ALTER TABLE registry_cache ADD COLUMN source_json TEXT;
+-- REGISTRY_PARSER_VERSION of the parser that wrote registry_json and errors_json. 0: a row written
+-- before this migration, without its source: stale, read again from GitHub at the next need.
+ALTER TABLE registry_cache ADD COLUMN parser_version INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 /**
  * Status page: `owner/repo` of an action's target (JSON), lower-cased. Migration 5 indexes this
- * expression and SqlStore.actionsOfRepository queries it: both must spell it the same.
+ * expression and Actions.ofRepository (actions.ts) queries it: both must spell it the same.
  */
 export function actionRepository(dialect: Db["dialect"]): string {
   return dialect === "postgres"

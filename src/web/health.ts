@@ -7,8 +7,8 @@ export function healthHandler(store: Store) {
     if (req.method !== "GET" || req.url?.split("?")[0] !== "/healthz") return false;
     try {
       await store.ping();
-      const queue = await store.deliveryCounts();
-      const actionsPending = (await store.pendingActions(1)).length > 0;
+      const queue = await store.deliveries.counts();
+      const actionsPending = (await store.actions.pending(1)).length > 0;
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", queue, actionsPending }));
     } catch {
       res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ status: "database unavailable" }));

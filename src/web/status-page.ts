@@ -2,7 +2,6 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
-import type { Registry, RegistryProblem } from "../core/model.js";
 import { formatProblem } from "../core/registry.js";
 import {
   renderMessage,
@@ -19,9 +18,9 @@ import { statusRows } from "../core/render/status-tables.js";
 import type { Evidence } from "../core/requirements.js";
 import { observedEvidence } from "../queries/evidence.js";
 import { episodeKey } from "../core/timeline-intents.js";
-import { parseEpisode, type Episode } from "../core/timeline.js";
+import { type Episode } from "../core/timeline.js";
 import type { Octokit } from "../github/octokit.js";
-import type { ActionRecord, RegistryCacheEntry, Store } from "../store/store.js";
+import type { ActionRecord, CachedRegistry, Store } from "../store/store.js";
 
 /**
  * `GET /status` (the repositories) and `GET /status/{owner}/{repo}` (one repository's tier tables,
@@ -104,7 +103,7 @@ export function statusPageHandler(options: StatusPageOptions) {
 
     try {
       if (route.kind === "index") {
-        const known = await store.repositoriesWithRegistry(INDEX_LIMIT);
+        const known = await store.registries.repositories(INDEX_LIMIT);
         const repositories = [];
         for (const r of known) {
           const isPrivate = await visibility.isPrivate(r.repoId);
@@ -112,7 +111,7 @@ export function statusPageHandler(options: StatusPageOptions) {
         }
         send(200, renderStatusIndex({ asOf: now().toISOString(), repositories }));
       } else {
-        const entry = route.kind === "repository" ? await store.registryByName(route.owner, route.name) : undefined;
+        const entry = route.kind === "repository" ? await store.registries.byName(route.owner, route.name) : undefined;
         const isPrivate = entry ? await visibility.isPrivate(entry.repoId) : true;
         if (entry && (!isPrivate || signedIn)) send(200, renderStatusPage(await pageView(entry, isPrivate)));
         else send(404, NOT_FOUND);
@@ -124,26 +123,26 @@ export function statusPageHandler(options: StatusPageOptions) {
     return true;
   };
 
-  async function pageView(entry: RegistryCacheEntry, isPrivate: boolean): Promise<StatusPageView> {
+  async function pageView(entry: CachedRegistry, isPrivate: boolean): Promise<StatusPageView> {
     const { owner, name } = splitKey(entry.repoKey);
     const timelines: TimelineRow[] = [];
-    for (const record of await store.episodesOfRepo(entry.repoId)) {
-      const episode = parseEpisode(record.state);
+    for (const record of await store.episodes.ofRepo(entry.repoId)) {
+      const episode = record.state;
       if (episode.phase === "closed") continue;
-      const tracking = numericId((await store.getAction(episodeKey(entry.repoId, episode, "tracking")))?.githubId);
+      const tracking = numericId((await store.actions.get(episodeKey(entry.repoId, episode, "tracking")))?.githubId);
       timelines.push(timelineRow(episode, tracking === undefined ? undefined : { text: `#${tracking}`, url: `${repoUrl(githubUrl, owner, name)}/issues/${tracking}` })!);
     }
-    const actions = await store.actionsOfRepository(entry.repoKey, ACTION_LIMIT);
+    const actions = await store.actions.ofRepository(entry.repoKey, ACTION_LIMIT);
     // A comment on an issue tierkeeper opened names that issue by its action's key.
     const issues = new Map<string, number | undefined>();
     for (const a of actions) {
       const key = (JSON.parse(a.target) as AnyTarget).issueKey;
-      if (key && !issues.has(key)) issues.set(key, numericId((actions.find((b) => b.key === key) ?? (await store.getAction(key)))?.githubId));
+      if (key && !issues.has(key)) issues.set(key, numericId((actions.find((b) => b.key === key) ?? (await store.actions.get(key)))?.githubId));
     }
     return {
       repo: { owner, name, url: repoUrl(githubUrl, owner, name), private: isPrivate },
       asOf: now().toISOString(),
-      registry: registryView(entry, entry.registryJson ? await observedEvidence(store, entry.repoId, JSON.parse(entry.registryJson) as Registry, now()) : undefined),
+      registry: registryView(entry, entry.registry ? await observedEvidence(store, entry.repoId, entry.registry, now()) : undefined),
       timelines,
       tier2Figures: await options.tier2Figures?.(entry.repoId),
       actions: actions.map((a) => actionRow(a, githubUrl, (key) => issues.get(key))),
@@ -267,12 +266,10 @@ export class RepositoryVisibility {
 // ---- View model
 
 /** The tables with the "missing requirements" column judged on the evidence tierkeeper observed. */
-function registryView(entry: RegistryCacheEntry, evidence: Record<string, Evidence> | undefined): StatusPageView["registry"] {
-  if (entry.registryJson) {
-    const registry = JSON.parse(entry.registryJson) as Registry;
-    return { state: "valid", rows: statusRows(registry, { overrides: registry.policy?.requirements, evidence }) };
-  }
-  if (entry.errorsJson) return { state: "invalid", problems: (JSON.parse(entry.errorsJson) as RegistryProblem[]).map(formatProblem) };
+function registryView(entry: CachedRegistry, evidence: Record<string, Evidence> | undefined): StatusPageView["registry"] {
+  const registry = entry.registry;
+  if (registry) return { state: "valid", rows: statusRows(registry, { overrides: registry.policy.requirements, evidence }) };
+  if (entry.errors.length) return { state: "invalid", problems: entry.errors.map(formatProblem) };
   return { state: "absent" };
 }
 

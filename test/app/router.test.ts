@@ -43,9 +43,9 @@ test("an owner's comment with a command and a team mention: three features use t
 
   expect(reads.count).toBe(1);
   // ... and each of the three did its part with it.
-  const episode = JSON.parse((await app.store.getEpisode(repo.id, "wasi-nn"))!.state) as { responses: { by: string }[] };
+  const episode = (await app.store.episodes.get(repo.id, "wasi-nn"))!.state;
   expect(episode.responses.map((r) => r.by)).toEqual(["abrown"]); // owner-responses
-  expect((await app.store.openRequestsOnThread(repo.id, tracking.number)).map((r) => r.componentId)).toEqual(["aarch64-unknown-linux-gnu"]); // team-mentions
+  expect((await app.store.requests.openOnThread(repo.id, tracking.number)).map((r) => r.componentId)).toEqual(["aarch64-unknown-linux-gnu"]); // team-mentions
   const comments = repo.issues.get(tracking.number)!.commentIds.map((id) => repo.comments.get(id)!.body);
   expect(comments.join("\n")).toContain("`wasi-nn`: Tier 3"); // commands' reply
 });
@@ -88,7 +88,7 @@ test("one feature failing: the features after it still act, the delivery is retr
   const { issue } = app.sim.openIssue({ repo: app.repo, user: "contributor", title: "A question" });
   const comment = app.sim.addComment({ repo: app.repo, issueNumber: issue.number, user: "contributor", body: "hi" });
   const id = randomUUID();
-  await app.store.enqueueDelivery({ id, name: comment.name, payload: JSON.stringify(comment.payload), receivedAt: app.clock.now(), installationId: 1 });
+  await app.store.deliveries.enqueue({ id, name: comment.name, payload: JSON.stringify(comment.payload), receivedAt: app.clock.now(), installationId: 1 });
 
   await worker.drain();
   expect(acted).toEqual(["first saw hi", "last saw hi"]);

@@ -19,17 +19,19 @@ test("a corrupt timeline backs off (10 minutes, then 20) while the others are sw
   const main = repo.branches.get("main")!;
   await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
   // Another component's stored timeline is corrupt, and due before wasi-nn's.
-  await app.store.saveEpisode({ repoId: repo.id, componentId: "winch", repoKey: app.repo, installationId: 1, state: "{not json", dueAt: app.clock.now(), version: 1, updatedAt: app.clock.now() });
+  await app.store.db.run("INSERT INTO episodes (repo_id, component_id, repo_key, installation_id, state, due_at, version, updated_at) VALUES ($1, 'winch', $2, 1, '{not json', $3, 1, $3)", [repo.id, app.repo, app.clock.now()]);
 
   app.clock.advance(8 * DAY);
   const first = await app.tierkeeper.sweep();
   expect(first.steps.map((s) => [s.component, s.from, s.to])).toEqual([["wasi-nn", "notified", "disabling"]]);
   expect(first.failed).toEqual([expect.stringMatching(/^timeline bytecodealliance\/wasmtime winch: .*JSON/)]);
-  expect((await app.store.getEpisode(repo.id, "winch"))?.dueAt).toEqual(new Date(app.clock.now().getTime() + 10 * MINUTE));
+  // Said where it is read, naming the table, the row and the column.
+  expect(first.failed[0]).toContain(`episodes (repo ${repo.id}, component winch): state is not valid JSON`);
+  expect((await app.store.episodes.get(repo.id, "winch"))?.dueAt).toEqual(new Date(app.clock.now().getTime() + 10 * MINUTE));
 
   app.clock.advance(10 * MINUTE);
   expect((await app.tierkeeper.sweep()).failed).toHaveLength(1);
-  expect((await app.store.getEpisode(repo.id, "winch"))?.dueAt).toEqual(new Date(app.clock.now().getTime() + 20 * MINUTE));
+  expect((await app.store.episodes.get(repo.id, "winch"))?.dueAt).toEqual(new Date(app.clock.now().getTime() + 20 * MINUTE));
   app.clock.advance(10 * MINUTE);
   expect(await app.tierkeeper.sweep()).toMatchObject({ due: 0, failed: [] }); // not looked at again yet
 });

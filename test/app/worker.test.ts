@@ -37,8 +37,8 @@ test("a handler past its time budget is abandoned: the delivery is retried later
   // Another repository of another installation (its registry is read through the hanging GitHub).
   const hung = structuredClone(pr.payload) as Record<string, any>;
   Object.assign(hung, { installation: { id: 999 }, repository: { ...hung.repository, id: 424242, name: "elsewhere", full_name: "someone/elsewhere", owner: { ...hung.repository.owner, login: "someone" } } });
-  await app.store.enqueueDelivery({ id: "hangs", name: "pull_request", payload: JSON.stringify(hung), receivedAt: new Date(app.clock.now().getTime() - 1), installationId: 999 });
-  await app.store.enqueueDelivery({ id: "fine", name: "pull_request", payload: JSON.stringify(pr.payload), receivedAt: app.clock.now(), installationId: 1 });
+  await app.store.deliveries.enqueue({ id: "hangs", name: "pull_request", payload: JSON.stringify(hung), receivedAt: new Date(app.clock.now().getTime() - 1), installationId: 999 });
+  await app.store.deliveries.enqueue({ id: "fine", name: "pull_request", payload: JSON.stringify(pr.payload), receivedAt: app.clock.now(), installationId: 1 });
 
   const drained = worker.drain();
   await until("the hanging handler's budget is running", () => timers.length === 1);
@@ -56,11 +56,12 @@ test("fairness: 500 deliveries of installation A, then one of B: B's is processe
   const store = app.store;
   const batches: string[][] = [];
   // The real store; only the batches it is told to finish are noted, in order.
-  const noting = Object.assign(Object.create(store) as SqlStore, { finishDeliveries: (ids: string[]) => (batches.push(ids), store.finishDeliveries(ids)) });
+  const deliveries = Object.assign(Object.create(store.deliveries) as SqlStore["deliveries"], { finishAll: (ids: string[]) => (batches.push(ids), store.deliveries.finishAll(ids)) });
+  const noting = Object.assign(Object.create(store) as SqlStore, { deliveries });
   const worker = new DeliveryWorker({ ...app.tierkeeper.deps!, store: noting }, { holder: "w", batch: 20 });
   const ping = (installation: number) => JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1, installation: { id: installation } });
-  for (let i = 0; i < 500; i++) await store.enqueueDelivery({ id: `a${i}`, name: "ping", payload: ping(1), receivedAt: new Date(app.clock.now().getTime() + i), installationId: 1 });
-  await store.enqueueDelivery({ id: "b", name: "ping", payload: ping(2), receivedAt: new Date(app.clock.now().getTime() + 1000), installationId: 2 });
+  for (let i = 0; i < 500; i++) await store.deliveries.enqueue({ id: `a${i}`, name: "ping", payload: ping(1), receivedAt: new Date(app.clock.now().getTime() + i), installationId: 1 });
+  await store.deliveries.enqueue({ id: "b", name: "ping", payload: ping(2), receivedAt: new Date(app.clock.now().getTime() + 1000), installationId: 2 });
 
   await worker.drain();
   expect(batches.flat()).toHaveLength(501);
@@ -81,7 +82,7 @@ test("a failing feature does not stop the others: /tier away fails on a corrupt 
   const id = randomUUID();
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: tracking.number, user: "abrown", body: "Looking into it.\n/tier away until 2026-12-10" }), id);
 
-  const episode = JSON.parse((await app.store.getEpisode(repo.id, "wasi-nn"))!.state) as { responses: { by: string }[] };
+  const episode = (await app.store.episodes.get(repo.id, "wasi-nn"))!.state;
   expect(episode.responses.map((r) => r.by)).toEqual(["abrown"]); // owner-responses ran, after commands failed
   const failed = await row(app.store, id);
   expect(failed.status).toBe("pending");

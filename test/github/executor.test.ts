@@ -66,8 +66,8 @@ const base = { owner: OWNER, repo: NAME };
 let clock = Date.parse("2026-11-30T00:00:00Z");
 
 function save(key: string, kind: string, target: object, desired: object, shadow = false, on = store) {
-  // Distinct times keep pendingActions' order (updated_at) the order of the calls.
-  return on.saveIntent({ key, kind, target: JSON.stringify(target), desired: JSON.stringify(desired), installationId, now: new Date(clock++), shadow });
+  // Distinct times keep actions.pending's order (updated_at) the order of the calls.
+  return on.actions.saveIntent({ key, kind, target: JSON.stringify(target), desired: JSON.stringify(desired), installationId, now: new Date(clock++), shadow });
 }
 
 const issueTarget = (key: string) => ({ ...base, marker: hiddenMarker(key) });
@@ -80,9 +80,9 @@ const ops = (from: number) => sim.requests.slice(from).map((r) => `${r.operation
 
 /** Makes the store's markApplied fail once, as if the process died after GitHub accepted the request. */
 function crashOnceAtMarkApplied(on = store) {
-  const markApplied = on.markApplied.bind(on);
+  const markApplied = on.actions.markApplied.bind(on.actions);
   let crashed = false;
-  on.markApplied = async (...args) => {
+  on.actions.markApplied = async (...args) => {
     if (!crashed) {
       crashed = true;
       throw new Error("process died before saving");
@@ -101,7 +101,7 @@ describe("issue", () => {
     const [created] = issues();
     expect(created).toMatchObject({ title: "wasi-nn is failing in CI", user: "tierkeeper[bot]", labels: ["tierkeeper", "tier-3"], state: "open" });
     expect(created.body).toBe(`The owners are asked to respond.\n\n${hiddenMarker("t:tracking")}`);
-    const action = await store.getAction("t:tracking");
+    const action = await store.actions.get("t:tracking");
     expect(action).toMatchObject({ githubId: String(created.number), appliedVersion: 1 });
     expect(JSON.parse(action!.applied!)).toEqual({ ...issue(), body: created.body });
 
@@ -125,7 +125,7 @@ describe("issue", () => {
     await ex.drain();
     expect(ops(mark)).toEqual(["issues/update 200"]);
     expect(created.state).toBe("closed");
-    expect(await store.pendingActions(10)).toEqual([]);
+    expect(await store.actions.pending(10)).toEqual([]);
   });
 
   test("existing labels are tolerated (422 already_exists)", async () => {
@@ -134,7 +134,7 @@ describe("issue", () => {
     await executor().drain();
     expect(ops(0)).toContain("issues/create-label 422");
     expect(issues()).toHaveLength(1);
-    expect(await store.pendingActions(10)).toEqual([]);
+    expect(await store.actions.pending(10)).toEqual([]);
   });
 
   test("a crash after the create and before it was recorded: the next drain finds the issue by its marker", async () => {
@@ -145,7 +145,7 @@ describe("issue", () => {
     await save("t:tracking", "issue", issueTarget("t:tracking"), issue());
     await ex.drain();
     expect(issues()).toHaveLength(2);
-    expect((await store.getAction("t:tracking"))?.githubId).toBe("creating");
+    expect((await store.actions.get("t:tracking"))?.githubId).toBe("creating");
     expect(logs.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(["action failed; it stays pending and is retried later"]);
 
     const mark = sim.requests.length;
@@ -153,8 +153,8 @@ describe("issue", () => {
     expect(ops(mark)).toEqual(["issues/list-for-repo 200"]); // found, and already as desired
     expect(issues()).toHaveLength(2);
     const mine = issues().find((i) => i.user === "tierkeeper[bot]")!;
-    expect((await store.getAction("t:tracking"))?.githubId).toBe(String(mine.number));
-    expect(await store.pendingActions(10)).toEqual([]);
+    expect((await store.actions.get("t:tracking"))?.githubId).toBe(String(mine.number));
+    expect(await store.actions.pending(10)).toEqual([]);
   });
 
   test("a deleted issue is opened again", async () => {
@@ -173,7 +173,7 @@ describe("issue", () => {
       for (let i = 0; i < 10; i++) await save(`t:${i}`, "issue", issueTarget(`t:${i}`), issue({ title: `issue ${i}` }));
       await Promise.all([executor("one").drain(), executor("two", other).drain(), executor("three").drain()]);
       expect(issues().map((i) => i.title).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `issue ${i}`).sort());
-      expect(await store.pendingActions(20)).toEqual([]);
+      expect(await store.actions.pending(20)).toEqual([]);
       expect(ops(0).filter((o) => o.startsWith("issues/create "))).toHaveLength(10);
     } finally {
       await other.close();
@@ -182,12 +182,12 @@ describe("issue", () => {
   test("a lease held by the server stands for an executor deciding at a later --now (a sweep's clock is not the leases')", async () => {
     await save("t:0", "issue", issueTarget("t:0"), issue());
     // The server (wall clock) holds the action, as while it creates the issue.
-    expect(await store.leaseAction("t:0", "server", new Date(), 60_000)).toBe(true);
+    expect(await store.actions.lease("t:0", "server", new Date(), 60_000)).toBe(true);
     const log = pino({ level: "silent" });
     const weekLater = new Executor({ store, log, now: () => new Date(Date.now() + 7 * 24 * 3600_000), github, holder: "sweep-cli", retryMs: 0 });
     await weekLater.drain();
     expect(issues()).toHaveLength(0); // before: the lease looked expired a week later, and both created it
-    await store.releaseAction("t:0", "server");
+    await store.actions.release("t:0", "server");
     await weekLater.drain();
     expect(issues()).toHaveLength(1);
   });
@@ -200,7 +200,7 @@ describe("comment on an issue named by its action key", () => {
     await save("t:note", "comment", comment, { body: `Disabled in CI.\n${hiddenMarker("t:note")}` });
     await ex.drain();
     expect(sim.requests).toHaveLength(0);
-    expect((await store.pendingActions(10)).map((a) => a.key)).toEqual(["t:note"]);
+    expect((await store.actions.pending(10)).map((a) => a.key)).toEqual(["t:note"]);
     expect(logs.filter((l) => l.level >= 40)).toEqual([]);
     expect(logs.find((l) => l.level === 20)).toMatchObject({ action: "t:note", issueKey: "t:tracking", msg: "waiting for the issue to exist" });
 
@@ -209,7 +209,7 @@ describe("comment on an issue named by its action key", () => {
     await ex.drain();
     const [tracking] = issues();
     expect(sim.comments(REPO, tracking.number).map((c) => [c.user, c.body])).toEqual([["tierkeeper[bot]", `Disabled in CI.\n${hiddenMarker("t:note")}`]]);
-    expect(await store.pendingActions(10)).toEqual([]);
+    expect(await store.actions.pending(10)).toEqual([]);
 
     await ex.drain();
     expect(sim.comments(REPO, tracking.number)).toHaveLength(1);
@@ -251,7 +251,7 @@ describe("file-pr", () => {
     expect(pr).toMatchObject({ title: "Disable wasi-nn in CI", user: "tierkeeper[bot]", state: "open" });
     expect(pr.body).toContain(hiddenMarker("t:disable"));
     expect(pr.pull).toMatchObject({ headRef: "tierkeeper/disable-wasi-nn-1", baseRef: "main", files: [{ filename: ".github/tiers.yml", status: "modified" }] });
-    expect((await store.getAction("t:disable"))?.githubId).toBe(String(pr.number));
+    expect((await store.actions.get("t:disable"))?.githubId).toBe(String(pr.number));
 
     const text = branchFile()!;
     const parsed = parseRegistry(text);
@@ -286,8 +286,8 @@ describe("file-pr", () => {
     expect(ops(mark)).toEqual(["pulls/list 200", "git/get-ref 200", "repos/get-content 200", "git/get-ref 200", "repos/get-content 200"]);
     expect(pulls()).toHaveLength(1);
     expect(repo().branches.get("tierkeeper/disable-wasi-nn-1")).toBe(head);
-    expect((await store.getAction("t:disable"))?.githubId).toBe(String(pulls()[0].number));
-    expect(await store.pendingActions(10)).toEqual([]);
+    expect((await store.actions.get("t:disable"))?.githubId).toBe(String(pulls()[0].number));
+    expect(await store.actions.pending(10)).toEqual([]);
   });
 
   test("a new title is one PATCH; closing closes the pull request without touching the branch", async () => {
@@ -304,7 +304,7 @@ describe("file-pr", () => {
     await ex.drain();
     expect(ops(mark)).toEqual(["pulls/update 200"]);
     expect(pr.state).toBe("closed");
-    expect(await store.pendingActions(10)).toEqual([]);
+    expect(await store.actions.pending(10)).toEqual([]);
   });
 
   test("waits for the tracking issue; nothing to propose when the base branch already has the edit", async () => {
@@ -318,7 +318,7 @@ describe("file-pr", () => {
     await ex.drain();
     expect(pulls()).toHaveLength(0);
     expect(repo().branches.has("tierkeeper/disable-wasi-nn-1")).toBe(false);
-    expect(await store.pendingActions(10)).toEqual([]);
+    expect(await store.actions.pending(10)).toEqual([]);
   });
 
   test("an unknown component fails the action, which stays pending", async () => {
@@ -326,7 +326,7 @@ describe("file-pr", () => {
     await save("t:disable", "file-pr", target({ issueKey: undefined }), desired({ edit: { op: "set-ci", component: "wasi-nope", value: "disabled" } }));
     await ex.drain();
     expect(pulls()).toHaveLength(0);
-    expect((await store.pendingActions(10)).map((a) => a.key)).toEqual(["t:disable"]);
+    expect((await store.actions.pending(10)).map((a) => a.key)).toEqual(["t:disable"]);
     expect(logs.find((l) => l.level === 40)).toMatchObject({ action: "t:disable", err: { message: 'component "wasi-nope" is not in the registry' } });
   });
 });
@@ -342,8 +342,8 @@ describe("failures", () => {
     await ex.drain();
     expect(issues().map((i) => i.title)).toEqual(["wasi-nn is failing in CI"]);
     // Paused: not pending for the next minute, pending again after it.
-    expect(await store.pendingActions(100)).toEqual([]);
-    expect(await store.pendingActions(100, new Date(Date.now() + 61_000))).toHaveLength(60);
+    expect(await store.actions.pending(100)).toEqual([]);
+    expect(await store.actions.pending(100, new Date(Date.now() + 61_000))).toHaveLength(60);
   });
 });
 
@@ -379,8 +379,8 @@ describe("shadow mode", () => {
     await save("t:workflow", "workflow-disable", { ...base, workflow: "wasi-nn.yml" }, { enabled: false }, true);
     await ex.drain();
     expect(sim.requests.length).toBe(0);
-    expect(await store.pendingActions(10)).toEqual([]);
-    for (const key of ["t:tracking", "t:note", "t:disable", "t:workflow"]) expect((await store.getAction(key))?.githubId).toBe(SHADOW);
+    expect(await store.actions.pending(10)).toEqual([]);
+    for (const key of ["t:tracking", "t:note", "t:disable", "t:workflow"]) expect((await store.actions.get(key))?.githubId).toBe(SHADOW);
     expect(logs.filter((l) => l.shadow).map((l) => [l.level, l.action, l.msg])).toEqual(
       ["t:tracking", "t:note", "t:disable", "t:workflow"].map((key) => [30, key, "shadow mode: not sent"]),
     );
@@ -394,7 +394,7 @@ describe("shadow mode", () => {
     expect(issues()).toHaveLength(1);
     expect(sim.comments(REPO, issues()[0].number).map((c) => c.body)).toEqual(["note"]);
     expect(workflowStates.get(repo())?.get("wasi-nn.yml")).toBe("disabled_manually");
-    expect((await store.getAction("t:tracking"))?.githubId).toBe(String(issues()[0].number));
+    expect((await store.actions.get("t:tracking"))?.githubId).toBe(String(issues()[0].number));
   });
 
   test("back to shadow after enforcing keeps what exists; enforcing again sends only the difference", async () => {
@@ -406,7 +406,7 @@ describe("shadow mode", () => {
     await save("t:tracking", "issue", issueTarget("t:tracking"), issue({ title: "shadowed title" }), true);
     await ex.drain();
     expect(ops(mark)).toEqual([]);
-    expect((await store.getAction("t:tracking"))?.githubId).toBe(number);
+    expect((await store.actions.get("t:tracking"))?.githubId).toBe(number);
 
     mark = sim.requests.length;
     await save("t:tracking", "issue", issueTarget("t:tracking"), issue({ title: "shadowed title" }));
@@ -420,7 +420,7 @@ describe("fairness", () => {
   test("500 pending actions of installation A, then one of B: B's is applied in the first batch, right after A's oldest", async () => {
     // Shadow actions: applied (recorded) without a request, so only the executor's order shows.
     for (let i = 0; i < 500; i++) await save(`flood:${String(i).padStart(3, "0")}`, "issue", issueTarget(`flood:${i}`), issue(), true);
-    await store.saveIntent({ key: "quiet", kind: "issue", target: JSON.stringify(issueTarget("quiet")), desired: JSON.stringify(issue()), installationId: installationId + 1, now: new Date(clock++), shadow: true });
+    await store.actions.saveIntent({ key: "quiet", kind: "issue", target: JSON.stringify(issueTarget("quiet")), desired: JSON.stringify(issue()), installationId: installationId + 1, now: new Date(clock++), shadow: true });
     await executor().drain();
     const applied = logs.filter((l) => l.msg === "shadow mode: not sent").map((l) => l.action);
     expect(applied).toHaveLength(501);

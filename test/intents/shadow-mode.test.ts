@@ -60,10 +60,10 @@ async function sweepAfter(days: number) {
 async function expectKeptInShadow(kind: ActionKind): Promise<string[]> {
   expect(app.writes()).toEqual([]);
   expect(app.sim.requests.filter((r) => r.method === "GET").length).toBeGreaterThan(0);
-  const kept = (await app.store.shadowActions(100)).filter((a) => a.kind === kind);
+  const kept = (await app.store.actions.shadow(100)).filter((a) => a.kind === kind);
   expect(kept.length).toBeGreaterThan(0);
   for (const action of kept) expect(action).toMatchObject({ shadow: true, githubId: SHADOW, appliedVersion: action.version });
-  expect(await app.store.pendingActions(100, app.clock.now())).toEqual([]);
+  expect(await app.store.actions.pending(100, app.clock.now())).toEqual([]);
   let out = "";
   const io = { stdout: (s: string) => void (out += s), stderr: () => {}, cwd: ".", readFile: async () => "" };
   await timelinesCommand(["--shadow"], io, { DATABASE_URL: app.databaseUrl });

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { QueueEntry } from "../../src/store/store.js";
-import type { CiResult, PullRecord } from "../../src/core/model.js";
+import type { CiResult, PullRecord, Registry, RegistryProblem } from "../../src/core/model.js";
+import { DEFAULT_POLICY, REGISTRY_PARSER_VERSION, registryFromLoaded } from "../../src/core/registry.js";
+import type { Episode } from "../../src/core/timeline.js";
+import { StoredDataError, type CachedRegistry } from "../../src/store/store.js";
 import { redact } from "../../src/observability/redaction.js";
 import { actionRepository, migrations } from "../../src/store/migrations.js";
 import { freshPostgres } from "../support/postgres.js";
@@ -31,6 +34,9 @@ async function postgresFixture(): Promise<Fixture> {
 }
 
 const T0 = Date.parse("2026-03-01T12:00:00Z");
+const EMPTY_REGISTRY: Registry = { components: [], policy: DEFAULT_POLICY };
+const PROBLEM: RegistryProblem = { file: ".github/tiers.yml", line: 1, column: 1, message: "x", severity: "error" };
+const EPISODE: Episode = { component: "wasi-nn", seq: 1, phase: "notified", noticeAt: "2026-03-01T12:00:00.000Z", dueAt: null, responses: [], blockers: [], log: [] };
 const at = (ms: number) => new Date(T0 + ms);
 
 describe.each([
@@ -65,7 +71,7 @@ describe.each([
     const again = await another();
     await again.migrate();
     const rows = await store.db.query<{ id: number }>("SELECT id FROM schema_migrations");
-    expect(rows.map((r) => Number(r.id)).sort()).toEqual(migrations.map((m) => m.id));
+    expect(rows.map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual(migrations.map((m) => m.id));
     await expect(store.ping()).resolves.toBeUndefined();
   });
 
@@ -77,75 +83,75 @@ describe.each([
       DELETE FROM schema_migrations WHERE id = 8;`);
     await store.db.run("INSERT INTO ci_results (repo_id, sha, name, source, outcome, completed_at, branch, url) VALUES (7, 's1', 'build', 'check_run', 'fail', $1, 'main', 'u')", [at(5)]);
     await store.migrate();
-    expect(await store.resultsForSha(7, "s1")).toEqual([{ repoId: 7, sha: "s1", name: "build", source: "check_run", outcome: "fail", completedAt: at(5), branch: "main", url: "u" }]);
+    expect(await store.results.forSha(7, "s1")).toEqual([{ repoId: 7, sha: "s1", name: "build", source: "check_run", outcome: "fail", completedAt: at(5), branch: "main", url: "u" }]);
   });
 
   test("concurrent migrations on a fresh database", async () => {
     const s = await Promise.all([another(), another(), another()]);
     await Promise.all(s.map((x) => x.migrate()));
-    expect(await store.deliveryCounts()).toEqual({ pending: 0, done: 0, failed: 0 });
+    expect(await store.deliveries.counts()).toEqual({ pending: 0, done: 0, failed: 0 });
   });
 
   describe("deliveries", () => {
     const d = (id: string, ms: number) => ({ id, name: "pull_request", payload: `{"id":"${id}"}`, receivedAt: at(ms) });
 
     test("enqueue dedupes by delivery id", async () => {
-      expect(await store.enqueueDelivery(d("a", 0))).toBe(true);
-      expect(await store.enqueueDelivery({ ...d("a", 5), payload: "other" })).toBe(false);
-      expect(await store.deliveryCounts()).toEqual({ pending: 1, done: 0, failed: 0 });
-      const [c] = await store.claimDeliveries("w", 10, at(10), 1000);
+      expect(await store.deliveries.enqueue(d("a", 0))).toBe(true);
+      expect(await store.deliveries.enqueue({ ...d("a", 5), payload: "other" })).toBe(false);
+      expect(await store.deliveries.counts()).toEqual({ pending: 1, done: 0, failed: 0 });
+      const [c] = await store.deliveries.claim("w", 10, at(10), 1000);
       expect(c).toEqual({ id: "a", name: "pull_request", payload: '{"id":"a"}', receivedAt: at(0), attempts: 1, installationId: null });
     });
 
     test("deliveries arriving together are committed together, each answered for itself", async () => {
       const ids = ["x", "y", "x", "z", "y", "w"];
-      const fresh = await Promise.all(ids.map((id, i) => store.enqueueDelivery(d(id, i))));
+      const fresh = await Promise.all(ids.map((id, i) => store.deliveries.enqueue(d(id, i))));
       expect(fresh).toEqual([true, true, false, true, false, true]);
-      expect(await store.deliveryCounts()).toEqual({ pending: 4, done: 0, failed: 0 });
-      await store.finishDeliveries(["x", "y"]);
-      expect(await store.deliveryCounts()).toEqual({ pending: 2, done: 2, failed: 0 });
+      expect(await store.deliveries.counts()).toEqual({ pending: 4, done: 0, failed: 0 });
+      await store.deliveries.finishAll(["x", "y"]);
+      expect(await store.deliveries.counts()).toEqual({ pending: 2, done: 2, failed: 0 });
     });
 
     test("claims oldest first, up to limit, leases, and reclaims after lease expiry", async () => {
-      await store.enqueueDelivery(d("c", 30));
-      await store.enqueueDelivery(d("a", 10));
-      await store.enqueueDelivery(d("b", 20));
-      const first = await store.claimDeliveries("w1", 2, at(100), 1000);
+      await store.deliveries.enqueue(d("c", 30));
+      await store.deliveries.enqueue(d("a", 10));
+      await store.deliveries.enqueue(d("b", 20));
+      const first = await store.deliveries.claim("w1", 2, at(100), 1000);
       expect(first.map((x) => x.id)).toEqual(["a", "b"]);
-      expect((await store.claimDeliveries("w2", 10, at(200), 1000)).map((x) => x.id)).toEqual(["c"]);
-      expect(await store.claimDeliveries("w2", 10, at(500), 1000)).toEqual([]);
+      expect((await store.deliveries.claim("w2", 10, at(200), 1000)).map((x) => x.id)).toEqual(["c"]);
+      expect(await store.deliveries.claim("w2", 10, at(500), 1000)).toEqual([]);
       // w1 died: its lease expires at 1100.
-      const again = await store.claimDeliveries("w2", 10, at(1100), 1000);
+      const again = await store.deliveries.claim("w2", 10, at(1100), 1000);
       expect(again.map((x) => [x.id, x.attempts])).toEqual([["a", 2], ["b", 2]]);
     });
 
     test("finish, retry and counts", async () => {
-      for (const [i, id] of ["a", "b", "c", "e"].entries()) await store.enqueueDelivery(d(id, i));
-      await store.claimDeliveries("w", 10, at(10), 60_000);
-      await store.finishDelivery("a", "done");
-      await store.finishDelivery("b", "failed", "bad payload");
-      await store.retryDelivery("c", at(5000), "rate limited");
-      expect(await store.deliveryCounts()).toEqual({ pending: 2, done: 1, failed: 1 });
+      for (const [i, id] of ["a", "b", "c", "e"].entries()) await store.deliveries.enqueue(d(id, i));
+      await store.deliveries.claim("w", 10, at(10), 60_000);
+      await store.deliveries.finish("a", "done");
+      await store.deliveries.finish("b", "failed", "bad payload");
+      await store.deliveries.retry("c", at(5000), "rate limited");
+      expect(await store.deliveries.counts()).toEqual({ pending: 2, done: 1, failed: 1 });
       // c is released but not due before 5000; e is still leased.
-      expect(await store.claimDeliveries("w", 10, at(4999), 60_000)).toEqual([]);
-      const due = await store.claimDeliveries("w", 10, at(5000), 60_000);
+      expect(await store.deliveries.claim("w", 10, at(4999), 60_000)).toEqual([]);
+      const due = await store.deliveries.claim("w", 10, at(5000), 60_000);
       expect(due.map((x) => [x.id, x.attempts])).toEqual([["c", 2]]);
       const [row] = await store.db.query<{ last_error: string }>("SELECT last_error FROM deliveries WHERE id = $1", ["b"]);
       expect(row.last_error).toBe("bad payload");
       // Done and failed deliveries are never claimed again.
       // (c, claimed twice without finishing, now comes alone.)
-      expect((await store.claimDeliveries("w", 10, at(10_000_000), 1)).map((x) => x.id)).toEqual(["c"]);
-      expect((await store.claimDeliveries("w", 10, at(10_000_000), 1)).map((x) => x.id)).toEqual(["e"]);
+      expect((await store.deliveries.claim("w", 10, at(10_000_000), 1)).map((x) => x.id)).toEqual(["c"]);
+      expect((await store.deliveries.claim("w", 10, at(10_000_000), 1)).map((x) => x.id)).toEqual(["e"]);
     });
 
     test("two stores claiming concurrently never get the same delivery", async () => {
       const n = 200;
       const other = await another();
-      for (let i = 0; i < n; i++) await store.enqueueDelivery(d(`d${String(i).padStart(3, "0")}`, i));
+      for (let i = 0; i < n; i++) await store.deliveries.enqueue(d(`d${String(i).padStart(3, "0")}`, i));
       const seen: string[] = [];
       const worker = async (s: SqlStore, name: string) => {
         for (;;) {
-          const got = await s.claimDeliveries(name, 7, at(1000), 600_000);
+          const got = await s.deliveries.claim(name, 7, at(1000), 600_000);
           if (got.length === 0) return;
           seen.push(...got.map((x) => x.id));
         }
@@ -158,9 +164,9 @@ describe.each([
     });
 
     test("fairness: 500 deliveries of installation A, then 1 of B: B's is in the first batch, right after A's first", async () => {
-      for (let i = 0; i < 500; i++) await store.enqueueDelivery({ ...d(`a${String(i).padStart(3, "0")}`, i), installationId: 1 });
-      await store.enqueueDelivery({ ...d("b", 1000), installationId: 2 });
-      const first = await store.claimDeliveries("w", 20, at(2000), 60_000);
+      for (let i = 0; i < 500; i++) await store.deliveries.enqueue({ ...d(`a${String(i).padStart(3, "0")}`, i), installationId: 1 });
+      await store.deliveries.enqueue({ ...d("b", 1000), installationId: 2 });
+      const first = await store.deliveries.claim("w", 20, at(2000), 60_000);
       expect(first.map((x) => x.id).slice(0, 3)).toEqual(["a000", "b", "a001"]);
       expect(first).toHaveLength(20);
       expect(first.map((x) => x.installationId).filter((i) => i === 2)).toHaveLength(1);
@@ -169,52 +175,53 @@ describe.each([
     });
 
     test("a delivery claimed twice without finishing comes alone, and after maxClaims it is buried, not claimed", async () => {
-      for (const [i, id] of ["poison", "x", "y"].entries()) await store.enqueueDelivery(d(id, i));
+      for (const [i, id] of ["poison", "x", "y"].entries()) await store.deliveries.enqueue(d(id, i));
       // Two claims of the whole batch, each ending in a crash (the lease just expires).
-      expect((await store.claimDeliveries("w", 10, at(100), 1000, 3)).map((x) => x.id)).toEqual(["poison", "x", "y"]);
-      expect((await store.claimDeliveries("w", 10, at(1200), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["poison", 2], ["x", 2], ["y", 2]]);
+      expect((await store.deliveries.claim("w", 10, at(100), 1000, 3)).map((x) => x.id)).toEqual(["poison", "x", "y"]);
+      expect((await store.deliveries.claim("w", 10, at(1200), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["poison", 2], ["x", 2], ["y", 2]]);
       // Now each comes alone: the poison one first (oldest), then, after its third crash, the others.
-      expect((await store.claimDeliveries("w", 10, at(2400), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["poison", 3]]);
-      expect(await store.buryDeliveries(3, at(3000), "gone")).toEqual([]); // its lease still runs
-      expect((await store.claimDeliveries("w", 10, at(3600), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["x", 3]]);
-      await store.finishDeliveries(["x"]);
-      expect(await store.buryDeliveries(3, at(3600), "claimed 3 times without finishing")).toEqual([{ id: "poison", name: "pull_request", attempts: 3 }]);
-      expect((await store.claimDeliveries("w", 10, at(3600), 1000, 3)).map((x) => x.id)).toEqual(["y"]);
-      await store.finishDeliveries(["y"]);
-      expect(await store.claimDeliveries("w", 10, at(99_999), 1000, 3)).toEqual([]);
-      expect(await store.deadDeliveries(10)).toEqual([{ id: "poison", name: "pull_request", attempts: 3, reason: "claimed 3 times without finishing", receivedAt: at(0), installationId: null }]);
-      expect(await store.deliveryCounts()).toEqual({ pending: 0, done: 2, failed: 1 });
+      expect((await store.deliveries.claim("w", 10, at(2400), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["poison", 3]]);
+      expect(await store.deliveries.bury(3, at(3000), "gone")).toEqual([]); // its lease still runs
+      expect((await store.deliveries.claim("w", 10, at(3600), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["x", 3]]);
+      await store.deliveries.finishAll(["x"]);
+      expect(await store.deliveries.bury(3, at(3600), "claimed 3 times without finishing")).toEqual([{ id: "poison", name: "pull_request", attempts: 3 }]);
+      expect((await store.deliveries.claim("w", 10, at(3600), 1000, 3)).map((x) => x.id)).toEqual(["y"]);
+      await store.deliveries.finishAll(["y"]);
+      expect(await store.deliveries.claim("w", 10, at(99_999), 1000, 3)).toEqual([]);
+      expect(await store.deliveries.dead(10)).toEqual([{ id: "poison", name: "pull_request", attempts: 3, reason: "claimed 3 times without finishing", receivedAt: at(0), installationId: null }]);
+      expect(await store.deliveries.counts()).toEqual({ pending: 0, done: 2, failed: 1 });
     });
   });
 
   describe("registry cache", () => {
-    const entry = (repoId: number, repoKey: string) => ({
+    const entry = (repoId: number, repoKey: string): CachedRegistry => ({
       repoId,
       repoKey,
-      registryJson: repoId % 2 ? `{"components":[]}` : null,
-      errorsJson: null,
+      registry: repoId % 2 ? EMPTY_REGISTRY : null,
+      errors: [],
       fetchedAt: at(repoId),
     });
+    const put = (s: SqlStore, e: CachedRegistry) => s.registries.put({ ...e, source: e.registry ? "{}" : null });
 
     test("get, put (replace) and invalidate by repo or by owner", async () => {
-      expect(await store.getRegistry(1)).toBeUndefined();
-      await store.putRegistry(entry(1, "Bytecodealliance/wasmtime"));
-      await store.putRegistry(entry(2, "bytecodealliance/.github"));
-      await store.putRegistry(entry(3, "other/repo"));
-      await store.putRegistry({ ...entry(1, "bytecodealliance/wasmtime"), errorsJson: "[1]" });
-      expect(await store.getRegistry(1)).toEqual({ ...entry(1, "bytecodealliance/wasmtime"), errorsJson: "[1]" });
-      expect(await store.getRegistry(2)).toEqual(entry(2, "bytecodealliance/.github"));
+      expect(await store.registries.get(1)).toBeUndefined();
+      await put(store, entry(1, "Bytecodealliance/wasmtime"));
+      await put(store, entry(2, "bytecodealliance/.github"));
+      await put(store, entry(3, "other/repo"));
+      await put(store, { ...entry(1, "bytecodealliance/wasmtime"), errors: [PROBLEM] });
+      expect(await store.registries.get(1)).toEqual({ ...entry(1, "bytecodealliance/wasmtime"), errors: [PROBLEM] });
+      expect(await store.registries.get(2)).toEqual(entry(2, "bytecodealliance/.github"));
 
-      await store.invalidateRegistry({ repoId: 3 });
-      expect(await store.getRegistry(3)).toBeUndefined();
-      await store.putRegistry(entry(3, "other/repo"));
+      await store.registries.invalidate({ repoId: 3 });
+      expect(await store.registries.get(3)).toBeUndefined();
+      await put(store, entry(3, "other/repo"));
       // Owners are case-insensitive on GitHub; "bytecode" is a prefix, not the owner.
-      await store.putRegistry(entry(4, "bytecode/x"));
-      await store.invalidateRegistry({ owner: "BytecodeAlliance" });
-      expect(await store.getRegistry(1)).toBeUndefined();
-      expect(await store.getRegistry(2)).toBeUndefined();
-      expect(await store.getRegistry(3)).toBeDefined();
-      expect(await store.getRegistry(4)).toBeDefined();
+      await put(store, entry(4, "bytecode/x"));
+      await store.registries.invalidate({ owner: "BytecodeAlliance" });
+      expect(await store.registries.get(1)).toBeUndefined();
+      expect(await store.registries.get(2)).toBeUndefined();
+      expect(await store.registries.get(3)).toBeDefined();
+      expect(await store.registries.get(4)).toBeDefined();
     });
   });
 
@@ -232,21 +239,21 @@ describe.each([
     });
 
     test("upsert, get, and open pulls by head", async () => {
-      await store.upsertPull(pull({}));
-      await store.upsertPull(pull({ number: 2, touched: "all" }));
-      await store.upsertPull(pull({ number: 3, state: "closed" }));
-      await store.upsertPull(pull({ number: 4, headSha: "bbb" }));
-      await store.upsertPull(pull({ repoId: 8, number: 5 }));
-      expect(await store.getPull(7, 2)).toEqual(pull({ number: 2, touched: "all" }));
-      expect(await store.getPull(7, 99)).toBeUndefined();
-      expect((await store.openPullsByHead(7, "aaa")).map((p) => p.number)).toEqual([1, 2]);
+      await store.pulls.upsert(pull({}));
+      await store.pulls.upsert(pull({ number: 2, touched: "all" }));
+      await store.pulls.upsert(pull({ number: 3, state: "closed" }));
+      await store.pulls.upsert(pull({ number: 4, headSha: "bbb" }));
+      await store.pulls.upsert(pull({ repoId: 8, number: 5 }));
+      expect(await store.pulls.get(7, 2)).toEqual(pull({ number: 2, touched: "all" }));
+      expect(await store.pulls.get(7, 99)).toBeUndefined();
+      expect((await store.pulls.openByHead(7, "aaa")).map((p) => p.number)).toEqual([1, 2]);
 
-      await store.upsertPull(pull({ headSha: "ccc", touched: [], updatedAt: at(10) }));
-      expect(await store.getPull(7, 1)).toEqual(pull({ headSha: "ccc", touched: [], updatedAt: at(10) }));
-      expect((await store.openPullsByHead(7, "aaa")).map((p) => p.number)).toEqual([2]);
+      await store.pulls.upsert(pull({ headSha: "ccc", touched: [], updatedAt: at(10) }));
+      expect(await store.pulls.get(7, 1)).toEqual(pull({ headSha: "ccc", touched: [], updatedAt: at(10) }));
+      expect((await store.pulls.openByHead(7, "aaa")).map((p) => p.number)).toEqual([2]);
       // A stale event arriving late does not undo the newer state.
-      await store.upsertPull(pull({ headSha: "old", updatedAt: at(5) }));
-      expect((await store.getPull(7, 1))?.headSha).toBe("ccc");
+      await store.pulls.upsert(pull({ headSha: "old", updatedAt: at(5) }));
+      expect((await store.pulls.get(7, 1))?.headSha).toBe("ccc");
     });
   });
 
@@ -262,69 +269,69 @@ describe.each([
     });
 
     test("newest completion wins whatever the arrival order; equal times: later arrival wins", async () => {
-      expect(await store.recordResult(result({ outcome: "fail", completedAt: at(200), url: "u2" }))).toBe(true);
-      expect(await store.recordResult(result({ outcome: "pass", completedAt: at(100) }))).toBe(false);
-      expect(await store.resultsForSha(7, "s1")).toEqual([result({ outcome: "fail", completedAt: at(200), url: "u2" })]);
-      expect(await store.recordResult(result({ outcome: "neutral", completedAt: at(200) }))).toBe(true);
-      expect(await store.recordResult(result({ name: "lint", source: "status" }))).toBe(true);
-      expect(await store.recordResult(result({ sha: "s2" }))).toBe(true);
-      expect(await store.resultsForSha(7, "s1")).toEqual([
+      expect(await store.results.record(result({ outcome: "fail", completedAt: at(200), url: "u2" }))).toBe(true);
+      expect(await store.results.record(result({ outcome: "pass", completedAt: at(100) }))).toBe(false);
+      expect(await store.results.forSha(7, "s1")).toEqual([result({ outcome: "fail", completedAt: at(200), url: "u2" })]);
+      expect(await store.results.record(result({ outcome: "neutral", completedAt: at(200) }))).toBe(true);
+      expect(await store.results.record(result({ name: "lint", source: "status" }))).toBe(true);
+      expect(await store.results.record(result({ sha: "s2" }))).toBe(true);
+      expect(await store.results.forSha(7, "s1")).toEqual([
         result({ outcome: "neutral", completedAt: at(200) }),
         result({ name: "lint", source: "status" }),
       ]);
-      expect(await store.resultsForSha(7, "nope")).toEqual([]);
+      expect(await store.results.forSha(7, "nope")).toEqual([]);
     });
 
     test("latest result per name on a branch", async () => {
-      await store.recordResult(result({ sha: "s1", branch: "main", completedAt: at(100), outcome: "pass" }));
-      await store.recordResult(result({ sha: "s3", branch: "main", completedAt: at(300), outcome: "fail" }));
+      await store.results.record(result({ sha: "s1", branch: "main", completedAt: at(100), outcome: "pass" }));
+      await store.results.record(result({ sha: "s3", branch: "main", completedAt: at(300), outcome: "fail" }));
       // Older commit's result arriving late.
-      await store.recordResult(result({ sha: "s2", branch: "main", completedAt: at(200), outcome: "pass" }));
-      await store.recordResult(result({ sha: "s2", branch: "main", name: "lint", completedAt: at(200) }));
-      await store.recordResult(result({ sha: "s9", branch: "dev", completedAt: at(900) }));
-      await store.recordResult(result({ sha: "s8", completedAt: at(999) })); // no branch known
-      expect(await store.latestResultsOnBranch(7, "main")).toEqual([
+      await store.results.record(result({ sha: "s2", branch: "main", completedAt: at(200), outcome: "pass" }));
+      await store.results.record(result({ sha: "s2", branch: "main", name: "lint", completedAt: at(200) }));
+      await store.results.record(result({ sha: "s9", branch: "dev", completedAt: at(900) }));
+      await store.results.record(result({ sha: "s8", completedAt: at(999) })); // no branch known
+      expect(await store.results.latestOnBranch(7, "main")).toEqual([
         result({ sha: "s3", branch: "main", completedAt: at(300), outcome: "fail" }),
         result({ sha: "s2", branch: "main", name: "lint", completedAt: at(200) }),
       ]);
-      expect(await store.latestResultsOnBranch(7, "nope")).toEqual([]);
+      expect(await store.results.latestOnBranch(7, "nope")).toEqual([]);
     });
 
     test("the check suites of one commit, all named after the app, are kept apart; on the branch the commit's worst counts", async () => {
       const suite = (id: number, o: Partial<CiResult>) => result({ name: "GitHub Actions", source: "check_suite", key: `check_suite:${id}`, branch: "main", ...o });
-      expect(await store.recordResult(suite(1, { outcome: "fail", completedAt: at(100) }))).toBe(true);
-      expect(await store.recordResult(suite(2, { outcome: "pass", completedAt: at(200) }))).toBe(true);
-      expect(await store.resultsForSha(7, "s1")).toEqual([suite(1, { outcome: "fail", completedAt: at(100) }), suite(2, { outcome: "pass", completedAt: at(200) })]);
-      expect(await store.latestResultsOnBranch(7, "main")).toEqual([
+      expect(await store.results.record(suite(1, { outcome: "fail", completedAt: at(100) }))).toBe(true);
+      expect(await store.results.record(suite(2, { outcome: "pass", completedAt: at(200) }))).toBe(true);
+      expect(await store.results.forSha(7, "s1")).toEqual([suite(1, { outcome: "fail", completedAt: at(100) }), suite(2, { outcome: "pass", completedAt: at(200) })]);
+      expect(await store.results.latestOnBranch(7, "main")).toEqual([
         result({ name: "GitHub Actions", source: "check_suite", branch: "main", outcome: "fail", completedAt: at(200) }),
       ]);
       // The failing workflow re-run passes: the commit passes.
-      expect(await store.recordResult(suite(1, { outcome: "pass", completedAt: at(300) }))).toBe(true);
-      expect((await store.latestResultsOnBranch(7, "main")).map((r) => [r.outcome, r.completedAt])).toEqual([["pass", at(300)]]);
+      expect(await store.results.record(suite(1, { outcome: "pass", completedAt: at(300) }))).toBe(true);
+      expect((await store.results.latestOnBranch(7, "main")).map((r) => [r.outcome, r.completedAt])).toEqual([["pass", at(300)]]);
     });
 
     test("merge queue entries: the first sighting stays, the latest per PR, the PRs at a queue commit, queue bases", async () => {
       const entry = (o: Partial<QueueEntry>): QueueEntry => ({ repoId: 7, headSha: "q1", pull: 5, base: "main", baseSha: "b1", pullHeadSha: "h1", seenAt: at(100), ...o });
-      await store.recordQueueEntry(entry({}));
-      await store.recordQueueEntry(entry({ pullHeadSha: "other", seenAt: at(150) })); // a redelivery changes nothing
-      await store.recordQueueEntry(entry({ headSha: "q2", baseSha: "b2", seenAt: at(200) }));
-      await store.recordQueueEntry(entry({ headSha: "q2", pull: 6, baseSha: "b2", pullHeadSha: "h6", seenAt: at(200) }));
-      expect(await store.latestQueueEntry(7, 5)).toEqual(entry({ headSha: "q2", baseSha: "b2", seenAt: at(200) }));
-      expect(await store.latestQueueEntry(7, 99)).toBeUndefined();
-      expect((await store.queueEntriesAt(7, "q1")).map((e) => [e.pull, e.pullHeadSha])).toEqual([[5, "h1"]]);
-      expect((await store.queueEntriesAt(7, "q2")).map((e) => e.pull)).toEqual([5, 6]);
-      expect(await store.isQueueBase(7, "b1", "main")).toBe(true);
-      expect(await store.isQueueBase(7, "b1", "release-1.0")).toBe(false);
-      expect(await store.isQueueBase(7, "q1", "main")).toBe(false);
-      expect(await store.isQueueBase(8, "b1", "main")).toBe(false);
+      await store.queue.record(entry({}));
+      await store.queue.record(entry({ pullHeadSha: "other", seenAt: at(150) })); // a redelivery changes nothing
+      await store.queue.record(entry({ headSha: "q2", baseSha: "b2", seenAt: at(200) }));
+      await store.queue.record(entry({ headSha: "q2", pull: 6, baseSha: "b2", pullHeadSha: "h6", seenAt: at(200) }));
+      expect(await store.queue.latest(7, 5)).toEqual(entry({ headSha: "q2", baseSha: "b2", seenAt: at(200) }));
+      expect(await store.queue.latest(7, 99)).toBeUndefined();
+      expect((await store.queue.entriesAt(7, "q1")).map((e) => [e.pull, e.pullHeadSha])).toEqual([[5, "h1"]]);
+      expect((await store.queue.entriesAt(7, "q2")).map((e) => e.pull)).toEqual([5, 6]);
+      expect(await store.queue.isBase(7, "b1", "main")).toBe(true);
+      expect(await store.queue.isBase(7, "b1", "release-1.0")).toBe(false);
+      expect(await store.queue.isBase(7, "q1", "main")).toBe(false);
+      expect(await store.queue.isBase(8, "b1", "main")).toBe(false);
       // A queue entry built on the one ahead of it: that base is a queue commit, not main's.
-      await store.recordQueueEntry(entry({ headSha: "q3", pull: 7, baseSha: "q2", seenAt: at(300) }));
-      expect(await store.isQueueBase(7, "q2", "main")).toBe(false);
+      await store.queue.record(entry({ headSha: "q3", pull: 7, baseSha: "q2", seenAt: at(300) }));
+      expect(await store.queue.isBase(7, "q2", "main")).toBe(false);
     });
   });
 
   describe("episodes and locks", () => {
-    const episode = (version: number, dueMs: number | null, state = "{}") => ({
+    const episode = (version: number, dueMs: number | null, state: Episode = EPISODE) => ({
       repoId: 7,
       componentId: "wasi-nn",
       repoKey: "o/r",
@@ -336,63 +343,63 @@ describe.each([
     });
 
     test("an episode is created once and saved only against the version read", async () => {
-      expect(await store.saveEpisode(episode(1, 1000))).toBe(true);
-      expect(await store.saveEpisode(episode(1, 1000))).toBe(false); // a twin creating it too
-      expect(await store.saveEpisode(episode(2, 2000, '{"a":1}'))).toBe(true);
-      expect(await store.saveEpisode(episode(2, 3000, '{"b":1}'))).toBe(false); // stale: someone saved version 2
-      expect(await store.getEpisode(7, "wasi-nn")).toMatchObject({ version: 2, state: '{"a":1}', dueAt: at(2000) });
+      expect(await store.episodes.save(episode(1, 1000))).toBe(true);
+      expect(await store.episodes.save(episode(1, 1000))).toBe(false); // a twin creating it too
+      expect(await store.episodes.save(episode(2, 2000, { ...EPISODE, seq: 2 }))).toBe(true);
+      expect(await store.episodes.save(episode(2, 3000, { ...EPISODE, seq: 3 }))).toBe(false); // stale: someone saved version 2
+      expect(await store.episodes.get(7, "wasi-nn")).toMatchObject({ version: 2, state: { ...EPISODE, seq: 2 }, dueAt: at(2000) });
     });
 
     test("only due episodes are read, soonest first", async () => {
-      await store.saveEpisode(episode(1, 5000));
-      await store.saveEpisode({ ...episode(1, 1000), componentId: "threads" });
-      await store.saveEpisode({ ...episode(1, null), componentId: "frozen" });
-      expect((await store.dueEpisodes(at(500), 10)).map((e) => e.componentId)).toEqual([]);
-      expect((await store.dueEpisodes(at(6000), 10)).map((e) => e.componentId)).toEqual(["threads", "wasi-nn"]);
-      expect((await store.dueEpisodes(at(6000), 1)).map((e) => e.componentId)).toEqual(["threads"]);
-      expect((await store.episodesOfRepo(7)).map((e) => e.componentId)).toEqual(["frozen", "threads", "wasi-nn"]);
+      await store.episodes.save(episode(1, 5000));
+      await store.episodes.save({ ...episode(1, 1000), componentId: "threads" });
+      await store.episodes.save({ ...episode(1, null), componentId: "frozen" });
+      expect((await store.episodes.due(at(500), 10)).map((e) => e.componentId)).toEqual([]);
+      expect((await store.episodes.due(at(6000), 10)).map((e) => e.componentId)).toEqual(["threads", "wasi-nn"]);
+      expect((await store.episodes.due(at(6000), 1)).map((e) => e.componentId)).toEqual(["threads"]);
+      expect((await store.episodes.ofRepo(7)).map((e) => e.componentId)).toEqual(["frozen", "threads", "wasi-nn"]);
     });
 
     test("a deferred episode is due later, further each time, until a save resets the count", async () => {
-      await store.saveEpisode(episode(1, 1000));
+      await store.episodes.save(episode(1, 1000));
       const delay = (failures: number) => 1000 * 2 ** failures;
-      expect(await store.deferEpisode(7, "wasi-nn", at(5000), delay)).toBe(1);
-      expect(await store.getEpisode(7, "wasi-nn")).toMatchObject({ version: 1, dueAt: at(7000) });
-      expect(await store.deferEpisode(7, "wasi-nn", at(7000), delay)).toBe(2);
-      expect((await store.dueEpisodes(at(10_999), 10)).map((e) => e.componentId)).toEqual([]);
-      expect((await store.dueEpisodes(at(11_000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn"]);
-      expect(await store.saveEpisode(episode(2, 20_000))).toBe(true);
-      expect(await store.deferEpisode(7, "wasi-nn", at(20_000), delay)).toBe(1);
+      expect(await store.episodes.defer(7, "wasi-nn", at(5000), delay)).toBe(1);
+      expect(await store.episodes.get(7, "wasi-nn")).toMatchObject({ version: 1, dueAt: at(7000) });
+      expect(await store.episodes.defer(7, "wasi-nn", at(7000), delay)).toBe(2);
+      expect((await store.episodes.due(at(10_999), 10)).map((e) => e.componentId)).toEqual([]);
+      expect((await store.episodes.due(at(11_000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn"]);
+      expect(await store.episodes.save(episode(2, 20_000))).toBe(true);
+      expect(await store.episodes.defer(7, "wasi-nn", at(20_000), delay)).toBe(1);
     });
 
     test("parked installations and repositories have nothing due until they are resumed", async () => {
-      await store.saveEpisode(episode(1, 1000));
-      await store.saveEpisode({ ...episode(1, 1500), repoId: 8, repoKey: "o/other", componentId: "threads" });
-      await store.park({ installationId: 42, repoId: 8, repoKey: "O/Other", reason: "removed", since: at(0) });
-      expect((await store.dueEpisodes(at(2000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn"]);
-      await store.park({ installationId: 42, repoId: 0, repoKey: "", reason: "suspended", since: at(0) });
-      expect(await store.dueEpisodes(at(2000), 10)).toEqual([]);
-      expect(await store.parkedScopes()).toEqual([
+      await store.episodes.save(episode(1, 1000));
+      await store.episodes.save({ ...episode(1, 1500), repoId: 8, repoKey: "o/other", componentId: "threads" });
+      await store.parked.add({ installationId: 42, repoId: 8, repoKey: "O/Other", reason: "removed", since: at(0) });
+      expect((await store.episodes.due(at(2000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn"]);
+      await store.parked.add({ installationId: 42, repoId: 0, repoKey: "", reason: "suspended", since: at(0) });
+      expect(await store.episodes.due(at(2000), 10)).toEqual([]);
+      expect(await store.parked.list()).toEqual([
         { installationId: 42, repoId: 0, repoKey: "", reason: "suspended", since: at(0) },
         { installationId: 42, repoId: 8, repoKey: "o/other", reason: "removed", since: at(0) },
       ]);
-      await store.unpark(42);
-      expect((await store.dueEpisodes(at(2000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn"]);
-      await store.unpark(42, 8);
-      expect((await store.dueEpisodes(at(2000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn", "threads"]);
+      await store.parked.remove(42);
+      expect((await store.episodes.due(at(2000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn"]);
+      await store.parked.remove(42, 8);
+      expect((await store.episodes.due(at(2000), 10)).map((e) => e.componentId)).toEqual(["wasi-nn", "threads"]);
     });
 
     test("a named lock has one holder until it expires or is released", async () => {
       const other = await another();
-      const [a, b] = await Promise.all([store.tryLock("sweep", "a", at(0), 1000), other.tryLock("sweep", "b", at(0), 1000)]);
+      const [a, b] = await Promise.all([store.locks.tryLock("sweep", "a", at(0), 1000), other.locks.tryLock("sweep", "b", at(0), 1000)]);
       expect([a, b].filter(Boolean)).toHaveLength(1);
       const winner = a ? "a" : "b";
       const loser = a ? "b" : "a";
-      expect(await store.tryLock("sweep", loser, at(500), 1000)).toBe(false);
-      expect(await store.tryLock("sweep", winner, at(500), 1000)).toBe(true); // renewal
-      expect(await store.tryLock("sweep", loser, at(2000), 1000)).toBe(true); // expired
-      await store.unlock("sweep", loser);
-      expect(await store.tryLock("sweep", winner, at(2100), 1000)).toBe(true);
+      expect(await store.locks.tryLock("sweep", loser, at(500), 1000)).toBe(false);
+      expect(await store.locks.tryLock("sweep", winner, at(500), 1000)).toBe(true); // renewal
+      expect(await store.locks.tryLock("sweep", loser, at(2000), 1000)).toBe(true); // expired
+      await store.locks.unlock("sweep", loser);
+      expect(await store.locks.tryLock("sweep", winner, at(2100), 1000)).toBe(true);
     });
   });
 
@@ -408,9 +415,9 @@ describe.each([
     });
 
     test("saveIntent bumps version only on a new desired state", async () => {
-      expect(await store.saveIntent(intent("v1"))).toBe(true);
-      expect(await store.saveIntent(intent("v1", 5))).toBe(false);
-      expect(await store.getAction("pr-comment:7#1")).toEqual({
+      expect(await store.actions.saveIntent(intent("v1"))).toBe(true);
+      expect(await store.actions.saveIntent(intent("v1", 5))).toBe(false);
+      expect(await store.actions.get("pr-comment:7#1")).toEqual({
         key: "pr-comment:7#1",
         kind: "pr-comment",
         shadow: false,
@@ -423,51 +430,51 @@ describe.each([
         installationId: 42,
         updatedAt: at(0),
       });
-      expect(await store.saveIntent(intent("v2", 10))).toBe(true);
-      const a = await store.getAction("pr-comment:7#1");
+      expect(await store.actions.saveIntent(intent("v2", 10))).toBe(true);
+      const a = await store.actions.get("pr-comment:7#1");
       expect([a?.version, a?.desired, a?.updatedAt]).toEqual([2, "v2", at(10)]);
-      expect(await store.getAction("none")).toBeUndefined();
+      expect(await store.actions.get("none")).toBeUndefined();
     });
 
     test("pending actions, oldest updated first; markApplied keeps the newest version", async () => {
-      await store.saveIntent(intent("x", 30, "k3"));
-      await store.saveIntent(intent("x", 10, "k1"));
-      await store.saveIntent(intent("x", 20, "k2"));
-      expect((await store.pendingActions(10)).map((a) => a.key)).toEqual(["k1", "k2", "k3"]);
-      expect((await store.pendingActions(2)).map((a) => a.key)).toEqual(["k1", "k2"]);
+      await store.actions.saveIntent(intent("x", 30, "k3"));
+      await store.actions.saveIntent(intent("x", 10, "k1"));
+      await store.actions.saveIntent(intent("x", 20, "k2"));
+      expect((await store.actions.pending(10)).map((a) => a.key)).toEqual(["k1", "k2", "k3"]);
+      expect((await store.actions.pending(2)).map((a) => a.key)).toEqual(["k1", "k2"]);
 
-      await store.saveIntent(intent("y", 40, "k1")); // version 2
-      await store.markApplied("k1", 2, "y", "c-1");
-      await store.markApplied("k1", 1, "x", null); // a late report of the older version
-      const k1 = await store.getAction("k1");
+      await store.actions.saveIntent(intent("y", 40, "k1")); // version 2
+      await store.actions.markApplied("k1", 2, "y", "c-1");
+      await store.actions.markApplied("k1", 1, "x", null); // a late report of the older version
+      const k1 = await store.actions.get("k1");
       expect([k1?.applied, k1?.appliedVersion, k1?.githubId]).toEqual(["y", 2, "c-1"]);
-      expect((await store.pendingActions(10)).map((a) => a.key)).toEqual(["k2", "k3"]);
+      expect((await store.actions.pending(10)).map((a) => a.key)).toEqual(["k2", "k3"]);
 
-      await store.saveIntent(intent("z", 50, "k1"));
-      expect((await store.pendingActions(10)).map((a) => a.key)).toEqual(["k2", "k3", "k1"]);
-      await store.setGithubId("k2", "c-2");
-      expect((await store.getAction("k2"))?.githubId).toBe("c-2");
+      await store.actions.saveIntent(intent("z", 50, "k1"));
+      expect((await store.actions.pending(10)).map((a) => a.key)).toEqual(["k2", "k3", "k1"]);
+      await store.actions.setGithubId("k2", "c-2");
+      expect((await store.actions.get("k2"))?.githubId).toBe("c-2");
     });
 
     test("pending actions round-robin by installation; a parked installation's or repository's wait", async () => {
       const target = (repo: string) => JSON.stringify({ owner: "o", repo, issueNumber: 1 });
-      for (let i = 0; i < 100; i++) await store.saveIntent({ ...intent("x", i, `a${String(i).padStart(3, "0")}`), installationId: 1, target: target("flood") });
-      await store.saveIntent({ ...intent("x", 500, "b"), installationId: 2, target: target("quiet") });
-      expect((await store.pendingActions(3)).map((a) => a.key)).toEqual(["a000", "b", "a001"]);
-      await store.park({ installationId: 2, repoId: 9, repoKey: "O/Quiet", reason: "removed", since: at(0) });
-      expect((await store.pendingActions(3)).map((a) => a.key)).toEqual(["a000", "a001", "a002"]);
-      await store.park({ installationId: 1, repoId: 0, repoKey: "", reason: "suspended", since: at(0) });
-      expect(await store.pendingActions(3)).toEqual([]);
-      await store.unpark(2, 9);
-      expect((await store.pendingActions(3)).map((a) => a.key)).toEqual(["b"]);
+      for (let i = 0; i < 100; i++) await store.actions.saveIntent({ ...intent("x", i, `a${String(i).padStart(3, "0")}`), installationId: 1, target: target("flood") });
+      await store.actions.saveIntent({ ...intent("x", 500, "b"), installationId: 2, target: target("quiet") });
+      expect((await store.actions.pending(3)).map((a) => a.key)).toEqual(["a000", "b", "a001"]);
+      await store.parked.add({ installationId: 2, repoId: 9, repoKey: "O/Quiet", reason: "removed", since: at(0) });
+      expect((await store.actions.pending(3)).map((a) => a.key)).toEqual(["a000", "a001", "a002"]);
+      await store.parked.add({ installationId: 1, repoId: 0, repoKey: "", reason: "suspended", since: at(0) });
+      expect(await store.actions.pending(3)).toEqual([]);
+      await store.parked.remove(2, 9);
+      expect((await store.actions.pending(3)).map((a) => a.key)).toEqual(["b"]);
     });
 
     test("action keys by prefix", async () => {
       for (const key of ["breakage:1#5", "breakage:12#3", "breakage:1#10", "Breakage:1#7", "breakage:1", "breakage:1#é", "c:1#1"]) {
-        await store.saveIntent(intent("x", 0, key));
+        await store.actions.saveIntent(intent("x", 0, key));
       }
-      expect(await store.actionKeysWithPrefix("breakage:1#")).toEqual(["breakage:1#10", "breakage:1#5", "breakage:1#é"]);
-      expect(await store.actionKeysWithPrefix("nope")).toEqual([]);
+      expect(await store.actions.keysWithPrefix("breakage:1#")).toEqual(["breakage:1#10", "breakage:1#5", "breakage:1#é"]);
+      expect(await store.actions.keysWithPrefix("nope")).toEqual([]);
       // Served by the primary key (SQLite shows it in its plan).
       if (store.db.dialect === "sqlite") {
         const plan = await store.db.query<{ detail: string }>("EXPLAIN QUERY PLAN SELECT key FROM actions WHERE key >= $1 AND key < $2", ["a", "b"]);
@@ -476,75 +483,170 @@ describe.each([
     });
 
     test("leases: exclusive, re-leasable by the holder, expiring, released", async () => {
-      await store.saveIntent(intent("x", 0, "k"));
-      expect(await store.leaseAction("k", "a", at(0), 1000)).toBe(true);
-      expect(await store.leaseAction("k", "b", at(500), 1000)).toBe(false);
-      expect(await store.leaseAction("k", "a", at(500), 1000)).toBe(true); // extends to 1500
-      expect(await store.leaseAction("k", "b", at(1499), 1000)).toBe(false);
-      expect(await store.leaseAction("k", "b", at(1500), 1000)).toBe(true);
-      await store.releaseAction("k", "a"); // not the holder: no effect
-      expect(await store.leaseAction("k", "a", at(1600), 1000)).toBe(false);
-      await store.releaseAction("k", "b");
-      expect(await store.leaseAction("k", "a", at(1600), 1000)).toBe(true);
-      await store.markApplied("k", 1, "x", "c"); // releases
-      expect(await store.leaseAction("k", "b", at(1700), 1000)).toBe(true);
-      expect(await store.leaseAction("missing", "a", at(0), 1000)).toBe(false);
+      await store.actions.saveIntent(intent("x", 0, "k"));
+      expect(await store.actions.lease("k", "a", at(0), 1000)).toBe(true);
+      expect(await store.actions.lease("k", "b", at(500), 1000)).toBe(false);
+      expect(await store.actions.lease("k", "a", at(500), 1000)).toBe(true); // extends to 1500
+      expect(await store.actions.lease("k", "b", at(1499), 1000)).toBe(false);
+      expect(await store.actions.lease("k", "b", at(1500), 1000)).toBe(true);
+      await store.actions.release("k", "a"); // not the holder: no effect
+      expect(await store.actions.lease("k", "a", at(1600), 1000)).toBe(false);
+      await store.actions.release("k", "b");
+      expect(await store.actions.lease("k", "a", at(1600), 1000)).toBe(true);
+      await store.actions.markApplied("k", 1, "x", "c"); // releases
+      expect(await store.actions.lease("k", "b", at(1700), 1000)).toBe(true);
+      expect(await store.actions.lease("missing", "a", at(0), 1000)).toBe(false);
     });
 
     test("two stores leasing the same key concurrently: exactly one wins", async () => {
       const other = await another();
-      for (let i = 0; i < 20; i++) await store.saveIntent(intent("x", i, `k${i}`));
+      for (let i = 0; i < 20; i++) await store.actions.saveIntent(intent("x", i, `k${i}`));
       for (let i = 0; i < 20; i++) {
         const wins = await Promise.all([
-          store.leaseAction(`k${i}`, "a", at(100), 60_000),
-          other.leaseAction(`k${i}`, "b", at(100), 60_000),
-          store.leaseAction(`k${i}`, "c", at(100), 60_000),
-          other.leaseAction(`k${i}`, "d", at(100), 60_000),
+          store.actions.lease(`k${i}`, "a", at(100), 60_000),
+          other.actions.lease(`k${i}`, "b", at(100), 60_000),
+          store.actions.lease(`k${i}`, "c", at(100), 60_000),
+          other.actions.lease(`k${i}`, "d", at(100), 60_000),
         ]);
         expect(wins.filter(Boolean).length).toBe(1);
       }
     });
   });
 
-  describe("status page", () => {
-    const cached = (repoId: number, repoKey: string, registryJson: string | null, errorsJson: string | null = null) => ({ repoId, repoKey, registryJson, errorsJson, fetchedAt: at(repoId) });
+  describe("stored JSON is checked where it is read", () => {
+    const corrupt = async (sql: string, params: (string | number)[]) => store.db.run(sql, params);
 
-    test("registryByName: the cached registry of owner/name, whatever the case of the letters", async () => {
-      await store.putRegistry(cached(1, "BytecodeAlliance/Wasmtime", '{"components":[]}'));
-      await store.putRegistry(cached(2, "bytecodealliance/wasmtime-py", null));
-      await store.putRegistry(cached(3, "other/wasmtime", '{"components":[]}'));
-      expect(await store.registryByName("bytecodealliance", "WASMTIME")).toEqual(cached(1, "BytecodeAlliance/Wasmtime", '{"components":[]}'));
-      expect((await store.registryByName("BYTECODEALLIANCE", "wasmtime-py"))?.repoId).toBe(2);
-      expect((await store.registryByName("Other", "Wasmtime"))?.repoId).toBe(3);
-      expect(await store.registryByName("bytecodealliance", "wasmtime-")).toBeUndefined();
-      expect(await store.registryByName("bytecode", "alliance/wasmtime")).toBeUndefined();
+    test("a corrupt or foreign row fails with its table, row and column named", async () => {
+      await corrupt("INSERT INTO away (repo_id, login, periods) VALUES (7, 'abrown', '{not json')", []);
+      await expect(store.away.get(7, "ABrown")).rejects.toThrow(/^away \(repo 7, login abrown\): periods is not valid JSON: /);
+      await expect(store.away.ofRepo(7)).rejects.toThrow(/^away \(repo 7, login abrown\): periods is not valid JSON/);
+
+      await corrupt("INSERT INTO away (repo_id, login, periods) VALUES (8, 'x', $1)", ['[{"from":"2026-01-01"}]']);
+      await expect(store.away.get(8, "x")).rejects.toThrow("away (repo 8, login x): periods is not away periods: item 0 is not an away period (wrong or missing: until)");
+
+      await corrupt("INSERT INTO pulls (repo_id, number, head_sha, base_ref, author, state, touched, updated_at) VALUES (7, 3, 's', 'main', 'a', 'open', $1, 0)", ["42"]);
+      await expect(store.pulls.get(7, 3)).rejects.toThrow('pulls (repo 7, #3): touched is not "all" or a list of component ids');
+
+      await corrupt("INSERT INTO disablements (repo_id, component_id, repo, installation_id, tier, since) VALUES (7, 'c', $1, 1, 2, 0)", ['{"owner":"o"}']);
+      await expect(store.disablements.ofRepo(7)).rejects.toThrow("disablements (repo 7, component c): repo is not a repository (wrong or missing: name, id)");
+
+      await corrupt("INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, fetched_at, parser_version) VALUES (7, 'o/r', 'o', $1, 0, $2)", ['{"components":{}}', REGISTRY_PARSER_VERSION]);
+      await expect(store.registries.get(7)).rejects.toThrow("registry_cache (repo 7): registry_json is not a registry (wrong or missing: components, policy)");
+      await expect(store.registries.get(7)).rejects.toBeInstanceOf(StoredDataError);
     });
 
-    test("repositoriesWithRegistry: those with a registry, valid or not, by name", async () => {
-      await store.putRegistry(cached(5, "b/two", '{"components":[]}'));
-      await store.putRegistry(cached(6, "a/none", null));
-      await store.putRegistry(cached(7, "a/invalid", null, '[{"message":"x"}]'));
-      await store.putRegistry(cached(8, "c/three", '{"components":[]}'));
-      expect(await store.repositoriesWithRegistry(10)).toEqual([
+    test("a corrupt episode or request fails alone, where its state is used: the others of a list still read", async () => {
+      const episode = { repoId: 7, repoKey: "o/r", installationId: 1, dueAt: at(10), version: 1, updatedAt: at(0) };
+      await store.episodes.save({ ...episode, componentId: "good", state: EPISODE });
+      await corrupt("INSERT INTO episodes (repo_id, component_id, repo_key, installation_id, state, due_at, version, updated_at) VALUES (7, 'bad', 'o/r', 1, $1, 5, 1, 0)", ['{"phase":"notified"}']);
+      const due = await store.episodes.due(at(100), 10);
+      expect(due.map((e) => e.componentId)).toEqual(["bad", "good"]);
+      expect(() => due[0].state).toThrow("episodes (repo 7, component bad): state is not a Tier 3 episode (wrong or missing: component, seq, noticeAt, dueAt, responses, blockers, log)");
+      expect(due[1].state).toEqual(EPISODE);
+
+      await corrupt("INSERT INTO requests (key, repo_id, repo_key, installation_id, component_id, thread, status, requested_at, state, due_at, version, updated_at) VALUES ('k', 7, 'o/r', 1, 'c', 3, 'open', 0, $1, 5, 1, 0)", ["{not json"]);
+      const [request] = await store.requests.due(at(100), 10);
+      expect(request.key).toBe("k");
+      expect(() => request.state).toThrow(/^requests \(key k\): state is not valid JSON/);
+    });
+
+    test("the stored episode of an earlier version is read through the core's compatibility reader", async () => {
+      const legacy = { ...EPISODE, phase: "disabled" as const, disabledAt: "2026-03-02T00:00:00.000Z" };
+      await store.episodes.save({ repoId: 7, componentId: "wasi-nn", repoKey: "o/r", installationId: 1, state: legacy, dueAt: null, version: 1, updatedAt: at(0) });
+      expect((await store.episodes.get(7, "wasi-nn"))?.state).toMatchObject({ phase: "disabling", disableProposedAt: "2026-03-02T00:00:00.000Z" });
+    });
+  });
+
+  describe("registry cache: parsed again when the parser changes", () => {
+    const SOURCE = JSON.stringify({ components: { "wasi-nn": { category: "wasi", tier: 3, owners: ["abrown"], paths: ["crates/wasi-nn/**"] } } });
+    const parsed = () => {
+      const result = registryFromLoaded(SOURCE);
+      if (!result.ok) throw new Error("the test's registry is invalid");
+      return result.registry;
+    };
+    const version = async (repoId: number) => Number((await store.db.query<{ parser_version: number }>("SELECT parser_version FROM registry_cache WHERE repo_id = $1", [repoId]))[0].parser_version);
+
+    test("an entry of another parser version is parsed again from its source, once, and written back", async () => {
+      await store.registries.put({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], source: SOURCE, fetchedAt: at(1) });
+      expect(await version(7)).toBe(REGISTRY_PARSER_VERSION);
+      // As an older parser wrote it: another shape (here, no policy at all).
+      await store.db.run("UPDATE registry_cache SET registry_json = $2, parser_version = $3 WHERE repo_id = $1", [7, JSON.stringify({ components: [] }), REGISTRY_PARSER_VERSION - 1]);
+      const again = await store.registries.get(7);
+      expect(again).toEqual({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], fetchedAt: at(1) });
+      expect(again!.registry!.policy).toEqual(DEFAULT_POLICY);
+      expect(await version(7)).toBe(REGISTRY_PARSER_VERSION);
+      await expect((await another()).registries.get(7)).resolves.toEqual(again); // what was written back reads the same elsewhere
+    });
+
+    test("a source this parser refuses becomes the entry's problems; an absent registry stays absent", async () => {
+      const refused = JSON.stringify({ components: { "wasi-nn": { category: "wasi", tier: 3, owners: ["abrown"], paths: ["crates/(old|glob)/**"] } } });
+      await store.registries.put({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], source: refused, fetchedAt: at(1) });
+      await store.registries.put({ repoId: 8, repoKey: "o/none", registry: null, errors: [], source: null, fetchedAt: at(1) });
+      await store.db.run("UPDATE registry_cache SET parser_version = $1", [REGISTRY_PARSER_VERSION - 1]);
+      const again = await store.registries.get(7);
+      expect(again?.registry).toBeNull();
+      expect(again?.errors.map((p) => p.message).join("\n")).toContain("(old|glob)");
+      expect(await store.registries.get(8)).toEqual({ repoId: 8, repoKey: "o/none", registry: null, errors: [], fetchedAt: at(1) });
+    });
+
+    test("an entry written before the source was kept (migration 10) reads as absent from the cache, to be fetched again", async () => {
+      await store.db.run("INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, errors_json, fetched_at) VALUES (7, 'o/r', 'o', $1, NULL, 1)", [JSON.stringify({ components: [] })]);
+      expect(await version(7)).toBe(0);
+      expect(await store.registries.get(7)).toBeUndefined();
+      expect(await store.registries.byName("o", "r")).toBeUndefined();
+    });
+
+    test("a registry is parsed once per cached version: the same object until the entry changes", async () => {
+      await store.registries.put({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], source: SOURCE, fetchedAt: at(1) });
+      const first = await store.registries.get(7);
+      expect(await store.registries.get(7)).toBe(first);
+      await store.registries.put({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], source: SOURCE, fetchedAt: at(2) });
+      const next = await store.registries.get(7);
+      expect(next).not.toBe(first);
+      expect(next?.fetchedAt).toEqual(at(2));
+    });
+  });
+
+  describe("status page", () => {
+    const cached = (repoId: number, repoKey: string, registry: Registry | null, errors: RegistryProblem[] = []) => ({ repoId, repoKey, registry, errors, fetchedAt: at(repoId) });
+    const put = (e: CachedRegistry) => store.registries.put({ ...e, source: null });
+
+    test("registries.byName: the cached registry of owner/name, whatever the case of the letters", async () => {
+      await put(cached(1, "BytecodeAlliance/Wasmtime", EMPTY_REGISTRY));
+      await put(cached(2, "bytecodealliance/wasmtime-py", null));
+      await put(cached(3, "other/wasmtime", EMPTY_REGISTRY));
+      expect(await store.registries.byName("bytecodealliance", "WASMTIME")).toEqual(cached(1, "BytecodeAlliance/Wasmtime", EMPTY_REGISTRY));
+      expect((await store.registries.byName("BYTECODEALLIANCE", "wasmtime-py"))?.repoId).toBe(2);
+      expect((await store.registries.byName("Other", "Wasmtime"))?.repoId).toBe(3);
+      expect(await store.registries.byName("bytecodealliance", "wasmtime-")).toBeUndefined();
+      expect(await store.registries.byName("bytecode", "alliance/wasmtime")).toBeUndefined();
+    });
+
+    test("registries.repositories: those with a registry, valid or not, by name", async () => {
+      await put(cached(5, "b/two", EMPTY_REGISTRY));
+      await put(cached(6, "a/none", null));
+      await put(cached(7, "a/invalid", null, [PROBLEM]));
+      await put(cached(8, "c/three", EMPTY_REGISTRY));
+      expect(await store.registries.repositories(10)).toEqual([
         { repoId: 7, repoKey: "a/invalid" },
         { repoId: 5, repoKey: "b/two" },
         { repoId: 8, repoKey: "c/three" },
       ]);
-      expect(await store.repositoriesWithRegistry(2)).toHaveLength(2);
+      expect(await store.registries.repositories(2)).toHaveLength(2);
     });
 
-    test("actionsOfRepository: a repository's actions by their target, most recent first, through the index", async () => {
-      const save = (key: string, ms: number, target: object) => store.saveIntent({ key, kind: "comment", target: JSON.stringify(target), desired: key, installationId: 1, now: at(ms), shadow: false });
+    test("actions.ofRepository: a repository's actions by their target, most recent first, through the index", async () => {
+      const save = (key: string, ms: number, target: object) => store.actions.saveIntent({ key, kind: "comment", target: JSON.stringify(target), desired: key, installationId: 1, now: at(ms), shadow: false });
       await save("a", 10, { owner: "Org", repo: "Repo", issueNumber: 1 });
       await save("b", 30, { owner: "org", repo: "repo", marker: "m" });
       await save("c", 20, { owner: "org", repo: "repo-two", issueNumber: 1 });
       await save("d", 40, { owner: "other", repo: "repo" });
       await save("e", 50, { repoId: 7, issueNumber: 1 }); // no owner/repo: in no repository
       await save("f", 5, { owner: "ORG", repo: "REPO", headSha: "abc" });
-      expect((await store.actionsOfRepository("org/repo", 10)).map((a) => a.key)).toEqual(["b", "a", "f"]);
-      expect((await store.actionsOfRepository("Org/Repo", 2)).map((a) => a.key)).toEqual(["b", "a"]);
-      expect(await store.actionsOfRepository("org/none", 10)).toEqual([]);
-      expect(await store.actionsOfRepository("org/repo", 1)).toEqual([await store.getAction("b")]);
+      expect((await store.actions.ofRepository("org/repo", 10)).map((a) => a.key)).toEqual(["b", "a", "f"]);
+      expect((await store.actions.ofRepository("Org/Repo", 2)).map((a) => a.key)).toEqual(["b", "a"]);
+      expect(await store.actions.ofRepository("org/none", 10)).toEqual([]);
+      expect(await store.actions.ofRepository("org/repo", 1)).toEqual([await store.actions.get("b")]);
 
       // The query repeats migration 5's indexed expression verbatim: the plan uses the index.
       const query = `SELECT key FROM actions WHERE ${actionRepository(store.db.dialect)} = $1 ORDER BY updated_at DESC, key LIMIT $2`;
@@ -562,22 +664,22 @@ describe.each([
     const result = (o: Partial<CiResult>): CiResult => ({ repoId: 9, sha: "s1", name: "Test a", source: "check_run", outcome: "pass", completedAt: at(0), branch: "main", ...o });
 
     test("default-branch results: first and last seen, last passed; a late older result moves nothing back", async () => {
-      await store.noteDefaultBranchResult(where, result({ outcome: "fail", completedAt: at(1000) }));
-      expect(await store.defaultBranchChecks(9)).toEqual([{ name: "Test a", firstSeenAt: at(1000), lastSeenAt: at(1000), lastPassedAt: null }]);
-      await store.noteDefaultBranchResult(where, result({ completedAt: at(3000) }));
-      await store.noteDefaultBranchResult(where, result({ completedAt: at(500) })); // arrives late
-      await store.noteDefaultBranchResult(where, result({ outcome: "fail", completedAt: at(4000) }));
-      await store.noteDefaultBranchResult(where, result({ name: "Fuzz a", completedAt: at(2000) }));
-      expect(await store.defaultBranchChecks(9)).toEqual([
+      await store.evidence.noteDefaultBranchResult(where, result({ outcome: "fail", completedAt: at(1000) }));
+      expect(await store.evidence.defaultBranchChecks(9)).toEqual([{ name: "Test a", firstSeenAt: at(1000), lastSeenAt: at(1000), lastPassedAt: null }]);
+      await store.evidence.noteDefaultBranchResult(where, result({ completedAt: at(3000) }));
+      await store.evidence.noteDefaultBranchResult(where, result({ completedAt: at(500) })); // arrives late
+      await store.evidence.noteDefaultBranchResult(where, result({ outcome: "fail", completedAt: at(4000) }));
+      await store.evidence.noteDefaultBranchResult(where, result({ name: "Fuzz a", completedAt: at(2000) }));
+      expect(await store.evidence.defaultBranchChecks(9)).toEqual([
         { name: "Fuzz a", firstSeenAt: at(2000), lastSeenAt: at(2000), lastPassedAt: at(2000) },
         { name: "Test a", firstSeenAt: at(500), lastSeenAt: at(4000), lastPassedAt: at(3000) },
       ]);
-      expect(await store.defaultBranchChecks(10)).toEqual([]);
+      expect(await store.evidence.defaultBranchChecks(10)).toEqual([]);
     });
 
     test("pull-request CI time: summed per name over the day buckets from `since`, once per completion however often delivered", async () => {
       const day = (n: number) => at(n * 86_400_000);
-      const count = async (r: CiResult, bucket: Date, ms: number) => (await store.recordResult(r)) && store.addPullRequestCiTime(where, r, bucket, ms);
+      const count = async (r: CiResult, bucket: Date, ms: number) => (await store.results.record(r)) && store.evidence.addPullRequestCiTime(where, r, bucket, ms);
       const run = result({ branch: "feature", completedAt: day(1), startedAt: at(86_400_000 - 600_000) });
       expect(await count(run, day(1), 600_000)).toBe(true);
       expect(await count(run, day(1), 600_000)).toBe(false); // a redelivery
@@ -586,41 +688,41 @@ describe.each([
       expect(await count(result({ name: "lint", branch: "feature", completedAt: day(2) }), day(2), 100_000)).toBe(true);
       expect(await count(result({ sha: "s2", branch: "feature", completedAt: day(5) }), day(5), 50_000)).toBe(true);
       // Not recorded (no ci_results row at that completion): nothing counts.
-      expect(await store.addPullRequestCiTime(where, result({ sha: "s3", completedAt: day(5) }), day(5), 1)).toBe(false);
-      expect(await store.pullRequestCiTime(9, day(0))).toEqual(new Map([["Test a", 950_000], ["lint", 100_000]]));
-      expect(await store.pullRequestCiTime(9, day(2))).toEqual(new Map([["Test a", 50_000], ["lint", 100_000]]));
-      await store.forgetCiTimeBefore(day(5));
-      expect(await store.pullRequestCiTime(9, day(0))).toEqual(new Map([["Test a", 50_000]]));
-      expect(await store.pullRequestCiTime(10, day(0))).toEqual(new Map());
+      expect(await store.evidence.addPullRequestCiTime(where, result({ sha: "s3", completedAt: day(5) }), day(5), 1)).toBe(false);
+      expect(await store.evidence.pullRequestCiTime(9, day(0))).toEqual(new Map([["Test a", 950_000], ["lint", 100_000]]));
+      expect(await store.evidence.pullRequestCiTime(9, day(2))).toEqual(new Map([["Test a", 50_000], ["lint", 100_000]]));
+      await store.evidence.forgetCiTimeBefore(day(5));
+      expect(await store.evidence.pullRequestCiTime(9, day(0))).toEqual(new Map([["Test a", 50_000]]));
+      expect(await store.evidence.pullRequestCiTime(10, day(0))).toEqual(new Map());
     });
 
     test("repositories to judge: those with evidence, each at most once per `since`, and never to two claimers", async () => {
-      await store.noteDefaultBranchResult(where, result({}));
-      await store.noteDefaultBranchResult({ repo: { ...repo, id: 11, name: "r2" }, installationId: 4 }, result({ repoId: 11 }));
+      await store.evidence.noteDefaultBranchResult(where, result({}));
+      await store.evidence.noteDefaultBranchResult({ repo: { ...repo, id: 11, name: "r2" }, installationId: 4 }, result({ repoId: 11 }));
       // The repository was renamed: the latest description is kept.
-      await store.noteDefaultBranchResult({ repo: { ...repo, name: "renamed" }, installationId: 3 }, result({ completedAt: at(10) }));
+      await store.evidence.noteDefaultBranchResult({ repo: { ...repo, name: "renamed" }, installationId: 3 }, result({ completedAt: at(10) }));
       const other = await another();
-      const claims = await Promise.all([store.claimRepositoriesToJudge(at(0), at(100), 10), other.claimRepositoriesToJudge(at(0), at(100), 10)]);
+      const claims = await Promise.all([store.evidence.claimRepositoriesToJudge(at(0), at(100), 10), other.evidence.claimRepositoriesToJudge(at(0), at(100), 10)]);
       expect(claims.flat().sort((x, y) => x.repo.id - y.repo.id)).toEqual([
         { repo: { ...repo, name: "renamed" }, installationId: 3 },
         { repo: { ...repo, id: 11, name: "r2" }, installationId: 4 },
       ]);
-      expect(await store.claimRepositoriesToJudge(at(0), at(200), 10)).toEqual([]); // judged since
-      expect(await store.claimRepositoriesToJudge(at(150), at(300), 1)).toEqual([{ repo: { ...repo, name: "renamed" }, installationId: 3 }]);
-      expect(await store.claimRepositoriesToJudge(at(150), at(300), 1)).toEqual([{ repo: { ...repo, id: 11, name: "r2" }, installationId: 4 }]);
+      expect(await store.evidence.claimRepositoriesToJudge(at(0), at(200), 10)).toEqual([]); // judged since
+      expect(await store.evidence.claimRepositoriesToJudge(at(150), at(300), 1)).toEqual([{ repo: { ...repo, name: "renamed" }, installationId: 3 }]);
+      expect(await store.evidence.claimRepositoriesToJudge(at(150), at(300), 1)).toEqual([{ repo: { ...repo, id: 11, name: "r2" }, installationId: 4 }]);
     });
 
     test("standings: replaced per repository", async () => {
       const a = { componentId: "a", tier: 3 as const, meetsAboveSince: at(5), missesOwnSince: null };
       const b = { componentId: "b", tier: 2 as const, meetsAboveSince: null, missesOwnSince: at(7) };
-      await store.saveStandings(9, [a, b]);
-      await store.saveStandings(10, [a]);
-      expect(await store.standingsOfRepo(9)).toEqual([a, b]);
-      await store.saveStandings(9, [b]);
-      expect(await store.standingsOfRepo(9)).toEqual([b]);
-      expect(await store.standingsOfRepo(10)).toEqual([a]);
-      await store.saveStandings(10, []);
-      expect(await store.standingsOfRepo(10)).toEqual([]);
+      await store.evidence.saveStandings(9, [a, b]);
+      await store.evidence.saveStandings(10, [a]);
+      expect(await store.evidence.standingsOfRepo(9)).toEqual([a, b]);
+      await store.evidence.saveStandings(9, [b]);
+      expect(await store.evidence.standingsOfRepo(9)).toEqual([b]);
+      expect(await store.evidence.standingsOfRepo(10)).toEqual([a]);
+      await store.evidence.saveStandings(10, []);
+      expect(await store.evidence.standingsOfRepo(10)).toEqual([]);
     });
   });
 });
@@ -630,11 +732,11 @@ describe("SQLite durability", () => {
     const fx = sqliteFixture();
     try {
       const a = await fx.open();
-      await a.enqueueDelivery({ id: "x", name: "push", payload: "{}", receivedAt: at(0) });
+      await a.deliveries.enqueue({ id: "x", name: "push", payload: "{}", receivedAt: at(0) });
       await a.close();
       const b = await fx.open();
-      expect(await b.enqueueDelivery({ id: "x", name: "push", payload: "{}", receivedAt: at(0) })).toBe(false);
-      expect((await b.claimDeliveries("w", 5, at(1), 1000)).map((d) => d.id)).toEqual(["x"]);
+      expect(await b.deliveries.enqueue({ id: "x", name: "push", payload: "{}", receivedAt: at(0) })).toBe(false);
+      expect((await b.deliveries.claim("w", 5, at(1), 1000)).map((d) => d.id)).toEqual(["x"]);
       const [mode] = await b.db.query<{ journal_mode: string }>("PRAGMA journal_mode");
       expect(mode.journal_mode).toBe("wal");
       await b.close();
@@ -653,8 +755,8 @@ describe("SQLite durability", () => {
           throw new Error("boom");
         }),
       ).rejects.toThrow("boom");
-      expect(await s.deliveryCounts()).toEqual({ pending: 0, done: 0, failed: 0 });
-      expect(await s.enqueueDelivery({ id: "r", name: "n", payload: "p", receivedAt: at(0) })).toBe(true);
+      expect(await s.deliveries.counts()).toEqual({ pending: 0, done: 0, failed: 0 });
+      expect(await s.deliveries.enqueue({ id: "r", name: "n", payload: "p", receivedAt: at(0) })).toBe(true);
     } finally {
       await s.close();
       await fx.cleanup();

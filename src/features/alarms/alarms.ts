@@ -34,9 +34,9 @@ export async function loadDisabled(ctx: EventContext<PushFact>): Promise<Disable
   const rules = await ctx.rules();
   if (!rules) return undefined; // an invalid registry is never half-applied: the alarms wait for a valid one
   const off = disabledIn(rules.registry);
-  const known = await deps.store.disablementsOfRepo(fact.repo.id);
+  const known = await deps.store.disablements.ofRepo(fact.repo.id);
   const alarmed = new Set<string>();
-  for (const d of known) if (isOver(d, off) && (await deps.store.getAction(alarmKey(d)))) alarmed.add(alarmKey(d));
+  for (const d of known) if (isOver(d, off) && (await deps.store.actions.get(alarmKey(d)))) alarmed.add(alarmKey(d));
   return { rules, known, alarmed };
 }
 
@@ -59,11 +59,11 @@ export async function recordDisabled(ctx: EventContext<PushFact>, { rules, over,
   const { repo, installationId } = ctx.fact;
   const { registry } = rules;
   for (const { known, component, closeAlarm } of over) {
-    await deps.store.clearDisabled(repo.id, known.componentId);
+    await deps.store.disablements.clear(repo.id, known.componentId);
     if (closeAlarm) await saveAlarm(deps, { repo, installationId, registry }, component, known, true);
   }
   for (const { component, since, dueAt: due } of disabled) {
-    const fresh = await deps.store.markDisabled({ repoId: repo.id, componentId: component.id, repo, installationId, tier: component.tier, since, dueAt: due });
+    const fresh = await deps.store.disablements.mark({ repoId: repo.id, componentId: component.id, repo, installationId, tier: component.tier, since, dueAt: due });
     if (fresh) deps.log.info({ component: component.id, tier: component.tier, alarmAt: due }, "tier 1/2 component disabled in CI");
   }
 }
@@ -71,7 +71,7 @@ export async function recordDisabled(ctx: EventContext<PushFact>, { rules, over,
 /** The sweep's part: alarms that came due. */
 export async function sweepAlarms(deps: Deps, now: Date, limit: number, dryRun = false): Promise<string[]> {
   const keys: string[] = [];
-  for (const d of await deps.store.dueDisablements(now, limit)) {
+  for (const d of await deps.store.disablements.due(now, limit)) {
     const rules = await rulesFor(deps, d.repo, d.installationId);
     const registry = rules?.registry;
     const component = rules?.matcher.component(d.componentId);
@@ -79,7 +79,7 @@ export async function sweepAlarms(deps: Deps, now: Date, limit: number, dryRun =
     keys.push(alarmKey(d));
     if (dryRun) continue;
     await saveAlarm(deps, { repo: d.repo, installationId: d.installationId, registry }, component, d, false);
-    await deps.store.settleDisablement(d.repoId, d.componentId);
+    await deps.store.disablements.settle(d.repoId, d.componentId);
   }
   return keys;
 }

@@ -50,10 +50,10 @@ export async function loadComments(ctx: EventContext<PullFact | CiFact>): Promis
     const { fact: judged, pulls } = ctx.observed.ci!;
     for (const pull of pulls) affected.set(pull.number, pull);
     if (judged.result.branch === repo.defaultBranch) {
-      for (const key of await deps.store.actionKeysWithPrefix(breakagePrefix(repo.id))) {
+      for (const key of await deps.store.actions.keysWithPrefix(breakagePrefix(repo.id))) {
         const number = Number(key.slice(key.lastIndexOf("#") + 1));
         if (affected.has(number)) continue;
-        const pull = await deps.store.getPull(repo.id, number);
+        const pull = await deps.store.pulls.get(repo.id, number);
         if (pull?.state === "open") affected.set(number, pull);
       }
     }
@@ -69,20 +69,20 @@ export async function loadComments(ctx: EventContext<PullFact | CiFact>): Promis
 async function loadComment(deps: Deps, repo: RepoRef, registry: Registry, pull: PullRecord): Promise<CommentInputs | undefined> {
   if (!registry.policy.behaviours.prComment || pull.state !== "open") return undefined;
   const [head, base, action, tracking, away, queued] = await Promise.all([
-    deps.store.resultsForSha(repo.id, pull.headSha),
-    deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch),
-    deps.store.getAction(breakageKey(repo.id, pull.number)),
+    deps.store.results.forSha(repo.id, pull.headSha),
+    deps.store.results.latestOnBranch(repo.id, repo.defaultBranch),
+    deps.store.actions.get(breakageKey(repo.id, pull.number)),
     trackingIssues(deps, repo.id),
     awayNow(deps, repo.id),
-    deps.store.latestQueueEntry(repo.id, pull.number),
+    deps.store.queue.latest(repo.id, pull.number),
   ]);
   // The PR's latest merge queue run, judged against the queue's base where its results are known.
   const entry = queued?.pullHeadSha === pull.headSha ? queued : undefined;
   const queue = entry && {
     entry,
-    head: await deps.store.resultsForSha(repo.id, entry.headSha),
-    base: await deps.store.resultsForSha(repo.id, entry.baseSha),
-    branch: entry.base === repo.defaultBranch ? base : await deps.store.latestResultsOnBranch(repo.id, entry.base),
+    head: await deps.store.results.forSha(repo.id, entry.headSha),
+    base: await deps.store.results.forSha(repo.id, entry.baseSha),
+    branch: entry.base === repo.defaultBranch ? base : await deps.store.results.latestOnBranch(repo.id, entry.base),
   };
   return { pull, head, base, action: action ?? undefined, tracking, away, ...(queue && { queue }) };
 }

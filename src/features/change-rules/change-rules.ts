@@ -46,7 +46,7 @@ export async function loadChangeRules(ctx: EventContext<PullFact>): Promise<Chan
   const change = { author: pull.author, touched: pull.touched, lines: pull.lines ?? {}, labels: fact.labels, body: fact.body };
   const major = majorChanges(registry, change, policy);
   const needsRfc = major.some((m) => m.component.tier === 1);
-  const shownBefore = Boolean(await deps.store.getAction(rfcCheckKey(repo.id, pull.headSha)));
+  const shownBefore = Boolean(await deps.store.actions.get(rfcCheckKey(repo.id, pull.headSha)));
   const repositories = rfcRepositories(policy, repo.owner);
   const { links, ignored } = sortRfcLinks(fact.body, policy, repositories);
   const verdicts = needsRfc ? await Promise.all(links.slice(0, MAX_LINKS).map((link) => rfcVerdict(deps, installationId, link, repo))) : [];

@@ -22,7 +22,7 @@ export async function observeCiResult(ctx: EventContext<CiFact>): Promise<"conti
   const mapped = rules.matcher.componentsForCheck(given.result.name).length > 0;
   // Judged by the commit, not by the trigger: a result on the merge queue's base is a default-branch
   // result even when GitHub names no branch (the commit is no longer the branch's tip).
-  const fact = mapped && given.result.branch === undefined && (await deps.store.isQueueBase(repo.id, given.result.sha, repo.defaultBranch))
+  const fact = mapped && given.result.branch === undefined && (await deps.store.queue.isBase(repo.id, given.result.sha, repo.defaultBranch))
     ? { ...given, result: { ...given.result, branch: repo.defaultBranch } }
     : given;
   const { result } = fact;
@@ -30,16 +30,16 @@ export async function observeCiResult(ctx: EventContext<CiFact>): Promise<"conti
   const ciTime = pullRequestCiTime(result, repo.defaultBranch);
   const evidence = onDefault ? mapped || isFuzzingCheck(registry, result.name) : ciTime !== undefined;
   if (!mapped && !evidence) return "stop";
-  if (!(await deps.store.recordResult(result))) return "stop"; // older than what we know: nothing changes
-  if (evidence && onDefault) await deps.store.noteDefaultBranchResult({ repo, installationId }, result);
-  if (evidence && ciTime) await deps.store.addPullRequestCiTime({ repo, installationId }, result, ciTime.day, ciTime.ms);
+  if (!(await deps.store.results.record(result))) return "stop"; // older than what we know: nothing changes
+  if (evidence && onDefault) await deps.store.evidence.noteDefaultBranchResult({ repo, installationId }, result);
+  if (evidence && ciTime) await deps.store.evidence.addPullRequestCiTime({ repo, installationId }, result, ciTime.day, ciTime.ms);
   if (!mapped) return "stop";
 
   const pulls = new Map<number, PullRecord>();
-  for (const pull of await deps.store.openPullsByHead(repo.id, result.sha)) pulls.set(pull.number, pull);
+  for (const pull of await deps.store.pulls.openByHead(repo.id, result.sha)) pulls.set(pull.number, pull);
   for (const named of fact.pulls) {
     if (pulls.has(named.number) || named.headSha !== result.sha) continue;
-    const known = await deps.store.getPull(repo.id, named.number);
+    const known = await deps.store.pulls.get(repo.id, named.number);
     const pull = known ?? (await adoptPull(deps, repo, installationId, registry, named.number));
     if (pull && pull.state === "open" && pull.headSha === result.sha) pulls.set(pull.number, pull);
   }

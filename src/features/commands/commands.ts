@@ -3,8 +3,8 @@ import type { ActivityFact } from "../../core/facts.js";
 import type { Component, Registry } from "../../core/model.js";
 import { formatDate } from "../../core/render/dates.js";
 import { md } from "../../core/render/escape.js";
-import { parseEpisode, type Episode, type TimelineEvent } from "../../core/timeline.js";
-import { endAway, isAway, recipientsFor, startAway, type AwayPeriod, type Tier2Request } from "../../core/responsiveness.js";
+import { type Episode, type TimelineEvent } from "../../core/timeline.js";
+import { endAway, isAway, recipientsFor, startAway, type AwayPeriod } from "../../core/responsiveness.js";
 import { stepStoredRequest } from "../tier2-responsiveness/requests.js";
 import type { Deps } from "../deps.js";
 import type { EventContext, Rules } from "../feature.js";
@@ -81,8 +81,8 @@ async function execute(deps: Deps, fact: ActivityFact, registry: Registry, compo
       return e && e.phase !== "closed" ? `\`${component.id}\` is no longer frozen. ${nextStep(e)}` : `\`${component.id}\` has no open timeline.`;
     }
     case "status": {
-      const record = await deps.store.getEpisode(fact.repo.id, component.id);
-      const e = record ? parseEpisode(record.state) : undefined;
+      const record = await deps.store.episodes.get(fact.repo.id, component.id);
+      const e = record ? record.state : undefined;
       const head = `\`${component.id}\`: Tier ${component.tier} (${md.text(component.category)}), CI ${component.facts.ci === "disabled" ? "disabled" : "enabled"}.`;
       return e && e.phase !== "closed" ? `${head} Timeline: ${e.phase}${e.frozen ? " (frozen)" : ""}. ${nextStep(e)}` : `${head} No open timeline.`;
     }
@@ -93,7 +93,7 @@ async function execute(deps: Deps, fact: ActivityFact, registry: Registry, compo
 /** `/tier away until <day>` and `/tier back`: the sender's own away time in this repository. */
 async function awayTime(deps: Deps, fact: ActivityFact, registry: Registry, command: Extract<Command, { name: "away" | "back" }>): Promise<string> {
   const now = deps.now();
-  const before = await deps.store.getAway(fact.repo.id, fact.author);
+  const before = await deps.store.away.get(fact.repo.id, fact.author);
   if (command.name === "back") {
     if (!isAway(before, now)) return "you were not away; nothing changed.";
     await setAway(deps, fact, registry, endAway(before, now));
@@ -115,10 +115,10 @@ async function awayTime(deps: Deps, fact: ActivityFact, registry: Registry, comm
 
 /** Saves the sender's away time, and moves the deadlines of the requests waiting for them with it. */
 async function setAway(deps: Deps, fact: ActivityFact, registry: Registry, periods: AwayPeriod[]) {
-  await deps.store.putAway(fact.repo.id, fact.author, periods);
+  await deps.store.away.put(fact.repo.id, fact.author, periods);
   const login = fact.author.toLowerCase();
-  for (const record of await deps.store.openRequestsOfRepo(fact.repo.id)) {
-    if ((JSON.parse(record.state) as Tier2Request).requestee.toLowerCase() !== login) continue;
+  for (const record of await deps.store.requests.openOfRepo(fact.repo.id)) {
+    if (record.state.requestee.toLowerCase() !== login) continue;
     await stepStoredRequest(deps, record.key, () => ({ kind: "away", away: periods }), registry.policy);
   }
 }

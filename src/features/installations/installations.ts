@@ -21,7 +21,7 @@ export function decideInstallationChange(fact: InstallationFact | InstalledFact,
 
 export async function applyInstallationChange(ctx: EventContext<InstallationFact | InstalledFact>, { park, unpark, log: fact }: InstallationChange): Promise<void> {
   const { deps } = ctx;
-  for (const u of unpark) await (u.repoId === undefined ? deps.store.unpark(u.installationId) : deps.store.unpark(u.installationId, u.repoId));
-  for (const p of park) await deps.store.park(p);
+  for (const u of unpark) await (u.repoId === undefined ? deps.store.parked.remove(u.installationId) : deps.store.parked.remove(u.installationId, u.repoId));
+  for (const p of park) await deps.store.parked.add(p);
   if (fact) deps.log.info({ change: fact.change, repositories: fact.repos.map((r) => `${r.owner}/${r.name}`) }, `installation ${fact.change}: work for it ${fact.change === "unsuspended" ? "resumes" : "stops"}`);
 }

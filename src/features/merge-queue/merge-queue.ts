@@ -37,7 +37,7 @@ export async function loadQueuedChecks(ctx: EventContext<MergeGroupFact>): Promi
   const copies: OwnCheckCopy[] = [];
   for (const pull of await queuedPulls(deps, target, fact.headSha, { ...fact.queue, baseSha: fact.baseSha })) {
     for (const keyAt of [rfcCheckKey, registryCheckKey]) {
-      const atHead = await deps.store.getAction(keyAt(repo.id, pull.headSha));
+      const atHead = await deps.store.actions.get(keyAt(repo.id, pull.headSha));
       if (atHead) copies.push({ keyAt, atHead });
     }
   }
@@ -51,7 +51,7 @@ export async function loadQueuedChecks(ctx: EventContext<MergeGroupFact>): Promi
  */
 export async function queuedPulls(deps: Deps, target: QueueTarget, headSha: string, named: QueueBranch): Promise<PullRecord[]> {
   const { repo } = target;
-  const recorded = await deps.store.queueEntriesAt(repo.id, headSha);
+  const recorded = await deps.store.queue.entriesAt(repo.id, headSha);
   const entries = recorded.length > 0 ? recorded : [{ ...named, pullHeadSha: undefined }];
   const pulls: PullRecord[] = [];
   for (const entry of entries) {
@@ -65,7 +65,7 @@ export async function queuedPulls(deps: Deps, target: QueueTarget, headSha: stri
       continue;
     }
     if (entry.pullHeadSha === undefined) {
-      await deps.store.recordQueueEntry({ repoId: repo.id, headSha, pull: pull.number, base: entry.base, baseSha: entry.baseSha, pullHeadSha: pull.headSha, seenAt: deps.now() });
+      await deps.store.queue.record({ repoId: repo.id, headSha, pull: pull.number, base: entry.base, baseSha: entry.baseSha, pullHeadSha: pull.headSha, seenAt: deps.now() });
     }
     pulls.push(pull);
   }
@@ -73,7 +73,7 @@ export async function queuedPulls(deps: Deps, target: QueueTarget, headSha: stri
 }
 
 async function openPull(deps: Deps, target: QueueTarget, number: number): Promise<PullRecord | undefined> {
-  const known = await deps.store.getPull(target.repo.id, number);
+  const known = await deps.store.pulls.get(target.repo.id, number);
   if (known) return known.state === "open" ? known : undefined;
   try {
     return await adoptPull(deps, target.repo, target.installationId, target.registry, number);

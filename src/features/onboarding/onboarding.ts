@@ -29,7 +29,7 @@ export async function loadOnboarding(ctx: EventContext<InstalledFact>): Promise<
   if (fact.repos.length > MAX_REPOS) deps.log.warn({ repositories: fact.repos.length }, `onboarding looks at the first ${MAX_REPOS} repositories only`);
   const github = () => deps.github(fact.installationId);
   for (const listed of fact.repos.slice(0, MAX_REPOS)) {
-    if (await deps.store.getAction(onboardingKey(listed.id))) continue;
+    if (await deps.store.actions.get(onboardingKey(listed.id))) continue;
     const octokit = await github();
     const { data } = await octokit.rest.repos.get({ owner: listed.owner, repo: listed.name });
     if (data.archived || data.fork) continue;
@@ -80,7 +80,7 @@ async function optedOut(octokit: Octokit, repo: RepoRef): Promise<boolean> {
 /** The top-level folders, and the check names seen on the default branch (by tierkeeper, and on its head commit). */
 async function onboardingInput(deps: Deps, octokit: Octokit, repo: RepoRef): Promise<OnboardingInput> {
   const params = { owner: repo.owner, repo: repo.name };
-  const seen = (await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).map((r) => r.name);
+  const seen = (await deps.store.results.latestOnBranch(repo.id, repo.defaultBranch)).map((r) => r.name);
   try {
     const { data: ref } = await octokit.rest.git.getRef({ ...params, ref: `heads/${repo.defaultBranch}` });
     const [{ data: tree }, { data: checks }] = await Promise.all([

@@ -13,6 +13,6 @@ export const pulls = defineFeature({
   load: async (ctx) => (ctx.failed.has("registry-check") ? undefined : ctx.observed.pull!.pull),
   decide: (pull) => pull,
   act: async (ctx, pull) => {
-    await ctx.deps.store.upsertPull(pull);
+    await ctx.deps.store.pulls.upsert(pull);
   },
 });

@@ -18,7 +18,7 @@ export async function observePull(ctx: EventContext<PullFact>): Promise<"continu
   const { deps, fact } = ctx;
   const registry = (await ctx.rules())?.registry;
   if (!registry) return "stop";
-  const known = await deps.store.getPull(fact.repo.id, fact.number);
+  const known = await deps.store.pulls.get(fact.repo.id, fact.number);
   const headChanged = !known || known.headSha !== fact.headSha || fact.action === "opened" || fact.action === "reopened";
   const pull: PullRecord = {
     repoId: fact.repo.id,
@@ -63,7 +63,7 @@ export async function adoptPull(deps: Deps, repo: RepoRef, installationId: numbe
     ...(await changedFiles(octokit, repo, number, registry)),
     updatedAt: new Date(data.updated_at),
   };
-  await deps.store.upsertPull(pull);
+  await deps.store.pulls.upsert(pull);
   return pull;
 }
 

@@ -12,8 +12,8 @@ export async function invalidateOnRegistryPush(ctx: EventContext<PushFact>): Pro
   const { deps, fact } = ctx;
   if (fact.ref !== `refs/heads/${fact.repo.defaultBranch}` || !fact.touchesRegistry) return "stop";
   // The organisation's `.github` repository holds the registry its other repositories inherit.
-  if (fact.repo.name === ".github") await deps.store.invalidateRegistry({ owner: fact.repo.owner });
-  else await deps.store.invalidateRegistry({ repoId: fact.repo.id });
+  if (fact.repo.name === ".github") await deps.store.registries.invalidate({ owner: fact.repo.owner });
+  else await deps.store.registries.invalidate({ repoId: fact.repo.id });
   deps.log.info({ repository: `${fact.repo.owner}/${fact.repo.name}` }, "registry changed on the default branch; cache invalidated");
   return "continue";
 }

@@ -47,7 +47,7 @@ export async function loadRegistryAtHead(ctx: EventContext<PullFact>): Promise<R
     result,
     text,
     tree: await treeAt(deps, octokit, repo, pull.headSha),
-    seenChecks: (await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch)).map((r) => r.name),
+    seenChecks: (await deps.store.results.latestOnBranch(repo.id, repo.defaultBranch)).map((r) => r.name),
     owners: await lookUpOwners(octokit, repo, result.registry, registry, deps.log),
   };
 }

@@ -24,9 +24,9 @@ import { observedEvidence } from "../../queries/evidence.js";
  * suggested while it stays open), and an open one whose condition is gone is closed, saying why.
  */
 export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Promise<string[]> {
-  const claimed = await deps.store.claimRepositoriesToJudge(startOfUtcDay(now), now, limit);
+  const claimed = await deps.store.evidence.claimRepositoriesToJudge(startOfUtcDay(now), now, limit);
   if (claimed.length === 0) return [];
-  await deps.store.forgetCiTimeBefore(ciCostWindowStart(now));
+  await deps.store.evidence.forgetCiTimeBefore(ciCostWindowStart(now));
   const saved: string[] = [];
   for (const { repo, installationId } of claimed) {
     const rules = await rulesFor(deps, repo, installationId);
@@ -34,10 +34,10 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
     const { registry, matcher } = rules;
     // Once a day: do the owners still exist for GitHub (collaborators, existing teams)?
     const owners = await lookUpOwners(await deps.github(installationId), repo, registry, undefined, deps.log);
-    await deps.store.saveOwnerLookups(repo.id, owners.statuses, now);
+    await deps.store.evidence.saveOwnerLookups(repo.id, owners.statuses, now);
     const evidence = await observedEvidence(deps.store, repo.id, registry, now);
-    const judgement = judgeTiers(registry, evidence, await deps.store.standingsOfRepo(repo.id), now);
-    await deps.store.saveStandings(repo.id, judgement.standings);
+    const judgement = judgeTiers(registry, evidence, await deps.store.evidence.standingsOfRepo(repo.id), now);
+    await deps.store.evidence.saveStandings(repo.id, judgement.standings);
 
     const save = async (key: string, desired: IssueDesired) => {
       const changed = (await recordIntents(deps.store, registry.policy, [issueIntent({ key, target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }, desired, installationId })], now)).length > 0;
@@ -55,7 +55,7 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
         deps.log.info({ component: s.componentId, suggestion: `${s.direction} to Tier ${s.to}` }, "tier change suggested");
       }
     }
-    for (const key of await deps.store.actionKeysWithPrefix(suggestionPrefix(repo.id))) {
+    for (const key of await deps.store.actions.keysWithPrefix(suggestionPrefix(repo.id))) {
       const open = due.has(key) ? undefined : await openSuggestion(deps.store, key);
       const what = parseSuggestionKey(key);
       if (!open || !what) continue;
@@ -67,7 +67,7 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
 
 /** The suggestion issue as last desired, when it is open. */
 async function openSuggestion(store: Store, key: string): Promise<IssueDesired | undefined> {
-  const action = await store.getAction(key);
+  const action = await store.actions.get(key);
   const desired = action && (JSON.parse(action.desired) as IssueDesired);
   return desired?.state === "open" ? desired : undefined;
 }

@@ -30,8 +30,8 @@ export const reportKey = (repoId: number, month: string) => `t2-report:${repoId}
 
 export async function sweepRequests(deps: Deps, options: { now: Date; limit: number; dryRun?: boolean }, intents: string[]): Promise<Tier2Step[]> {
   const steps: Tier2Step[] = [];
-  for (const record of await deps.store.dueRequests(options.now, options.limit)) {
-    const request = JSON.parse(record.state) as Tier2Request;
+  for (const record of await deps.store.requests.due(options.now, options.limit)) {
+    const request = record.state;
     const repo = request.repo;
     if (!repo) continue;
     const github = () => deps.github(record.installationId);
@@ -51,7 +51,7 @@ export async function sweepRequests(deps: Deps, options: { now: Date; limit: num
       continue;
     }
     const replies = await repliesOnGitHub(deps, github, repo, request);
-    const away = request.team ? [] : await deps.store.getAway(repo.id, request.requestee);
+    const away = request.team ? [] : await deps.store.away.get(repo.id, request.requestee);
     const next = stepRequest(request, { kind: "due", replies, away }, options.now, registry.policy);
     const n = next.breaches.length;
     const escalated = n > 1 && escalationOf(component, registry).length > 0;
@@ -88,8 +88,8 @@ const escalationOf = (component: Component, registry: Registry) => (component.es
 async function proposeDemotion(deps: Deps, target: { repo: RepoRef; installationId: number; registry: Registry }, component: Component, now: Date): Promise<string[]> {
   const { repo, registry } = target;
   const { figuresWindowDays, demotionBreaches } = registry.policy.tier2;
-  const requests = (await deps.store.requestsSince({ repoId: repo.id }, new Date(now.getTime() - figuresWindowDays * 86_400_000)))
-    .map((r) => JSON.parse(r.state) as Tier2Request)
+  const requests = (await deps.store.requests.since({ repoId: repo.id }, new Date(now.getTime() - figuresWindowDays * 86_400_000)))
+    .map((r) => r.state)
     .filter((r) => r.component === component.id);
   if (breachesOf(requests, component.id, now, figuresWindowDays) < demotionBreaches) return [];
   const row = replyFigures(requests, now, figuresWindowDays).byComponent[0];
@@ -115,7 +115,7 @@ async function repliesOnGitHub(deps: Deps, github: () => Promise<Octokit>, repo:
   const octokit = await github();
   const params = { owner: repo.owner, repo: repo.name };
   const thread = `#${request.thread}`;
-  const commentId = request.commentId ?? numeric((request.commentKey && (await deps.store.getAction(request.commentKey))?.githubId) || undefined);
+  const commentId = request.commentId ?? numeric((request.commentKey && (await deps.store.actions.get(request.commentKey))?.githubId) || undefined);
   const [comments, reactions, reviews, commentReactions] = await Promise.all([
     octokit.paginate(octokit.rest.issues.listComments, { ...params, issue_number: request.thread, since: toSecond(request.requestedAt), per_page: 100 }),
     octokit.paginate(octokit.rest.reactions.listForIssue, { ...params, issue_number: request.thread, per_page: 100 }),
@@ -149,16 +149,16 @@ export async function sweepReports(deps: Deps, now: Date): Promise<string[]> {
   const month = now.toISOString().slice(0, 7);
   const asOf = new Date(`${month}-01T00:00:00.000Z`);
   const saved: string[] = [];
-  for (const { repoId, installationId } of await deps.store.repositoriesWithRequests(new Date(asOf.getTime() - 366 * 86_400_000))) {
+  for (const { repoId, installationId } of await deps.store.requests.repositories(new Date(asOf.getTime() - 366 * 86_400_000))) {
     const key = reportKey(repoId, month);
     // Cheap checks first, every sweep: already reported this month, or not asked for (the cached registry says).
-    if (await deps.store.getAction(key)) continue;
-    const cached = await deps.store.getRegistry(repoId);
-    const registry = cached?.registryJson ? (JSON.parse(cached.registryJson) as Registry) : undefined;
+    if (await deps.store.actions.get(key)) continue;
+    const cached = await deps.store.registries.get(repoId);
+    const registry = cached?.registry ?? undefined;
     if (registry?.policy.tier2?.report !== "monthly") continue;
-    const records = await deps.store.requestsSince({ repoId }, new Date(asOf.getTime() - registry.policy.tier2.figuresWindowDays * 86_400_000));
+    const records = await deps.store.requests.since({ repoId }, new Date(asOf.getTime() - registry.policy.tier2.figuresWindowDays * 86_400_000));
     const repo = latestRepo(records);
-    const figures = replyFigures(records.map((r) => JSON.parse(r.state) as Tier2Request), asOf, registry.policy.tier2.figuresWindowDays);
+    const figures = replyFigures(records.map((r) => r.state), asOf, registry.policy.tier2.figuresWindowDays);
     if (!repo || figures.byComponent.length === 0) continue; // nothing to report for that window
     const changed = (await recordIntents(deps.store, registry.policy, [
       issueIntent({
@@ -175,7 +175,7 @@ export async function sweepReports(deps: Deps, now: Date): Promise<string[]> {
 
 function latestRepo(records: RequestRecord[]): RepoRef | undefined {
   for (let i = records.length - 1; i >= 0; i--) {
-    const repo = (JSON.parse(records[i].state) as Tier2Request).repo;
+    const repo = records[i].state.repo;
     if (repo) return repo;
   }
   return undefined;

@@ -43,9 +43,9 @@ export async function recordRequests(deps: Deps, target: RepoTarget, component: 
   for (const handle of handles) {
     const key = await freeKey(deps, target.repo.id, { thread: request.thread, component: component.id, requestee: handle }, askAgain[request.source]);
     if (!key) continue;
-    const away = handle.includes("/") ? [] : await deps.store.getAway(target.repo.id, handle);
+    const away = handle.includes("/") ? [] : await deps.store.away.get(target.repo.id, handle);
     const opened: Tier2Request = { ...openRequest({ ...request, component: component.id, requestee: handle }, deps.now(), target.registry.policy, away), repo: target.repo };
-    if (await deps.store.saveRequest(requestRecord(target, key, opened, deps.now()))) {
+    if (await deps.store.requests.save(requestRecord(target, key, opened, deps.now()))) {
       made.push(opened);
       deps.log.info({ component: component.id, thread: request.thread, requestee: handle, source: request.source, dueAt: opened.dueAt }, "tier 2 request recorded");
     }
@@ -71,7 +71,7 @@ async function freeKey(deps: Deps, repoId: number, what: Pick<Tier2Request, "thr
   const base = requestKey(repoId, what);
   for (let n = 1; n <= 20; n++) {
     const key = n === 1 ? base : `${base}#${n}`;
-    const existing = await deps.store.getRequest(key);
+    const existing = await deps.store.requests.get(key);
     if (!existing) return key;
     if (existing.status === "open" || !again(existing)) return undefined;
   }
@@ -88,7 +88,7 @@ function requestRecord(target: Pick<RepoTarget, "repo" | "installationId">, key:
     thread: request.thread,
     status: request.status,
     requestedAt: new Date(request.requestedAt),
-    state: JSON.stringify(request),
+    state: request,
     dueAt: request.dueAt ? new Date(request.dueAt) : null,
     version: 1,
     updatedAt: now,
@@ -101,22 +101,22 @@ function requestRecord(target: Pick<RepoTarget, "repo" | "installationId">, key:
  */
 export async function stepStoredRequest(deps: Deps, key: string, event: (r: Tier2Request) => RequestEvent | undefined, policy: Registry["policy"], now = deps.now()): Promise<{ before: Tier2Request; after: Tier2Request; record: RequestRecord } | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const record = await deps.store.getRequest(key);
+    const record = await deps.store.requests.get(key);
     if (!record) return undefined;
-    const before = JSON.parse(record.state) as Tier2Request;
+    const before = record.state;
     const e = event(before);
     if (!e) return undefined;
     const after = stepRequest(before, e, now, policy);
-    if (JSON.stringify(after) === record.state) return undefined;
-    const next: RequestRecord = { ...record, status: after.status, state: JSON.stringify(after), dueAt: after.dueAt ? new Date(after.dueAt) : null, version: record.version + 1, updatedAt: now };
-    if (await deps.store.saveRequest(next)) return { before, after, record: next };
+    if (JSON.stringify(after) === JSON.stringify(before)) return undefined;
+    const next: RequestRecord = { ...record, status: after.status, state: after, dueAt: after.dueAt ? new Date(after.dueAt) : null, version: record.version + 1, updatedAt: now };
+    if (await deps.store.requests.save(next)) return { before, after, record: next };
   }
   throw new Error(`request ${key} kept changing under us`);
 }
 
 /** Cancels the open requests on a thread that `which` selects. */
 export async function cancelRequests(deps: Deps, repo: RepoRef, thread: number, reason: string, policy: Registry["policy"], which: (r: Tier2Request) => boolean = () => true): Promise<void> {
-  for (const record of await deps.store.openRequestsOnThread(repo.id, thread)) {
+  for (const record of await deps.store.requests.openOnThread(repo.id, thread)) {
     await stepStoredRequest(deps, record.key, (r) => (which(r) ? { kind: "cancel", reason } : undefined), policy);
   }
 }
@@ -128,13 +128,13 @@ export async function cancelRequests(deps: Deps, repo: RepoRef, thread: number, 
 export async function loadReplies(ctx: EventContext<ActivityFact>): Promise<{ rules: Rules; answered: { key: string; request: Tier2Request }[] } | undefined> {
   const { deps, fact } = ctx;
   if (fact.authorIsBot || onlyCommandsToTierkeeper(fact.body)) return undefined;
-  const open = await deps.store.openRequestsOnThread(fact.repo.id, fact.issueNumber);
+  const open = await deps.store.requests.openOnThread(fact.repo.id, fact.issueNumber);
   if (open.length === 0) return undefined;
   const rules = await ctx.rules();
   if (!rules) return undefined;
   const answered: { key: string; request: Tier2Request }[] = [];
   for (const record of open) {
-    const request = JSON.parse(record.state) as Tier2Request;
+    const request = record.state;
     if (await deps.owners.answersFor(ctx.github, request.requestee, fact.author)) answered.push({ key: record.key, request });
   }
   return { rules, answered };
@@ -215,7 +215,7 @@ export async function loadReviewRequest(ctx: EventContext<ReviewRequestFact | Pu
     const reviewer = fact.reviewer.toLowerCase();
     return { kind: "cancel", rules, thread: fact.number, reason: `the review request was withdrawn by @${fact.requester}`, which: (r) => r.source === "review-request" && r.requestee.toLowerCase() === reviewer };
   }
-  const pull = (await deps.store.getPull(fact.repo.id, fact.number)) ?? (await adoptPull(deps, fact.repo, fact.installationId, rules.registry, fact.number));
+  const pull = (await deps.store.pulls.get(fact.repo.id, fact.number)) ?? (await adoptPull(deps, fact.repo, fact.installationId, rules.registry, fact.number));
   if (!pull || pull.state !== "open") return undefined;
   return { kind: "ask", rules, owned, pull };
 }
@@ -236,7 +236,7 @@ export async function recordReviewRequest(ctx: EventContext<ReviewRequestFact | 
 
 /** Who is away in a repository right now, for routing a new request. */
 export async function awayNow(deps: Deps, repoId: number): Promise<(login: string) => boolean> {
-  const away = await deps.store.awayOfRepo(repoId);
+  const away = await deps.store.away.ofRepo(repoId);
   const now = deps.now();
   return (login) => isAway(away.get(login.toLowerCase()) ?? [], now);
 }

@@ -1,6 +1,5 @@
 import type { ActivityFact } from "../../core/facts.js";
 import type { Component } from "../../core/model.js";
-import { parseEpisode } from "../../core/timeline.js";
 import type { EventContext, Rules } from "../feature.js";
 import { trackingIssues, type TimelineEvents } from "./timeline.js";
 
@@ -13,8 +12,8 @@ import { trackingIssues, type TimelineEvents } from "./timeline.js";
 export async function loadResponses(ctx: EventContext<ActivityFact>): Promise<{ rules: Rules; responded: Component[] } | undefined> {
   const { deps, fact } = ctx;
   if (fact.authorIsBot) return undefined;
-  const records = await deps.store.episodesOfRepo(fact.repo.id);
-  const open = records.map((r) => parseEpisode(r.state)).filter((e) => e.phase !== "closed");
+  const records = await deps.store.episodes.ofRepo(fact.repo.id);
+  const open = records.map((r) => r.state).filter((e) => e.phase !== "closed");
   if (open.length === 0) return undefined; // the common case: costs one indexed query, no GitHub request
   const tracking = await trackingIssues(deps, fact.repo.id);
   const related = open.filter((e) => tracking.get(e.component) === fact.issueNumber || e.blockers.some((b) => b.pr === fact.issueNumber));

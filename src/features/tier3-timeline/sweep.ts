@@ -1,5 +1,5 @@
 import { atOrAfter, toSecond } from "../../core/instants.js";
-import { advance, parseEpisode, type Episode, type Response, type TimelineEvent } from "../../core/timeline.js";
+import { advance, type Episode, type Response, type TimelineEvent } from "../../core/timeline.js";
 import { episodeKey } from "../../core/timeline-intents.js";
 import type { Octokit } from "../../github/octokit.js";
 import type { EpisodeRecord } from "../../store/store.js";
@@ -30,7 +30,7 @@ export async function sweepTimelines(ctx: SweepContext): Promise<void> {
     await settleWorkflowDisables(deps, workflowDisables, now);
     await relink(deps, now);
   });
-  const due = await deps.store.dueEpisodes(now, ctx.limit);
+  const due = await deps.store.episodes.due(now, ctx.limit);
   report.due = due.length;
   for (const record of due) {
     try {
@@ -38,7 +38,7 @@ export async function sweepTimelines(ctx: SweepContext): Promise<void> {
     } catch (error) {
       const what = `timeline ${record.repoKey} ${record.componentId}`;
       report.failed.push(`${what}: ${(error as Error)?.message ?? String(error)}`);
-      const failures = dryRun ? 0 : await deps.store.deferEpisode(record.repoId, record.componentId, now, sweepRetryDelay);
+      const failures = dryRun ? 0 : await deps.store.episodes.defer(record.repoId, record.componentId, now, sweepRetryDelay);
       deps.log.warn({ err: error, repository: record.repoKey, component: record.componentId, failures }, `sweep failed on ${what}; it backs off, the others go on`);
     }
   }
@@ -46,7 +46,7 @@ export async function sweepTimelines(ctx: SweepContext): Promise<void> {
 
 /** One due timeline: confirm with GitHub, step, save (see `sweep`). */
 async function sweepEpisode(deps: Deps, record: EpisodeRecord, options: Options, report: SweepReport, workflowDisables: EpisodeTarget[]): Promise<void> {
-  const episode = parseEpisode(record.state);
+  const episode = record.state;
   const repo = episode.repo;
   if (!repo) return;
   const github = () => deps.github(record.installationId);
@@ -84,9 +84,9 @@ async function sweepEpisode(deps: Deps, record: EpisodeRecord, options: Options,
  * sweep does it, so a sweep that died between creating and linking is mended by the next.
  */
 async function relink(deps: Deps, now: Date) {
-  const recent = await deps.store.episodesChangedSince(new Date(now.getTime() - RELINK_WINDOW_MS), 200);
+  const recent = await deps.store.episodes.changedSince(new Date(now.getTime() - RELINK_WINDOW_MS), 200);
   for (const record of recent) {
-    const episode = parseEpisode(record.state);
+    const episode = record.state;
     const rules = episode.repo && (await rulesFor(deps, episode.repo, record.installationId));
     const registry = rules && rules.registry;
     const component = rules && rules.matcher.component(record.componentId);
@@ -98,8 +98,8 @@ async function relink(deps: Deps, now: Date) {
 /** Records as disabled, from now, each workflow GitHub accepted to disable in this run (the others are checked again later). */
 async function settleWorkflowDisables(deps: Deps, targets: EpisodeTarget[], now: Date) {
   for (const target of targets) {
-    const record = await deps.store.getEpisode(target.repo.id, target.component.id);
-    const episode = record && parseEpisode(record.state);
+    const record = await deps.store.episodes.get(target.repo.id, target.component.id);
+    const episode = record && record.state;
     if (episode?.phase !== "disabling") continue;
     const event = await observeSafely(deps, () => deps.github(target.installationId), target, episode, now);
     if (event) await applyEvent(deps, target, event);
@@ -118,7 +118,7 @@ async function observeSafely(deps: Deps, github: () => Promise<Octokit>, target:
 
 async function save(deps: Deps, target: EpisodeTarget, next: Episode, record: EpisodeRecord, report: SweepReport, now = deps.now()) {
   // Compare-and-set: if a webhook (or a twin) changed the episode meanwhile, its step stands.
-  if (!(await deps.store.saveEpisode(toRecord(target, next, now, record)))) return;
+  if (!(await deps.store.episodes.save(toRecord(target, next, now, record)))) return;
   report.intents.push(...(await recordIntents(deps, target, next, now)));
 }
 
@@ -128,7 +128,7 @@ async function save(deps: Deps, target: EpisodeTarget, next: Episode, record: Ep
  */
 async function verifiedResponses(deps: Deps, github: () => Promise<Octokit>, target: EpisodeTarget, episode: Episode): Promise<Response[]> {
   if (episode.phase === "removal-proposed" || episode.phase === "closed") return [];
-  const id = (await deps.store.getAction(episodeKey(target.repo.id, episode, "tracking")))?.githubId;
+  const id = (await deps.store.actions.get(episodeKey(target.repo.id, episode, "tracking")))?.githubId;
   if (!id || !/^\d+$/.test(id)) return [];
   const octokit = await github();
   const params = { owner: target.repo.owner, repo: target.repo.name, issue_number: Number(id), per_page: 100 };

@@ -2,7 +2,7 @@ import { outcomesByComponent } from "../../core/attribution.js";
 import type { ActivityFact, CiFact, PullFact, PushFact } from "../../core/facts.js";
 import type { CiResult, Component, PullRecord, Registry, RepoRef } from "../../core/model.js";
 import { REGISTRY_PATH } from "../../core/registry.js";
-import { advance, blockersOf, openEpisode, parseEpisode, type Episode, type TimelineEvent } from "../../core/timeline.js";
+import { advance, blockersOf, openEpisode, type Episode, type TimelineEvent } from "../../core/timeline.js";
 import { episodeKey, timelineIntents } from "../../core/timeline-intents.js";
 import type { EpisodeRecord } from "../../store/store.js";
 import type { Deps } from "../deps.js";
@@ -53,12 +53,12 @@ export async function loadTimelineInputs(ctx: EventContext<CiFact | PullFact | P
     const components = rules.matcher.componentsForCheck(result.name).filter((c) => c.tier === 3 && c.facts.ci !== "disabled");
     if (components.length === 0) return undefined;
     const passedOnDefault = result.outcome === "pass" && result.branch === repo.defaultBranch;
-    return { kind: "ci", rules, fact: judged, components, pulls, ...(passedOnDefault && { branchResults: await deps.store.latestResultsOnBranch(repo.id, repo.defaultBranch) }) };
+    return { kind: "ci", rules, fact: judged, components, pulls, ...(passedOnDefault && { branchResults: await deps.store.results.latestOnBranch(repo.id, repo.defaultBranch) }) };
   }
   if (fact.kind === "pull") {
     const disabling: { episode: Episode; component: Component }[] = [];
-    for (const record of await deps.store.episodesOfRepo(repo.id)) {
-      const episode = parseEpisode(record.state);
+    for (const record of await deps.store.episodes.ofRepo(repo.id)) {
+      const episode = record.state;
       if (episode.phase !== "disabling" || (await disablePrNumber(deps, repo, episode)) !== fact.number) continue;
       const component = rules.matcher.component(episode.component);
       if (!component) continue; // gone from the registry: the registry push closes the timeline
@@ -66,7 +66,7 @@ export async function loadTimelineInputs(ctx: EventContext<CiFact | PullFact | P
     }
     return { kind: "pull", rules, disabling };
   }
-  const open = (await deps.store.episodesOfRepo(repo.id)).map((r) => parseEpisode(r.state)).filter((e) => e.phase !== "closed");
+  const open = (await deps.store.episodes.ofRepo(repo.id)).map((r) => r.state).filter((e) => e.phase !== "closed");
   return { kind: "push", rules, open };
 }
 
@@ -111,16 +111,16 @@ export async function applyEvents(ctx: EventContext<CiFact | PullFact | PushFact
 export async function applyEvent(deps: Deps, target: EpisodeTarget, event: TimelineEvent): Promise<Episode | undefined> {
   const { repo, component, registry } = target;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const record = await deps.store.getEpisode(repo.id, component.id);
-    const current = record ? parseEpisode(record.state) : undefined;
+    const record = await deps.store.episodes.get(repo.id, component.id);
+    const current = record ? record.state : undefined;
     const open = current && current.phase !== "closed" ? current : undefined;
     let next: Episode | undefined;
     if (open) next = advance(open, event, deps.now(), registry.policy);
     else if (event.kind === "blocking") next = openEpisode(component.id, current, event.blocker, deps.now(), registry.policy);
     if (!next) return current;
     next = { ...next, repo };
-    if (record && JSON.stringify(next) === record.state) return next; // nothing changed: nothing to save or send
-    const saved = await deps.store.saveEpisode(toRecord(target, next, deps.now(), record));
+    if (record && JSON.stringify(next) === JSON.stringify(record.state)) return next; // nothing changed: nothing to save or send
+    const saved = await deps.store.episodes.save(toRecord(target, next, deps.now(), record));
     if (!saved) continue; // a concurrent twin stepped it first: read again and decide again
     if (next.seq !== open?.seq || next.phase !== open?.phase) deps.log.info({ component: component.id, phase: next.phase, dueAt: next.dueAt }, "tier 3 timeline step");
     await recordIntents(deps, target, next);
@@ -135,7 +135,7 @@ export function toRecord(target: EpisodeTarget, episode: Episode, now: Date, pre
     componentId: target.component.id,
     repoKey: `${target.repo.owner}/${target.repo.name}`,
     installationId: target.installationId,
-    state: JSON.stringify(episode),
+    state: episode,
     dueAt: episode.dueAt ? new Date(episode.dueAt) : null,
     version: (previous?.version ?? 0) + 1,
     updatedAt: now,
@@ -146,7 +146,7 @@ export function toRecord(target: EpisodeTarget, episode: Episode, now: Date, pre
 export async function recordIntents(deps: Deps, target: EpisodeTarget, episode: Episode, now = deps.now()): Promise<string[]> {
   const { repo, installationId, registry, component } = target;
   const number = async (what: string) => {
-    const id = (await deps.store.getAction(episodeKey(repo.id, episode, what)))?.githubId;
+    const id = (await deps.store.actions.get(episodeKey(repo.id, episode, what)))?.githubId;
     return id && /^\d+$/.test(id) ? Number(id) : undefined;
   };
   const intents = timelineIntents(episode, component, {
@@ -168,7 +168,7 @@ export async function recordIntents(deps: Deps, target: EpisodeTarget, episode: 
 export async function observeDisable(deps: Deps, github: () => Promise<Octokit>, target: EpisodeTarget, episode: Episode, now: Date): Promise<TimelineEvent | undefined> {
   const { repo, component } = target;
   if (component.facts.ci === "disabled") return { kind: "registry", present: true, ciDisabled: true };
-  const action = await deps.store.getAction(episodeKey(repo.id, episode, "disable"));
+  const action = await deps.store.actions.get(episodeKey(repo.id, episode, "disable"));
   if (!action) return undefined;
   if (action.kind === "workflow-disable") {
     // It takes effect when GitHub accepts it: the executor records that as applied.
@@ -189,7 +189,7 @@ function disableOutcome(number: number, mergedAt: Date | null, closedAt: Date, b
 }
 
 async function disablePrNumber(deps: Deps, repo: RepoRef, episode: Episode): Promise<number | undefined> {
-  const id = (await deps.store.getAction(episodeKey(repo.id, episode, "disable")))?.githubId;
+  const id = (await deps.store.actions.get(episodeKey(repo.id, episode, "disable")))?.githubId;
   return id && /^\d+$/.test(id) ? Number(id) : undefined;
 }
 
@@ -201,10 +201,10 @@ export function departedComponent(id: string): Component {
 /** Open episodes' tracking issue numbers, for the breaking-PR comment's links. */
 export async function trackingIssues(deps: Deps, repoId: number): Promise<Map<string, number>> {
   const issues = new Map<string, number>();
-  for (const record of await deps.store.episodesOfRepo(repoId)) {
-    const episode = parseEpisode(record.state);
+  for (const record of await deps.store.episodes.ofRepo(repoId)) {
+    const episode = record.state;
     if (episode.phase === "closed") continue;
-    const id = (await deps.store.getAction(episodeKey(repoId, episode, "tracking")))?.githubId;
+    const id = (await deps.store.actions.get(episodeKey(repoId, episode, "tracking")))?.githubId;
     if (id && /^\d+$/.test(id)) issues.set(record.componentId, Number(id));
   }
   return issues;

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { ActionKind, StoredAction } from "../../intents/index.js";
-import type { Store } from "../../store/store.js";
+import type { Actions } from "../../store/actions.js";
 import type { Octokit } from "../octokit.js";
 
 /**
@@ -30,7 +30,7 @@ export interface Existing<A> {
 
 /** What the executor lends each kind: the store's action records, the log, and shared steps. */
 export interface ActionContext {
-  store: Pick<Store, "markApplied" | "setGithubId" | "getAction">;
+  store: { actions: Pick<Actions, "markApplied" | "setGithubId" | "get"> };
   log: Logger;
   /** Labels this process has seen exist, so that each new issue does not ask for them again. */
   knownLabels: Set<string>;

@@ -40,14 +40,14 @@ export const checkRun: ActionHandler<"check-run"> = {
         request: ONCE,
       });
       id = String(data.id);
-      await context.store.setGithubId(action.key, id);
+      await context.store.actions.setGithubId(action.key, id);
       for (const batch of batches.slice(1)) await octokit.rest.checks.update({ ...params, check_run_id: data.id, output: output(batch) });
     } else if (action.applied !== action.desiredJson) {
       // Annotations already sent stay: updates would only append them again.
       await octokit.rest.checks.update({ ...params, check_run_id: Number(id), conclusion: desired.conclusion, output: output([]) });
     }
     // The stored JSON, as sent: the next pass compares it with the desired column as stored.
-    await context.store.markApplied(action.key, action.version, action.desiredJson, id);
+    await context.store.actions.markApplied(action.key, action.version, action.desiredJson, id);
     context.log.info({ action: action.key, checkRun: id, conclusion: desired.conclusion }, "check run applied");
     return "applied";
   },

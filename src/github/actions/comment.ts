@@ -66,7 +66,7 @@ export const comment: ActionHandler<"comment", CommentApplied> = {
       const { data } = await octokit.rest.issues.createComment({ ...params, issue_number: issueNumber, body: desired.body, request: ONCE });
       commentId = String(data.id);
     }
-    await context.store.markApplied(action.key, action.version, JSON.stringify(record), commentId);
+    await context.store.actions.markApplied(action.key, action.version, JSON.stringify(record), commentId);
     context.log.info({ action: action.key, comment: commentId }, "comment applied");
     return "applied";
   },

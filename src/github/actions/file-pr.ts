@@ -32,7 +32,7 @@ export const filePr: ActionHandler<"file-pr", FilePrApplied> = {
     const { target } = action;
     const desired: FilePrDesired = { ...action.desired, body: withMarker(action.desired.body, target.marker) };
     const params = { owner: target.owner, repo: target.repo };
-    const record = (githubId: string | null) => context.store.markApplied(action.key, action.version, JSON.stringify(desired), githubId);
+    const record = (githubId: string | null) => context.store.actions.markApplied(action.key, action.version, JSON.stringify(desired), githubId);
     const issueNumber = target.issueKey ? await context.issueOf(action, target.issueKey) : undefined;
     if (target.issueKey && issueNumber === undefined) return "waiting";
 

@@ -57,7 +57,7 @@ export const issue: ActionHandler<"issue", IssueDesired> = {
       // Issues are created open; a crash before this close is repaired by the diff after the search.
       if (desired.state === "closed") await octokit.rest.issues.update({ ...params, issue_number: data.number, state: "closed" });
     }
-    await context.store.markApplied(action.key, action.version, JSON.stringify(desired), number);
+    await context.store.actions.markApplied(action.key, action.version, JSON.stringify(desired), number);
     context.log.info({ action: action.key, issue: number }, "issue applied");
     return "applied";
   },

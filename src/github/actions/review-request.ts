@@ -25,7 +25,7 @@ export const reviewRequest: ActionHandler<"review-request"> = {
         applied = { ...desired, refused };
       }
     }
-    await context.store.markApplied(action.key, action.version, JSON.stringify(applied), null);
+    await context.store.actions.markApplied(action.key, action.version, JSON.stringify(applied), null);
     context.log.info({ action: action.key }, "review request applied");
     return "applied";
   },

@@ -13,7 +13,7 @@ export const workflowDisable: ActionHandler<"workflow-disable"> = {
       if (desired.enabled) await octokit.rest.actions.enableWorkflow(params);
       else await octokit.rest.actions.disableWorkflow(params);
     }
-    await context.store.markApplied(action.key, action.version, JSON.stringify(desired), String(target.workflow));
+    await context.store.actions.markApplied(action.key, action.version, JSON.stringify(desired), String(target.workflow));
     context.log.info({ action: action.key, workflow: target.workflow, enabled: desired.enabled }, "workflow applied");
     return "applied";
   },

@@ -81,7 +81,7 @@ test("the same delivery twice, and 20 failing check runs at once, still give one
   github();
   await app.deliver("pull_request", example("pull_request", "opened"), "pr-delivery");
   await app.deliver("pull_request", example("pull_request", "opened"), "pr-delivery");
-  expect((await app.store.deliveryCounts()).done).toBe(1);
+  expect((await app.store.deliveries.counts()).done).toBe(1);
   await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
       app.probot.receive({ id: `run-${i}`, name: "check_run", payload: checkRun({ name: `Octocoders-linter (${i})` }) } as never),
@@ -113,9 +113,9 @@ test("a crash between posting and saving never leads to a second comment", async
     { id: 1001, body: posted[0], user: { login: "tierkeeper[bot]", type: "Bot" } },
   ]);
   await app.deliver("pull_request", example("pull_request", "opened"));
-  const markApplied = app.store.markApplied.bind(app.store);
+  const markApplied = app.store.actions.markApplied.bind(app.store.actions);
   let crashed = false;
-  app.store.markApplied = async (...args) => {
+  app.store.actions.markApplied = async (...args) => {
     if (!crashed) {
       crashed = true;
       throw new Error("process died before saving");
@@ -127,7 +127,7 @@ test("a crash between posting and saving never leads to a second comment", async
   app.clock.advance(60_000); // the failed action's pause (after a real crash there is none)
   await app.tierkeeper.settle(); // the restart: the intent is still pending
   expect(posted).toHaveLength(1);
-  expect((await app.store.pendingActions(10, app.clock.now())).length).toBe(0);
+  expect((await app.store.actions.pending(10, app.clock.now())).length).toBe(0);
 });
 
 test("events that concern no component cost zero GitHub requests once the registry is cached", async () => {
@@ -162,7 +162,7 @@ test("an invalid registry produces no action and a clear error", async () => {
 test("a push to the default branch that edits the registry invalidates the cache and reads the new file", async () => {
   github();
   await app.deliver("check_run", checkRun({ name: "unrelated" }));
-  const before = await app.store.getRegistry(186853002);
+  const before = await app.store.registries.get(186853002);
   expect(before).toBeDefined();
   app.clock.advance(3_600_000);
   const push = example("push");
@@ -170,7 +170,7 @@ test("a push to the default branch that edits the registry invalidates the cache
   push.repository.default_branch = "master";
   push.commits = [{ id: "x", added: [], removed: [], modified: [".github/tiers.yml"] }];
   await app.deliver("push", push);
-  const after = await app.store.getRegistry(186853002);
+  const after = await app.store.registries.get(186853002);
   expect(after!.fetchedAt.getTime()).toBe(before!.fetchedAt.getTime() + 3_600_000);
 });
 
@@ -179,7 +179,7 @@ test("malformed payloads are stored, answered and skipped without a crash", asyn
   const payload = checkRun();
   delete payload.check_run.head_sha;
   await app.deliver("check_run", payload);
-  expect(await app.store.deliveryCounts()).toMatchObject({ failed: 1 });
+  expect(await app.store.deliveries.counts()).toMatchObject({ failed: 1 });
 });
 
 test.each([
@@ -202,7 +202,7 @@ test("shadow mode: the breaking-PR comment is decided and recorded, never posted
   await app.deliver("check_run", checkRun());
   expect(posted).toHaveLength(0);
   expect(edited).toHaveLength(0);
-  const recorded = await app.store.shadowActions(10);
+  const recorded = await app.store.actions.shadow(10);
   expect(recorded.map((a) => a.kind)).toEqual(["comment"]);
   expect(JSON.parse(recorded[0].desired).mentions.length).toBeGreaterThan(0); // who would have been pinged
 });

@@ -79,12 +79,12 @@ test("installation.deleted: its pending actions are never sent, its timelines ne
   await app.send(inFlight);
   // An action decided before, still pending: it waits, and nothing is sent.
   const target = JSON.stringify({ owner: "bytecodealliance", repo: "wasmtime", marker: "<!-- tierkeeper:left -->" });
-  await app.store.saveIntent({ key: "left", kind: "issue", target, desired: JSON.stringify({ title: "t", body: "b", labels: [], state: "open" }), installationId, now: app.clock.now(), shadow: false });
+  await app.store.actions.saveIntent({ key: "left", kind: "issue", target, desired: JSON.stringify({ title: "t", body: "b", labels: [], state: "open" }), installationId, now: app.clock.now(), shadow: false });
   await app.tierkeeper.settle();
-  expect(await app.store.getAction("left")).toMatchObject({ version: 1, appliedVersion: 0 });
+  expect(await app.store.actions.get("left")).toMatchObject({ version: 1, appliedVersion: 0 });
   app.clock.advance(8 * DAY);
   expect(await app.tierkeeper.sweep()).toMatchObject({ due: 0, steps: [], failed: [] });
   expect(app.sim.requests.length).toBe(asked);
   expect(await dropped()).toEqual(["dropped: installation deleted"]);
-  expect(await app.store.parkedScopes()).toEqual([{ installationId, repoId: 0, repoKey: "", reason: "deleted", since: new Date(app.clock.now().getTime() - 8 * DAY) }]);
+  expect(await app.store.parked.list()).toEqual([{ installationId, repoId: 0, repoKey: "", reason: "deleted", since: new Date(app.clock.now().getTime() - 8 * DAY) }]);
 });

@@ -1,5 +1,4 @@
 import { reportCommand } from "../../../src/cli/report.js";
-import type { Tier2Request } from "../../../src/core/responsiveness.js";
 import { freshPostgres } from "../../support/postgres.js";
 import { startSimApp, type SimApp } from "../../support/sim-app.js";
 
@@ -59,7 +58,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-const requests = async (a: SimApp) => (await a.store.requestsSince(undefined, new Date(0))).map((r) => JSON.parse(r.state) as Tier2Request);
+const requests = async (a: SimApp) => (await a.store.requests.since(undefined, new Date(0))).map((r) => r.state);
 const bodies = (a: SimApp, n: number) => a.sim.comments(a.repo, n).map((c) => c.body);
 const reminders = (a: SimApp, n: number) => bodies(a, n).filter((b) => b.includes("reminder from tierkeeper"));
 const notified = (a: SimApp, n: number, to: string) => a.sim.state.notifications.filter((x) => x.issueNumber === n && x.to === to).length;

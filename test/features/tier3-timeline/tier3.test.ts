@@ -182,8 +182,8 @@ test("a workflow disabled through the Actions API counts as disabled from when G
   const report = await sweepAt(app, 7);
   expect(report.steps).toMatchObject([{ from: "notified", to: "disabling" }]);
   expect(app.writes().filter((w) => w.path.endsWith("/actions/workflows/wasi-nn.yml/disable"))).toHaveLength(1);
-  const [record] = await app.store.episodesChangedSince(new Date(0), 10);
-  expect(JSON.parse(record.state)).toMatchObject({ phase: "disabled", disabledAt: app.clock.now().toISOString() });
+  const [record] = await app.store.episodes.changedSince(new Date(0), 10);
+  expect(record.state).toMatchObject({ phase: "disabled", disabledAt: app.clock.now().toISOString() });
   expect(trackingIssues(app)[0].body).toContain("its workflow `wasi-nn.yml` was disabled on 2026-11-30 (UTC); removal will be proposed on 2026-12-30 (UTC)");
   expect(pulls(app)).toEqual([]);
 }, 60_000);
@@ -194,10 +194,10 @@ test("an episode stored by the previous version, 'disabled' since its PR opened,
   await sweepAt(app, 7);
   const [disablePr] = pulls(app);
   // Rewrite the stored episode as the previous version saved it: disabled when the PR was opened, removal due a month later.
-  const record = (await app.store.episodesChangedSince(new Date(0), 10))[0];
-  const { disableProposedAt, ...episode } = JSON.parse(record.state);
-  const legacy = { ...episode, phase: "disabled", disabledAt: disableProposedAt, dueAt: "2026-12-30T12:00:00.000Z" };
-  expect(await app.store.saveEpisode({ ...record, state: JSON.stringify(legacy), dueAt: new Date(legacy.dueAt), version: record.version + 1 })).toBe(true);
+  const record = (await app.store.episodes.changedSince(new Date(0), 10))[0];
+  const { disableProposedAt, ...episode } = record.state;
+  const legacy = { ...episode, phase: "disabled" as const, disabledAt: disableProposedAt, dueAt: "2026-12-30T12:00:00.000Z" };
+  expect(await app.store.episodes.save({ ...record, state: legacy, dueAt: new Date(legacy.dueAt), version: record.version + 1 })).toBe(true);
   // Its old removal date: the PR is still open, so it is a pending disable, not a removal.
   expect((await sweepAt(app, 30)).steps).toMatchObject([{ from: "disabling", to: "disabling" }]);
   expect(issuesOf(app).filter((i) => i.title.startsWith("Proposal"))).toEqual([]);
@@ -286,10 +286,10 @@ test("shadow mode writes nothing to GitHub and keeps what it would have done", a
   await breakMain(app);
   await sweepAt(app, 7);
   expect(app.writes()).toEqual([]);
-  const pending = await app.store.actionKeysWithPrefix("tier3:");
+  const pending = await app.store.actions.keysWithPrefix("tier3:");
   expect(pending.some((k) => k.endsWith(":tracking"))).toBe(true);
   expect(pending.some((k) => k.endsWith(":disable"))).toBe(true);
-  expect((await app.store.getAction(pending.find((k) => k.endsWith(":disable"))!))!.shadow).toBe(true);
+  expect((await app.store.actions.get(pending.find((k) => k.endsWith(":disable"))!))!.shadow).toBe(true);
   // The CLI shows what would have happened, with dates.
   let out = "";
   const io = { stdout: (s: string) => void (out += s), stderr: () => {}, cwd: ".", readFile: async () => "" };
