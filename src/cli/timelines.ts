@@ -1,6 +1,7 @@
 import type { ActionRecord, EpisodeRecord } from "../store/store.js";
 import { parseArgs, type CommandSpec } from "./args.js";
 import { EXIT, withServerStore, type Io } from "./io.js";
+import { parseAction } from "../intents/index.js";
 import { parseConfig } from "../app/config.js";
 
 export const timelinesSpec: CommandSpec = {
@@ -49,8 +50,10 @@ export function formatTimelines(records: EpisodeRecord[]): string {
 export function formatShadow(actions: ActionRecord[]): string {
   if (actions.length === 0) return "shadow mode kept nothing\n";
   const lines = actions.map((a) => {
-    const desired = JSON.parse(a.desired) as { title?: string; body?: string; enabled?: boolean };
-    const what = desired.title ?? desired.body?.split("\n").find((l) => l.trim() && !l.startsWith("<!--")) ?? JSON.stringify(desired);
+    const { desired } = parseAction(a);
+    const title = "title" in desired ? desired.title : undefined;
+    const body = "body" in desired ? desired.body : undefined;
+    const what = title ?? body?.split("\n").find((l) => l.trim() && !l.startsWith("<!--")) ?? JSON.stringify(desired);
     return `${a.updatedAt.toISOString()} would ${a.githubId && a.githubId !== "shadow" ? "update" : "create"} ${a.kind} ${a.key}: ${what}`;
   });
   return ["shadow mode kept (not sent to GitHub):", ...lines].join("\n") + "\n";

@@ -14,7 +14,7 @@ import { hiddenMarker, type IssueDesired } from "../../github/executor.js";
 import type { Store } from "../../store/store.js";
 import { rulesFor, type Deps } from "../deps.js";
 import { lookUpOwners } from "../../github/owners.js";
-import { issueIntent, recordIntents } from "../../intents/index.js";
+import { issueIntent, parseAction, recordIntents } from "../../intents/index.js";
 import { observedEvidence } from "../../queries/evidence.js";
 
 /**
@@ -68,6 +68,6 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
 /** The suggestion issue as last desired, when it is open. */
 async function openSuggestion(store: Store, key: string): Promise<IssueDesired | undefined> {
   const action = await store.actions.get(key);
-  const desired = action && (JSON.parse(action.desired) as IssueDesired);
-  return desired?.state === "open" ? desired : undefined;
+  const stored = action && parseAction(action);
+  return stored?.kind === "issue" && stored.desired.state === "open" ? stored.desired : undefined;
 }
