@@ -104,6 +104,17 @@ export class Actions {
   }
 
   /** After a failure: leave the action alone until `until`, so that it cannot block the others. */
+  /**
+   * Whether any action waits to be applied or is being applied now (leased): the deferred ones
+   * (after a failure, until their retry time) and those of parked installations do not count. Health checks and tests use it to
+   * know when everything decided has been carried out.
+   */
+  async unsettled(now = new Date()): Promise<boolean> {
+    if ((await this.pending(1, now)).length > 0) return true;
+    const leased = await this.db.query<{ one: number }>("SELECT 1 AS one FROM actions WHERE version > applied_version AND lease_holder <> 'deferred' AND lease_until > $1 LIMIT 1", [now]);
+    return leased.length > 0;
+  }
+
   async defer(key: string, until: Date): Promise<void> {
     await this.db.run("UPDATE actions SET lease_holder = 'deferred', lease_until = $2 WHERE key = $1", [key, until]);
   }

@@ -8,7 +8,8 @@ export function healthHandler(store: Store) {
     try {
       await store.ping();
       const queue = await store.deliveries.counts();
-      const actionsPending = (await store.actions.pending(1)).length > 0;
+      // Also while being applied: a caller waiting for quiet must not see it before the action is done.
+      const actionsPending = await store.actions.unsettled();
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", queue, actionsPending }));
     } catch {
       res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ status: "database unavailable" }));
