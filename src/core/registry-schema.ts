@@ -153,7 +153,7 @@ export const rootShape = {
     .record(
       z.string().regex(COMPONENT_ID),
       z.strictObject(componentShape, expecting("a mapping")).refine((c) => c.disable !== "workflow" || c.workflow !== undefined, {
-        message: "`disable: workflow` needs `workflow: <file name>`",
+        error: "`disable: workflow` needs `workflow: <file name>`",
         path: ["disable"],
       }),
       expecting("a mapping of component ids to components"),
@@ -193,7 +193,9 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
-  return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  // Symbols and functions: never in YAML or JSON, only in a value built in code.
+  return `a ${typeof value}`;
 }
 
 function listWords(words: string[]): string {
