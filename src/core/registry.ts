@@ -10,7 +10,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { toRequirementOverrides } from "./requirements.js";
 import { parseDuration } from "./duration.js";
 import { DEFAULT_CHANGE_POLICY } from "./change-rules.js";
-import { DECLARED_FACTS, type Component, type Owner, type Policy, type PolicyDuration, type Registry, type RegistryParseResult, type RegistryProblem, type Tier } from "./model.js";
+import { DECLARED_FACTS, type Component, type Owner, type Policy, type PolicyDuration, type Registry, type RegistryParseResult, type RegistryProblem } from "./model.js";
 import { anchorer, yamlLocator, type Anchor } from "./registry-positions.js";
 import { formatPath, issueProblems, issuesOf, problem, yamlProblem } from "./registry-problems.js";
 import { REGISTRY_LIMITS, registrySchema, type ComponentInput, type RegistryInput } from "./registry-schema.js";
@@ -81,7 +81,7 @@ export function validateRegistry(
   // An empty (or all-comments) file is a registry with no components; config loaders turn it into {}.
   const empty = value == null || (isPlainObject(value) && Object.keys(value).length === 0);
   const input = empty ? { components: {} } : value;
-  const anchor = anchorer(locate as RegistryLocator | undefined);
+  const anchor = anchorer(locate);
   const parsed = registrySchema.safeParse(input);
   if (!parsed.success) {
     const problems = issuesOf(parsed.error.issues, input).flatMap((issue) => issueProblems(issue, input, anchor, file));
@@ -141,7 +141,7 @@ function toComponent(id: string, c: ComponentInput[string]): Component {
     ...(c.name !== undefined && { name: c.name }),
     ...(c.description !== undefined && { description: c.description }),
     category: c.category,
-    tier: c.tier as Tier,
+    tier: c.tier,
     owners: c.owners.map(toOwner),
     ...(c.backup !== undefined && { backup: c.backup.map(toOwner) }),
     ...(c.escalation !== undefined && { escalation: c.escalation.map(toOwner) }),
