@@ -154,6 +154,7 @@ export function gateLogLines(d: GateDecision, registryFile: string): string[] {
 }
 
 function oneLine(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters and line separators are exactly what a one-line log entry must not carry
   return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
 }
 
