@@ -16,7 +16,7 @@ import { serveApp } from "./web/webhook-server.js";
 export interface RunningServer {
   url: string;
   tierkeeper: Tierkeeper;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
@@ -73,8 +73,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   };
   startServer().then(
     (server) => {
-      process.once("SIGTERM", shutdown(server));
-      process.once("SIGINT", shutdown(server));
+      process.once("SIGTERM", () => void shutdown(server)());
+      process.once("SIGINT", () => void shutdown(server)());
     },
     (error: Error) => {
       process.stderr.write(redact(`tierkeeper: cannot start: ${error.message}`) + "\n");

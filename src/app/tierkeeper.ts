@@ -138,7 +138,7 @@ export class Tierkeeper {
   }
 
   private every(ms: number, what: string, job: () => Promise<unknown>) {
-    const timer = setInterval(() => job().catch((error) => this.deps!.log.error({ err: error }, `${what} failed; the next run tries again`)), ms);
+    const timer = setInterval(() => void job().catch((error) => this.deps!.log.error({ err: error }, `${what} failed; the next run tries again`)), ms);
     timer.unref();
     this.timers.push(timer);
   }

@@ -55,7 +55,7 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): ParsedArg
         options[name] = true;
         continue;
       }
-      let value: string | undefined = eq === -1 ? argv[i + 1] : arg.slice(eq + 1);
+      const value: string | undefined = eq === -1 ? argv[i + 1] : arg.slice(eq + 1);
       if (eq === -1) {
         if (value === undefined || (value.startsWith("-") && value !== "-")) throw new UsageError(`--${name} needs a value${option.value ? ` ${option.value}` : ""}`);
         i++;

@@ -77,7 +77,7 @@ export function parseInstant(text: string): Date {
   const bad = () => new UsageError(`--now must be an ISO-8601 instant such as 2026-11-23T10:00:00Z, got ${JSON.stringify(text)}`);
   if (!match) throw bad();
   const [year, month, day, hour, minute, second = "0"] = match.slice(1, 7).map((s) => (s === undefined ? undefined : Number(s)));
-  const calendar = new Date(Date.UTC(year!, month! - 1, day!));
+  const calendar = new Date(Date.UTC(year!, month! - 1, day));
   const dayExists = calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month! - 1 && calendar.getUTCDate() === day;
   if (!dayExists || hour! > 23 || minute! > 59 || Number(second) > 59) throw bad();
   const date = new Date(text);

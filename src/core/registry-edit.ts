@@ -28,7 +28,7 @@ export function setComponentCi(text: string, componentId: string, value: CiValue
   if (!entry) throw new Error(`component "${componentId}" is not in the registry`);
   if (isAlias(entry.value)) throw new Error(`component "${componentId}" is an alias (*${entry.value.source}): edit the anchored mapping instead`);
   if (!isMap(entry.value)) throw new Error(`component "${componentId}" is not a mapping`);
-  const component = entry.value as YAMLMap;
+  const component = entry.value;
   const ci = component.items.find((p) => keyOf(p) === "ci");
   const current = ci && isScalar(ci.value) ? String(ci.value.value) : undefined;
   const comment = note ? ` # ${note.replace(/[\r\n]+/g, " ").trim()}` : "";
@@ -75,7 +75,7 @@ function splice(text: string, ci: Pair, value: CiValue, comment: string): string
 
 /** A new `ci: disabled` line after the component's last entry, indented like its first key. */
 function insertCi(text: string, component: YAMLMap, comment: string): string {
-  const firstKey = rangeOf((component.items[0] as Pair).key)[0];
+  const firstKey = rangeOf((component.items[0]).key)[0];
   const indent = text.slice(lineStart(text, firstKey), firstKey);
   const last = component.items.at(-1) as Pair;
   const at = lineEndAfter(text, rangeOf(last.value ?? last.key)[1]);

@@ -487,7 +487,7 @@ export function toRequirementOverrides(input: RequirementOverridesInput): Requir
       ...(t.rename && { rename: { ...t.rename } }),
       ...(t.categories && { categories: { ...t.categories } }),
       // partialRecord's values are typed `string[] | undefined`; parsed ones are always lists.
-      ...(t.add && { add: t.add.map((a) => ({ ...a, requires: a.requires as CustomRequirement["requires"] })) }),
+      ...(t.add && { add: t.add.map((a) => ({ ...a, requires: a.requires })) }),
     };
   }
   return out;

@@ -162,8 +162,8 @@ export function spawnCli(env: Record<string, string>, args: string[]): { child: 
   const child = spawn(process.execPath, [entry, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const done = new Promise<{ code: number; output: string }>((resolve) => {
     let output = "";
-    child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
     child.once("exit", (code) => resolve({ code: code ?? 1, output }));
   });
   return { child, done };
@@ -214,14 +214,14 @@ export async function spawnServer(env: Record<string, string>, entry = fileURLTo
         resolve(match[1]);
       }
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
   // From here on the logs are drained, not kept: a long run must not grow the parent's memory.
   const kept = env.STAGE_KEEP_LOGS ? [output] : undefined; // ... unless a test asks
   if (kept) keptLogs.set(child, kept);
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     stream.removeAllListeners("data");
     if (kept) stream.on("data", (c: Buffer) => kept.push(c.toString()));
     else if (process.env.STAGE_LOGS) stream.pipe(process.stderr);

@@ -52,7 +52,7 @@ export interface EventContext<F extends Fact = Fact> {
   /** The event's instant, read once. */
   now: Date;
   /** The fact's installation's Octokit (creating one makes no request). */
-  github(): Promise<Octokit>;
+  github: () => Promise<Octokit>;
   /** The registry in force, read at most once per event and only when a feature asks (most comments need none). */
   rules(): Promise<Rules | undefined>;
   observed: Observations;
@@ -69,13 +69,14 @@ export interface Feature<F extends Fact = Fact, L = unknown, D = unknown> {
    * `ctx.observed`; "stop" ends the event (a late event, a result that concerns no component).
    */
   observe?(ctx: EventContext<F>): Promise<"continue" | "stop">;
-  load?(ctx: EventContext<F>): Promise<L | undefined>;
-  decide?(loaded: L, fact: F, now: Date): D | undefined;
-  act?(ctx: EventContext<F>, decision: D): Promise<void>;
+  load?: (ctx: EventContext<F>) => Promise<L | undefined>;
+  decide?: (loaded: L, fact: F, now: Date) => D | undefined;
+  act?: (ctx: EventContext<F>, decision: D) => Promise<void>;
   sweep?: SweepStep;
 }
 
 /** A feature with its types erased, for the one list. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each feature's own types are checked where it is defined (`feature()`); the list only runs them
 export type AnyFeature = Feature<any, any, any>;
 
 /** Infers the fact type from `facts`, so that each step sees its own facts. */

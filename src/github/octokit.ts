@@ -10,7 +10,8 @@ export type Octokit = InstanceType<typeof ProbotOctokit>;
  * GitHub that has no such limits (the simulator in tests, the demo, the benchmark); against
  * GitHub itself, Probot's throttling (writes serialized and spaced, retry-after honoured) stays on.
  */
-export const UnthrottledOctokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
+export const UnthrottledOctokit = ProbotOctokit// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Octokit's plugin options are untyped here
+  .defaults((options: Record<string, any>) => ({
   ...options,
   // Probot fills in its own throttle options after ours; this runs after it and wins.
   throttle: { ...options.throttle, enabled: false },
@@ -28,7 +29,8 @@ export const SECONDARY_LIMIT_RETRIES = 3;
  * (it logs; a wrapper may count), then the request is repeated after `retry-after`, a few times.
  * A secondary limit means GitHub applied nothing, so repeating even a create is safe.
  */
-export const ThrottledOctokit = ProbotOctokit.defaults((options: Record<string, any>) => {
+export const ThrottledOctokit = ProbotOctokit// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Octokit's plugin options are untyped here
+  .defaults((options: Record<string, any>) => {
   const handler = options.throttle?.onSecondaryRateLimit as ((...args: unknown[]) => unknown) | undefined;
   return {
     ...options,

@@ -127,7 +127,7 @@ export type PlannedIntent<K extends ActionKind = ActionKind> = {
 }[K];
 
 /** Places planned intents in an installation. */
-export const inInstallation = (installationId: number | null, planned: PlannedIntent[]): Intent[] => planned.map((p) => ({ ...p, installationId }) as Intent);
+export const inInstallation = (installationId: number | null, planned: PlannedIntent[]): Intent[] => planned.map((p) => ({ ...p, installationId }));
 
 type Fields<K extends ActionKind> = Omit<Intent<K>, "kind">;
 

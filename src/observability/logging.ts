@@ -64,7 +64,8 @@ export async function redactingLogger(config: Config, level: string = config.log
 export async function observedProbot(config: Config, metrics: Metrics): Promise<Probot> {
   // Secondary rate limits waited out and repeated (github/octokit.ts); nothing spaced against the simulator.
   const base = octokitClassFor(config.githubThrottle);
-  const Octokit = base.defaults((options: Record<string, any>) => {
+  const Octokit = base// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Octokit's plugin options are untyped here
+  .defaults((options: Record<string, any>) => {
     const throttle = { ...options.throttle };
     // Only handlers that are set: an explicit undefined would hide ProbotOctokit's own defaults.
     if (throttle.onRateLimit) throttle.onRateLimit = countRateLimit(throttle.onRateLimit, metrics, "primary");

@@ -497,15 +497,15 @@ export class Simulator {
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const checker = await loadOpenApi();
-  let sim: Simulator | undefined;
+  // The handler runs only once the server listens, after `sim` below exists.
   const server = createServer((req, res) => {
-    sim!.handle(req, res).catch((e) => {
+    sim.handle(req, res).catch((e) => {
       res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ message: String(e) }));
     });
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve));
-  sim = new Simulator(server, checker, { ...opts, validate: opts.validate ?? true, recordRequests: opts.recordRequests ?? true });
+  const sim = new Simulator(server, checker, { ...opts, validate: opts.validate ?? true, recordRequests: opts.recordRequests ?? true });
   return sim;
 }

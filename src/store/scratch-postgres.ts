@@ -5,7 +5,7 @@ import pg from "pg";
  * `options=-c search_path=...` from the URL): tests and the benchmark share one server
  * without seeing each other's tables, and drop the schema afterwards.
  */
-export async function scratchPostgres(serverUrl: string, prefix = "tk"): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
+export async function scratchPostgres(serverUrl: string, prefix = "tk"): Promise<{ url: string; schema: string; drop: () => Promise<void> }> {
   const schema = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   await withClient(serverUrl, (c) => c.query(`CREATE SCHEMA ${schema}`));
   const url = `${serverUrl}${serverUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;

@@ -47,7 +47,7 @@ export interface IntakeMeters {
 export interface Served {
   server: Server;
   url: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | boolean | Promise<void | boolean>;
@@ -60,7 +60,7 @@ export async function serveApp(appFn: ApplicationFunction, probot: Probot, setti
   await probot.load(appFn, { cwd: process.cwd(), addHandler: (handler) => void routes.push(handler) });
   const intake = new Intake(secret, probot, settings.intake, meters);
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const path = loosePath(req.url ?? "");
       if (path === WEBHOOK_PATH) return await intake.serve(req, res);
@@ -72,7 +72,8 @@ export async function serveApp(appFn: ApplicationFunction, probot: Probot, setti
       probot.log.error({ err: error }, "request failed");
       if (!res.headersSent) res.writeHead(500, { connection: "close" }).end();
     }
-  });
+  };
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(settings.port, settings.host, resolve));
   const { address, port: bound } = server.address() as AddressInfo;
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${bound}`;

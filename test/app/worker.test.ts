@@ -35,7 +35,7 @@ test("a handler past its time budget is abandoned: the delivery is retried later
 
   const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
   // Another repository of another installation (its registry is read through the hanging GitHub).
-  const hung = structuredClone(pr.payload) as Record<string, any>;
+  const hung = structuredClone<Record<string, any>>(pr.payload);
   Object.assign(hung, { installation: { id: 999 }, repository: { ...hung.repository, id: 424242, name: "elsewhere", full_name: "someone/elsewhere", owner: { ...hung.repository.owner, login: "someone" } } });
   await app.store.deliveries.enqueue({ id: "hangs", name: "pull_request", payload: JSON.stringify(hung), receivedAt: new Date(app.clock.now().getTime() - 1), installationId: 999 });
   await app.store.deliveries.enqueue({ id: "fine", name: "pull_request", payload: JSON.stringify(pr.payload), receivedAt: app.clock.now(), installationId: 1 });

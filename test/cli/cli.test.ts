@@ -41,7 +41,7 @@ function tempFile(name: string, text: string): string {
   return temp;
 }
 
-const EXAMPLE_WITH_WASI_NN_DISABLED = EXAMPLE_TEXT.replace(/^  wasi-nn:\n/m, "  wasi-nn:\n    ci: disabled\n");
+const EXAMPLE_WITH_WASI_NN_DISABLED = EXAMPLE_TEXT.replace(/^ {2}wasi-nn:\n/m, "  wasi-nn:\n    ci: disabled\n");
 
 describe("tierkeeper validate", () => {
   test("the Wasmtime example: valid, its two warnings, exit 0", async () => {

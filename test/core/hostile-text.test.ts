@@ -122,7 +122,7 @@ const TEMPLATES: Record<string, (text: string, url: string) => string> = {
     renderSuggestion(
       component(text),
       { componentId: "wasi-nn", direction: "demote", from: 2, to: 3, since: new Date(AT), requirements: [{ id: "x", label: text, status: "missing" }] },
-      { checksPassedOnDefaultWithinDays: null } as never,
+      { checksPassedOnDefaultWithinDays: null },
       { components: [component(text)], policy },
       new Date(AT),
     ),

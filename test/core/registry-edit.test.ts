@@ -14,7 +14,10 @@ function changedLines(before: string, after: string) {
   while (start < a.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) endA--, endB--;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
   return { line: start + 1, removed: a.slice(start, endA), added: b.slice(start, endB) };
 }
 

@@ -81,7 +81,7 @@ test("mutated published payloads never crash the app nor make it send a request 
       fc.array(fc.record({ at: fc.nat(), value: hostileValue, remove: fc.boolean() }), { minLength: 1, maxLength: 4 }),
       async (which, picks) => {
         const base = bases[which];
-        await app.send({ name: base.name, payload: mutate(base.payload as Record<string, unknown>, picks) } as WebhookEvent);
+        await app.send({ name: base.name, payload: mutate(base.payload as Record<string, unknown>, picks) });
         sent++;
       },
     ),

@@ -27,7 +27,7 @@ describe("openApiNockRecorder", () => {
 
   test("a wrong body is reported", async () => {
     nock("https://api.github.com").post("/repos/o/r/issues/1/comments").reply(201, { id: 1 });
-    await octokit.request("POST /repos/o/r/issues/1/comments", { bod: "x" } as any);
+    await octokit.request("POST /repos/o/r/issues/1/comments", { bod: "x" });
     expect(() => rec.assertValid()).toThrow(/required property 'body'/);
   });
 

@@ -19,7 +19,7 @@ describe("Probot against the simulator", () => {
       (app) => {
         app.on("pull_request.opened", async (context) => {
           // Falls back to acme/.github because acme/wasmtime has no .github/tiers.yml.
-          const config = (await context.config("tiers.yml")) as { owners: string[] } | null;
+          const config = await context.config<{ owners: string[] }>("tiers.yml");
           const files = await context.octokit.paginate(context.octokit.rest.pulls.listFiles, context.pullRequest({ per_page: 100 }));
           await context.octokit.rest.issues.createComment(context.issue({ body: `${files.length} files; cc ${config?.owners.join(" ")}` }));
         });

@@ -5,7 +5,7 @@ import type { CheckRunDesired } from "../../core/registry-check.js";
 import { parseRegistry, refusedForSize, REGISTRY_LIMITS, REGISTRY_PATH } from "../../core/registry.js";
 import { fileAt } from "../../github/file-at.js";
 import type { EventContext } from "../feature.js";
-import type { Octokit } from "../../github/octokit.js";
+
 import { checkRunIntent, recordIntents } from "../../intents/index.js";
 
 /**

@@ -87,7 +87,7 @@ async function onboardingInput(deps: Deps, octokit: Octokit, repo: RepoRef): Pro
       octokit.rest.git.getTree({ ...params, tree_sha: ref.object.sha }),
       octokit.rest.checks.listForRef({ ...params, ref: ref.object.sha, per_page: 100 }),
     ]);
-    return { folders: tree.tree.filter((e) => e.type === "tree" && e.path).map((e) => e.path!), checkNames: [...seen, ...checks.check_runs.map((r) => r.name)] };
+    return { folders: tree.tree.filter((e) => e.type === "tree" && e.path).map((e) => e.path), checkNames: [...seen, ...checks.check_runs.map((r) => r.name)] };
   } catch (error) {
     // An empty repository has no default branch head yet (404, or 409 "Git Repository is empty").
     if ((error as { status?: number }).status !== 404 && (error as { status?: number }).status !== 409) throw error;

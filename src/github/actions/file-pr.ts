@@ -1,5 +1,5 @@
 import { setComponentCi } from "../../core/registry-edit.js";
-import type { FilePrDesired, FilePrTarget, RegistryEdit, StoredAction } from "../../intents/index.js";
+import type { FilePrDesired, FilePrTarget, RegistryEdit } from "../../intents/index.js";
 import type { Octokit } from "../octokit.js";
 import { changed, ONCE, statusOf, withMarker, type ActionHandler, type Existing } from "./action.js";
 

@@ -38,7 +38,7 @@ afterEach(async () => {
   await app.close();
 });
 
-function github({ registry = REGISTRY as string | null, files = ["src/lint.rb"] } = {}) {
+function github({ registry = REGISTRY, files = ["src/lint.rb"] }: { registry?: string | null; files?: string[] } = {}) {
   const scope = nock(API).persist();
   scope.post("/app/installations/1/access_tokens").reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
   const contents = scope.get(/\/repos\/Codertocat\/(Hello-World|\.github)\/contents\/\.github%2Ftiers\.yml/);

@@ -50,7 +50,7 @@ test.each([
   await breakMain();
   expect(app.writes().filter((w) => w.method === "POST" && w.path.endsWith("/issues"))).toHaveLength(1); // the tracking issue
 
-  await app.send(published(stopName, stopAction) as never);
+  await app.send(published(stopName, stopAction));
   const asked = app.sim.requests.length;
   // A delivery for it meanwhile is dropped, the due step waits: no request, no error.
   const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
@@ -62,7 +62,7 @@ test.each([
   expect(app.sim.requests.length).toBe(asked);
   expect(await dropped()).toEqual([reason]);
 
-  await app.send(published(resumeName, resumeAction) as never);
+  await app.send(published(resumeName, resumeAction));
   const resumed = await app.tierkeeper.sweep();
   expect(resumed.steps.map((s) => [s.component, s.from, s.to])).toEqual([["wasi-nn", "notified", "disabling"]]);
   expect(resumed.failed).toEqual([]);
@@ -72,7 +72,7 @@ test("installation.deleted: its pending actions are never sent, its timelines ne
   app = await startSimApp();
   const installationId = [...app.sim.state.installations.keys()][0];
   const inFlight = mainFails(); // a delivery that was on its way when the installation went away
-  await app.send(published("installation", "deleted") as never);
+  await app.send(published("installation", "deleted"));
   // GitHub forgets the installation: every write through it would now be refused.
   app.sim.state.installations.delete(installationId);
   const asked = app.sim.requests.length;
