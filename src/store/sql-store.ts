@@ -803,6 +803,20 @@ export class SqlStore implements Store {
     const rows = await this.db.query<{ owner_key: string; status: OwnerStatus }>(`SELECT owner_key, status FROM owner_lookups WHERE repo_id = $1`, [repoId]);
     return new Map(rows.map((r) => [r.owner_key, r.status]));
   }
+
+  // ---- Retention (pruning finished deliveries; see retention.ts)
+
+  async pruneDeliveries(status: "done" | "failed", receivedBefore: Date, limit: number): Promise<number> {
+    // The oldest `limit` of one status, read off the deliveries_status index (status, received_at, id):
+    // each chunk touches only the rows it deletes, however large the table.
+    const { changes } = await this.db.run(
+      `DELETE FROM deliveries WHERE id IN (
+         SELECT id FROM deliveries WHERE status = $1 AND received_at < $2 ORDER BY received_at, id LIMIT $3
+       ) AND status = $1`,
+      [status, receivedBefore, limit],
+    );
+    return changes;
+  }
 }
 
 /** The rows of `table` (with installation_id and repo_id) outside parked installations and repositories. */

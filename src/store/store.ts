@@ -299,6 +299,13 @@ export interface Store {
   /** Replaces what GitHub said of the repository's owners (by `ownerKey`). */
   saveOwnerLookups(repoId: number, statuses: ReadonlyMap<string, OwnerStatus>, at: Date): Promise<void>;
   ownerLookups(repoId: number): Promise<Map<string, OwnerStatus>>;
+
+  // Retention (see retention.ts)
+  /**
+   * Deletes the oldest finished deliveries of one status (done, or failed: dead) received before
+   * `receivedBefore`, at most `limit` of them; returns how many. Pending ones are never touched.
+   */
+  pruneDeliveries(status: "done" | "failed", receivedBefore: Date, limit: number): Promise<number>;
 }
 
 /** A pull request tested in the merge queue. */
