@@ -50,6 +50,7 @@ export interface SweepScaleFigures {
   due: number;
   steps: number;
   decideMsPerStep: number;
+  /** Of deciding alone (the executor's writes come after). */
   storeQueriesPerStep: number;
   githubRequestsPerStep: number;
   seedSeconds: number;
@@ -108,7 +109,8 @@ export function benchFigures(base: Pick<BenchFigures, "startedAt" | "node" | "cp
     ack_ratio_postgres: finite(postgres && postgres.deliveriesPerSecond / baselineDps),
     ack_p99_ms_sqlite: finite(sqlite?.ackP99Ms),
     peak_rss_ratio: finite(tierkeeper.length ? Math.max(...tierkeeper.map((t) => t.peakRssMb)) / baselineRss : undefined),
-    replica_cpu_ratio: finite(pair && postgres && pair.cpuMsPerDelivery / postgres.cpuMsPerDelivery),
+    // Only when both settled: a run cut short by the timeout has its CPU cut short too.
+    replica_cpu_ratio: finite(pair && postgres && pair.processedSeconds !== null && postgres.processedSeconds !== null ? pair.cpuMsPerDelivery / postgres.cpuMsPerDelivery : undefined),
     api_requests_no_component: quiet.length ? Math.max(...quiet) : null,
     sweep,
     storage,

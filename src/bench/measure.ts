@@ -30,20 +30,24 @@ export function peakRssMb(pid: number): number {
 }
 
 /**
- * Exactly-once, read from GitHub's side: every object tierkeeper creates (comment, issue, pull
- * request) carries the hidden marker of its action's key, so a marker found on two objects of a
- * repository is an action carried out twice. Returns the keys seen more than once.
+ * Exactly-once, read from GitHub's side: every comment, issue and pull request tierkeeper creates
+ * carries the hidden marker of its action (`<!-- tierkeeper:... -->`); the same marker twice among
+ * one thread's comments, or on two issues of a repository, is an action carried out twice.
+ * Returns where that happened.
  */
 export function duplicatedActions(sim: Simulator): string[] {
   const duplicated: string[] = [];
-  for (const repo of sim.state.repos.values()) {
+  const markers = (body: string | null) => [...new Set([...(body ?? "").matchAll(/<!-- tierkeeper:(.+?) -->/g)].map((m) => m[1]))];
+  const twice = (where: string, bodies: (string | null)[]) => {
     const seen = new Map<string, number>();
-    const count = (body: string | null) => {
-      for (const m of (body ?? "").matchAll(/<!-- tierkeeper:(.+?) -->/g)) seen.set(m[1], (seen.get(m[1]) ?? 0) + 1);
-    };
-    for (const c of repo.comments.values()) count(c.body);
-    for (const i of repo.issues.values()) count(i.body);
-    for (const [key, n] of seen) if (n > 1) duplicated.push(`${repo.fullName} ${key}`);
+    for (const body of bodies) for (const m of markers(body)) seen.set(m, (seen.get(m) ?? 0) + 1);
+    for (const [marker, n] of seen) if (n > 1) duplicated.push(`${where} ${marker} ×${n}`);
+  };
+  for (const repo of sim.state.repos.values()) {
+    const threads = new Map<number, string[]>();
+    for (const c of repo.comments.values()) threads.set(c.issueNumber, [...(threads.get(c.issueNumber) ?? []), c.body]);
+    for (const [number, bodies] of threads) twice(`${repo.fullName}#${number}`, bodies);
+    twice(repo.fullName, [...repo.issues.values()].filter((i) => i.user.includes("[bot]")).map((i) => i.body));
   }
   return duplicated;
 }

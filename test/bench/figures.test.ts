@@ -64,3 +64,12 @@ describe("the bench's figures (BENCH_JSON)", () => {
     expect(formatAims(benchFigures(base, targets.slice(0, 2))).find((l) => l.startsWith("CPU per delivery"))).toMatch(/not measured/);
   });
 });
+
+describe("the replica CPU ratio", () => {
+  it("is left out when a run did not settle (its CPU was cut short by the timeout)", () => {
+    const single = target({ label: "postgres", database: "postgres", cpuMsPerDelivery: 2, processedSeconds: null });
+    const pair = target({ label: "postgres ×2", database: "postgres", replicas: 2, cpuMsPerDelivery: 2.2 });
+    expect(benchFigures(base, [single, pair]).replica_cpu_ratio).toBeNull();
+    expect(benchFigures(base, [{ ...single, processedSeconds: 30 }, pair]).replica_cpu_ratio).toBeCloseTo(1.1);
+  });
+});
