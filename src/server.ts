@@ -37,6 +37,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, options:
     executorRetryMs: config.executorRetryMs,
     deliveryBudgetMs: config.deliveryBudgetMs,
     deliveryMaxClaims: config.deliveryMaxClaims,
+    deliveryRetentionMs: config.deliveryRetentionMs,
     statusPageToken: config.statusPageToken,
     githubWebUrl: options.githubWebUrl ?? config.githubWebUrl,
   });

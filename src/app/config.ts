@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_DELIVERY_RETENTION_MS, MIN_DELIVERY_RETENTION_MS } from "./retention.js";
 import { parseDatabaseUrl } from "../store/database-url.js";
 import { MAX_BODY, WEBHOOK_PATH } from "../web/webhook-server.js";
 
@@ -177,8 +178,9 @@ export const SETTINGS = {
   EXECUTOR_RETRY_MS: milliseconds(100, DAY, MINUTE, "how long a GitHub action that failed waits before it is tried again"),
   DELIVERY_BUDGET_MS: milliseconds(100, HOUR, 30_000, "how long one delivery's handlers may take before they are abandoned and the delivery retried later"),
   DELIVERY_MAX_CLAIMS: count(1, 100, 5, "claims of a delivery before it is given up as dead"),
-  DELIVERY_RETENTION: setting(retention(DAY, 3650 * DAY), 7 * DAY, {
-    accepts: "duration in hours, days or weeks (`36h`, `7d`, `2w`), 1 day to 3650 days",
+  // At least GitHub's redelivery window (3 days): a delivery redelivered later than its retention would be processed again.
+  DELIVERY_RETENTION: setting(retention(MIN_DELIVERY_RETENTION_MS, 3650 * DAY), DEFAULT_DELIVERY_RETENTION_MS, {
+    accepts: "duration in hours, days or weeks (`72h`, `7d`, `2w`), 3 days to 3650 days",
     shownDefault: "`7d`",
     description: "how long finished deliveries are kept before they are pruned",
   }),

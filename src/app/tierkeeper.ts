@@ -8,6 +8,7 @@ import { RegistrySource } from "../github/registry-source.js";
 import type { Deps } from "../features/deps.js";
 import { sweep, type SweepReport } from "./sweep.js";
 import type { Store } from "../store/store.js";
+import { deliveryRetention, pruneDeliveries, type PruneReport } from "./retention.js";
 import { healthHandler } from "../web/health.js";
 import { metricsHandler } from "../web/metrics.js";
 import { statusPageHandler } from "../web/status-page.js";
@@ -36,6 +37,12 @@ export interface TierkeeperOptions {
   deliveryBudgetMs?: number;
   /** Claims of a delivery before it is given up as dead (default 5). */
   deliveryMaxClaims?: number;
+  /** How long done deliveries are kept, in ms (default 7 days, at least 3 days; see retention.ts). */
+  deliveryRetentionMs?: number;
+  /** How long dead deliveries are kept, in ms (default 30 days, never less than deliveryRetentionMs). */
+  deadDeliveryRetentionMs?: number;
+  /** How often finished deliveries past retention are pruned, in ms (default 10 minutes). */
+  retentionIntervalMs?: number;
   /** The status pages' access token for private repositories (none: they are not served). */
   statusPageToken?: string;
   /** GitHub's web address, for the status pages' links (default github.com). */
@@ -58,6 +65,7 @@ export class Tierkeeper {
 
   constructor(private readonly options: TierkeeperOptions) {
     this.metrics = new Metrics(options.store);
+    deliveryRetention({ retentionMs: options.deliveryRetentionMs, deadRetentionMs: options.deadDeliveryRetentionMs }); // refuses a retention below the minimum at start-up
   }
 
   readonly appFn: ApplicationFunction = async (app: Probot, { addHandler }) => {
@@ -108,6 +116,7 @@ export class Tierkeeper {
       this.worker.start();
       this.every(this.options.sweepIntervalMs ?? 10 * 60_000, "sweep", () => this.sweep());
       this.every(this.options.redeliveryIntervalMs ?? 10 * 60_000, "redelivery", () => this.redeliver());
+      this.every(this.options.retentionIntervalMs ?? 10 * 60_000, "delivery retention", () => this.pruneDeliveries());
       // A deferred action is due again after executorRetryMs: retried even when no delivery arrives meanwhile.
       this.every(this.options.executorRetryMs ?? 60_000, "executor retry", () => this.executor!.drain());
     }
@@ -135,6 +144,11 @@ export class Tierkeeper {
     } finally {
       await store.locks.unlock("redelivery", this.holder);
     }
+  }
+
+  /** Deletes finished deliveries past their retention, in chunks; one replica at a time. */
+  pruneDeliveries(now = this.deps!.now()): Promise<PruneReport> {
+    return pruneDeliveries(this.options.store, now, this.holder, { retentionMs: this.options.deliveryRetentionMs, deadRetentionMs: this.options.deadDeliveryRetentionMs });
   }
 
   private every(ms: number, what: string, job: () => Promise<unknown>) {

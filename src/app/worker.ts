@@ -40,6 +40,12 @@ export class DeliveryWorker {
   private stopped = true;
   /** When dead deliveries were last looked for (wall clock; 0: at the first batch). */
   private lastBurial = 0;
+  /**
+   * Polls in a row that found nothing: the next waits longer (up to 8× pollMs). A replica drains
+   * what it receives at once, so the poll only finds crash leftovers and retries; idle replicas
+   * polling at full rate cost CPU and database round-trips for nothing.
+   */
+  private idlePolls = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -49,7 +55,8 @@ export class DeliveryWorker {
   start(): void {
     this.stopped = false;
     const tick = () => {
-      this.timer = setTimeout(() => void this.drain().finally(() => !this.stopped && tick()), this.options.pollMs ?? 1000);
+      const delay = (this.options.pollMs ?? 1000) * 2 ** Math.min(this.idlePolls, 3);
+      this.timer = setTimeout(() => void this.drain().finally(() => !this.stopped && tick()), delay);
       this.timer.unref();
     };
     tick();
@@ -65,9 +72,9 @@ export class DeliveryWorker {
   /** Processes stored deliveries until none is left; concurrent calls coalesce. */
   drain = coalesced(async () => {
     try {
-      while (await this.batch()) {
-        /* keep going while there is work */
-      }
+      let found = false;
+      while (await this.batch()) found = true; // keep going while there is work
+      this.idlePolls = found ? 0 : this.idlePolls + 1;
       // Every tick, even an idle one: actions decided before a restart are carried out too.
       this.kickAfterBatch();
     } catch (error) {

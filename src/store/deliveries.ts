@@ -209,6 +209,22 @@ export class Deliveries {
     const row = await queryOne<{ t: number | null }>(this.db, `SELECT MIN(received_at) AS t FROM deliveries WHERE status = 'pending'`);
     return row?.t == null ? undefined : new Date(Number(row.t));
   }
+  /**
+   * Deletes the oldest finished deliveries of one status (done, or failed: dead) received before
+   * `receivedBefore`, at most `limit` of them; returns how many. Pending ones are never touched
+   * (see retention.ts).
+   */
+  async prune(status: "done" | "failed", receivedBefore: Date, limit: number): Promise<number> {
+    // The oldest `limit` of one status, read off the deliveries_status index (status, received_at, id):
+    // each chunk touches only the rows it deletes, however large the table.
+    const { changes } = await this.db.run(
+      `DELETE FROM deliveries WHERE id IN (
+         SELECT id FROM deliveries WHERE status = $1 AND received_at < $2 ORDER BY received_at, id LIMIT $3
+       ) AND status = $1`,
+      [status, receivedBefore, limit],
+    );
+    return changes;
+  }
 }
 
 type NewDelivery = { id: string; name: string; payload: string; receivedAt: Date; installationId?: number | null };

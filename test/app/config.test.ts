@@ -41,8 +41,8 @@ describe("a bad value is an error naming the variable, the problem and what is a
     [{ LOG_LEVEL_IN_STRING: "yes" }, 'LOG_LEVEL_IN_STRING="yes" is not one of false, true; accepted: `false`, `true`'],
     [{ GHE_HOST: "https://ghe.example.com" }, 'GHE_HOST="https://ghe.example.com" holds a protocol: give the host alone and the protocol in GHE_PROTOCOL; accepted: host name, optional `:port`'],
     [{ WEBHOOK_MAX_BUFFERED_BYTES: "1048576" }, 'WEBHOOK_MAX_BUFFERED_BYTES="1048576" is below the minimum, 26214400; accepted: bytes, 26214400 (25 MiB: one payload at GitHub\'s cap) to 17179869184 (16 GiB)'],
-    [{ DELIVERY_RETENTION: "12h" }, 'DELIVERY_RETENTION="12h" is shorter than the minimum, 1 day; accepted: duration in hours, days or weeks (`36h`, `7d`, `2w`), 1 day to 3650 days'],
-    [{ DELIVERY_RETENTION: "1mo" }, 'DELIVERY_RETENTION="1mo" is not a duration such as 36h, 7d or 2w; accepted: duration in hours, days or weeks (`36h`, `7d`, `2w`), 1 day to 3650 days'],
+    [{ DELIVERY_RETENTION: "48h" }, 'DELIVERY_RETENTION="48h" is shorter than the minimum, 3 days; accepted: duration in hours, days or weeks (`72h`, `7d`, `2w`), 3 days to 3650 days'],
+    [{ DELIVERY_RETENTION: "1mo" }, 'DELIVERY_RETENTION="1mo" is not a duration such as 36h, 7d or 2w; accepted: duration in hours, days or weeks (`72h`, `7d`, `2w`), 3 days to 3650 days'],
     [{ WEBHOOK_PATH: "/hooks" }, 'WEBHOOK_PATH="/hooks" is not /api/github/webhooks; accepted: `/api/github/webhooks`'],
     [{ GITHUB_API_URL: "api.github.com" }, 'GITHUB_API_URL="api.github.com" is not a URL; accepted: `https://` or `http://` URL'],
   ])("%j", (env, problem) => {
@@ -151,7 +151,7 @@ test("values are read as given", () => {
     intake: { maxBufferedBytes: 25 * 1024 * 1024 },
   });
   expect(parseConfig({ DELIVERY_RETENTION: "2 weeks" }).deliveryRetentionMs).toBe(14 * 24 * 3600_000);
-  expect(parseConfig({ DELIVERY_RETENTION: "1d" }).deliveryRetentionMs).toBe(24 * 3600_000);
+  expect(parseConfig({ DELIVERY_RETENTION: "3d" }).deliveryRetentionMs).toBe(3 * 24 * 3600_000);
 });
 
 test("README.md's configuration table is the one generated from the schema (npm run config:doc)", () => {

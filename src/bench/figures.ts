@@ -1,0 +1,132 @@
+/**
+ * The bench's figures as data: what `BENCH_JSON=<file>` writes, and what the aims are judged on.
+ * The aims are issue #14's; the bench reports them and never fails on them.
+ */
+
+export const AIMS = {
+  /** Deliveries acknowledged per second, against the no-op Probot app's. */
+  ackRatioSqlite: 0.8,
+  ackRatioPostgres: 0.6,
+  /** The 99th percentile of the acknowledgement latency on SQLite, ms. */
+  ackP99MsSqlite: 25,
+  /** Peak RSS of a server process, against the no-op app's. */
+  peakRssRatio: 1.4,
+  /** CPU seconds per delivery of two replicas (both processes) against one replica's. */
+  replicaCpuRatio: 1.15,
+  /** GitHub API requests for deliveries that concern no component, once the registry is cached. */
+  apiRequestsNoComponent: 0,
+} as const;
+
+/** One server (or pair of replicas) through the busy day. */
+export interface TargetFigures {
+  label: string;
+  database: "none" | "sqlite" | "postgres";
+  replicas: number;
+  deliveries: number;
+  non2xx: number;
+  ackSeconds: number;
+  deliveriesPerSecond: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+  ackMaxMs: number;
+  /** Null when the day did not settle in time. */
+  processedSeconds: number | null;
+  /** Per process, the largest of the replicas'. */
+  peakRssMb: number;
+  /** User + system CPU of every server process from the first delivery until the day settled. */
+  cpuSeconds: number;
+  cpuMsPerDelivery: number;
+  apiRequests: number;
+  /** Null when not measured (the day was still being processed). */
+  apiRequestsNoComponent: number | null;
+  /** Actions found carried out more than once on GitHub (must be 0); null for the no-op app. */
+  duplicatedActions: number | null;
+  failedDeliveries: number | null;
+}
+
+export interface SweepScaleFigures {
+  database: string;
+  timelines: number;
+  due: number;
+  steps: number;
+  decideMsPerStep: number;
+  /** Of deciding alone (the executor's writes come after). */
+  storeQueriesPerStep: number;
+  githubRequestsPerStep: number;
+  seedSeconds: number;
+}
+
+export interface StorageFigures {
+  database: string;
+  deliveries: number;
+  /** Bytes on disk: the SQLite file with its WAL, or pg_total_relation_size of the deliveries table. */
+  bytesWithoutPruning: number;
+  bytesWithPruning: number;
+  retainedDays: number;
+  rowsRetained: number;
+  meanPayloadBytes: number;
+  seconds: { withPruning: number; withoutPruning: number };
+}
+
+export interface BenchFigures {
+  startedAt: string;
+  node: string;
+  cpus: number;
+  throttle: boolean;
+  aims: typeof AIMS;
+  targets: TargetFigures[];
+  ack_ratio_sqlite: number | null;
+  ack_ratio_postgres: number | null;
+  ack_p99_ms_sqlite: number | null;
+  peak_rss_ratio: number | null;
+  replica_cpu_ratio: number | null;
+  api_requests_no_component: number | null;
+  /** Per due step, at 100,000 and at 1,000,000 open timelines, per database. */
+  sweep: SweepScaleFigures[];
+  storage: StorageFigures[];
+}
+
+const mean = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+/** NaN and Infinity are not JSON: a figure that could not be measured is null. */
+const finite = (x: number | undefined | null): number | null => (x === undefined || x === null || !Number.isFinite(x) ? null : x);
+
+/** The headline ratios, from the targets measured in the same run (the no-op app's mean of its runs as the baseline). */
+export function benchFigures(base: Pick<BenchFigures, "startedAt" | "node" | "cpus" | "throttle">, targets: TargetFigures[], sweep: SweepScaleFigures[] = [], storage: StorageFigures[] = []): BenchFigures {
+  const noop = targets.filter((t) => t.database === "none");
+  const baselineDps = mean(noop.map((t) => t.deliveriesPerSecond));
+  const baselineRss = mean(noop.map((t) => t.peakRssMb));
+  const single = (database: TargetFigures["database"]) => targets.find((t) => t.database === database && t.replicas === 1);
+  const sqlite = single("sqlite");
+  const postgres = single("postgres");
+  const pair = targets.find((t) => t.database === "postgres" && t.replicas === 2);
+  const tierkeeper = targets.filter((t) => t.database !== "none");
+  const quiet = tierkeeper.map((t) => t.apiRequestsNoComponent).filter((n): n is number => n !== null);
+  return {
+    ...base,
+    aims: AIMS,
+    targets,
+    ack_ratio_sqlite: finite(sqlite && sqlite.deliveriesPerSecond / baselineDps),
+    ack_ratio_postgres: finite(postgres && postgres.deliveriesPerSecond / baselineDps),
+    ack_p99_ms_sqlite: finite(sqlite?.ackP99Ms),
+    peak_rss_ratio: finite(tierkeeper.length ? Math.max(...tierkeeper.map((t) => t.peakRssMb)) / baselineRss : undefined),
+    // Only when both settled: a run cut short by the timeout has its CPU cut short too.
+    replica_cpu_ratio: finite(pair && postgres && pair.processedSeconds !== null && postgres.processedSeconds !== null ? pair.cpuMsPerDelivery / postgres.cpuMsPerDelivery : undefined),
+    api_requests_no_component: quiet.length ? Math.max(...quiet) : null,
+    sweep,
+    storage,
+  };
+}
+
+/** The aims, judged: one line each. */
+export function formatAims(f: BenchFigures): string[] {
+  const judge = (value: number | null, ok: (v: number) => boolean) => (value === null ? "not measured" : ok(value) ? "met" : "NOT met");
+  const ratio = (x: number | null) => (x === null ? "—" : `${x.toFixed(2)}×`);
+  return [
+    `throughput on SQLite ${ratio(f.ack_ratio_sqlite)} the no-op app's (aim ≥ ${AIMS.ackRatioSqlite}×): ${judge(f.ack_ratio_sqlite, (v) => v >= AIMS.ackRatioSqlite)}`,
+    `throughput on PostgreSQL ${ratio(f.ack_ratio_postgres)} the no-op app's (aim ≥ ${AIMS.ackRatioPostgres}×): ${judge(f.ack_ratio_postgres, (v) => v >= AIMS.ackRatioPostgres)}`,
+    `p99 acknowledgement on SQLite ${f.ack_p99_ms_sqlite?.toFixed(1) ?? "—"} ms (aim ≤ ${AIMS.ackP99MsSqlite} ms): ${judge(f.ack_p99_ms_sqlite, (v) => v <= AIMS.ackP99MsSqlite)}`,
+    `peak RSS per process ${ratio(f.peak_rss_ratio)} the no-op app's (aim ≤ ${AIMS.peakRssRatio}×): ${judge(f.peak_rss_ratio, (v) => v <= AIMS.peakRssRatio)}`,
+    `CPU per delivery, two replicas against one: ${ratio(f.replica_cpu_ratio)} (aim ≤ ${AIMS.replicaCpuRatio}×): ${judge(f.replica_cpu_ratio, (v) => v <= AIMS.replicaCpuRatio)}`,
+    `API requests for no-component deliveries: ${f.api_requests_no_component ?? "—"} (aim ${AIMS.apiRequestsNoComponent}): ${judge(f.api_requests_no_component, (v) => v <= AIMS.apiRequestsNoComponent)}`,
+  ];
+}
