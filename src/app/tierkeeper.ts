@@ -58,6 +58,8 @@ export class Tierkeeper {
   private timers: NodeJS.Timeout[] = [];
   private app?: Probot;
   private holder = "";
+  /** When the last webhook arrived (performance.now()): the worker processes in the pauses between them. */
+  private lastArrival = 0;
   executor?: Executor;
   deps?: Deps;
   /** This instance's Prometheus registry and meters (served at /metrics). */
@@ -84,10 +86,12 @@ export class Tierkeeper {
       metrics: this.metrics,
       budgetMs: this.options.deliveryBudgetMs,
       maxAttempts: this.options.deliveryMaxClaims,
+      lastArrival: () => this.lastArrival,
     });
 
     // Acknowledge only what is stored: a store failure answers 500, so GitHub shows the delivery as failed.
     app.onAny(async (context) => {
+      this.lastArrival = performance.now();
       // The installation is kept beside the delivery: the worker claims round-robin by installation.
       const installation = (context.payload as { installation?: { id?: unknown } }).installation?.id;
       const installationId = typeof installation === "number" ? installation : null;

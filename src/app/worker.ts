@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate as afterPendingIo, setTimeout as sleep } from "node:timers/promises";
 import { coalesced } from "./coalesce.js";
 import { factFromEvent, type Fact } from "../core/facts.js";
 import type { Deps } from "../features/deps.js";
@@ -33,7 +33,14 @@ export interface WorkerOptions {
   metrics?: Metrics;
   /** The features deliveries are routed to (default: features/index.ts; tests pass their own). */
   features?: readonly AnyFeature[];
+  /** When the last webhook arrived (performance.now()): while they keep coming, a batch waits for a pause. */
+  lastArrival?: () => number;
+  /** The longest a batch waits for that pause, in ms (default 1 s): under sustained intake the backlog still drains. */
+  maxDeferMs?: number;
 }
+
+/** No webhook for this long is a pause in the intake, in ms. */
+const QUIET_MS = 10;
 
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -87,6 +94,7 @@ export class DeliveryWorker {
   private async batch(): Promise<boolean> {
     const { store, now } = this.deps;
     const maxClaims = this.maxClaims;
+    await this.pauseInIntake();
     // A delivery claimed maxClaims times is never claimed again (the claim excludes it); marking it
     // dead only makes that visible, so it is done once a minute, not before every batch: the
     // statement reads the whole backlog, and on SQLite it would hold up the acknowledgements.
@@ -100,13 +108,28 @@ export class DeliveryWorker {
     const claimed = await store.deliveries.claim(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims);
     const parked = claimed.length > 0 ? await store.parked.list() : [];
     const done: string[] = [];
-    for (const delivery of claimed) if (await this.process(delivery, parked)) done.push(delivery.id);
+    for (const delivery of claimed) {
+      // Webhooks waiting to be read go first: processing may lag, an acknowledgement has 10 s.
+      await afterPendingIo();
+      if (await this.process(delivery, parked)) done.push(delivery.id);
+    }
     // Marked done together: a crash before this line only means processing them again, which
     // every handler tolerates (results keep the newest, intents are keyed).
     await store.deliveries.finishAll(done);
     for (const d of claimed) if (done.includes(d.id)) this.options.metrics?.deliveriesProcessed.inc({ event: d.name });
     if (claimed.length > 0) this.kickAfterBatch();
     return claimed.length > 0;
+  }
+
+  /**
+   * Acknowledgements first: processing shares the event loop (and, on SQLite, the database) with
+   * the intake, and a delivery may wait to be processed while GitHub waits at most 10 s for its answer.
+   */
+  private async pauseInIntake(): Promise<void> {
+    const lastArrival = this.options.lastArrival;
+    if (!lastArrival) return;
+    const deadline = performance.now() + (this.options.maxDeferMs ?? 1000);
+    while (!this.stopped && performance.now() - lastArrival() < QUIET_MS && performance.now() < deadline) await sleep(QUIET_MS, undefined, { ref: false });
   }
 
   private get maxClaims(): number {

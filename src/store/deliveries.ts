@@ -51,18 +51,27 @@ export class Deliveries {
   private async flushIntake(): Promise<void> {
     const batch = this.intake.splice(0);
     try {
-      const fresh = await this.intakeDb.transaction(async (tx) => {
-        const inserted: boolean[] = [];
-        for (const { delivery: d } of batch) {
-          const { changes } = await tx.run(
-            `INSERT INTO deliveries (id, name, payload, received_at, installation_id) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (id) DO NOTHING`,
-            [d.id, d.name, d.payload, d.receivedAt, d.installationId ?? 0],
-          );
-          inserted.push(changes === 1);
-        }
-        return inserted;
-      });
+      // One multi-row statement, a transaction by itself (PostgreSQL: one round trip, not one per
+      // delivery plus BEGIN and COMMIT); a batch larger than a statement's share goes in one transaction.
+      const insert = async (db: Db, chunk: NewDelivery[]) =>
+        db.query<{ id: string }>(
+          `INSERT INTO deliveries (id, name, payload, received_at, installation_id)
+           VALUES ${chunk.map((_, j) => `($${5 * j + 1}, $${5 * j + 2}, $${5 * j + 3}, $${5 * j + 4}, $${5 * j + 5})`).join(", ")}
+           ON CONFLICT (id) DO NOTHING RETURNING id`,
+          chunk.flatMap((d) => [d.id, d.name, d.payload, d.receivedAt, d.installationId ?? 0]),
+        );
+      const deliveries = batch.map((b) => b.delivery);
+      const rows =
+        deliveries.length <= INSERT_CHUNK
+          ? await insert(this.intakeDb, deliveries)
+          : await this.intakeDb.transaction(async (tx) => {
+              const all: { id: string }[] = [];
+              for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) all.push(...(await insert(tx, deliveries.slice(i, i + INSERT_CHUNK))));
+              return all;
+            });
+      const inserted = new Set(rows.map((r) => r.id));
+      // The same id twice in one batch: the first is the fresh one.
+      const fresh = batch.map((b) => inserted.delete(b.delivery.id));
       batch.forEach((b, i) => b.resolve(fresh[i]));
     } catch (error) {
       for (const b of batch) b.reject(error);
@@ -226,6 +235,9 @@ export class Deliveries {
     return changes;
   }
 }
+
+/** Deliveries per INSERT statement (5 parameters each: well below either database's limit). */
+const INSERT_CHUNK = 100;
 
 type NewDelivery = { id: string; name: string; payload: string; receivedAt: Date; installationId?: number | null };
 

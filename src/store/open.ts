@@ -20,9 +20,9 @@ export async function openStore(databaseUrl: string | undefined, opts: OpenStore
   let intake: Db | undefined;
   try {
     if (target.kind === "sqlite") {
-      // Deliveries are synced at every commit; derived state, which can be redone from them, less often.
+      // Deliveries are synced at every commit (off the event loop); derived state, which can be redone from them, less often.
       db = openSqlite(target.file, { synchronous: "NORMAL", ...opts.sqlite });
-      intake = openSqlite(target.file, { synchronous: "FULL" });
+      intake = openSqlite(target.file, { syncOffLoop: true });
     } else {
       db = openPostgres(target.url, opts.postgres);
     }

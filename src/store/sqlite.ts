@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, mkdirSync, openSync, realpathSync, statSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { toDbParams, type Db, type Param } from "./db.js";
@@ -82,6 +83,59 @@ export interface SqliteOptions {
    * a power loss. NORMAL survives a process crash only, and is faster.
    */
   synchronous?: "FULL" | "NORMAL";
+  /**
+   * Durable like FULL, without holding up the event loop for the disk: SQLite writes the commit
+   * to the WAL without syncing it (NORMAL), then the WAL is fdatasync'ed on libuv's thread pool
+   * (what FULL would have done at COMMIT, blocking every request meanwhile) and only then does the
+   * transaction resolve. Commits that end while a sync runs share the next one. For the intake.
+   */
+  syncOffLoop?: boolean;
+}
+
+/**
+ * fdatasync of one file on libuv's thread pool, shared: a caller waits for a sync that began
+ * after it asked (one already under way may predate its write), and callers that ask meanwhile
+ * share that one.
+ */
+class SharedSync {
+  private handle: Promise<FileHandle> | undefined;
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+
+  constructor(private readonly path: string) {}
+
+  sync(): Promise<void> {
+    if (this.queued) return this.queued;
+    if (!this.running) return this.start();
+    const after = this.running.catch(() => undefined).then(() => {
+      this.queued = undefined;
+      return this.start();
+    });
+    return (this.queued = after);
+  }
+
+  private start(): Promise<void> {
+    const run = (async () => {
+      const handle = (this.handle ??= open(this.path, "r"));
+      try {
+        await (await handle).datasync();
+      } catch (error) {
+        if (this.handle === handle) this.handle = undefined; // opened afresh next time
+        throw error;
+      }
+    })().finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    return (this.running = run);
+  }
+
+  async close(): Promise<void> {
+    await this.running?.catch(() => undefined);
+    await this.queued?.catch(() => undefined);
+    const handle = this.handle;
+    this.handle = undefined;
+    await (await handle?.catch(() => undefined))?.close();
+  }
 }
 
 /** Serializes async work: one holder at a time, in call order. */
@@ -133,7 +187,16 @@ class SqliteDb implements Db {
     /** True for the handle given to a transaction's callback. */
     private readonly inTx = false,
     private readonly statements = new Map<string, { stmt: Statement; order: number[] }>(),
+    /** Set when commits are synced off the event loop (SqliteOptions.syncOffLoop). */
+    private readonly walSync?: SharedSync,
   ) {}
+
+  /** Resolves with `result` once what was committed is on disk (with syncOffLoop; at once otherwise). */
+  private async durable<T>(result: Promise<T>): Promise<T> {
+    const value = await result;
+    if (this.walSync && !this.inTx) await this.walSync.sync();
+    return value;
+  }
 
   private prepare(sql: string, params: readonly Param[] | undefined) {
     let entry = this.statements.get(sql);
@@ -152,46 +215,55 @@ class SqliteDb implements Db {
   }
 
   query<T>(sql: string, params?: readonly Param[]): Promise<T[]> {
-    return this.guard(() => {
-      const { stmt, values } = this.prepare(sql, params);
-      if (!stmt.reader) {
-        stmt.run(...values);
-        return [];
-      }
-      return stmt.all(...values) as T[];
-    });
+    // A write with RETURNING comes here too: with syncOffLoop every statement waits for the sync (a read's costs next to nothing).
+    return this.durable(
+      this.guard(() => {
+        const { stmt, values } = this.prepare(sql, params);
+        if (!stmt.reader) {
+          stmt.run(...values);
+          return [];
+        }
+        return stmt.all(...values) as T[];
+      }),
+    );
   }
 
   run(sql: string, params?: readonly Param[]): Promise<{ changes: number }> {
-    return this.guard(() => {
-      const { stmt, values } = this.prepare(sql, params);
-      return { changes: Number(stmt.run(...values).changes) };
-    });
+    return this.durable(
+      this.guard(() => {
+        const { stmt, values } = this.prepare(sql, params);
+        return { changes: Number(stmt.run(...values).changes) };
+      }),
+    );
   }
 
   exec(sql: string): Promise<void> {
-    return this.guard(() => void this.conn.exec(sql));
+    return this.durable(this.guard(() => void this.conn.exec(sql)));
   }
 
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     if (this.inTx) return fn(this);
-    return this.mutex.run(async () => {
-      // IMMEDIATE takes the write lock now, so other processes wait (busy_timeout) instead of failing at COMMIT.
-      this.conn.exec("BEGIN IMMEDIATE");
-      try {
-        const result = await fn(new SqliteDb(this.conn, this.mutex, this.file, true, this.statements));
-        this.conn.exec("COMMIT");
-        return result;
-      } catch (err) {
-        if (this.conn.inTransaction) this.conn.exec("ROLLBACK");
-        throw err;
-      }
-    });
+    // The sync runs after the mutex is released: other statements need not wait for the disk.
+    return this.durable(
+      this.mutex.run(async () => {
+        // IMMEDIATE takes the write lock now, so other processes wait (busy_timeout) instead of failing at COMMIT.
+        this.conn.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn(new SqliteDb(this.conn, this.mutex, this.file, true, this.statements));
+          this.conn.exec("COMMIT");
+          return result;
+        } catch (err) {
+          if (this.conn.inTransaction) this.conn.exec("ROLLBACK");
+          throw err;
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {
     if (this.inTx) throw new Error("close() inside a transaction");
     await this.mutex.run(() => undefined);
+    await this.walSync?.close();
     if (this.conn.open) {
       this.conn.close();
       releaseMutex(this.file);
@@ -222,12 +294,16 @@ function createPrivately(file: string): void {
 export function openSqlite(file: string, opts: SqliteOptions = {}): Db {
   createPrivately(file);
   const conn = connect(file);
+  // Off the loop only for a plain file, whose WAL is `<file>-wal` beside it (SQLite resolves symlinks, as realpath does).
+  // The WAL is opened at the first sync, after a commit: it exists from then on while this connection is open.
+  const offLoop = opts.syncOffLoop === true && file !== ":memory:" && !file.startsWith("file:");
+  let key: string;
   try {
-    conn.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? "FULL"}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`);
+    conn.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${offLoop ? "NORMAL" : (opts.synchronous ?? "FULL")}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`);
+    key = realpathSync(file);
   } catch (err) {
     conn.close();
     throw err;
   }
-  const key = realpathSync(file);
-  return new SqliteDb(conn, acquireMutex(key), key);
+  return new SqliteDb(conn, acquireMutex(key), key, false, undefined, offLoop ? new SharedSync(`${key}-wal`) : undefined);
 }

@@ -1,4 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { jest } from "@jest/globals";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { QueueEntry } from "../../src/store/store.js";
@@ -806,14 +809,30 @@ describe("openStore", () => {
   });
 });
 
-test("on SQLite, deliveries are synced at every commit and derived state less often", async () => {
+test("on SQLite, a delivery is acknowledged only once the WAL holding it is synced; derived state is synced less often", async () => {
   const fx = sqliteFixture();
   const store = await fx.open();
+  // The intake's commits are synced by fdatasync on libuv's pool (not by SQLite on the event loop):
+  // count the syncs that finished, and which file they were of.
+  const probe = await open(fileURLToPath(import.meta.url), "r");
+  const prototype = Object.getPrototypeOf(probe) as FileHandle;
+  await probe.close();
+  const datasync = prototype.datasync;
+  const synced: number[] = [];
+  const spy = jest.spyOn(prototype, "datasync").mockImplementation(async function (this: FileHandle) {
+    await datasync.call(this);
+    synced.push((await this.stat()).ino);
+  });
   try {
     const level = async (db: typeof store.db) => Number(Object.values((await db.query<Record<string, number>>("PRAGMA synchronous"))[0])[0]);
-    expect(await level(store.intakeDb)).toBe(2); // FULL: an acknowledged delivery survives a power loss
     expect(await level(store.db)).toBe(1); // NORMAL: derived state is redone from the deliveries if lost
+    const [{ file }] = await store.db.query<{ file: string }>("PRAGMA database_list");
+    const before = synced.length;
+    await Promise.all([0, 1, 2].map((n) => store.deliveries.enqueue({ id: `sync-${n}`, name: "ping", payload: "{}", receivedAt: at(n), installationId: null })));
+    expect(synced.length).toBeGreaterThan(before); // resolved only after a sync had finished...
+    expect(synced.slice(before).every((ino) => ino === statSync(`${file}-wal`).ino)).toBe(true); // ... of the WAL
   } finally {
+    spy.mockRestore();
     await store.close();
     await fx.cleanup();
   }
