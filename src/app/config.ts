@@ -119,7 +119,12 @@ function retention(min: number, max: number): Check<number> {
 
 /** 600000 → "10 min", for the README. */
 function duration(ms: number): string {
-  const units: [number, string][] = [[DAY, "day"], [HOUR, "h"], [MINUTE, "min"], [1000, "s"]];
+  const units: [number, string][] = [
+    [DAY, "day"],
+    [HOUR, "h"],
+    [MINUTE, "min"],
+    [1000, "s"],
+  ];
   for (const [size, name] of units) {
     if (ms >= size && ms % size === 0) return name === "day" ? `${ms / size} day${ms === size ? "" : "s"}` : `${ms / size} ${name}`;
   }
@@ -154,11 +159,18 @@ export const SETTINGS = {
   PORT: setting(wholeNumber(0, 65535), 3000, { accepts: "whole number, 0 to 65535", shownDefault: "3000", description: "the port the server listens on (0: any free port)" }),
   HOST: setting((t) => t, "localhost", { accepts: "host name or address", shownDefault: "`localhost`", description: "the address the server listens on; `0.0.0.0` in a container" }),
   // The GitHub App (Probot's standard names; Probot reads them too).
-  APP_ID: setting(wholeNumber(1, Number.MAX_SAFE_INTEGER), undefined, { accepts: "whole number", description: "the GitHub App's id; without it or a private key the server starts Probot's registration flow (app.yml)" }),
+  APP_ID: setting(wholeNumber(1, Number.MAX_SAFE_INTEGER), undefined, {
+    accepts: "whole number",
+    description: "the GitHub App's id; without it or a private key the server starts Probot's registration flow (app.yml)",
+  }),
   PRIVATE_KEY: text("the App's private key (PEM; `\\n` escapes allowed)", { secret: true, accepts: "PEM text" }),
   PRIVATE_KEY_PATH: text("a file holding the App's private key, instead of PRIVATE_KEY", { accepts: "file path" }),
   WEBHOOK_SECRET: text("the webhook secret; required to serve webhooks (deliveries are verified with it)", { secret: true }),
-  WEBHOOK_PATH: setting((t, fail) => (t === WEBHOOK_PATH ? t : fail(`is not ${WEBHOOK_PATH}`)), undefined, { accepts: `\`${WEBHOOK_PATH}\``, shownDefault: `\`${WEBHOOK_PATH}\``, description: "where webhooks arrive; fixed: the variable (Probot's) is accepted with this value only" }),
+  WEBHOOK_PATH: setting((t, fail) => (t === WEBHOOK_PATH ? t : fail(`is not ${WEBHOOK_PATH}`)), undefined, {
+    accepts: `\`${WEBHOOK_PATH}\``,
+    shownDefault: `\`${WEBHOOK_PATH}\``,
+    description: "where webhooks arrive; fixed: the variable (Probot's) is accepted with this value only",
+  }),
   GITHUB_CLIENT_SECRET: text("the App's client secret, written by Probot's registration flow; unused, but redacted from every output", { secret: true }),
   GHE_HOST: setting(host, undefined, { accepts: "host name, optional `:port`", shownDefault: "github.com", description: "GitHub Enterprise Server's host (no protocol)" }),
   GHE_PROTOCOL: oneOf(["https", "http"], "https", "the protocol of GHE_HOST"),

@@ -61,7 +61,10 @@ export async function pruneDeliveries(store: Store, now: Date, holder: string, o
   if (!(await store.locks.tryLock(LOCK, holder, new Date(), 10 * 60_000))) return report;
   report.locked = true;
   try {
-    for (const [status, keepMs] of [["done", retentionMs], ["failed", deadRetentionMs]] as const) {
+    for (const [status, keepMs] of [
+      ["done", retentionMs],
+      ["failed", deadRetentionMs],
+    ] as const) {
       const before = new Date(now.getTime() - keepMs);
       while (budget > 0) {
         budget--;

@@ -158,7 +158,9 @@ export class DeliveryWorker {
       return false;
     }
     const scoped =
-      fact.kind === "ignored" ? log : log.child({ installation: fact.installationId, ...("repo" in fact ? { repository: `${fact.repo.owner}/${fact.repo.name}` } : { account: fact.account }) });
+      fact.kind === "ignored"
+        ? log
+        : log.child({ installation: fact.installationId, ...("repo" in fact ? { repository: `${fact.repo.owner}/${fact.repo.name}` } : { account: fact.account }) });
     const stopped = parkedScopeOf(fact, parked);
     if (stopped) {
       const reason = `dropped: ${stopped.repoId === 0 ? "installation" : "repository"} ${stopped.reason}`;
@@ -215,4 +217,3 @@ function parkedScopeOf(fact: Fact, parked: readonly ParkedScope[]): ParkedScope 
   const repoId = "repo" in fact ? fact.repo.id : undefined;
   return parked.find((p) => p.installationId === fact.installationId && (p.repoId === 0 || p.repoId === repoId));
 }
-

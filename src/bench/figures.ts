@@ -91,7 +91,12 @@ const mean = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + 
 const finite = (x: number | undefined | null): number | null => (x === undefined || x === null || !Number.isFinite(x) ? null : x);
 
 /** The headline ratios, from the targets measured in the same run (the no-op app's mean of its runs as the baseline). */
-export function benchFigures(base: Pick<BenchFigures, "startedAt" | "node" | "cpus" | "throttle">, targets: TargetFigures[], sweep: SweepScaleFigures[] = [], storage: StorageFigures[] = []): BenchFigures {
+export function benchFigures(
+  base: Pick<BenchFigures, "startedAt" | "node" | "cpus" | "throttle">,
+  targets: TargetFigures[],
+  sweep: SweepScaleFigures[] = [],
+  storage: StorageFigures[] = [],
+): BenchFigures {
   const noop = targets.filter((t) => t.database === "none");
   const baselineDps = mean(noop.map((t) => t.deliveriesPerSecond));
   const baselineRss = mean(noop.map((t) => t.peakRssMb));

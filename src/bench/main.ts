@@ -135,7 +135,11 @@ async function main() {
   }
   console.log(`\n${await benchHostileGlobs()}`);
   const figures = benchFigures({ startedAt, node: process.version, cpus: cpus().length, throttle: !THROTTLE_OFF }, targetFigures, sweepFigures, storage);
-  console.log(`\nAims (issue #14; reported, not enforced):\n${formatAims(figures).map((l) => `  ${l}`).join("\n")}`);
+  console.log(
+    `\nAims (issue #14; reported, not enforced):\n${formatAims(figures)
+      .map((l) => `  ${l}`)
+      .join("\n")}`,
+  );
   if (process.env.BENCH_JSON) {
     writeFileSync(process.env.BENCH_JSON, JSON.stringify(figures, null, 2) + "\n");
     console.log(`figures written to ${process.env.BENCH_JSON}`);
@@ -290,14 +294,26 @@ async function settle(appUrl: string, timeoutMs: number): Promise<{ ok: boolean;
 
 function describeStream(stream: Stream, buildMs: number) {
   const bytes = stream.day.reduce((n, d) => n + d.body.length, 0);
-  const mix = Object.entries(stream.mix).map(([k, n]) => `${n} ${k}`).join(", ");
+  const mix = Object.entries(stream.mix)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
   const pushes = (stream.mix["pull_request.opened"] ?? 0) + (stream.mix["pull_request.synchronize"] ?? 0);
   const ci = (stream.mix["ci, component"] ?? 0) + (stream.mix["ci, no component"] ?? 0) + (stream.mix["no-registry repo"] ?? 0);
-  console.log(`stream: ${stream.day.length} signed deliveries (${mix}); ${(bytes / 2 ** 20).toFixed(0)} MB of JSON, mean ${(bytes / stream.day.length / 1024).toFixed(1)} KB; built in ${(buildMs / 1000).toFixed(1)} s`);
+  console.log(
+    `stream: ${stream.day.length} signed deliveries (${mix}); ${(bytes / 2 ** 20).toFixed(0)} MB of JSON, mean ${(bytes / stream.day.length / 1024).toFixed(1)} KB; built in ${(buildMs / 1000).toFixed(1)} s`,
+  );
   console.log(`        spread over ${INSTALLATIONS} installations (${accounts(INSTALLATIONS).slice(0, 3).join(", ")}, …), each a wasmtime repository with examples/wasmtime/tiers.yml;`);
-  console.log(`        ${stream.failures.results} of ~${ci} CI results fail (${((stream.failures.results / ci) * 100).toFixed(1)}%), mostly checks no component claims; ${stream.failures.breakingPushes} of ${pushes} PR pushes break a component`);
-  console.log(`sender: ${CONCURRENCY} requests in flight over keep-alive; the simulator runs in this process without OpenAPI validation, a fresh one per run; each server is a child process`);
-  console.log(THROTTLE_OFF ? "Probot's write throttle: OFF (GITHUB_THROTTLE=off), so processing time is tierkeeper's own" : "Probot's write throttle: on, as against GitHub (writes ≥ 1 s apart per installation); BENCH_THROTTLE=off to measure without it");
+  console.log(
+    `        ${stream.failures.results} of ~${ci} CI results fail (${((stream.failures.results / ci) * 100).toFixed(1)}%), mostly checks no component claims; ${stream.failures.breakingPushes} of ${pushes} PR pushes break a component`,
+  );
+  console.log(
+    `sender: ${CONCURRENCY} requests in flight over keep-alive; the simulator runs in this process without OpenAPI validation, a fresh one per run; each server is a child process`,
+  );
+  console.log(
+    THROTTLE_OFF
+      ? "Probot's write throttle: OFF (GITHUB_THROTTLE=off), so processing time is tierkeeper's own"
+      : "Probot's write throttle: on, as against GitHub (writes ≥ 1 s apart per installation); BENCH_THROTTLE=off to measure without it",
+  );
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -355,14 +371,22 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
 
   const baselines = results.filter((r) => r.noop);
   const baseline = baselines.reduce((sum, r) => sum + s(r).dps, 0) / baselines.length;
-  console.log(`\nThroughput against the no-op app's ${fmt(baseline)}/s (mean of its ${baselines.length} runs): ${results.filter((r) => !r.noop).map((r) => `${r.label} ${((s(r).dps / baseline) * 100).toFixed(0)}%`).join(", ")}`);
+  console.log(
+    `\nThroughput against the no-op app's ${fmt(baseline)}/s (mean of its ${baselines.length} runs): ${results
+      .filter((r) => !r.noop)
+      .map((r) => `${r.label} ${((s(r).dps / baseline) * 100).toFixed(0)}%`)
+      .join(", ")}`,
+  );
   const single = results.find((x) => x.database === "postgres" && x.replicas === 1);
   const pair = results.find((x) => x.database === "postgres" && x.replicas === 2);
   if (single && pair) {
     const perDelivery = (r: Result) => (r.cpuSeconds / r.sent) * 1000;
-    console.log(`Replicas: ${perDelivery(single).toFixed(3)} CPU ms per delivery on one, ${perDelivery(pair).toFixed(3)} on two (both processes, until the day settled): ${(perDelivery(pair) / perDelivery(single)).toFixed(2)}×${single.processedMs === undefined || pair.processedMs === undefined ? " — NOT comparable: a run did not settle, its CPU is cut short" : ""}`);
+    console.log(
+      `Replicas: ${perDelivery(single).toFixed(3)} CPU ms per delivery on one, ${perDelivery(pair).toFixed(3)} on two (both processes, until the day settled): ${(perDelivery(pair) / perDelivery(single)).toFixed(2)}×${single.processedMs === undefined || pair.processedMs === undefined ? " — NOT comparable: a run did not settle, its CPU is cut short" : ""}`,
+    );
   }
-  for (const r of results.filter((r) => r.duplicated?.length)) console.log(`EXACTLY-ONCE BROKEN — ${r.label}: ${r.duplicated!.length} actions carried out twice, e.g. ${r.duplicated!.slice(0, 3).join("; ")}`);
+  for (const r of results.filter((r) => r.duplicated?.length))
+    console.log(`EXACTLY-ONCE BROKEN — ${r.label}: ${r.duplicated!.length} actions carried out twice, e.g. ${r.duplicated!.slice(0, 3).join("; ")}`);
   if (!THROTTLE_OFF) {
     console.log(`Probot's throttle starts writes to one installation ≥ 1 s apart, so "fully processed" waits for GitHub's pace (BENCH_THROTTLE=off shows the time without it)`);
   }

@@ -47,7 +47,10 @@ export function duplicatedActions(sim: Simulator): string[] {
     const threads = new Map<number, string[]>();
     for (const c of repo.comments.values()) threads.set(c.issueNumber, [...(threads.get(c.issueNumber) ?? []), c.body]);
     for (const [number, bodies] of threads) twice(`${repo.fullName}#${number}`, bodies);
-    twice(repo.fullName, [...repo.issues.values()].filter((i) => i.user.includes("[bot]")).map((i) => i.body));
+    twice(
+      repo.fullName,
+      [...repo.issues.values()].filter((i) => i.user.includes("[bot]")).map((i) => i.body),
+    );
   }
   return duplicated;
 }

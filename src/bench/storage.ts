@@ -82,7 +82,7 @@ async function run(databaseUrl: string | undefined, total: number, prune: boolea
     const spacingMs = Math.floor((DAYS * DAY) / total);
     const perHour = Math.ceil(HOUR / spacingMs);
     let deletedSinceVacuum = 0;
-    for (let from = 0; from < total; ) {
+    for (let from = 0; from < total;) {
       const to = Math.min(total, from + (prune ? perHour : 50_000));
       await insertRange(store, from, to, spacingMs, sampled.length);
       from = to;

@@ -15,21 +15,47 @@ export const accounts = (n: number) => ["bytecodealliance", ...Array.from({ leng
 
 /** Wasmtime's job names (test/fixtures/wasmtime/jobs.txt) that examples/wasmtime/tiers.yml maps to components. */
 export const MAPPED = [
-  "Test Linux x86_64 (1/8)", "Test macOS x86_64 (wasmtime)", "Test MSVC x86_64 (wasmtime-cli-wast)", "Test Linux arm64 (2/8)", S390X,
-  "Test MinGW x86_64 (3/8)", "Test wasi-nn (openvino, ubuntu-24.04)", "Test Linux x86_64 (wasmtime-cli-all)", "Test Linux x86_64 (wasmtime-wasi)",
+  "Test Linux x86_64 (1/8)",
+  "Test macOS x86_64 (wasmtime)",
+  "Test MSVC x86_64 (wasmtime-cli-wast)",
+  "Test Linux arm64 (2/8)",
+  S390X,
+  "Test MinGW x86_64 (3/8)",
+  "Test wasi-nn (openvino, ubuntu-24.04)",
+  "Test Linux x86_64 (wasmtime-cli-all)",
+  "Test Linux x86_64 (wasmtime-wasi)",
 ];
 /** Wasmtime's job names no component claims (globs match whole names: "Tests Linux i686" is not "Test Linux ..."). */
 export const UNMAPPED = [
-  "Rustfmt", "Clippy", "Doc build", "Test wasmtime-fuzzing", "Cargo vet", "Cargo deny", "Monolith Checks", "Test C-API Linux",
-  "Release build for x86_64-linux", "Release build for aarch64-macos", "Tests Linux i686 (1/8)",
+  "Rustfmt",
+  "Clippy",
+  "Doc build",
+  "Test wasmtime-fuzzing",
+  "Cargo vet",
+  "Cargo deny",
+  "Monolith Checks",
+  "Test C-API Linux",
+  "Release build for x86_64-linux",
+  "Release build for aarch64-macos",
+  "Tests Linux i686 (1/8)",
 ];
 /** Files PRs touch: most under some component's `paths`, a few under none. */
 const FILES = [
-  "cranelift/codegen/src/isa/x64/lower.isle", "cranelift/codegen/src/isa/aarch64/lower.isle", "cranelift/codegen/src/isa/s390x/inst.isle",
-  "crates/wasi-nn/src/backend.rs", "crates/wasi/src/p1.rs", "crates/wasmtime/src/runtime/gc/enabled.rs",
-  "crates/wasmtime/src/runtime/vm/sys/unix/signals.rs", "crates/wasmtime/src/runtime/vm/sys/windows/traphandlers.rs",
-  "tests/misc_testsuite/simd/spillslot.wast", "tests/all/threads.rs", "crates/fiber/src/unix.rs",
-  "crates/wasmtime/src/config.rs", "docs/contributing.md", "crates/cli-flags/src/lib.rs", "src/commands/run.rs",
+  "cranelift/codegen/src/isa/x64/lower.isle",
+  "cranelift/codegen/src/isa/aarch64/lower.isle",
+  "cranelift/codegen/src/isa/s390x/inst.isle",
+  "crates/wasi-nn/src/backend.rs",
+  "crates/wasi/src/p1.rs",
+  "crates/wasmtime/src/runtime/gc/enabled.rs",
+  "crates/wasmtime/src/runtime/vm/sys/unix/signals.rs",
+  "crates/wasmtime/src/runtime/vm/sys/windows/traphandlers.rs",
+  "tests/misc_testsuite/simd/spillslot.wast",
+  "tests/all/threads.rs",
+  "crates/fiber/src/unix.rs",
+  "crates/wasmtime/src/config.rs",
+  "docs/contributing.md",
+  "crates/cli-flags/src/lib.rs",
+  "src/commands/run.rs",
 ];
 
 export interface Delivery {

@@ -140,18 +140,36 @@ async function seed(store: SqlStore, sim: Simulator, timelines: number, installa
     for (const r of dueRepos) {
       const repo = repoOf(r);
       const key = `${repo.owner}/${repo.name}`;
-      await tx.run("INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, errors_json, fetched_at) VALUES ($1, $2, $3, $4, NULL, $5)", [repo.id, key, repo.owner, parsed, NOW.getTime()]);
+      await tx.run("INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, errors_json, fetched_at) VALUES ($1, $2, $3, $4, NULL, $5)", [
+        repo.id,
+        key,
+        repo.owner,
+        parsed,
+        NOW.getTime(),
+      ]);
       const episode = episodeOf(repo, "c37", true);
-      await tx.run(
-        "INSERT INTO episodes (repo_id, component_id, repo_key, installation_id, state, due_at, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
-        [repo.id, "c37", key, installations.get(repo.owner)!, JSON.stringify(episode), new Date(episode.dueAt!).getTime(), NOW.getTime() - 8 * DAY],
-      );
+      await tx.run("INSERT INTO episodes (repo_id, component_id, repo_key, installation_id, state, due_at, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)", [
+        repo.id,
+        "c37",
+        key,
+        installations.get(repo.owner)!,
+        JSON.stringify(episode),
+        new Date(episode.dueAt!).getTime(),
+        NOW.getTime() - 8 * DAY,
+      ]);
       // The tracking issue exists on GitHub, as it would after the notice.
       const shown = { title: "Tier 3 component `c37` is blocking other work", body: "(notice)", labels: ["tierkeeper", "tier-3"], state: "open" };
       const issue = sim.openIssue({ repo: key, user: "tierkeeper[bot]", ...shown });
       await tx.run(
         "INSERT INTO actions (key, kind, target, desired, applied, github_id, version, applied_version, installation_id, updated_at) VALUES ($1, 'issue', $2, $3, $3, $4, 1, 1, $5, $6)",
-        [episodeKey(repo.id, episode, "tracking"), JSON.stringify({ owner: repo.owner, repo: repo.name }), JSON.stringify(shown), String(issue.issue.number), installations.get(repo.owner)!, NOW.getTime()],
+        [
+          episodeKey(repo.id, episode, "tracking"),
+          JSON.stringify({ owner: repo.owner, repo: repo.name }),
+          JSON.stringify(shown),
+          String(issue.issue.number),
+          installations.get(repo.owner)!,
+          NOW.getTime(),
+        ],
       );
     }
     return changes;
@@ -266,9 +284,14 @@ export function scaleFigures(f: SweepFigures): SweepScaleFigures {
 }
 
 export function formatSweepScales(figures: SweepScaleFigures[]): string {
-  const lines = ["Sweep, per due step, by open timelines (deciding: read due, verify on GitHub, step, record intents):", `  ${"".padEnd(12)}${"timelines".padStart(12)}${"due".padStart(7)}${"decide ms/step".padStart(16)}${"queries/step".padStart(14)}${"requests/step".padStart(15)}`];
+  const lines = [
+    "Sweep, per due step, by open timelines (deciding: read due, verify on GitHub, step, record intents):",
+    `  ${"".padEnd(12)}${"timelines".padStart(12)}${"due".padStart(7)}${"decide ms/step".padStart(16)}${"queries/step".padStart(14)}${"requests/step".padStart(15)}`,
+  ];
   for (const f of figures) {
-    lines.push(`  ${f.database.padEnd(12)}${f.timelines.toLocaleString("en").padStart(12)}${String(f.due).padStart(7)}${f.decideMsPerStep.toFixed(2).padStart(16)}${f.storeQueriesPerStep.toFixed(1).padStart(14)}${f.githubRequestsPerStep.toFixed(1).padStart(15)}`);
+    lines.push(
+      `  ${f.database.padEnd(12)}${f.timelines.toLocaleString("en").padStart(12)}${String(f.due).padStart(7)}${f.decideMsPerStep.toFixed(2).padStart(16)}${f.storeQueriesPerStep.toFixed(1).padStart(14)}${f.githubRequestsPerStep.toFixed(1).padStart(15)}`,
+    );
   }
   return lines.join("\n");
 }

@@ -85,13 +85,5 @@ export function helpText(spec: CommandSpec): string {
   const names = Object.entries(spec.options).map(([name, o]) => [`--${name}${o.value ? ` ${o.value}` : ""}`, o.description]);
   names.push(["-h, --help", "show this help"]);
   const width = Math.max(...names.map(([n]) => n.length));
-  return [
-    `usage: ${spec.usage}`,
-    "",
-    spec.summary,
-    "",
-    "options:",
-    ...names.map(([n, d]) => `  ${n.padEnd(width)}  ${d}`),
-    "",
-  ].join("\n");
+  return [`usage: ${spec.usage}`, "", spec.summary, "", "options:", ...names.map(([n, d]) => `  ${n.padEnd(width)}  ${d}`), ""].join("\n");
 }

@@ -130,7 +130,8 @@ async function registryAt(octokit: Client, owner: string, repo: string, sha: str
   try {
     ({ data: text } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: REGISTRY_PATH, ref: sha, mediaType: { format: "raw" } }));
   } catch (e) {
-    if ((e as { status?: number }).status === 404) throw new AuditError(`${owner}/${repo} has no ${REGISTRY_PATH} on ${branch}: there is nothing for tierkeeper to enforce (\`tierkeeper import\` turns a tier document into one)`);
+    if ((e as { status?: number }).status === 404)
+      throw new AuditError(`${owner}/${repo} has no ${REGISTRY_PATH} on ${branch}: there is nothing for tierkeeper to enforce (\`tierkeeper import\` turns a tier document into one)`);
     throw e;
   }
   if (typeof text !== "string") throw new AuditError(`${REGISTRY_PATH} on ${branch} is not a file`);
@@ -160,7 +161,16 @@ async function resultsAt(octokit: Client, owner: string, repo: string, sha: stri
   const { data: combined } = await octokit.rest.repos.getCombinedStatusForRef({ owner, repo, ref: sha, per_page: 100 });
   for (const s of combined.statuses) {
     if (s.state === "pending") continue;
-    results.push({ repoId: 0, sha, name: s.context, source: "status", outcome: s.state === "success" ? "pass" : "fail", completedAt: new Date(s.updated_at), ...(branch && { branch }), ...(s.target_url && { url: s.target_url }) });
+    results.push({
+      repoId: 0,
+      sha,
+      name: s.context,
+      source: "status",
+      outcome: s.state === "success" ? "pass" : "fail",
+      completedAt: new Date(s.updated_at),
+      ...(branch && { branch }),
+      ...(s.target_url && { url: s.target_url }),
+    });
   }
   return results;
 }

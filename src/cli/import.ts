@@ -29,7 +29,13 @@ export async function importCommand(argv: readonly string[], io: Io): Promise<nu
   const args = parseArgs(argv, importSpec);
   const file = args.positionals[0];
   if (file === undefined) throw new UsageError("a document to import is required, such as docs/stability-tiers.md");
-  const owners = typeof args.options.owner === "string" ? args.options.owner.split(",").map((o) => o.trim()).filter(Boolean) : undefined;
+  const owners =
+    typeof args.options.owner === "string"
+      ? args.options.owner
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : undefined;
   let text: string;
   try {
     text = await io.readFile(resolve(io.cwd, file));

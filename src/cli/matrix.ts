@@ -87,7 +87,9 @@ export function matrixEntries(components: readonly Component[], filter: { tiers?
 
 function parseTiers(value: string | true | undefined): Set<Tier> | undefined {
   if (value === undefined) return undefined;
-  const parts = String(value).split(",").map((s) => s.trim());
+  const parts = String(value)
+    .split(",")
+    .map((s) => s.trim());
   if (parts.some((p) => !["1", "2", "3"].includes(p))) throw new UsageError(`--tier must be 1, 2 or 3 (or a list such as 1,2), got ${JSON.stringify(value)}`);
   return new Set(parts.map((p) => Number(p) as Tier));
 }

@@ -35,7 +35,11 @@ export async function reportCommand(argv: readonly string[], io: Io, env: NodeJS
 
   return withServerStore(parseConfig(env), async (store) => {
     const records = await store.requests.since(repoKey ? { repoKey } : undefined, new Date(asOf.getTime() - window * 86_400_000));
-    const figures = replyFigures(records.map((r) => r.state), asOf, window);
+    const figures = replyFigures(
+      records.map((r) => r.state),
+      asOf,
+      window,
+    );
     io.stdout(renderFigures(figures, format, `Tier 2 reply figures${repoKey ? ` for ${repoKey}` : ""}`));
     return EXIT.ok;
   });

@@ -85,7 +85,9 @@ async function writeDocumentTables(io: Io, file: string | undefined, rows: Statu
   }
   const left = documentFindings(parseTierDocument(rewritten), rows);
   for (const f of left) io.stderr(`${file}:${f.line}: ${f.message}\n`);
-  io.stderr(`tierkeeper status: ${file}: ${rewritten === text ? "the tables already match the registry" : "tables rewritten from the registry"}${left.length ? `; ${left.length} difference(s) left to fix by hand` : ""}\n`);
+  io.stderr(
+    `tierkeeper status: ${file}: ${rewritten === text ? "the tables already match the registry" : "tables rewritten from the registry"}${left.length ? `; ${left.length} difference(s) left to fix by hand` : ""}\n`,
+  );
   return left.length ? EXIT.findings : EXIT.ok;
 }
 

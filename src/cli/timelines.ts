@@ -38,10 +38,10 @@ export function formatTimelines(records: EpisodeRecord[]): string {
       : e.phase === "disabling"
         ? `next: disabled once the disable is merged (checked again at ${e.dueAt})`
         : e.dueAt
-        ? `next: ${e.phase === "notified" ? "propose disabling in CI" : "propose removal"} at ${e.dueAt}`
-        : e.phase === "closed"
-          ? `closed: ${e.closedReason}`
-          : "nothing scheduled";
+          ? `next: ${e.phase === "notified" ? "propose disabling in CI" : "propose removal"} at ${e.dueAt}`
+          : e.phase === "closed"
+            ? `closed: ${e.closedReason}`
+            : "nothing scheduled";
     return `${r.repoKey} ${r.componentId} #${e.seq}: ${e.phase}; ${next}`;
   });
   return lines.join("\n") + "\n";

@@ -117,7 +117,8 @@ export function audit(input: AuditInput): AuditReport {
     pulls.push({ number: pr.number, title: pr.title, author: pr.author, broken });
     for (const result of head) {
       for (const c of matcher.componentsForCheck(result.name)) {
-        if (c.tier === 3 && c.facts.ci !== "disabled") addBlockers(c.id, blockersOf({ ...result, branch: undefined }, c.id, input.defaultBranch, [{ number: pr.number, touched: pr.touched }]));
+        if (c.tier === 3 && c.facts.ci !== "disabled")
+          addBlockers(c.id, blockersOf({ ...result, branch: undefined }, c.id, input.defaultBranch, [{ number: pr.number, touched: pr.touched }]));
       }
     }
   }
@@ -165,7 +166,11 @@ export function audit(input: AuditInput): AuditReport {
 
 const day = (iso: string) => formatDate(new Date(iso));
 /** Untrusted text on one line, without Markdown that could ping or link: titles come from anyone. */
-const plain = (s: string) => s.replace(/[\r\n]+/g, " ").replace(/@/g, "@\u200b").slice(0, 120);
+const plain = (s: string) =>
+  s
+    .replace(/[\r\n]+/g, " ")
+    .replace(/@/g, "@\u200b")
+    .slice(0, 120);
 
 export function renderAudit(report: AuditReport, format: "text" | "markdown"): string {
   const md = format === "markdown";
@@ -180,23 +185,45 @@ export function renderAudit(report: AuditReport, format: "text" | "markdown"): s
     "",
   );
   const section = (title: string, lines: string[], none: string) => out.push(h(title), ...(lines.length ? lines : [item(none)]), "");
-  section("Broken on the default branch", report.brokenOnMain.map((b) => item(`${code(b.component)} (Tier ${b.tier}): ${b.failing.map(code).join(", ")}`)), "nothing");
+  section(
+    "Broken on the default branch",
+    report.brokenOnMain.map((b) => item(`${code(b.component)} (Tier ${b.tier}): ${b.failing.map(code).join(", ")}`)),
+    "nothing",
+  );
   section(
     "Broken by pull requests",
     report.pulls.flatMap((p) =>
-      p.broken.map((b) => item(`#${p.number} ${plain(p.title)} (by ${code(p.author)}): ${code(b.component)} (Tier ${b.tier}) ${b.verdict === "broken-by-pr" ? "broken by this PR" : "already broken on the default branch"}: ${b.failing.map(code).join(", ")}`)),
+      p.broken.map((b) =>
+        item(
+          `#${p.number} ${plain(p.title)} (by ${code(p.author)}): ${code(b.component)} (Tier ${b.tier}) ${b.verdict === "broken-by-pr" ? "broken by this PR" : "already broken on the default branch"}: ${b.failing.map(code).join(", ")}`,
+        ),
+      ),
     ),
     "no open pull request breaks a component",
   );
-  section("Who would be pinged", report.pings.map((p) => item(`#${p.pr}: ${code(p.owner)} for ${code(p.component)}`)), "nobody");
+  section(
+    "Who would be pinged",
+    report.pings.map((p) => item(`#${p.pr}: ${code(p.owner)} for ${code(p.component)}`)),
+    "nobody",
+  );
   section(
     "Tier 3 timelines that would start",
     report.tier3.map((t) =>
-      item(`${code(t.component)} blocks ${[...(t.onMain ? ["the default branch"] : []), ...t.blockedPulls.map((n) => `#${n}`)].join(", ")}: owners notified ${day(t.noticeAt)}, disabled in CI on ${day(t.disableOn)} unless an owner responds, removal may be proposed from ${day(t.removalFrom)}`),
+      item(
+        `${code(t.component)} blocks ${[...(t.onMain ? ["the default branch"] : []), ...t.blockedPulls.map((n) => `#${n}`)].join(", ")}: owners notified ${day(t.noticeAt)}, disabled in CI on ${day(t.disableOn)} unless an owner responds, removal may be proposed from ${day(t.removalFrom)}`,
+      ),
     ),
     "none",
   );
-  section("Tier 2 requests", report.tier2Requests.map((r) => item(`#${r.pr}: ${code(r.requestee)} for ${code(r.component)}, reply due by ${day(r.dueAt)}`)), "none");
-  section("Missing requirements", report.missing.map((m) => item(`${code(m.component)} (Tier ${m.tier}) misses for Tier ${m.toward}: ${m.text}`)), "none");
+  section(
+    "Tier 2 requests",
+    report.tier2Requests.map((r) => item(`#${r.pr}: ${code(r.requestee)} for ${code(r.component)}, reply due by ${day(r.dueAt)}`)),
+    "none",
+  );
+  section(
+    "Missing requirements",
+    report.missing.map((m) => item(`${code(m.component)} (Tier ${m.tier}) misses for Tier ${m.toward}: ${m.text}`)),
+    "none",
+  );
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -121,11 +121,17 @@ export function decideRfcCheck(
     : "";
   const rule = `The policy: "Major changes affecting Tier 1 features require an RFC and prior agreement on the change before an implementation is committed."`;
   if (change.labels.some((l) => l.toLowerCase() === policy.rfcOverrideLabel.toLowerCase())) {
-    return done("RFC requirement lifted by a maintainer", `${rule}\n\nThis pull request changes Tier 1 components in a major way:\n${list}\n\nA maintainer added the label ${md.code(policy.rfcOverrideLabel)}, which lifts the requirement for this pull request.`);
+    return done(
+      "RFC requirement lifted by a maintainer",
+      `${rule}\n\nThis pull request changes Tier 1 components in a major way:\n${list}\n\nA maintainer added the label ${md.code(policy.rfcOverrideLabel)}, which lifts the requirement for this pull request.`,
+    );
   }
   const accepted = verdicts.filter((v) => v.accepted);
   if (accepted.length > 0) {
-    return done(`Accepted RFC linked: ${accepted[0].link}`, `${rule}\n\nThis pull request changes Tier 1 components in a major way:\n${list}\n\nIt links the accepted RFC ${md.url(accepted[0].link)} (${accepted[0].detail}).${ignored}`);
+    return done(
+      `Accepted RFC linked: ${accepted[0].link}`,
+      `${rule}\n\nThis pull request changes Tier 1 components in a major way:\n${list}\n\nIt links the accepted RFC ${md.url(accepted[0].link)} (${accepted[0].detail}).${ignored}`,
+    );
   }
   const linked = (verdicts.length ? `Linked, but not accepted:\n${verdicts.map((v) => `- ${md.url(v.link)}: ${v.detail}`).join("\n")}` : "It links no RFC.") + ignored;
   return {

@@ -32,9 +32,7 @@ export type Command =
   | { name: "back" };
 
 /** `line` is 1-based in the comment body; `text` is the offending line, trimmed. */
-export type ParsedCommand =
-  | { ok: true; command: Command; line: number }
-  | { ok: false; error: string; line: number; text: string };
+export type ParsedCommand = { ok: true; command: Command; line: number } | { ok: false; error: string; line: number; text: string };
 
 /** Component ids as the registry allows them (`src/core/registry.ts`): lowercase only. */
 const COMPONENT_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -58,8 +56,7 @@ export function parseComment(body: string): { commands: ParsedCommand[]; ignored
     const fenceMatch = FENCE.exec(raw);
     if (fence) {
       // A fence closes with the same character, at least as long, and nothing after it.
-      const closing = fenceMatch && fenceMatch[1][0] === fence.char && fenceMatch[1].length >= fence.length
-        && raw.slice(fenceMatch[0].length).trim() === "";
+      const closing = fenceMatch && fenceMatch[1][0] === fence.char && fenceMatch[1].length >= fence.length && raw.slice(fenceMatch[0].length).trim() === "";
       if (closing) fence = undefined;
       return;
     }
@@ -90,8 +87,7 @@ function parseLine(rest: string, line: number, text: string): ParsedCommand {
     if (!COMPONENT_ID.test(normalised)) return fail(`${md.code(id)} is not a component id (lowercase letters, digits, ".", "_" and "-"): \`${usage}\``);
     return normalised;
   };
-  const nothingAfter = (count: number, usage: string): ParsedCommand | undefined =>
-    words.length > count ? fail(`unexpected ${md.code(words[count])}: \`${usage}\``) : undefined;
+  const nothingAfter = (count: number, usage: string): ParsedCommand | undefined => (words.length > count ? fail(`unexpected ${md.code(words[count])}: \`${usage}\``) : undefined);
 
   switch (name) {
     case "": {
@@ -208,9 +204,7 @@ export function authorize(command: Command, who: Sender, component?: string): Au
       return allow;
     case "freeze":
     case "unfreeze":
-      return WRITERS.has(who.permission)
-        ? allow
-        : deny(`only users with write access can ${command.name} a component (${user} has ${describePermission(who.permission)})`);
+      return WRITERS.has(who.permission) ? allow : deny(`only users with write access can ${command.name} a component (${user} has ${describePermission(who.permission)})`);
     case "ack": {
       const target = command.component ?? component;
       if (target === undefined) return deny("acknowledge which component? Use `/tier ack <component>`");

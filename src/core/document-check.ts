@@ -18,17 +18,37 @@ export type DocumentAtHead = { text: string } | { absent: true } | { tooLarge: n
 export function decideDocumentCheck(path: string, registryPath: string, document: DocumentAtHead, registry: Registry): CheckRunDesired {
   const base = { name: DOCUMENT_CHECK_NAME, annotations: [] };
   if ("registryInvalid" in document) {
-    return { ...base, conclusion: "neutral", title: "Not compared: the registry at head is not valid", summary: `\`${registryPath}\` does not parse at this pull request's head (see \`tierkeeper/registry\`), so \`${path}\` was not compared with it.` };
+    return {
+      ...base,
+      conclusion: "neutral",
+      title: "Not compared: the registry at head is not valid",
+      summary: `\`${registryPath}\` does not parse at this pull request's head (see \`tierkeeper/registry\`), so \`${path}\` was not compared with it.`,
+    };
   }
   if ("tooLarge" in document) {
-    return { ...base, conclusion: "failure", title: `${path} is too large to compare`, summary: `\`${path}\` is ${Math.ceil(document.tooLarge / 1024)} KB at this pull request's head; tierkeeper compares tier documents of at most 1 MB.` };
+    return {
+      ...base,
+      conclusion: "failure",
+      title: `${path} is too large to compare`,
+      summary: `\`${path}\` is ${Math.ceil(document.tooLarge / 1024)} KB at this pull request's head; tierkeeper compares tier documents of at most 1 MB.`,
+    };
   }
   if ("absent" in document) {
-    return { ...base, conclusion: "failure", title: `${path} does not exist`, summary: `The registry's \`policy.document\` names \`${path}\`, which this pull request's head does not have. Restore it, or change \`policy.document\`.` };
+    return {
+      ...base,
+      conclusion: "failure",
+      title: `${path} does not exist`,
+      summary: `The registry's \`policy.document\` names \`${path}\`, which this pull request's head does not have. Restore it, or change \`policy.document\`.`,
+    };
   }
   const findings = documentFindings(parseTierDocument(document.text), statusRows(registry, { overrides: registry.policy.requirements }));
   if (findings.length === 0) {
-    return { ...base, conclusion: "success", title: `${path} matches the registry`, summary: `The tier tables of \`${path}\` say what \`${registryPath}\` says: the same rows, tiers, categories and Missing cells.` };
+    return {
+      ...base,
+      conclusion: "success",
+      title: `${path} matches the registry`,
+      summary: `The tier tables of \`${path}\` say what \`${registryPath}\` says: the same rows, tiers, categories and Missing cells.`,
+    };
   }
   const listed = findings.slice(0, SUMMARY_FINDINGS).map((f) => `- ${path}:${f.line}: ${f.message}`);
   if (findings.length > SUMMARY_FINDINGS) listed.push(`- ... and ${findings.length - SUMMARY_FINDINGS} more (see the annotations)`);

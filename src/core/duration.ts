@@ -7,10 +7,18 @@
 import type { PolicyDuration } from "./model.js";
 
 const UNITS: Record<string, keyof PolicyDuration> = {
-  h: "hours", hour: "hours", hours: "hours",
-  d: "days", day: "days", days: "days",
-  w: "weeks", week: "weeks", weeks: "weeks",
-  mo: "months", month: "months", months: "months",
+  h: "hours",
+  hour: "hours",
+  hours: "hours",
+  d: "days",
+  day: "days",
+  days: "days",
+  w: "weeks",
+  week: "weeks",
+  weeks: "weeks",
+  mo: "months",
+  month: "months",
+  months: "months",
 };
 
 /** The accepted syntax; also the `pattern` of the generated JSON Schema. */

@@ -54,7 +54,12 @@ export function evidenceFor(registry: Registry, observed: ObservedCi, requests: 
   // "Never" needs the branch's CI watched for the whole window, up to its latest result.
   const watchedLongEnough = latestRun.getTime() - firstSeen >= limitDays * DAY_MS;
   const passed = (patterns: readonly Glob[]) =>
-    daysSincePassed(observed.defaultBranch.filter((c) => matchesAny(patterns, c.name)), watchedLongEnough, limitDays, latestRun);
+    daysSincePassed(
+      observed.defaultBranch.filter((c) => matchesAny(patterns, c.name)),
+      watchedLongEnough,
+      limitDays,
+      latestRun,
+    );
 
   let totalMs = 0;
   for (const ms of observed.pullRequestMs.values()) totalMs += ms;

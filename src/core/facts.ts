@@ -142,9 +142,7 @@ export function factFromEvent(name: string, payload: unknown): Fact {
         if (action === "review_requested" || action === "review_request_removed") {
           return reviewRequestFact(payload as EmitterWebhookEvent<"pull_request.review_requested">["payload"]);
         }
-        return action && PULL_ACTIONS.has(action)
-          ? pullFact(payload as EmitterWebhookEvent<"pull_request">["payload"])
-          : ignored(`pull_request.${action}`);
+        return action && PULL_ACTIONS.has(action) ? pullFact(payload as EmitterWebhookEvent<"pull_request">["payload"]) : ignored(`pull_request.${action}`);
       case "check_run":
         return action === "completed" ? checkRunFact(payload as EmitterWebhookEvent<"check_run.completed">["payload"]) : ignored(`check_run.${action}`);
       case "check_suite":
@@ -219,45 +217,57 @@ function reviewRequestFact(p: EmitterWebhookEvent<"pull_request.review_requested
 
 function checkRunFact(p: EmitterWebhookEvent<"check_run.completed">["payload"]): CiFact {
   const run = need(p.check_run, "check_run");
-  return ciFact(p, {
-    sha: need(run.head_sha, "check_run.head_sha"),
-    name: need(run.name, "check_run.name"),
-    source: "check_run",
-    outcome: outcomeOfConclusion(run.conclusion),
-    completedAt: date(run.completed_at, "check_run.completed_at"),
-    ...(run.started_at && { startedAt: date(run.started_at, "check_run.started_at") }),
-    branch: run.check_suite?.head_branch ?? undefined,
-    url: run.html_url ?? undefined,
-  }, pullsOf(run.pull_requests));
+  return ciFact(
+    p,
+    {
+      sha: need(run.head_sha, "check_run.head_sha"),
+      name: need(run.name, "check_run.name"),
+      source: "check_run",
+      outcome: outcomeOfConclusion(run.conclusion),
+      completedAt: date(run.completed_at, "check_run.completed_at"),
+      ...(run.started_at && { startedAt: date(run.started_at, "check_run.started_at") }),
+      branch: run.check_suite?.head_branch ?? undefined,
+      url: run.html_url ?? undefined,
+    },
+    pullsOf(run.pull_requests),
+  );
 }
 
 function checkSuiteFact(p: EmitterWebhookEvent<"check_suite.completed">["payload"]): CiFact {
   const suite = need(p.check_suite, "check_suite");
-  return ciFact(p, {
-    sha: need(suite.head_sha, "check_suite.head_sha"),
-    // A suite has no name of its own: the app that ran it names it (e.g. "GitHub Actions").
-    name: need(suite.app?.name, "check_suite.app.name"),
-    source: "check_suite",
-    // One suite per workflow, all named after the app: keyed by the suite, they do not overwrite each other.
-    key: `check_suite:${need(suite.id, "check_suite.id")}`,
-    outcome: outcomeOfConclusion(suite.conclusion),
-    completedAt: date(suite.updated_at, "check_suite.updated_at"),
-    branch: suite.head_branch ?? undefined,
-  }, pullsOf(suite.pull_requests));
+  return ciFact(
+    p,
+    {
+      sha: need(suite.head_sha, "check_suite.head_sha"),
+      // A suite has no name of its own: the app that ran it names it (e.g. "GitHub Actions").
+      name: need(suite.app?.name, "check_suite.app.name"),
+      source: "check_suite",
+      // One suite per workflow, all named after the app: keyed by the suite, they do not overwrite each other.
+      key: `check_suite:${need(suite.id, "check_suite.id")}`,
+      outcome: outcomeOfConclusion(suite.conclusion),
+      completedAt: date(suite.updated_at, "check_suite.updated_at"),
+      branch: suite.head_branch ?? undefined,
+    },
+    pullsOf(suite.pull_requests),
+  );
 }
 
 function workflowJobFact(p: EmitterWebhookEvent<"workflow_job.completed">["payload"]): CiFact {
   const job = need(p.workflow_job, "workflow_job");
-  return ciFact(p, {
-    sha: need(job.head_sha, "workflow_job.head_sha"),
-    name: need(job.name, "workflow_job.name"),
-    source: "workflow_job",
-    outcome: outcomeOfConclusion(job.conclusion),
-    completedAt: date(job.completed_at, "workflow_job.completed_at"),
-    ...(job.started_at && { startedAt: date(job.started_at, "workflow_job.started_at") }),
-    branch: job.head_branch ?? undefined,
-    url: job.html_url ?? undefined,
-  }, []);
+  return ciFact(
+    p,
+    {
+      sha: need(job.head_sha, "workflow_job.head_sha"),
+      name: need(job.name, "workflow_job.name"),
+      source: "workflow_job",
+      outcome: outcomeOfConclusion(job.conclusion),
+      completedAt: date(job.completed_at, "workflow_job.completed_at"),
+      ...(job.started_at && { startedAt: date(job.started_at, "workflow_job.started_at") }),
+      branch: job.head_branch ?? undefined,
+      url: job.html_url ?? undefined,
+    },
+    [],
+  );
 }
 
 function statusFact(p: EmitterWebhookEvent<"status">["payload"]): CiFact | Fact {
@@ -265,16 +275,20 @@ function statusFact(p: EmitterWebhookEvent<"status">["payload"]): CiFact | Fact 
   if (state === "pending") return ignored("status.pending");
   const defaultBranch = p.repository?.default_branch;
   const branches = Array.isArray(p.branches) ? p.branches.map((b) => b?.name).filter(isString) : [];
-  return ciFact(p, {
-    sha: need(p.sha, "sha"),
-    name: need(p.context, "context"),
-    source: "status",
-    outcome: state === "success" ? "pass" : "fail",
-    completedAt: date(p.updated_at, "updated_at"),
-    // A status names every branch whose tip is the commit: the default branch matters most.
-    branch: defaultBranch && branches.includes(defaultBranch) ? defaultBranch : branches[0],
-    url: p.target_url ?? undefined,
-  }, []);
+  return ciFact(
+    p,
+    {
+      sha: need(p.sha, "sha"),
+      name: need(p.context, "context"),
+      source: "status",
+      outcome: state === "success" ? "pass" : "fail",
+      completedAt: date(p.updated_at, "updated_at"),
+      // A status names every branch whose tip is the commit: the default branch matters most.
+      branch: defaultBranch && branches.includes(defaultBranch) ? defaultBranch : branches[0],
+      url: p.target_url ?? undefined,
+    },
+    [],
+  );
 }
 
 /** The common frame of every CI fact: repository, installation, the result, the PRs named, the queue entry. */
@@ -316,9 +330,7 @@ export function queueBranch(branch: string): QueueBranch | undefined | "malforme
 
 function pushFact(p: EmitterWebhookEvent<"push">["payload"]): PushFact {
   const commits = Array.isArray(p.commits) ? p.commits : [];
-  const touchesRegistry = commits.some((c) =>
-    [c?.added, c?.modified, c?.removed].some((list) => Array.isArray(list) && list.includes(REGISTRY_PATH)),
-  );
+  const touchesRegistry = commits.some((c) => [c?.added, c?.modified, c?.removed].some((list) => Array.isArray(list) && list.includes(REGISTRY_PATH)));
   return {
     kind: "push",
     repo: repoRef(p),

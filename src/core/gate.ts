@@ -33,7 +33,11 @@ export interface GateDecision {
 
 /** The gate's decision for one job name. `registryText` is the registry's source, for the disabling notes. */
 export function gateFor(registry: Registry, registryText: string, job: string): GateDecision {
-  return decide(registry, lazy(() => disablingNotes(registryText)), job);
+  return decide(
+    registry,
+    lazy(() => disablingNotes(registryText)),
+    job,
+  );
 }
 
 /** The notes are read from the source only when a disabled component is involved, and once per registry. */
@@ -175,7 +179,5 @@ export function gateSummary(d: GateDecision, registryFile: string): string | und
 
 /** Text that Markdown shows as written, on one line: no links, mentions, HTML or formatting. */
 export function markdownText(value: string): string {
-  return value
-    .replace(/[\r\n\u2028\u2029]+/g, " ")
-    .replace(/[\\`*_{}[\]()<>#+\-.!|~@&:]/g, (c) => `\\${c}`);
+  return value.replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[\\`*_{}[\]()<>#+\-.!|~@&:]/g, (c) => `\\${c}`);
 }

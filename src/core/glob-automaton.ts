@@ -205,7 +205,7 @@ export function automaton(nodes: readonly GlobNode[]): Glob {
       steps[0] = 1;
       // Most paths are told apart by the glob's literal start (`crates/wasi-nn/`): one step.
       let set = input.startsWith(prefix) ? start : undefined;
-      for (let i = 0; set && i < input.length; ) {
+      for (let i = 0; set && i < input.length;) {
         const cp = input.codePointAt(i)!;
         i += cp > 0xffff ? 2 : 1; // a surrogate pair is one code point, as with the RegExp "u" flag
         set = after(set, cp);

@@ -15,7 +15,7 @@ export function compileCheckGlob(glob: string): Glob {
     } else if (c === "?") {
       nodes.push({ kind: "char", test: ANY });
     } else if (c === "\\") {
-      if (i + 1 >= pattern.length) throw new GlobError("trailing \"\\\" escapes nothing");
+      if (i + 1 >= pattern.length) throw new GlobError('trailing "\\" escapes nothing');
       nodes.push(literal(pattern[++i]));
     } else if (c === "[") {
       const end = checkClassEnd(pattern, i);

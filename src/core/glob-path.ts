@@ -7,22 +7,21 @@ export function compilePathGlob(glob: string): Glob {
   checkLength(glob);
   // These would silently never match (paths are relative, `/`-separated) or invert the list.
   if (glob.startsWith("/") || glob.startsWith("./")) {
-    throw new GlobError("paths are relative to the repository root: remove the leading \"/\" or \"./\"");
+    throw new GlobError('paths are relative to the repository root: remove the leading "/" or "./"');
   }
   if (glob.startsWith("!")) throw new GlobError("negated patterns are not supported");
   const tokens = collapseGlobstars(pathTokens(Array.from(glob)));
   let at = 0;
-  const nodes = pathSequence(tokens, () => at, (n) => (at = n), 0);
+  const nodes = pathSequence(
+    tokens,
+    () => at,
+    (n) => (at = n),
+    0,
+  );
   return automaton(nodes);
 }
 
-type PathToken =
-  | { t: "char"; test: CharTest }
-  | { t: "star" }
-  | { t: "globstar" }
-  | { t: "open"; position: number }
-  | { t: "comma" }
-  | { t: "close" };
+type PathToken = { t: "char"; test: CharTest } | { t: "star" } | { t: "globstar" } | { t: "open"; position: number } | { t: "comma" } | { t: "close" };
 
 const isSlash = (token: PathToken | undefined) => token?.t === "char" && token.test.kind === "char" && token.test.cp === SLASH;
 
@@ -48,7 +47,7 @@ function pathTokens(pattern: string[]): PathToken[] {
     } else if (c === "?") {
       tokens.push({ t: "char", test: NOT_SLASH });
     } else if (c === "\\") {
-      if (i + 1 >= pattern.length) throw new GlobError("trailing \"\\\" escapes nothing");
+      if (i + 1 >= pattern.length) throw new GlobError('trailing "\\" escapes nothing');
       tokens.push({ t: "char", test: { kind: "char", cp: escaped(pattern[++i], i) } });
     } else if (c === "[") {
       const end = pathClassEnd(pattern, i);
@@ -137,7 +136,17 @@ function pathSequence(tokens: PathToken[], at: () => number, moveTo: (n: number)
         moveTo(i + 2);
         const rest = pathSequence(tokens, at, moveTo, depth);
         nodes.pop();
-        const through: GlobNode[] = [{ kind: "char", test: SLASH_CHAR }, { kind: "optional", body: [{ kind: "loop", test: ANY }, { kind: "char", test: SLASH_CHAR }] }, ...rest];
+        const through: GlobNode[] = [
+          { kind: "char", test: SLASH_CHAR },
+          {
+            kind: "optional",
+            body: [
+              { kind: "loop", test: ANY },
+              { kind: "char", test: SLASH_CHAR },
+            ],
+          },
+          ...rest,
+        ];
         nodes.push(...(rest.length > 0 && nullable(rest) ? [{ kind: "alt" as const, alts: [through, []] }] : through));
         return nodes;
       }
@@ -165,7 +174,13 @@ function globstar(tokens: PathToken[], i: number, nodes: GlobNode[], moveTo: (n:
   if (i + 1 < tokens.length) {
     // Leading: any number of whole segments, each with its "/", none included.
     moveTo(i + 2);
-    nodes.push({ kind: "optional", body: [{ kind: "loop", test: ANY }, { kind: "char", test: SLASH_CHAR }] });
+    nodes.push({
+      kind: "optional",
+      body: [
+        { kind: "loop", test: ANY },
+        { kind: "char", test: SLASH_CHAR },
+      ],
+    });
   } else if (i === 0) {
     nodes.push({ kind: "loop", test: ANY });
   } else if (tokens[i - 2]?.t === "star") {
@@ -174,6 +189,12 @@ function globstar(tokens: PathToken[], i: number, nodes: GlobNode[], moveTo: (n:
   } else {
     // `a/**` also matches `a` itself.
     nodes.pop();
-    nodes.push({ kind: "optional", body: [{ kind: "char", test: SLASH_CHAR }, { kind: "loop", test: ANY }] });
+    nodes.push({
+      kind: "optional",
+      body: [
+        { kind: "char", test: SLASH_CHAR },
+        { kind: "loop", test: ANY },
+      ],
+    });
   }
 }

@@ -126,7 +126,10 @@ function draftFor(doc: TierDocument, row: DocumentRow, id: string, owners: reado
   // First the model: every item that is a requirement's label becomes the facts that miss it.
   const draft = baseline();
   const requirements = requirementSet()[toward].filter((r) => r.appliesTo(asComponent(draft)));
-  for (const item of cell.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const item of cell
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const requirement = requirements.find((r) => r.label.toLowerCase() === item.toLowerCase());
     const make = requirement && MAKE_MISSING[requirement.id as RequirementId];
     if (make) make(draft);

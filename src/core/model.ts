@@ -9,9 +9,7 @@ import type { RequirementOverrides } from "./requirements.js";
 export type Tier = 1 | 2 | 3;
 
 /** A GitHub user (`abrown`) or a team (`bytecodealliance/wasi-nn`). */
-export type Owner =
-  | { kind: "user"; login: string }
-  | { kind: "team"; org: string; slug: string };
+export type Owner = { kind: "user"; login: string } | { kind: "team"; org: string; slug: string };
 
 /** A calendar duration as date-fns understands it (`add(date, duration)`). */
 export interface PolicyDuration {
@@ -109,9 +107,7 @@ export interface RegistryProblem {
   severity: "error" | "warning";
 }
 
-export type RegistryParseResult =
-  | { ok: true; registry: Registry; warnings: RegistryProblem[] }
-  | { ok: false; errors: RegistryProblem[] };
+export type RegistryParseResult = { ok: true; registry: Registry; warnings: RegistryProblem[] } | { ok: false; errors: RegistryProblem[] };
 
 /** A repository as the core sees it. `key` is `owner/name`. */
 export interface RepoRef {

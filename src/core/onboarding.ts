@@ -35,7 +35,10 @@ export interface GuessedComponent {
  */
 export function guessComponents(input: OnboardingInput): { components: GuessedComponent[]; unmatchedChecks: string[] } {
   const fits = (glob: string) => glob.length <= MAX_GLOB_LENGTH;
-  const folders = [...new Set(input.folders)].filter((f) => !NOT_COMPONENTS.test(f) && fits(folderGlob(f))).sort().slice(0, 50);
+  const folders = [...new Set(input.folders)]
+    .filter((f) => !NOT_COMPONENTS.test(f) && fits(folderGlob(f)))
+    .sort()
+    .slice(0, 50);
   const checks = [...new Set(input.checkNames)].filter((c) => fits(escapeGlob(c))).sort();
   const perComponent = Math.min(REGISTRY_LIMITS.globsPerList, Math.floor(REGISTRY_LIMITS.globs / Math.max(1, folders.length)) - 1);
   const mentions = (check: string, folder: string) => check.toLowerCase().includes(folder.toLowerCase());
@@ -46,7 +49,11 @@ export function guessComponents(input: OnboardingInput): { components: GuessedCo
 
 /** A valid registry id from a folder name: lowercase, `.`, `_`, `-` kept, the rest dashed. */
 function componentId(folder: string): string {
-  const id = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 64);
+  const id = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[^a-z0-9]+/, "")
+    .slice(0, 64);
   return id || "component";
 }
 

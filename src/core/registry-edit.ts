@@ -34,12 +34,7 @@ export function setComponentCi(text: string, componentId: string, value: CiValue
   const comment = note ? ` # ${note.replace(/[\r\n]+/g, " ").trim()}` : "";
 
   if ((current === "disabled") === (value === "disabled")) return text; // already so
-  const edited =
-    !component.flow && (!ci || startsLine(text, ci))
-      ? ci
-        ? splice(text, ci, value, comment)
-        : insertCi(text, component, comment)
-      : viaDocument(doc, component, value, note);
+  const edited = !component.flow && (!ci || startsLine(text, ci)) ? (ci ? splice(text, ci, value, comment) : insertCi(text, component, comment)) : viaDocument(doc, component, value, note);
   check(text, edited, componentId, value);
   return edited;
 }
@@ -75,7 +70,7 @@ function splice(text: string, ci: Pair, value: CiValue, comment: string): string
 
 /** A new `ci: disabled` line after the component's last entry, indented like its first key. */
 function insertCi(text: string, component: YAMLMap, comment: string): string {
-  const firstKey = rangeOf((component.items[0]).key)[0];
+  const firstKey = rangeOf(component.items[0].key)[0];
   const indent = text.slice(lineStart(text, firstKey), firstKey);
   const last = component.items.at(-1) as Pair;
   const at = lineEndAfter(text, rangeOf(last.value ?? last.key)[1]);

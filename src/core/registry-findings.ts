@@ -150,7 +150,10 @@ export function registryFindings(input: FindingsInput): RegistryFindings {
     }
   }
 
-  if (unjudged) notes.push(`${unjudged} glob${unjudged === 1 ? " was" : "s were"} not compared with the files or check names: the comparison stops after ${FINDINGS_STEP_BUDGET.toLocaleString("en")} matching steps.`);
+  if (unjudged)
+    notes.push(
+      `${unjudged} glob${unjudged === 1 ? " was" : "s were"} not compared with the files or check names: the comparison stops after ${FINDINGS_STEP_BUDGET.toLocaleString("en")} matching steps.`,
+    );
 
   const problems = [...input.head.warnings.filter((w) => !superseding.has(place(w))), ...findings];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -177,4 +180,3 @@ function droppedDuties(from: Tier, to: Tier): string {
   const consequence = to === 3 ? "; as Tier 3 it may be disabled in CI after a week without an owner's response when it blocks other work" : "";
   return `${dropped.join(" and ")}${consequence}`;
 }
-

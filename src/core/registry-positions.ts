@@ -8,10 +8,12 @@ export type Anchor = (path: PathKey[], target?: "key" | "value") => Position;
 export function registryAnchor(text: string): Anchor {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  return anchorer(yamlLocator(doc, (offset) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  }));
+  return anchorer(
+    yamlLocator(doc, (offset) => {
+      const { line, col } = lineCounter.linePos(offset);
+      return { line, column: col };
+    }),
+  );
 }
 
 /** Falls back to the nearest enclosing key that exists, then to 1:1. */

@@ -34,8 +34,7 @@ const OWNER = new RegExp(`^@?${LOGIN}(?:/${TEAM_SLUG})?$`);
 /** Our message for any issue raised by a schema: "expected X, got Y". Missing keys are handled centrally. */
 function expecting(what: string) {
   return {
-    error: (issue: { input?: unknown }) =>
-      issue.input === undefined ? undefined : `expected ${what}, got ${describeValue(issue.input)}`,
+    error: (issue: { input?: unknown }) => (issue.input === undefined ? undefined : `expected ${what}, got ${describeValue(issue.input)}`),
   };
 }
 
@@ -55,8 +54,7 @@ function globList(kind: "check" | "path", description: string) {
 }
 
 const text = z.string(expecting("text"));
-const ownerList = (description: string) =>
-  z.array(z.string(expecting("a GitHub login or org/team-slug")).regex(OWNER), expecting("a list of owners")).meta({ description });
+const ownerList = (description: string) => z.array(z.string(expecting("a GitHub login or org/team-slug")).regex(OWNER), expecting("a list of owners")).meta({ description });
 const positiveInt = z.number(expecting("a positive whole number")).int().positive();
 const CHECK_GLOBS = "Check-name globs: only * ? [...] are special; parentheses and spaces are literal.";
 
@@ -71,7 +69,10 @@ export const componentShape = {
   paths: globList("path", "Globs over repository paths (picomatch).").optional(),
   checks: globList("check", `CI checks that test this component. ${CHECK_GLOBS}`).optional(),
   fuzzing: z
-    .union([globList("check", `CI checks that fuzz this component. ${CHECK_GLOBS}`), z.enum(FUZZING_SERVICES)], expecting(`a list of check globs, or ${listWords(FUZZING_SERVICES.map((s) => JSON.stringify(s)))}`))
+    .union(
+      [globList("check", `CI checks that fuzz this component. ${CHECK_GLOBS}`), z.enum(FUZZING_SERVICES)],
+      expecting(`a list of check globs, or ${listWords(FUZZING_SERVICES.map((s) => JSON.stringify(s)))}`),
+    )
     .meta({ description: `CI checks that fuzz this component (a list of globs), or a service that fuzzes it continuously outside CI: ${FUZZING_SERVICES.join(", ")}.` })
     .optional(),
   implementation: oneOf(["complete", "partial"]).optional(),
@@ -83,16 +84,19 @@ export const componentShape = {
   disable: oneOf(["registry", "workflow"])
     .meta({ description: "How a Tier 3 timeline disables it in CI: a PR marking it `ci: disabled` here (default), or the Actions API on its own workflow." })
     .optional(),
-  workflow: text.regex(/^[\w.-]+\.ya?ml$/, "must be a workflow file name such as wasi-nn.yml").meta({ description: "Its dedicated workflow file (.github/workflows/...), for `disable: workflow`." }).optional(),
+  workflow: text
+    .regex(/^[\w.-]+\.ya?ml$/, "must be a workflow file name such as wasi-nn.yml")
+    .meta({ description: "Its dedicated workflow file (.github/workflows/...), for `disable: workflow`." })
+    .optional(),
   missing: z
     .array(text.min(1, "must not be empty"), expecting("a list of texts"))
-    .meta({ description: "Declared notes for the \"Missing Tier N Requirements\" column that no requirement expresses (\"Support beyond CI checks\"): printed as given after the computed ones." })
+    .meta({
+      description: 'Declared notes for the "Missing Tier N Requirements" column that no requirement expresses ("Support beyond CI checks"): printed as given after the computed ones.',
+    })
     .optional(),
 };
 
-const durationSchema = z
-  .string(expecting(`a duration such as ${DURATION_EXAMPLES}`))
-  .regex(DURATION_PATTERN);
+const durationSchema = z.string(expecting(`a duration such as ${DURATION_EXAMPLES}`)).regex(DURATION_PATTERN);
 
 export const policyShape = {
   "response-window": durationSchema.meta({ description: "How long owners have to respond. Default: 1 week." }).optional(),
@@ -124,7 +128,9 @@ export const policyShape = {
         repositories: z
           .array(z.string(expecting("a repository as owner/name")).regex(/^[\w.-]+\/[\w.-]+$/, "must be a repository as owner/name"), expecting("a list of repositories (owner/name)"))
           .min(1, "must name at least one repository")
-          .meta({ description: "The repositories whose pull requests and issues count as RFCs; links elsewhere are ignored. Default: the repository owner's own rfcs repository (<owner>/rfcs)." })
+          .meta({
+            description: "The repositories whose pull requests and issues count as RFCs; links elsewhere are ignored. Default: the repository owner's own rfcs repository (<owner>/rfcs).",
+          })
           .optional(),
       },
       expecting("a mapping"),
@@ -133,7 +139,9 @@ export const policyShape = {
   suggestions: z
     .string(expecting(`"off" or a duration such as ${DURATION_EXAMPLES}`))
     .regex(new RegExp(`^off$|${DURATION_PATTERN.source}`))
-    .meta({ description: "How long a component must meet the tier above (or miss its own tier's requirements) before an issue suggests its promotion (or demotion); off: never. Default: 30 days." })
+    .meta({
+      description: "How long a component must meet the tier above (or miss its own tier's requirements) before an issue suggests its promotion (or demotion); off: never. Default: 30 days.",
+    })
     .optional(),
   requirements: requirementOverridesSchema
     .superRefine((v, ctx) => {
@@ -143,7 +151,7 @@ export const policyShape = {
     .optional(),
   document: text
     .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\0]+\.md$/, "must be a Markdown file's path in the repository, such as docs/stability-tiers.md")
-    .meta({ description: "The repository's tier document (Markdown, \"Tier 1/2/3\" tables) kept in step with this registry: the check `tierkeeper/document` compares them on pull requests." })
+    .meta({ description: 'The repository\'s tier document (Markdown, "Tier 1/2/3" tables) kept in step with this registry: the check `tierkeeper/document` compares them on pull requests.' })
     .optional(),
 };
 

@@ -61,8 +61,7 @@ export function parseRegistry(text: string, file = REGISTRY_PATH): RegistryParse
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const yamlProblems = [...doc.errors.map((e) => yamlProblem(e, text, at, file, "error")),
-    ...doc.warnings.map((w) => yamlProblem(w, text, at, file, "warning"))];
+  const yamlProblems = [...doc.errors.map((e) => yamlProblem(e, text, at, file, "error")), ...doc.warnings.map((w) => yamlProblem(w, text, at, file, "warning"))];
   // After a syntax error the tree is a guess: report only the syntax. Duplicate keys leave a sound tree.
   if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return result(yamlProblems, undefined);
   let value: unknown;
@@ -80,11 +79,7 @@ export function parseRegistry(text: string, file = REGISTRY_PATH): RegistryParse
  * Validates an already-parsed registry (e.g. from Probot's config loader). Without `locate`
  * every problem is at 1:1 and only the key path in the message says where.
  */
-export function validateRegistry(
-  value: unknown,
-  file = REGISTRY_PATH,
-  locate?: (path: PathKey[]) => Position | undefined,
-): RegistryParseResult {
+export function validateRegistry(value: unknown, file = REGISTRY_PATH, locate?: (path: PathKey[]) => Position | undefined): RegistryParseResult {
   // An empty (or all-comments) file is a registry with no components; config loaders turn it into {}.
   const empty = value == null || (isPlainObject(value) && Object.keys(value).length === 0);
   const input = empty ? { components: {} } : value;

@@ -56,7 +56,13 @@ export function replyFigures(requests: readonly Tier2Request[], asOf: Date, wind
 
 /** Breaches of one component within the window ending at `asOf` (the demotion rule counts these). */
 export function breachesOf(requests: readonly Tier2Request[], component: string, asOf: Date, windowDays: number): number {
-  return replyFigures(requests.filter((r) => r.component === component), asOf, windowDays).byComponent[0]?.breaches ?? 0;
+  return (
+    replyFigures(
+      requests.filter((r) => r.component === component),
+      asOf,
+      windowDays,
+    ).byComponent[0]?.breaches ?? 0
+  );
 }
 
 function row(component: string, maintainer: string, items: Tier2Request[], until: string): FigureRow {

@@ -159,8 +159,7 @@ function builtIns(limits: Limits): Record<RequirementId, Requirement> {
         "Continuous fuzzing is required for WebAssembly proposals and for the architecture of supported targets (`fuzzing` checks, passing; or `fuzzing: oss-fuzz`, fuzzed outside CI, which CI cannot observe).",
       appliesTo: inCategories(["Target", "WebAssembly Proposal"]),
       // A service outside CI reports nothing tierkeeper sees: the declaration is all there is.
-      evaluate: (c, e) =>
-        c.fuzzedOutsideCi ? "met" : declaredThenObserved(hasFuzzingChecks(c), passedRecently(e.fuzzingPassedWithinDays, limits.passedWithinDays)),
+      evaluate: (c, e) => (c.fuzzedOutsideCi ? "met" : declaredThenObserved(hasFuzzingChecks(c), passedRecently(e.fuzzingPassedWithinDays, limits.passedWithinDays))),
     },
     "stable-proposal": {
       id: "stable-proposal",
@@ -195,8 +194,7 @@ function builtIns(limits: Limits): Record<RequirementId, Requirement> {
       label: "CI testing",
       summary: "Tests run in CI for it and pass (`checks` not empty, not `ci: disabled`, passing on the default branch).",
       appliesTo: always,
-      evaluate: (c, e) =>
-        declaredThenObserved(c.checks.length > 0 && c.facts.ci !== "disabled", passedRecently(e.checksPassedOnDefaultWithinDays, limits.passedWithinDays)),
+      evaluate: (c, e) => declaredThenObserved(c.checks.length > 0 && c.facts.ci !== "disabled", passedRecently(e.checksPassedOnDefaultWithinDays, limits.passedWithinDays)),
     },
     "expansive-ci-testing": {
       id: "expansive-ci-testing",
@@ -250,8 +248,7 @@ function builtIns(limits: Limits): Record<RequirementId, Requirement> {
     "path-to-completion": {
       id: "path-to-completion",
       label: "path to completion",
-      summary:
-        "A partial implementation has a clear path forward: met when complete; `implementation: partial` with `maintainer: none` is missing it; other partial ones are unknown.",
+      summary: "A partial implementation has a clear path forward: met when complete; `implementation: partial` with `maintainer: none` is missing it; other partial ones are unknown.",
       appliesTo: always,
       evaluate: (c) => (c.facts.implementation !== "partial" ? "met" : c.facts.maintainer === "none" ? "missing" : "unknown"),
     },
@@ -400,25 +397,13 @@ export function nextTier(tier: Tier): Tier | undefined {
 }
 
 /** Every requirement of `targetTier` that applies to the component, with its status, in the list's order. */
-export function evaluateFor(
-  component: Component,
-  targetTier: Tier,
-  evidence: Evidence = {},
-  requirements: RequirementSet | RequirementOverrides = {},
-): RequirementResult[] {
+export function evaluateFor(component: Component, targetTier: Tier, evidence: Evidence = {}, requirements: RequirementSet | RequirementOverrides = {}): RequirementResult[] {
   const set = isSet(requirements) ? requirements : requirementSet(requirements);
-  return set[targetTier]
-    .filter((r) => r.appliesTo(component))
-    .map((r) => ({ id: r.id, label: r.label, status: r.evaluate(component, evidence) }));
+  return set[targetTier].filter((r) => r.appliesTo(component)).map((r) => ({ id: r.id, label: r.label, status: r.evaluate(component, evidence) }));
 }
 
 /** The labels of the requirements of `targetTier` the component misses ("unknown" ones are not missing). */
-export function missingFor(
-  component: Component,
-  targetTier: Tier,
-  evidence: Evidence = {},
-  requirements: RequirementSet | RequirementOverrides = {},
-): string[] {
+export function missingFor(component: Component, targetTier: Tier, evidence: Evidence = {}, requirements: RequirementSet | RequirementOverrides = {}): string[] {
   return evaluateFor(component, targetTier, evidence, requirements)
     .filter((r) => r.status === "missing")
     .map((r) => r.label);
@@ -447,10 +432,7 @@ export const customRequirementSchema = z.strictObject({
   label: z.string().min(1),
   summary: z.string().optional(),
   categories: categoryList.optional(),
-  requires: z.union([
-    z.enum(["checks", "fuzzing", "owners"]),
-    z.partialRecord(z.enum(FACT_NAMES), z.array(z.string()).min(1)),
-  ]),
+  requires: z.union([z.enum(["checks", "fuzzing", "owners"]), z.partialRecord(z.enum(FACT_NAMES), z.array(z.string()).min(1))]),
 });
 
 export const tierOverridesSchema = z.strictObject({

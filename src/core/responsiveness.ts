@@ -190,8 +190,7 @@ export function recipientsFor(component: Component, awayNow: (login: string) => 
 }
 
 /** The key of a request: what it is about (repository, thread, component, maintainer). */
-export const requestKey = (repoId: number, r: Pick<Tier2Request, "thread" | "component" | "requestee">) =>
-  `t2:${repoId}:${r.thread}:${r.component}:${r.requestee.toLowerCase()}`;
+export const requestKey = (repoId: number, r: Pick<Tier2Request, "thread" | "component" | "requestee">) => `t2:${repoId}:${r.thread}:${r.component}:${r.requestee.toLowerCase()}`;
 
 /** Team mentions in a comment (`@org/team`), outside code and quotes. */
 export function teamMentions(body: string): string[] {

@@ -52,8 +52,7 @@ export interface Judgement {
 
 export const SUGGESTION_LABELS = ["tierkeeper", "tier-suggestion"];
 export const suggestionPrefix = (repoId: number) => `suggest:${repoId}:`;
-export const suggestionKey = (repoId: number, s: Pick<Suggestion, "componentId" | "direction" | "to">) =>
-  `${suggestionPrefix(repoId)}${s.componentId}:${s.direction}-to-${s.to}`;
+export const suggestionKey = (repoId: number, s: Pick<Suggestion, "componentId" | "direction" | "to">) => `${suggestionPrefix(repoId)}${s.componentId}:${s.direction}-to-${s.to}`;
 
 /** The parts of a suggestion key; undefined for a key that is not one. */
 export function parseSuggestionKey(key: string): Pick<Suggestion, "componentId" | "direction" | "to"> | undefined {
@@ -173,7 +172,8 @@ function evidenceLines(c: Component, e: Evidence, registry: Registry): string[] 
   if (c.checks.length > 0) lines.push(passed("Checks", c.checks, e.checksPassedOnDefaultWithinDays));
   if (c.fuzzing?.length) lines.push(passed("Fuzzing", c.fuzzing, e.fuzzingPassedWithinDays));
   if (e.ciShare !== undefined) lines.push(`- Share of pull-request CI time over the last ${CI_COST_WINDOW_DAYS} days: ${Math.round(e.ciShare * 100)}%.`);
-  if (e.tier2ReplyMedianHours !== undefined) lines.push(`- Median reply to Tier 2 requests over the last ${registry.policy.tier2.figuresWindowDays} days: ${formatHours(e.tier2ReplyMedianHours)}.`);
+  if (e.tier2ReplyMedianHours !== undefined)
+    lines.push(`- Median reply to Tier 2 requests over the last ${registry.policy.tier2.figuresWindowDays} days: ${formatHours(e.tier2ReplyMedianHours)}.`);
   return lines.length ? lines : ["- Nothing observed beyond the declared facts."];
 }
 

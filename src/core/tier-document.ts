@@ -74,7 +74,8 @@ export function parseTierDocument(text: string): TierDocument {
     if (def) {
       const parts = [def[2].trim()];
       // A footnote runs on until a blank line, a heading, a table or the next definition.
-      while (i + 1 < lines.length && lines[i + 1].trim() !== "" && !HEADING.test(lines[i + 1]) && !lines[i + 1].trim().startsWith("|") && !isDefinition(lines[i + 1])) parts.push(lines[++i].trim());
+      while (i + 1 < lines.length && lines[i + 1].trim() !== "" && !HEADING.test(lines[i + 1]) && !lines[i + 1].trim().startsWith("|") && !isDefinition(lines[i + 1]))
+        parts.push(lines[++i].trim());
       footnotes[def[1]] = parts.filter(Boolean).join(" ");
       continue;
     }
@@ -191,14 +192,17 @@ function pairRows(doc: TierDocument, rows: readonly StatusRow[]): { paired: Map<
  */
 export function documentFindings(doc: TierDocument, rows: readonly StatusRow[]): DocumentFinding[] {
   const findings: DocumentFinding[] = [];
-  if (doc.tables.length === 0) return [{ line: 1, message: "no \"Tier 1\", \"Tier 2\" or \"Tier 3\" heading followed by a Category | Description table was found" }];
+  if (doc.tables.length === 0) return [{ line: 1, message: 'no "Tier 1", "Tier 2" or "Tier 3" heading followed by a Category | Description table was found' }];
   const { paired, extra } = pairRows(doc, rows);
   for (const r of rows) {
     const d = paired.get(r);
     const label = `${r.description} (${r.id})`;
     if (!d) {
       const table = doc.tables.find((t) => t.tier === r.tier);
-      findings.push({ line: table?.lastLine ?? doc.tables[0].headingLine, message: `${label} is Tier ${r.tier} in the registry but has no row in ${table ? "this table" : `the document (it has no Tier ${r.tier} table)`}` });
+      findings.push({
+        line: table?.lastLine ?? doc.tables[0].headingLine,
+        message: `${label} is Tier ${r.tier} in the registry but has no row in ${table ? "this table" : `the document (it has no Tier ${r.tier} table)`}`,
+      });
       continue;
     }
     if (d.tier !== r.tier) {
@@ -209,7 +213,8 @@ export function documentFindings(doc: TierDocument, rows: readonly StatusRow[]):
     if (r.toward !== null && d.missing !== undefined) {
       const expected = missingCell(r);
       const quoted = (cell: string) => (cell.trim() ? `"${cell}"` : "empty");
-      if (!same(d.missing, expected)) findings.push({ line: d.line, message: `${label}: Missing Tier ${r.toward} Requirements is ${quoted(expected)} from the registry, not ${quoted(d.missing)}` });
+      if (!same(d.missing, expected))
+        findings.push({ line: d.line, message: `${label}: Missing Tier ${r.toward} Requirements is ${quoted(expected)} from the registry, not ${quoted(d.missing)}` });
     }
   }
   for (const d of extra) findings.push({ line: d.line, message: `${d.name} (Tier ${d.tier}, ${d.category}) is not in the registry` });
@@ -251,5 +256,13 @@ export function rewriteTables(text: string, doc: TierDocument, rows: readonly St
 
 /** `| Target               | x |`: each cell padded to its column's width, when it fits. */
 function layoutRow(cells: readonly string[], widths: readonly number[]): string {
-  return `|${cells.map((c, i) => ` ${c.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ").padEnd(Math.max(0, (widths[i] ?? 0) - 2))} `).join("|")}|`;
+  return `|${cells
+    .map(
+      (c, i) =>
+        ` ${c
+          .replace(/\|/g, "\\|")
+          .replace(/\s*\n\s*/g, " ")
+          .padEnd(Math.max(0, (widths[i] ?? 0) - 2))} `,
+    )
+    .join("|")}|`;
 }

@@ -1,14 +1,5 @@
 import type { Component, RepoRef } from "./model.js";
-import {
-  disablePrTitle,
-  removalIssueTitle,
-  renderDisablePr,
-  renderNote,
-  renderRemovalIssue,
-  renderTrackingIssue,
-  trackingIssueTitle,
-  type Tier3View,
-} from "./render/tier3.js";
+import { disablePrTitle, removalIssueTitle, renderDisablePr, renderNote, renderRemovalIssue, renderTrackingIssue, trackingIssueTitle, type Tier3View } from "./render/tier3.js";
 import type { Episode } from "./timeline.js";
 import type { PlannedIntent } from "../intents/kinds.js";
 

@@ -20,7 +20,12 @@ const STORY_START = Date.parse("2026-11-02T09:00:00Z");
 const storyNow = () => new Date(STORY_START + (performance.now() - t0));
 /** Wasmtime's CI job that runs tests/all (threads, the component model, ...) on Linux x86_64. */
 const THREADS_SHARD = "Test Linux x86_64 (wasmtime-cli-all)";
-const indent = (text: string, prefix = "      │ ") => text.trimEnd().split("\n").map((l) => prefix + l).join("\n");
+const indent = (text: string, prefix = "      │ ") =>
+  text
+    .trimEnd()
+    .split("\n")
+    .map((l) => prefix + l)
+    .join("\n");
 
 async function main() {
   console.log("tierkeeper demo: the real server, a simulated GitHub, the registry of examples/wasmtime/tiers.yml\n");
@@ -58,14 +63,22 @@ async function main() {
   const main = sim.state.mustRepo(repo).branches.get("main")!;
 
   console.log("— The default branch's CI: everything passes except s390x, which is already broken there.");
-  for (const [name, conclusion] of [["Test Linux x86_64 (1/8)", "success"], ["Test wasi-nn (openvino, ubuntu-24.04)", "success"], ["Test Linux arm64 (1/8)", "success"], ["Test Linux s390x (1/8)", "failure"]]) {
+  for (const [name, conclusion] of [
+    ["Test Linux x86_64 (1/8)", "success"],
+    ["Test wasi-nn (openvino, ubuntu-24.04)", "success"],
+    ["Test Linux arm64 (1/8)", "success"],
+    ["Test Linux s390x (1/8)", "failure"],
+  ]) {
     await send(`main: "${name}" ${conclusion}`, sim.completeCheckRun({ repo, sha: main, name, conclusion, branch: "main", completedAt: at(-60) }));
   }
 
   console.log("\n— PR 1 breaks a Tier 3 proposal (wasi-nn): its owners are pinged once, with the date it would be disabled in CI.");
   const pr1 = sim.openPullRequest({ repo, author: "contributor-1", files: ["crates/wasi-nn/src/backend.rs"], title: "Refactor wasi-nn backends" });
   await send(`PR #${pr1.number} opened by contributor-1`, pr1);
-  await send(`PR #${pr1.number}: "Test Linux x86_64 (1/8)" success`, sim.completeCheckRun({ repo, sha: pr1.headSha, name: "Test Linux x86_64 (1/8)", conclusion: "success", completedAt: at(1) }));
+  await send(
+    `PR #${pr1.number}: "Test Linux x86_64 (1/8)" success`,
+    sim.completeCheckRun({ repo, sha: pr1.headSha, name: "Test Linux x86_64 (1/8)", conclusion: "success", completedAt: at(1) }),
+  );
   const failing = sim.completeCheckRun({ repo, sha: pr1.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: at(2) });
   await send(`PR #${pr1.number}: "Test wasi-nn (openvino, ubuntu-24.04)" failure`, failing, "delivery-wasi-nn-failure");
   await send(`PR #${pr1.number}: the same delivery again (a redelivery)`, failing, "delivery-wasi-nn-failure");
@@ -73,20 +86,35 @@ async function main() {
   console.log("\n— PR 2 breaks a Tier 2 target (aarch64), reported by a workflow job.");
   const pr2 = sim.openPullRequest({ repo, author: "contributor-2", files: ["cranelift/codegen/src/isa/aarch64/lower.isle"], title: "Rework aarch64 lowering" });
   await send(`PR #${pr2.number} opened by contributor-2`, pr2);
-  await send(`PR #${pr2.number}: job "Test Linux arm64 (1/8)" failure`, sim.completeWorkflowJob({ repo, sha: pr2.headSha, name: "Test Linux arm64 (1/8)", conclusion: "failure", completedAt: at(3) }));
+  await send(
+    `PR #${pr2.number}: job "Test Linux arm64 (1/8)" failure`,
+    sim.completeWorkflowJob({ repo, sha: pr2.headSha, name: "Test Linux arm64 (1/8)", conclusion: "failure", completedAt: at(3) }),
+  );
   console.log("  Tier 2 owners reply within a week: the ping is a request to each owner. @akirilov-arm answers; the cranelift-core team does not (see the sweeps below).");
-  await send(`@akirilov-arm answers on PR #${pr2.number}`, sim.addComment({ repo, issueNumber: pr2.number, user: "akirilov-arm", body: "Looking: the new lowering misses the extended-register case." }));
+  await send(
+    `@akirilov-arm answers on PR #${pr2.number}`,
+    sim.addComment({ repo, issueNumber: pr2.number, user: "akirilov-arm", body: "Looking: the new lowering misses the extended-register case." }),
+  );
 
   console.log("\n— PR 3 hits a flaky Tier 1 failure; the re-run at the same head passes and the comment clears.");
   const pr3 = sim.openPullRequest({ repo, author: "contributor-3", files: ["crates/wasmtime/src/config.rs"], title: "Tweak config docs" });
   await send(`PR #${pr3.number} opened by contributor-3`, pr3);
-  await send(`PR #${pr3.number}: "Test Linux x86_64 (1/8)" failure`, sim.completeCheckRun({ repo, sha: pr3.headSha, name: "Test Linux x86_64 (1/8)", conclusion: "failure", completedAt: at(4) }));
-  await send(`PR #${pr3.number}: re-run "Test Linux x86_64 (1/8)" success`, sim.completeCheckRun({ repo, sha: pr3.headSha, name: "Test Linux x86_64 (1/8)", conclusion: "success", completedAt: at(6) }));
+  await send(
+    `PR #${pr3.number}: "Test Linux x86_64 (1/8)" failure`,
+    sim.completeCheckRun({ repo, sha: pr3.headSha, name: "Test Linux x86_64 (1/8)", conclusion: "failure", completedAt: at(4) }),
+  );
+  await send(
+    `PR #${pr3.number}: re-run "Test Linux x86_64 (1/8)" success`,
+    sim.completeCheckRun({ repo, sha: pr3.headSha, name: "Test Linux x86_64 (1/8)", conclusion: "success", completedAt: at(6) }),
+  );
 
   console.log("\n— PR 4 fails s390x, which already fails on main: reported as such, nobody blamed, nobody pinged.");
   const pr4 = sim.openPullRequest({ repo, author: "contributor-4", files: ["cranelift/codegen/src/isa/s390x/inst.isle"], title: "s390x cleanup" });
   await send(`PR #${pr4.number} opened by contributor-4`, pr4);
-  await send(`PR #${pr4.number}: status "Test Linux s390x (1/8)" failure`, sim.commitStatus({ repo, sha: pr4.headSha, context: "Test Linux s390x (1/8)", state: "failure", updatedAt: at(7) }));
+  await send(
+    `PR #${pr4.number}: status "Test Linux s390x (1/8)" failure`,
+    sim.commitStatus({ repo, sha: pr4.headSha, context: "Test Linux s390x (1/8)", state: "failure", updatedAt: at(7) }),
+  );
 
   console.log("\n— Noise: a check no component owns, and a forged webhook.");
   await send(`PR #${pr1.number}: "Rustfmt" failure (no component)`, sim.completeCheckRun({ repo, sha: pr1.headSha, name: "Rustfmt", conclusion: "failure", completedAt: at(8) }));
@@ -97,21 +125,33 @@ async function main() {
   console.log("  macOS (Tier 1) fails there: GitHub ejects the PR from the queue, and the PR's one comment says where it broke.");
   const pr5 = sim.openPullRequest({ repo, author: "contributor-5", files: ["crates/wasmtime/src/engine.rs"], title: "Speed up engine creation" });
   await send(`PR #${pr5.number} opened by contributor-5`, pr5);
-  await send(`PR #${pr5.number}: "Test Linux x86_64 (1/8)" success`, sim.completeCheckRun({ repo, sha: pr5.headSha, name: "Test Linux x86_64 (1/8)", conclusion: "success", completedAt: at(8) }));
+  await send(
+    `PR #${pr5.number}: "Test Linux x86_64 (1/8)" success`,
+    sim.completeCheckRun({ repo, sha: pr5.headSha, name: "Test Linux x86_64 (1/8)", conclusion: "success", completedAt: at(8) }),
+  );
   const group = sim.enqueuePullRequest(repo, pr5.number);
   await send(`PR #${pr5.number} added to the merge queue (commit ${group.headSha.slice(0, 7)} on gh-readonly-queue/main/pr-${pr5.number}-…)`, group);
-  await send(`merge queue: "Test macOS x86_64 (2/8)" failure`, sim.completeCheckRun({ repo, sha: group.headSha, name: "Test macOS x86_64 (2/8)", conclusion: "failure", completedAt: at(9) }));
+  await send(
+    `merge queue: "Test macOS x86_64 (2/8)" failure`,
+    sim.completeCheckRun({ repo, sha: group.headSha, name: "Test macOS x86_64 (2/8)", conclusion: "failure", completedAt: at(9) }),
+  );
   await send(`merge queue: PR #${pr5.number} ejected (merge_group destroyed, dequeued): nothing more to say`, sim.destroyMergeGroup(repo, group.branch, "dequeued"));
 
   console.log("\n— Tier 3 timelines. The default branch starts failing in wasi-nn and in the tests/all shard (threads, component-model); time is simulated:");
   console.log("  (the same sweeps also hold Tier 2 maintainers to their week: a reminder for the request nobody answered).");
   console.log("  each sweep below is `tierkeeper sweep --now <date>`, the CLI, run with the server's environment.");
   const tip = () => sim.state.mustRepo(repo).branches.get("main")!;
-  await send(`main: "Test wasi-nn (openvino, ubuntu-24.04)" failure`, sim.completeCheckRun({ repo, sha: tip(), name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: at(10) }));
+  await send(
+    `main: "Test wasi-nn (openvino, ubuntu-24.04)" failure`,
+    sim.completeCheckRun({ repo, sha: tip(), name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: at(10) }),
+  );
   // Threads has no job of its own: its tests run in the tests/all shard, with the component model's.
   await send(`main: "${THREADS_SHARD}" failure`, sim.completeCheckRun({ repo, sha: tip(), name: THREADS_SHARD, conclusion: "failure", branch: "main", completedAt: at(11) }));
   const threadsIssue = [...sim.state.mustRepo(repo).issues.values()].find((i) => i.title.includes("`threads`"))!;
-  await send(`@abrown, owner of threads, answers on #${threadsIssue.number}`, sim.addComment({ repo, issueNumber: threadsIssue.number, user: "abrown", body: "On it: the fix is in review." }));
+  await send(
+    `@abrown, owner of threads, answers on #${threadsIssue.number}`,
+    sim.addComment({ repo, issueNumber: threadsIssue.number, user: "abrown", body: "On it: the fix is in review." }),
+  );
   await send(`main: "${THREADS_SHARD}" success (fixed)`, sim.completeCheckRun({ repo, sha: tip(), name: THREADS_SHARD, conclusion: "success", branch: "main", completedAt: at(60) }));
 
   async function sweepAt(label: string, days: number) {
@@ -140,9 +180,11 @@ async function main() {
   const comments = [pr1, pr2, pr3, pr4].map((pr) => sim.comments(repo, pr.number).length);
   const writes = sim.requests.filter((r) => r.method !== "GET" && !r.path.includes("access_tokens")).length;
   const issues = [...sim.state.mustRepo(repo).issues.values()].filter((i) => i.user !== "contributor-1" && !i.user.startsWith("contributor"));
-  console.log(`\nSummary: ${comments.reduce((a, b) => a + b, 0)} comments on 4 PRs (${comments.join(", ")}); ` +
-    `${issues.length} issues and PRs opened by tierkeeper (${issues.map((i) => `#${i.number} ${i.state}`).join(", ")}); ${writes} writes to GitHub, ` +
-    `${sim.state.notifications.length} mention notifications, ${sim.violations.length} requests outside GitHub's REST description.`);
+  console.log(
+    `\nSummary: ${comments.reduce((a, b) => a + b, 0)} comments on 4 PRs (${comments.join(", ")}); ` +
+      `${issues.length} issues and PRs opened by tierkeeper (${issues.map((i) => `#${i.number} ${i.state}`).join(", ")}); ${writes} writes to GitHub, ` +
+      `${sim.state.notifications.length} mention notifications, ${sim.violations.length} requests outside GitHub's REST description.`,
+  );
   const later = new Date(storyNow().getTime() + 40.2 * 24 * 3600_000);
   const figures = await runCli(stage.env, ["report", "--repo", repo, "--now", later.toISOString()]);
   console.log(`\nTier 2 reply figures (\`tierkeeper report --now ${later.toISOString()}\`):\n`);

@@ -10,13 +10,13 @@ export type Octokit = InstanceType<typeof ProbotOctokit>;
  * GitHub that has no such limits (the simulator in tests, the demo, the benchmark); against
  * GitHub itself, Probot's throttling (writes serialized and spaced, retry-after honoured) stays on.
  */
-export const UnthrottledOctokit = ProbotOctokit// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Octokit's plugin options are untyped here
+export const UnthrottledOctokit = ProbotOctokit // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Octokit's plugin options are untyped here
   .defaults((options: Record<string, any>) => ({
-  ...options,
-  // Probot fills in its own throttle options after ours; this runs after it and wins.
-  throttle: { ...options.throttle, enabled: false },
-  retry: { ...options.retry, enabled: false },
-}));
+    ...options,
+    // Probot fills in its own throttle options after ours; this runs after it and wins.
+    throttle: { ...options.throttle, enabled: false },
+    retry: { ...options.retry, enabled: false },
+  }));
 
 /** How many times one request waits out a secondary rate limit and is sent again. */
 export const SECONDARY_LIMIT_RETRIES = 3;
@@ -29,20 +29,20 @@ export const SECONDARY_LIMIT_RETRIES = 3;
  * (it logs; a wrapper may count), then the request is repeated after `retry-after`, a few times.
  * A secondary limit means GitHub applied nothing, so repeating even a create is safe.
  */
-export const ThrottledOctokit = ProbotOctokit// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Octokit's plugin options are untyped here
+export const ThrottledOctokit = ProbotOctokit // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Octokit's plugin options are untyped here
   .defaults((options: Record<string, any>) => {
-  const handler = options.throttle?.onSecondaryRateLimit as ((...args: unknown[]) => unknown) | undefined;
-  return {
-    ...options,
-    throttle: {
-      ...options.throttle,
-      onSecondaryRateLimit: (retryAfter: number, request: unknown, octokit: unknown, retryCount: number) => {
-        handler?.(retryAfter, request, octokit, retryCount);
-        return retryCount < SECONDARY_LIMIT_RETRIES;
+    const handler = options.throttle?.onSecondaryRateLimit as ((...args: unknown[]) => unknown) | undefined;
+    return {
+      ...options,
+      throttle: {
+        ...options.throttle,
+        onSecondaryRateLimit: (retryAfter: number, request: unknown, octokit: unknown, retryCount: number) => {
+          handler?.(retryAfter, request, octokit, retryCount);
+          return retryCount < SECONDARY_LIMIT_RETRIES;
+        },
       },
-    },
-  };
-});
+    };
+  });
 
 /** The Octokit class: throttled unless GITHUB_THROTTLE=off (only for a GitHub without rate limits, the simulator). */
 export const octokitClassFor = (throttle: boolean) => (throttle ? ThrottledOctokit : UnthrottledOctokit);

@@ -55,9 +55,7 @@ export interface FilePrTarget {
 }
 
 /** What a file pull request changes: a component's `ci` in the registry, or a new registry (onboarding). */
-export type RegistryEdit =
-  | { op: "set-ci"; component: string; value: CiValue; note?: string }
-  | { op: "create"; content: string; message: string };
+export type RegistryEdit = { op: "set-ci"; component: string; value: CiValue; note?: string } | { op: "create"; content: string; message: string };
 
 export interface FilePrDesired {
   title: string;

@@ -37,7 +37,12 @@ const REDACT_PATHS = [
 ];
 
 /** Probot's logger (same format, level and destination), each line through redaction.ts's scrubber. */
-export async function redactingLogger(config: Config, level: string = config.logLevel, privateKey?: string, destination: NodeJS.WritableStream = pino.destination(1) as unknown as NodeJS.WritableStream): Promise<Logger> {
+export async function redactingLogger(
+  config: Config,
+  level: string = config.logLevel,
+  privateKey?: string,
+  destination: NodeJS.WritableStream = pino.destination(1) as unknown as NodeJS.WritableStream,
+): Promise<Logger> {
   const transform = await getTransformStream({
     logFormat: config.logFormat,
     logLevelInString: config.logLevelInString,
@@ -64,14 +69,14 @@ export async function redactingLogger(config: Config, level: string = config.log
 export async function observedProbot(config: Config, metrics: Metrics): Promise<Probot> {
   // Secondary rate limits waited out and repeated (github/octokit.ts); nothing spaced against the simulator.
   const base = octokitClassFor(config.githubThrottle);
-  const Octokit = base// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Octokit's plugin options are untyped here
-  .defaults((options: Record<string, any>) => {
-    const throttle = { ...options.throttle };
-    // Only handlers that are set: an explicit undefined would hide ProbotOctokit's own defaults.
-    if (throttle.onRateLimit) throttle.onRateLimit = countRateLimit(throttle.onRateLimit, metrics, "primary");
-    if (throttle.onSecondaryRateLimit) throttle.onSecondaryRateLimit = countRateLimit(throttle.onSecondaryRateLimit, metrics, "secondary");
-    return { ...options, throttle };
-  });
+  const Octokit = base // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Octokit's plugin options are untyped here
+    .defaults((options: Record<string, any>) => {
+      const throttle = { ...options.throttle };
+      // Only handlers that are set: an explicit undefined would hide ProbotOctokit's own defaults.
+      if (throttle.onRateLimit) throttle.onRateLimit = countRateLimit(throttle.onRateLimit, metrics, "primary");
+      if (throttle.onSecondaryRateLimit) throttle.onSecondaryRateLimit = countRateLimit(throttle.onSecondaryRateLimit, metrics, "secondary");
+      return { ...options, throttle };
+    });
   const probotEnv: NodeJS.ProcessEnv = { LOG_LEVEL: "info", ...config.probotEnv };
   let privateKey: string | undefined;
   try {

@@ -185,7 +185,10 @@ const observed = new WeakSet<object>();
 /** A route template with few values: Octokit's `{placeholders}` stay, absolute pagination URLs lose host, query and ids. */
 export function routeOf(url: string | undefined): string {
   if (!url) return "unknown";
-  let route = url.replace(/^[a-z]+:\/\/[^/]+/i, "").replace(/^\/api\/v3(?=\/)/, "").split("?")[0];
+  let route = url
+    .replace(/^[a-z]+:\/\/[^/]+/i, "")
+    .replace(/^\/api\/v3(?=\/)/, "")
+    .split("?")[0];
   route = route.replace(/\/\d+(?=\/|$)/g, "/{id}");
   return route || "/";
 }

@@ -79,9 +79,7 @@ function formsOf(secret: string): string[] {
 function valuePattern(secrets: Iterable<string>): RegExp | undefined {
   const forms = [...new Set([...secrets].filter((s) => s.length > 0).flatMap(formsOf))].sort((a, b) => b.length - a.length);
   if (forms.length === 0) return undefined;
-  const alternatives = forms.map((form) =>
-    [...form].length >= SHORT_SECRET ? escapeRegExp(form) : String.raw`(?<![\p{L}\p{N}])${escapeRegExp(form)}(?![\p{L}\p{N}])`,
-  );
+  const alternatives = forms.map((form) => ([...form].length >= SHORT_SECRET ? escapeRegExp(form) : String.raw`(?<![\p{L}\p{N}])${escapeRegExp(form)}(?![\p{L}\p{N}])`));
   return new RegExp(alternatives.join("|"), "gu");
 }
 

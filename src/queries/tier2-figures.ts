@@ -6,5 +6,9 @@ export async function tier2Figures(store: Store, repoId: number, now: Date): Pro
   const cached = await store.registries.get(repoId);
   const windowDays = cached?.registry?.policy.tier2.figuresWindowDays ?? 90;
   const records = await store.requests.since({ repoId }, new Date(now.getTime() - windowDays * 86_400_000));
-  return replyFigures(records.map((r) => r.state), now, windowDays);
+  return replyFigures(
+    records.map((r) => r.state),
+    now,
+    windowDays,
+  );
 }

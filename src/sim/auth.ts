@@ -5,10 +5,7 @@
  */
 import { generateKeyPairSync, randomBytes, verify, type KeyObject } from "node:crypto";
 
-export type Principal =
-  | { kind: "app" }
-  | { kind: "installation"; installationId: number }
-  | { kind: "user"; login: string };
+export type Principal = { kind: "app" } | { kind: "installation"; installationId: number } | { kind: "user"; login: string };
 
 export interface IssuedToken {
   token: string;
@@ -75,8 +72,10 @@ export class AppAuth {
       const nowS = Math.floor(this.now().getTime() / 1000);
       if (String(claims.iss) !== String(this.appId)) return { ok: false, message: "'Issuer' claim ('iss') must be an Integer" };
       // Real GitHub tolerates 60 s of clock drift on iat and caps exp at 10 minutes.
-      if (typeof claims.exp !== "number" || claims.exp <= nowS) return { ok: false, message: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires" };
-      if (typeof claims.iat !== "number" || claims.iat > nowS + 60) return { ok: false, message: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued" };
+      if (typeof claims.exp !== "number" || claims.exp <= nowS)
+        return { ok: false, message: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires" };
+      if (typeof claims.iat !== "number" || claims.iat > nowS + 60)
+        return { ok: false, message: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued" };
       if (claims.exp - claims.iat > 600 + 60) return { ok: false, message: "'Expiration time' claim ('exp') is too far in the future" };
       return { ok: true, principal: { kind: "app" } };
     } catch {

@@ -95,7 +95,7 @@ function blocks(body: string): string[][] {
 /** A table's rows split into cells (at unescaped `|`); any other block whole. */
 function segments(block: string[]): string[] {
   const delimiter = /^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
-  if (block.length < 2 || !delimiter.test(block[1]) || !block[1].includes("|") && !block[0].includes("|")) return [block.join("\n")];
+  if (block.length < 2 || !delimiter.test(block[1]) || (!block[1].includes("|") && !block[0].includes("|"))) return [block.join("\n")];
   return block.flatMap((row, i) => (i === 1 ? [] : row.split(/(?<!\\)\|/).map((c) => c.replace(/\\\|/g, "|"))));
 }
 

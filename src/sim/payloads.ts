@@ -40,7 +40,9 @@ export class PayloadBuilder {
       repository: this.shapes.repo(repo),
       sender: this.shapes.user(sender),
       ...(inst ? { installation: { id: inst.id, node_id: Buffer.from(`Installation${inst.id}`).toString("base64") } } : {}),
-      ...(owner.type === "Organization" ? { organization: { login: owner.login, id: owner.id, node_id: this.shapes.user(owner.login).node_id, url: `${this.shapes.api}/orgs/${owner.login}` } } : {}),
+      ...(owner.type === "Organization"
+        ? { organization: { login: owner.login, id: owner.id, node_id: this.shapes.user(owner.login).node_id, url: `${this.shapes.api}/orgs/${owner.login}` } }
+        : {}),
     };
   }
 
@@ -77,7 +79,13 @@ export class PayloadBuilder {
     const ex = example("pull_request_review", "submitted");
     return {
       name: "pull_request_review",
-      payload: { ...ex, action: "submitted", review: { ...ex.review, ...this.shapes.review(repo, issue, review) }, pull_request: { ...ex.pull_request, ...this.shapes.pull(repo, issue) }, ...this.envelope(repo, review.user) },
+      payload: {
+        ...ex,
+        action: "submitted",
+        review: { ...ex.review, ...this.shapes.review(repo, issue, review) },
+        pull_request: { ...ex.pull_request, ...this.shapes.pull(repo, issue) },
+        ...this.envelope(repo, review.user),
+      },
     };
   }
 
@@ -100,7 +108,21 @@ export class PayloadBuilder {
     return { name: "issue_comment", payload };
   }
 
-  checkRun(o: { repo: SimRepo; sha: string; name: string; conclusion: string | null; status?: string; action?: string; branch?: string | null; pullNumbers?: number[]; completedAt?: Date; startedAt?: Date; appSlug?: string; detailsUrl?: string; sender?: string }): WebhookEvent {
+  checkRun(o: {
+    repo: SimRepo;
+    sha: string;
+    name: string;
+    conclusion: string | null;
+    status?: string;
+    action?: string;
+    branch?: string | null;
+    pullNumbers?: number[];
+    completedAt?: Date;
+    startedAt?: Date;
+    appSlug?: string;
+    detailsUrl?: string;
+    sender?: string;
+  }): WebhookEvent {
     const action = o.action ?? "completed";
     const ex = example("check_run", action);
     const id = this.state.nextId();
@@ -123,12 +145,30 @@ export class PayloadBuilder {
       output: { ...ex.check_run.output, annotations_url: `${url}/annotations` },
       app,
       pull_requests: pulls,
-      check_suite: { ...ex.check_run.check_suite, id: this.state.nextId(), head_branch: this.branchOf(o.repo, o.sha, o.branch ?? undefined), head_sha: o.sha, status: "completed", conclusion: o.conclusion, pull_requests: pulls, app },
+      check_suite: {
+        ...ex.check_run.check_suite,
+        id: this.state.nextId(),
+        head_branch: this.branchOf(o.repo, o.sha, o.branch ?? undefined),
+        head_sha: o.sha,
+        status: "completed",
+        conclusion: o.conclusion,
+        pull_requests: pulls,
+        app,
+      },
     };
     return { name: "check_run", payload: { ...ex, action, check_run, ...this.envelope(o.repo, o.sender ?? app.owner?.login ?? o.repo.owner) } };
   }
 
-  checkSuite(o: { repo: SimRepo; sha: string; conclusion: string | null; branch?: string | null; pullNumbers?: number[]; completedAt?: Date; appSlug?: string; sender?: string }): WebhookEvent {
+  checkSuite(o: {
+    repo: SimRepo;
+    sha: string;
+    conclusion: string | null;
+    branch?: string | null;
+    pullNumbers?: number[];
+    completedAt?: Date;
+    appSlug?: string;
+    sender?: string;
+  }): WebhookEvent {
     const ex = example("check_suite", "completed");
     const at = this.shapes.iso(o.completedAt ?? this.state.now());
     const app = { ...ex.check_suite.app, ...this.shapes.appJson(), ...(o.appSlug ? { slug: o.appSlug, name: o.appSlug } : {}) };
@@ -148,7 +188,19 @@ export class PayloadBuilder {
     return { name: "check_suite", payload: { ...ex, action: "completed", check_suite, ...this.envelope(o.repo, o.sender ?? o.repo.owner) } };
   }
 
-  workflowJob(o: { repo: SimRepo; sha: string; name: string; conclusion: string | null; action?: string; branch?: string | null; completedAt?: Date; startedAt?: Date; workflowName?: string; runId?: number; sender?: string }): WebhookEvent {
+  workflowJob(o: {
+    repo: SimRepo;
+    sha: string;
+    name: string;
+    conclusion: string | null;
+    action?: string;
+    branch?: string | null;
+    completedAt?: Date;
+    startedAt?: Date;
+    workflowName?: string;
+    runId?: number;
+    sender?: string;
+  }): WebhookEvent {
     const action = o.action ?? "completed";
     const ex = example("workflow_job", action);
     const id = this.state.nextId();
@@ -174,7 +226,17 @@ export class PayloadBuilder {
     return { name: "workflow_job", payload: { ...ex, action, workflow_job, ...this.envelope(o.repo, o.sender ?? o.repo.owner) } };
   }
 
-  status(o: { repo: SimRepo; sha: string; context: string; state: "pending" | "success" | "failure" | "error"; branches?: string[]; updatedAt?: Date; description?: string | null; targetUrl?: string | null; sender?: string }): WebhookEvent {
+  status(o: {
+    repo: SimRepo;
+    sha: string;
+    context: string;
+    state: "pending" | "success" | "failure" | "error";
+    branches?: string[];
+    updatedAt?: Date;
+    description?: string | null;
+    targetUrl?: string | null;
+    sender?: string;
+  }): WebhookEvent {
     const ex = example("status");
     const at = this.shapes.iso(o.updatedAt ?? this.state.now());
     const branches = (o.branches ?? [...o.repo.branches].filter(([, s]) => s === o.sha).map(([b]) => b)).map((name) => ({
@@ -202,7 +264,17 @@ export class PayloadBuilder {
   }
 
   /** A merge queue commit's group: `checks_requested`, or `destroyed` with GitHub's reason. */
-  mergeGroup(o: { repo: SimRepo; action: "checks_requested" | "destroyed"; reason?: "merged" | "invalidated" | "dequeued"; headSha: string; headRef: string; baseSha: string; message: string; author: string; sender?: string }): WebhookEvent {
+  mergeGroup(o: {
+    repo: SimRepo;
+    action: "checks_requested" | "destroyed";
+    reason?: "merged" | "invalidated" | "dequeued";
+    headSha: string;
+    headRef: string;
+    baseSha: string;
+    message: string;
+    author: string;
+    sender?: string;
+  }): WebhookEvent {
     const ex = example("merge_group", "checks_requested");
     const at = this.shapes.iso(this.state.now());
     const person = { name: o.author, email: `${o.author}@users.noreply.github.com` };
@@ -214,14 +286,35 @@ export class PayloadBuilder {
       base_ref: `refs/heads/${o.repo.defaultBranch}`,
       head_commit: { ...ex.merge_group.head_commit, id: o.headSha, tree_id: o.headSha, message: o.message, timestamp: at, author: person, committer: person },
     };
-    return { name: "merge_group", payload: { ...ex, action: o.action, ...(o.action === "destroyed" && { reason: o.reason ?? "dequeued" }), merge_group, ...this.envelope(o.repo, o.sender ?? o.author) } };
+    return {
+      name: "merge_group",
+      payload: { ...ex, action: o.action, ...(o.action === "destroyed" && { reason: o.reason ?? "dequeued" }), merge_group, ...this.envelope(o.repo, o.sender ?? o.author) },
+    };
   }
 
-  push(o: { repo: SimRepo; branch: string; before: string; after: string; message: string; author: string; changed: { added: string[]; removed: string[]; modified: string[] } }): WebhookEvent {
+  push(o: {
+    repo: SimRepo;
+    branch: string;
+    before: string;
+    after: string;
+    message: string;
+    author: string;
+    changed: { added: string[]; removed: string[]; modified: string[] };
+  }): WebhookEvent {
     const ex = example("push");
     const at = this.shapes.iso(this.state.now());
     const author = { name: o.author, email: `${o.author}@users.noreply.github.com`, username: o.author };
-    const commit = { id: o.after, tree_id: o.after, distinct: true, message: o.message, timestamp: at, url: `${this.shapes.html}/${o.repo.fullName}/commit/${o.after}`, author, committer: author, ...o.changed };
+    const commit = {
+      id: o.after,
+      tree_id: o.after,
+      distinct: true,
+      message: o.message,
+      timestamp: at,
+      url: `${this.shapes.html}/${o.repo.fullName}/commit/${o.after}`,
+      author,
+      committer: author,
+      ...o.changed,
+    };
     const payload = {
       ...ex,
       ref: `refs/heads/${o.branch}`,

@@ -126,7 +126,7 @@ const ok = (body: unknown, status = 200): Reply => ({ status, body });
 
 function wantsRaw(ctx: RouteContext): boolean {
   const a = ctx.headers.accept;
-  return (Array.isArray(a) ? a.join(",") : a ?? "").includes(".raw");
+  return (Array.isArray(a) ? a.join(",") : (a ?? "")).includes(".raw");
 }
 
 function diffFiles(base: Map<string, string>, head: Map<string, string>): PrFile[] {
@@ -177,8 +177,7 @@ export const handlers: Record<string, Handler> = {
     setImmediate(() => ctx.state.redeliver?.(attempt));
     return { status: 202, body: {} };
   },
-  "apps/list-installations": (ctx) =>
-    paginate(ctx, [...ctx.state.installations.keys()], (id) => ctx.shapes.installation(id)),
+  "apps/list-installations": (ctx) => paginate(ctx, [...ctx.state.installations.keys()], (id) => ctx.shapes.installation(id)),
   "apps/get-installation": (ctx) => {
     if (!ctx.state.installations.has(Number(ctx.params.installation_id))) throw notFound();
     return ok(ctx.shapes.installation(Number(ctx.params.installation_id)));
@@ -233,7 +232,14 @@ export const handlers: Record<string, Handler> = {
       [...children].map(([name, type]) => {
         const full = prefix + name;
         const sha = type === "file" ? blobSha(commit.files.get(full)!) : commit.sha;
-        return { type, name, path: full, sha, size: type === "file" ? Buffer.byteLength(commit.files.get(full)!) : 0, url: `${ctx.shapes.api}/repos/${repo.fullName}/contents/${full}?ref=${ref}` };
+        return {
+          type,
+          name,
+          path: full,
+          sha,
+          size: type === "file" ? Buffer.byteLength(commit.files.get(full)!) : 0,
+          url: `${ctx.shapes.api}/repos/${repo.fullName}/contents/${full}?ref=${ref}`,
+        };
       }),
     );
   },
@@ -251,7 +257,14 @@ export const handlers: Record<string, Handler> = {
     return ok(
       {
         content: ctx.shapes.contentFile(repo, path, content, branch),
-        commit: { sha: commit.sha, node_id: "", url: `${ctx.shapes.api}/repos/${repo.fullName}/git/commits/${commit.sha}`, html_url: `${ctx.shapes.html}/${repo.fullName}/commit/${commit.sha}`, message: commit.message, parents: commit.parents.map((sha) => ({ sha })) },
+        commit: {
+          sha: commit.sha,
+          node_id: "",
+          url: `${ctx.shapes.api}/repos/${repo.fullName}/git/commits/${commit.sha}`,
+          html_url: `${ctx.shapes.html}/${repo.fullName}/commit/${commit.sha}`,
+          message: commit.message,
+          parents: commit.parents.map((sha) => ({ sha })),
+        },
       },
       current === undefined ? 201 : 200,
     );
@@ -341,14 +354,14 @@ export const handlers: Record<string, Handler> = {
   "issues/list-for-repo": (ctx) => {
     const repo = repoFor(ctx);
     const state = ctx.query.get("state") ?? "open";
-    const labels = (ctx.query.get("labels") ?? "").split(",").map((l) => l.trim().toLowerCase()).filter(Boolean);
+    const labels = (ctx.query.get("labels") ?? "")
+      .split(",")
+      .map((l) => l.trim().toLowerCase())
+      .filter(Boolean);
     const creator = ctx.query.get("creator")?.toLowerCase();
     const asc = ctx.query.get("direction") === "asc";
     let list = [...repo.issues.values()].filter(
-      (i) =>
-        (state === "all" || i.state === state) &&
-        (!creator || i.user.toLowerCase() === creator) &&
-        labels.every((l) => i.labels.some((x) => x.toLowerCase() === l)),
+      (i) => (state === "all" || i.state === state) && (!creator || i.user.toLowerCase() === creator) && labels.every((l) => i.labels.some((x) => x.toLowerCase() === l)),
     );
     if (!asc) list = list.reverse();
     return paginate(ctx, list, (i) => ctx.shapes.issue(repo, i));
@@ -462,9 +475,14 @@ export const handlers: Record<string, Handler> = {
     // GitHub: reviewers must be collaborators, and never the pull request's author.
     for (const login of reviewers) {
       if (login.toLowerCase() === pr.user.toLowerCase()) throw validation("Review cannot be requested from pull request author.", "reviewers");
-      if (!repo.collaborators.has(login.toLowerCase())) throw validation("Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the " + repo.fullName + " repository.", "reviewers");
+      if (!repo.collaborators.has(login.toLowerCase()))
+        throw validation(
+          "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the " + repo.fullName + " repository.",
+          "reviewers",
+        );
     }
-    for (const slug of teams) if (!ctx.state.teams.has(`${repo.owner}/${slug}`.toLowerCase())) throw validation("Could not resolve to a node with the global id of team " + slug, "team_reviewers");
+    for (const slug of teams)
+      if (!ctx.state.teams.has(`${repo.owner}/${slug}`.toLowerCase())) throw validation("Could not resolve to a node with the global id of team " + slug, "team_reviewers");
     const pull = pr.pull!;
     pull.requestedReviewers = [...new Set([...(pull.requestedReviewers ?? []), ...reviewers])];
     pull.requestedTeams = [...new Set([...(pull.requestedTeams ?? []), ...teams])];
@@ -541,7 +559,11 @@ export const handlers: Record<string, Handler> = {
     const latest = new Map<string, SimStatus>();
     for (const s of repo.statuses) if (s.sha === sha) latest.set(s.context, s);
     const statuses = [...latest.values()].reverse();
-    const state = statuses.some((s) => s.state === "failure" || s.state === "error") ? "failure" : statuses.length === 0 || statuses.some((s) => s.state === "pending") ? "pending" : "success";
+    const state = statuses.some((s) => s.state === "failure" || s.state === "error")
+      ? "failure"
+      : statuses.length === 0 || statuses.some((s) => s.state === "pending")
+        ? "pending"
+        : "success";
     return ok(ctx.shapes.combinedStatus(repo, sha, state, statuses));
   },
   "checks/get": (ctx) => {
@@ -589,7 +611,12 @@ function installationOfAccount(ctx: RouteContext, account: string): Reply {
 
 function refJson(ctx: RouteContext, repo: SimRepo, branch: string, sha: string) {
   const url = `${ctx.shapes.api}/repos/${repo.fullName}/git/refs/heads/${branch}`;
-  return { ref: `refs/heads/${branch}`, node_id: Buffer.from(`Ref:${repo.id}:${branch}`).toString("base64"), url, object: { sha, type: "commit", url: `${ctx.shapes.api}/repos/${repo.fullName}/git/commits/${sha}` } };
+  return {
+    ref: `refs/heads/${branch}`,
+    node_id: Buffer.from(`Ref:${repo.id}:${branch}`).toString("base64"),
+    url,
+    object: { sha, type: "commit", url: `${ctx.shapes.api}/repos/${repo.fullName}/git/commits/${sha}` },
+  };
 }
 
 function listReactions(ctx: RouteContext, list: { content: string }[]): Reply {

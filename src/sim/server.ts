@@ -262,10 +262,17 @@ export class Simulator {
     const pr = this.mustPull(repo, number);
     const baseSha = repo.branches.get(repo.defaultBranch)!;
     const branch = `gh-readonly-queue/${repo.defaultBranch}/pr-${number}-${baseSha}`;
-    const changes = Object.fromEntries(pr.pull!.files.map((f) => [f.filename, f.status === "removed" ? null : (repo.commits.get(pr.pull!.headSha)?.files.get(f.filename) ?? `changed by ${pr.user}\n`)]));
+    const changes = Object.fromEntries(
+      pr.pull!.files.map((f) => [f.filename, f.status === "removed" ? null : (repo.commits.get(pr.pull!.headSha)?.files.get(f.filename) ?? `changed by ${pr.user}\n`)]),
+    );
     const message = `Merge pull request #${number} from ${repo.owner}/${pr.pull!.headRef}\n\n${pr.title}`;
     const commit = this.state.pushFiles(repo, branch, changes, { from: repo.defaultBranch, author: pr.user, message });
-    return { headSha: commit.sha, branch, baseSha, ...this.payloads.mergeGroup({ repo, action: "checks_requested", headSha: commit.sha, headRef: branch, baseSha, message, author: pr.user }) };
+    return {
+      headSha: commit.sha,
+      branch,
+      baseSha,
+      ...this.payloads.mergeGroup({ repo, action: "checks_requested", headSha: commit.sha, headRef: branch, baseSha, message, author: pr.user }),
+    };
   }
 
   /** The queue drops a group (`dequeued` by default): its branch goes, and `merge_group.destroyed` is sent. */
@@ -298,7 +305,19 @@ export class Simulator {
     // Listed by `checks/list-for-ref` too, as on GitHub (the audit reads CI results that way).
     const run = (event.payload as { check_run: { id: number; started_at: string } }).check_run;
     const completedAt = o.completedAt ?? this.state.now();
-    repo.checkRuns.set(run.id, { id: run.id, name: o.name, headSha: o.sha, status: "completed", conclusion: o.conclusion, startedAt: new Date(run.started_at), completedAt, externalId: null, detailsUrl: null, output: {}, appId: this.app.id });
+    repo.checkRuns.set(run.id, {
+      id: run.id,
+      name: o.name,
+      headSha: o.sha,
+      status: "completed",
+      conclusion: o.conclusion,
+      startedAt: new Date(run.started_at),
+      completedAt,
+      externalId: null,
+      detailsUrl: null,
+      output: {},
+      appId: this.app.id,
+    });
     return event;
   }
 
@@ -310,11 +329,28 @@ export class Simulator {
     return this.payloads.workflowJob({ ...o, repo: this.state.mustRepo(o.repo) });
   }
 
-  commitStatus(o: { repo: string; sha: string; context: string; state: "pending" | "success" | "failure" | "error"; branches?: string[]; updatedAt?: Date; description?: string; targetUrl?: string }): WebhookEvent {
+  commitStatus(o: {
+    repo: string;
+    sha: string;
+    context: string;
+    state: "pending" | "success" | "failure" | "error";
+    branches?: string[];
+    updatedAt?: Date;
+    description?: string;
+    targetUrl?: string;
+  }): WebhookEvent {
     const repo = this.state.mustRepo(o.repo);
     const event = this.payloads.status({ ...o, repo });
     const id = (event.payload as { id: number }).id;
-    repo.statuses.push({ id, sha: o.sha, context: o.context, state: o.state, updatedAt: o.updatedAt ?? this.state.now(), description: o.description ?? null, targetUrl: o.targetUrl ?? null });
+    repo.statuses.push({
+      id,
+      sha: o.sha,
+      context: o.context,
+      state: o.state,
+      updatedAt: o.updatedAt ?? this.state.now(),
+      description: o.description ?? null,
+      targetUrl: o.targetUrl ?? null,
+    });
     return event;
   }
 

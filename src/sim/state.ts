@@ -366,7 +366,12 @@ export class SimState {
     const before = new Set(extractMentions(issue.body));
     issue.body = body;
     issue.updatedAt = this.now();
-    this.notify(repo, issue.number, undefined, extractMentions(body).filter((m) => !before.has(m)));
+    this.notify(
+      repo,
+      issue.number,
+      undefined,
+      extractMentions(body).filter((m) => !before.has(m)),
+    );
   }
 
   ensureLabel(repo: SimRepo, name: string, color = "ededed", description: string | null = null): SimLabel {
@@ -396,7 +401,12 @@ export class SimState {
     c.body = body;
     c.updatedAt = this.now();
     // Like GitHub, an edit notifies only mentions the previous version did not have.
-    this.notify(repo, c.issueNumber, c.id, extractMentions(body).filter((m) => !before.has(m)));
+    this.notify(
+      repo,
+      c.issueNumber,
+      c.id,
+      extractMentions(body).filter((m) => !before.has(m)),
+    );
   }
 
   react(list: SimReaction[], user: string, content: string): { reaction: SimReaction; created: boolean } {

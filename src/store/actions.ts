@@ -32,15 +32,7 @@ export class Actions {
    * already desired; otherwise bumps `version`.
    */
   /** `shadow` is required, so that no call site can forget the policy's mode (shadow: recorded, never sent). */
-  async saveIntent(a: {
-    key: string;
-    kind: string;
-    target: string;
-    desired: string;
-    installationId: number | null;
-    now: Date;
-    shadow: boolean;
-  }): Promise<boolean> {
+  async saveIntent(a: { key: string; kind: string; target: string; desired: string; installationId: number | null; now: Date; shadow: boolean }): Promise<boolean> {
     // The WHERE makes an unchanged intent a no-op: no version bump, zero rows changed.
     const { changes } = await this.db.run(
       `INSERT INTO actions (key, kind, target, desired, version, applied_version, installation_id, updated_at, shadow)
@@ -63,10 +55,7 @@ export class Actions {
   async keysWithPrefix(prefix: string): Promise<string[]> {
     // A range on the byte-ordered primary key (LIKE would need escaping and, on PostgreSQL, another index).
     // Every key with the prefix sorts below prefix + U+10FFFF, the largest code point.
-    const rows = await this.db.query<{ key: string }>(
-      `SELECT key FROM actions WHERE key >= $1 AND key < $2 ORDER BY key`,
-      [prefix, prefix + "\u{10FFFF}"],
-    );
+    const rows = await this.db.query<{ key: string }>(`SELECT key FROM actions WHERE key >= $1 AND key < $2 ORDER BY key`, [prefix, prefix + "\u{10FFFF}"]);
     return rows.map((r) => r.key);
   }
 
@@ -81,7 +70,9 @@ export class Actions {
     const ready = (t: string) => `${t}.version > ${t}.applied_version AND (${t}.lease_until IS NULL OR ${t}.lease_until <= $2)
       AND NOT EXISTS (SELECT 1 FROM parked p WHERE p.installation_id = ${t}.installation_id AND (p.repo_id = 0 OR p.repo_key = ${actionRepository(this.db.dialect).replace(/\btarget\b/g, `${t}.target`)}))`;
     const oldest = (where: string, columns: string) => `SELECT ${columns} FROM actions x WHERE ${where} AND ${ready("x")} ORDER BY x.updated_at, x.key LIMIT $1`;
-    const xColumns = ACTION_COLUMNS.split(", ").map((c) => `x.${c}`).join(", ");
+    const xColumns = ACTION_COLUMNS.split(", ")
+      .map((c) => `x.${c}`)
+      .join(", ");
     const rows = await this.db.query<ActionRow>(
       `WITH RECURSIVE inst(id) AS (
          SELECT MIN(installation_id) FROM actions WHERE version > applied_version
@@ -149,10 +140,7 @@ export class Actions {
   }
 
   async release(key: string, holder: string): Promise<void> {
-    await this.db.run(`UPDATE actions SET lease_holder = NULL, lease_until = NULL WHERE key = $1 AND lease_holder = $2`, [
-      key,
-      holder,
-    ]);
+    await this.db.run(`UPDATE actions SET lease_holder = NULL, lease_until = NULL WHERE key = $1 AND lease_holder = $2`, [key, holder]);
   }
 
   /** Remembers the GitHub object of an action before it is fully applied (crash safety). */
@@ -169,16 +157,15 @@ export class Actions {
   /** The actions whose target is in the repository `owner/name` (any case), most recently decided first. */
   async ofRepository(repoKey: string, limit: number): Promise<ActionRecord[]> {
     // The expression of the actions_repository index (migration 5), verbatim, so that the index serves it.
-    const rows = await this.db.query<ActionRow>(
-      `SELECT ${ACTION_COLUMNS} FROM actions WHERE ${actionRepository(this.db.dialect)} = $1 ORDER BY updated_at DESC, key LIMIT $2`,
-      [repoKey.toLowerCase(), limit],
-    );
+    const rows = await this.db.query<ActionRow>(`SELECT ${ACTION_COLUMNS} FROM actions WHERE ${actionRepository(this.db.dialect)} = $1 ORDER BY updated_at DESC, key LIMIT $2`, [
+      repoKey.toLowerCase(),
+      limit,
+    ]);
     return rows.map(toAction);
   }
 }
 
-const ACTION_COLUMNS =
-  "key, kind, target, desired, applied, github_id, version, applied_version, installation_id, updated_at, shadow";
+const ACTION_COLUMNS = "key, kind, target, desired, applied, github_id, version, applied_version, installation_id, updated_at, shadow";
 
 interface ActionRow {
   key: string;

@@ -23,9 +23,7 @@ export interface Db {
 
 /** Values both drivers bind the same way: times as epoch milliseconds, booleans as 0/1. */
 export function toDbParams(params: readonly Param[] = []): (string | number | null)[] {
-  return params.map((p) =>
-    p === undefined || p === null ? null : p instanceof Date ? p.getTime() : typeof p === "boolean" ? (p ? 1 : 0) : p,
-  );
+  return params.map((p) => (p === undefined || p === null ? null : p instanceof Date ? p.getTime() : typeof p === "boolean" ? (p ? 1 : 0) : p));
 }
 
 /** The first row, or undefined. */

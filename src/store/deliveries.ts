@@ -130,7 +130,14 @@ export class Deliveries {
     );
     // RETURNING has no order: the same round-robin again, over what was claimed.
     const claimed = rows
-      .map((r) => ({ id: r.id, name: r.name, payload: r.payload, receivedAt: new Date(Number(r.received_at)), attempts: Number(r.attempts), installationId: Number(r.installation_id) || null }))
+      .map((r) => ({
+        id: r.id,
+        name: r.name,
+        payload: r.payload,
+        receivedAt: new Date(Number(r.received_at)),
+        attempts: Number(r.attempts),
+        installationId: Number(r.installation_id) || null,
+      }))
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
     const turns = new Map<number | null, number>();
     const turn = new Map(claimed.map((d) => [d.id, turns.set(d.installationId ?? 0, (turns.get(d.installationId ?? 0) ?? 0) + 1).get(d.installationId ?? 0)!]));
@@ -189,10 +196,7 @@ export class Deliveries {
 
   /** Marks a claimed delivery done (or failed for good, with the reason). */
   async finish(id: string, outcome: "done" | "failed", error?: string): Promise<void> {
-    await this.db.run(
-      `UPDATE deliveries SET status = $2, last_error = $3, lease_holder = NULL, lease_until = NULL WHERE id = $1`,
-      [id, outcome, error ?? null],
-    );
+    await this.db.run(`UPDATE deliveries SET status = $2, last_error = $3, lease_holder = NULL, lease_until = NULL WHERE id = $1`, [id, outcome, error ?? null]);
   }
 
   /** Releases a claimed delivery so that it is retried after `retryAt`. */
@@ -206,9 +210,7 @@ export class Deliveries {
 
   async counts(): Promise<{ pending: number; done: number; failed: number }> {
     const counts = { pending: 0, done: 0, failed: 0 };
-    const rows = await this.db.query<{ status: keyof typeof counts; n: number }>(
-      `SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`,
-    );
+    const rows = await this.db.query<{ status: keyof typeof counts; n: number }>(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`);
     for (const r of rows) counts[r.status] = Number(r.n);
     return counts;
   }

@@ -21,10 +21,15 @@ export class Disablements {
 
   /** Records a component seen disabled; returns false when it already was (its `since` stays). */
   async mark(d: DisablementRecord): Promise<boolean> {
-    const { changes } = await this.db.run(
-      `INSERT INTO disablements (${DISABLEMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (repo_id, component_id) DO NOTHING`,
-      [d.repoId, d.componentId, JSON.stringify(d.repo), d.installationId, d.tier, d.since, d.dueAt],
-    );
+    const { changes } = await this.db.run(`INSERT INTO disablements (${DISABLEMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (repo_id, component_id) DO NOTHING`, [
+      d.repoId,
+      d.componentId,
+      JSON.stringify(d.repo),
+      d.installationId,
+      d.tier,
+      d.since,
+      d.dueAt,
+    ]);
     return changes === 1;
   }
 

@@ -33,10 +33,7 @@ export class Episodes {
   async save(e: EpisodeRecord): Promise<boolean> {
     const values = [e.repoId, e.componentId, e.repoKey, e.installationId, JSON.stringify(e.state), e.dueAt, e.version, e.updatedAt];
     if (e.version === 1) {
-      const { changes } = await this.db.run(
-        `INSERT INTO episodes (${EPISODE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (repo_id, component_id) DO NOTHING`,
-        values,
-      );
+      const { changes } = await this.db.run(`INSERT INTO episodes (${EPISODE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (repo_id, component_id) DO NOTHING`, values);
       return changes === 1;
     }
     // Compare-and-set on the version read: a concurrent twin's save makes this one fail.
@@ -65,10 +62,10 @@ export class Episodes {
 
   /** Episodes due at `now`, soonest first, outside parked installations and repositories: the sweep reads nothing else. */
   async due(now: Date, limit: number): Promise<EpisodeRecord[]> {
-    const rows = await this.db.query<EpisodeRow>(
-      `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE due_at IS NOT NULL AND due_at <= $1 AND ${unparked("episodes")} ORDER BY due_at LIMIT $2`,
-      [now, limit],
-    );
+    const rows = await this.db.query<EpisodeRow>(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE due_at IS NOT NULL AND due_at <= $1 AND ${unparked("episodes")} ORDER BY due_at LIMIT $2`, [
+      now,
+      limit,
+    ]);
     return rows.map(toEpisode);
   }
 

@@ -75,10 +75,10 @@ export class Evidence {
 
   /** Pull-request CI time in milliseconds per check name, over the day buckets from `since`. */
   async pullRequestCiTime(repoId: number, since: Date): Promise<Map<string, number>> {
-    const rows = await this.db.query<{ name: string; ms: number | string }>(
-      `SELECT name, SUM(ms) AS ms FROM pr_ci_time WHERE repo_id = $1 AND day >= $2 GROUP BY name ORDER BY name`,
-      [repoId, since],
-    );
+    const rows = await this.db.query<{ name: string; ms: number | string }>(`SELECT name, SUM(ms) AS ms FROM pr_ci_time WHERE repo_id = $1 AND day >= $2 GROUP BY name ORDER BY name`, [
+      repoId,
+      since,
+    ]);
     return new Map(rows.map((r) => [r.name, Number(r.ms)]));
   }
 
@@ -116,10 +116,13 @@ export class Evidence {
     await this.db.transaction(async (tx) => {
       await tx.run(`DELETE FROM tier_standings WHERE repo_id = $1`, [repoId]);
       for (const s of standings) {
-        await tx.run(
-          `INSERT INTO tier_standings (repo_id, component_id, tier, meets_above_since, misses_own_since) VALUES ($1, $2, $3, $4, $5)`,
-          [repoId, s.componentId, s.tier, s.meetsAboveSince, s.missesOwnSince],
-        );
+        await tx.run(`INSERT INTO tier_standings (repo_id, component_id, tier, meets_above_since, misses_own_since) VALUES ($1, $2, $3, $4, $5)`, [
+          repoId,
+          s.componentId,
+          s.tier,
+          s.meetsAboveSince,
+          s.missesOwnSince,
+        ]);
       }
     });
   }

@@ -69,9 +69,26 @@ function listOf(what: string, item: Check): Check {
 
 export const checkRepoRef: Check = shaped("a repository", { owner: "string", name: "string", id: "number" });
 
-export const checkEpisode: Check = shaped("a Tier 3 episode", { component: "string", seq: "number", phase: "string", noticeAt: "string", dueAt: "string|null", responses: "array", blockers: "array", log: "array" });
+export const checkEpisode: Check = shaped("a Tier 3 episode", {
+  component: "string",
+  seq: "number",
+  phase: "string",
+  noticeAt: "string",
+  dueAt: "string|null",
+  responses: "array",
+  blockers: "array",
+  log: "array",
+});
 
-export const checkTier2Request: Check = shaped("a Tier 2 request", { component: "string", thread: "number", requestee: "string", status: "string", requestedAt: "string", breaches: "array", dueAt: "string|null" });
+export const checkTier2Request: Check = shaped("a Tier 2 request", {
+  component: "string",
+  thread: "number",
+  requestee: "string",
+  status: "string",
+  requestedAt: "string",
+  breaches: "array",
+  dueAt: "string|null",
+});
 
 export const checkAwayPeriods: Check = listOf("away periods", shaped("an away period", { from: "string", until: "string" }));
 

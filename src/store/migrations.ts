@@ -366,9 +366,7 @@ export async function migrate(db: Db, list: readonly Migration[] = migrations): 
   // Created under the lock too: concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL.
   await db.transaction(async (tx) => {
     await lock(tx);
-    await tx.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-    );
+    await tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
   });
   for (const m of [...list].sort((a, b) => a.id - b.id)) {
     await db.transaction(async (tx) => {

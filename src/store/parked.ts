@@ -16,10 +16,13 @@ export class ParkedScopes {
 
   /** Parks a whole installation (`repoId` 0) or one of its repositories; a second park keeps the first reason. */
   async add(p: ParkedScope): Promise<void> {
-    await this.db.run(
-      `INSERT INTO parked (installation_id, repo_id, repo_key, reason, since) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (installation_id, repo_id) DO NOTHING`,
-      [p.installationId, p.repoId, p.repoKey.toLowerCase(), p.reason, p.since],
-    );
+    await this.db.run(`INSERT INTO parked (installation_id, repo_id, repo_key, reason, since) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (installation_id, repo_id) DO NOTHING`, [
+      p.installationId,
+      p.repoId,
+      p.repoKey.toLowerCase(),
+      p.reason,
+      p.since,
+    ]);
   }
 
   /** Resumes an installation (`repoId` omitted: the installation's own entry) or one of its repositories. */

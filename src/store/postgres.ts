@@ -14,8 +14,7 @@ const INT8_OID = 20;
 
 /** BIGINT columns (epoch ms, ids, counts) as numbers, not strings: they stay below 2^53. */
 const types = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
 };
 
 class PgDb implements Db {

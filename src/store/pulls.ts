@@ -20,18 +20,12 @@ export class Pulls {
   }
 
   async get(repoId: number, number: number): Promise<PullRecord | undefined> {
-    const r = await queryOne<PullRow>(this.db, `SELECT ${PULL_COLUMNS} FROM pulls WHERE repo_id = $1 AND number = $2`, [
-      repoId,
-      number,
-    ]);
+    const r = await queryOne<PullRow>(this.db, `SELECT ${PULL_COLUMNS} FROM pulls WHERE repo_id = $1 AND number = $2`, [repoId, number]);
     return r && toPull(r);
   }
 
   async openByHead(repoId: number, sha: string): Promise<PullRecord[]> {
-    const rows = await this.db.query<PullRow>(
-      `SELECT ${PULL_COLUMNS} FROM pulls WHERE repo_id = $1 AND head_sha = $2 AND state = 'open' ORDER BY number`,
-      [repoId, sha],
-    );
+    const rows = await this.db.query<PullRow>(`SELECT ${PULL_COLUMNS} FROM pulls WHERE repo_id = $1 AND head_sha = $2 AND state = 'open' ORDER BY number`, [repoId, sha]);
     return rows.map(toPull);
   }
 }

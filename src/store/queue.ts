@@ -30,11 +30,7 @@ export class MergeQueue {
 
   /** The PR's most recently seen queue entry. */
   async latest(repoId: number, pull: number): Promise<QueueEntry | undefined> {
-    const row = await queryOne<QueueRow>(
-      this.db,
-      `SELECT ${QUEUE_COLUMNS} FROM queue_entries WHERE repo_id = $1 AND pull = $2 ORDER BY seen_at DESC, head_sha DESC LIMIT 1`,
-      [repoId, pull],
-    );
+    const row = await queryOne<QueueRow>(this.db, `SELECT ${QUEUE_COLUMNS} FROM queue_entries WHERE repo_id = $1 AND pull = $2 ORDER BY seen_at DESC, head_sha DESC LIMIT 1`, [repoId, pull]);
     return row && toQueueEntry(row);
   }
 

@@ -48,7 +48,16 @@ export class RegistryCache {
        ON CONFLICT (repo_id) DO UPDATE SET repo_key = excluded.repo_key, owner = excluded.owner,
          registry_json = excluded.registry_json, errors_json = excluded.errors_json, fetched_at = excluded.fetched_at,
          source_json = excluded.source_json, parser_version = excluded.parser_version`,
-      [e.repoId, e.repoKey, ownerOf(e.repoKey), e.registry ? JSON.stringify(e.registry) : null, e.errors.length ? JSON.stringify(e.errors) : null, e.fetchedAt, e.source, REGISTRY_PARSER_VERSION],
+      [
+        e.repoId,
+        e.repoKey,
+        ownerOf(e.repoKey),
+        e.registry ? JSON.stringify(e.registry) : null,
+        e.errors.length ? JSON.stringify(e.errors) : null,
+        e.fetchedAt,
+        e.source,
+        REGISTRY_PARSER_VERSION,
+      ],
     );
   }
 
@@ -99,7 +108,9 @@ export class RegistryCache {
   /** An entry written by another parser version, parsed again from its source and written back (unless a newer fetch replaced it meanwhile). */
   private async parseAgain(r: RegistryRow): Promise<CachedRegistry | undefined> {
     // The source is read only here: every other read would carry it for nothing.
-    const { source_json: source } = (await queryOne<{ source_json: string | null }>(this.db, `SELECT source_json FROM registry_cache WHERE repo_id = $1`, [r.repo_id])) ?? { source_json: null };
+    const { source_json: source } = (await queryOne<{ source_json: string | null }>(this.db, `SELECT source_json FROM registry_cache WHERE repo_id = $1`, [r.repo_id])) ?? {
+      source_json: null,
+    };
     const absent = source === null && r.registry_json === null && r.errors_json === null;
     if (source === null && !absent) return undefined; // nothing to parse again: fetched again instead
     const parsed = source === null ? undefined : registryFromLoaded(source);
@@ -111,10 +122,14 @@ export class RegistryCache {
       fetchedAt: new Date(Number(r.fetched_at)),
       source,
     };
-    await this.db.run(
-      `UPDATE registry_cache SET registry_json = $2, errors_json = $3, parser_version = $4 WHERE repo_id = $1 AND fetched_at = $5 AND parser_version = $6`,
-      [entry.repoId, entry.registry ? JSON.stringify(entry.registry) : null, entry.errors.length ? JSON.stringify(entry.errors) : null, REGISTRY_PARSER_VERSION, r.fetched_at, r.parser_version],
-    );
+    await this.db.run(`UPDATE registry_cache SET registry_json = $2, errors_json = $3, parser_version = $4 WHERE repo_id = $1 AND fetched_at = $5 AND parser_version = $6`, [
+      entry.repoId,
+      entry.registry ? JSON.stringify(entry.registry) : null,
+      entry.errors.length ? JSON.stringify(entry.errors) : null,
+      REGISTRY_PARSER_VERSION,
+      r.fetched_at,
+      r.parser_version,
+    ]);
     const { source: _source, ...cached } = entry;
     return cached;
   }

@@ -35,10 +35,7 @@ export class Requests {
   async save(q: RequestRecord): Promise<boolean> {
     const values = [q.key, q.repoId, q.repoKey, q.installationId, q.componentId, q.thread, q.status, q.requestedAt, JSON.stringify(q.state), q.dueAt, q.version, q.updatedAt];
     if (q.version === 1) {
-      const { changes } = await this.db.run(
-        `INSERT INTO requests (${REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (key) DO NOTHING`,
-        values,
-      );
+      const { changes } = await this.db.run(`INSERT INTO requests (${REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (key) DO NOTHING`, values);
       return changes === 1;
     }
     const { changes } = await this.db.run(
@@ -51,15 +48,15 @@ export class Requests {
   }
 
   async due(now: Date, limit: number): Promise<RequestRecord[]> {
-    const rows = await this.db.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE due_at IS NOT NULL AND due_at <= $1 AND ${unparked("requests")} ORDER BY due_at LIMIT $2`, [now, limit]);
+    const rows = await this.db.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE due_at IS NOT NULL AND due_at <= $1 AND ${unparked("requests")} ORDER BY due_at LIMIT $2`, [
+      now,
+      limit,
+    ]);
     return rows.map(toRequest);
   }
 
   async openOnThread(repoId: number, thread: number): Promise<RequestRecord[]> {
-    const rows = await this.db.query<RequestRow>(
-      `SELECT ${REQUEST_COLUMNS} FROM requests WHERE repo_id = $1 AND thread = $2 AND status = 'open' ORDER BY key`,
-      [repoId, thread],
-    );
+    const rows = await this.db.query<RequestRow>(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE repo_id = $1 AND thread = $2 AND status = 'open' ORDER BY key`, [repoId, thread]);
     return rows.map(toRequest);
   }
 
@@ -105,10 +102,11 @@ export class Away {
   }
 
   async put(repoId: number, login: string, periods: AwayPeriod[]): Promise<void> {
-    await this.db.run(
-      `INSERT INTO away (repo_id, login, periods) VALUES ($1, $2, $3) ON CONFLICT (repo_id, login) DO UPDATE SET periods = excluded.periods`,
-      [repoId, login.toLowerCase(), JSON.stringify(periods)],
-    );
+    await this.db.run(`INSERT INTO away (repo_id, login, periods) VALUES ($1, $2, $3) ON CONFLICT (repo_id, login) DO UPDATE SET periods = excluded.periods`, [
+      repoId,
+      login.toLowerCase(),
+      JSON.stringify(periods),
+    ]);
   }
 }
 

@@ -84,10 +84,11 @@ function toResult(r: ResultRow): CiResult {
 
 /** The worst outcome at a commit among the results of `r`'s name (fail, then pass, then neutral), and when the last of them completed. */
 async function worstOfName(tx: Db, r: CiResult): Promise<Pick<CiResult, "outcome" | "completedAt" | "url">> {
-  const rows = await tx.query<ResultRow>(
-    `SELECT repo_id, sha, result_key, name, source, outcome, completed_at, branch, url FROM ci_results WHERE repo_id = $1 AND sha = $2 AND name = $3`,
-    [r.repoId, r.sha, r.name],
-  );
+  const rows = await tx.query<ResultRow>(`SELECT repo_id, sha, result_key, name, source, outcome, completed_at, branch, url FROM ci_results WHERE repo_id = $1 AND sha = $2 AND name = $3`, [
+    r.repoId,
+    r.sha,
+    r.name,
+  ]);
   const results = rows.map(toResult);
   const worst = results.find((x) => x.outcome === "fail") ?? results.find((x) => x.outcome === "pass") ?? r;
   const completedAt = new Date(Math.max(...results.map((x) => x.completedAt.getTime())));

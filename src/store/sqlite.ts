@@ -107,10 +107,12 @@ class SharedSync {
   sync(): Promise<void> {
     if (this.queued) return this.queued;
     if (!this.running) return this.start();
-    const after = this.running.catch(() => undefined).then(() => {
-      this.queued = undefined;
-      return this.start();
-    });
+    const after = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.start();
+      });
     return (this.queued = after);
   }
 

@@ -201,7 +201,12 @@ function cookieOf(req: IncomingMessage, name: string): string | undefined {
 
 /** Behind a proxy that terminates TLS, the proxy says so. */
 function isHttps(req: IncomingMessage): boolean {
-  return Boolean((req.socket as TLSSocket).encrypted) || String(req.headers["x-forwarded-proto"] ?? "").split(",")[0].trim() === "https";
+  return (
+    Boolean((req.socket as TLSSocket).encrypted) ||
+    String(req.headers["x-forwarded-proto"] ?? "")
+      .split(",")[0]
+      .trim() === "https"
+  );
 }
 
 /**
@@ -343,7 +348,11 @@ export function actionRow(a: ActionRecord, githubUrl: string, issueOf: (key: str
     case "check-run":
       return row(
         `Check run "${desired.name ?? ""}"`,
-        id !== undefined ? { text: `run ${id}`, url: `${repo}/runs/${id}` } : target.headSha ? { text: target.headSha.slice(0, 7), url: `${repo}/commit/${encodeURIComponent(target.headSha)}` } : undefined,
+        id !== undefined
+          ? { text: `run ${id}`, url: `${repo}/runs/${id}` }
+          : target.headSha
+            ? { text: target.headSha.slice(0, 7), url: `${repo}/commit/${encodeURIComponent(target.headSha)}` }
+            : undefined,
       );
     case "workflow-disable":
       return row(`Workflow ${target.workflow} ${desired.enabled ? "enabled" : "disabled"}`, {
@@ -362,7 +371,11 @@ export function actionRow(a: ActionRecord, githubUrl: string, issueOf: (key: str
 /** A comment's first line of text, without Markdown marks or the hidden marker, cut short. */
 function gist(body: string): string {
   const line = body.split("\n").find((l) => l.trim() && !l.trim().startsWith("<!--")) ?? "";
-  const plain = line.replace(/^\s*(?:[#>]+|[-*] )\s*/, "").replace(/\*\*|`/g, "").replace(/\s+/g, " ").trim();
+  const plain = line
+    .replace(/^\s*(?:[#>]+|[-*] )\s*/, "")
+    .replace(/\*\*|`/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
   return plain.length > 100 ? `${plain.slice(0, 99)}…` : plain;
 }
 

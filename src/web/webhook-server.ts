@@ -248,7 +248,10 @@ function closeAfterAnswer(req: IncomingMessage): void {
   const socket = req.socket as IncomingMessage["socket"] & { destroySoon?: () => void };
   socket.destroySoon = () => {
     socket.end();
-    req.removeAllListeners("data").on("data", () => undefined).resume();
+    req
+      .removeAllListeners("data")
+      .on("data", () => undefined)
+      .resume();
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
     socket.once("close", () => clearTimeout(timer));

@@ -39,8 +39,14 @@ describe("a bad value is an error naming the variable, the problem and what is a
     [{ LOG_LEVEL: "verbose" }, 'LOG_LEVEL="verbose" is not one of trace, debug, info, warn, error, fatal, silent; accepted: `trace`, `debug`, `info`, `warn`, `error`, `fatal`, `silent`'],
     [{ LOG_FORMAT: "xml" }, 'LOG_FORMAT="xml" is not one of pretty, json; accepted: `pretty`, `json`'],
     [{ LOG_LEVEL_IN_STRING: "yes" }, 'LOG_LEVEL_IN_STRING="yes" is not one of false, true; accepted: `false`, `true`'],
-    [{ GHE_HOST: "https://ghe.example.com" }, 'GHE_HOST="https://ghe.example.com" holds a protocol: give the host alone and the protocol in GHE_PROTOCOL; accepted: host name, optional `:port`'],
-    [{ WEBHOOK_MAX_BUFFERED_BYTES: "1048576" }, 'WEBHOOK_MAX_BUFFERED_BYTES="1048576" is below the minimum, 26214400; accepted: bytes, 26214400 (25 MiB: one payload at GitHub\'s cap) to 17179869184 (16 GiB)'],
+    [
+      { GHE_HOST: "https://ghe.example.com" },
+      'GHE_HOST="https://ghe.example.com" holds a protocol: give the host alone and the protocol in GHE_PROTOCOL; accepted: host name, optional `:port`',
+    ],
+    [
+      { WEBHOOK_MAX_BUFFERED_BYTES: "1048576" },
+      'WEBHOOK_MAX_BUFFERED_BYTES="1048576" is below the minimum, 26214400; accepted: bytes, 26214400 (25 MiB: one payload at GitHub\'s cap) to 17179869184 (16 GiB)',
+    ],
     [{ DELIVERY_RETENTION: "48h" }, 'DELIVERY_RETENTION="48h" is shorter than the minimum, 3 days; accepted: duration in hours, days or weeks (`72h`, `7d`, `2w`), 3 days to 3650 days'],
     [{ DELIVERY_RETENTION: "1mo" }, 'DELIVERY_RETENTION="1mo" is not a duration such as 36h, 7d or 2w; accepted: duration in hours, days or weeks (`72h`, `7d`, `2w`), 3 days to 3650 days'],
     [{ WEBHOOK_PATH: "/hooks" }, 'WEBHOOK_PATH="/hooks" is not /api/github/webhooks; accepted: `/api/github/webhooks`'],
@@ -207,7 +213,12 @@ describe("the CLI", () => {
       const env = { DATABASE_URL: join(dir, "tk.db"), WORKER_POLL_MS: "abc" };
       for (const argv of [["deliveries"], ["timelines"], ["report"], ["status", "--repo", "o/r"], ["sweep"], ["audit", "--repo", "o/r"]]) {
         const result = await cli(argv, env);
-        expect({ argv, ...result }).toEqual({ argv, code: 1, stdout: "", stderr: `tierkeeper ${argv[0]}: invalid configuration:\n  WORKER_POLL_MS="abc" is not a whole number; accepted: milliseconds, 10 to 3600000 (1 h)\n` });
+        expect({ argv, ...result }).toEqual({
+          argv,
+          code: 1,
+          stdout: "",
+          stderr: `tierkeeper ${argv[0]}: invalid configuration:\n  WORKER_POLL_MS="abc" is not a whole number; accepted: milliseconds, 10 to 3600000 (1 h)\n`,
+        });
       }
       expect(existsSync(env.DATABASE_URL)).toBe(false);
       expect((await cli(["schema"], env)).code).toBe(0);
@@ -220,7 +231,10 @@ describe("the CLI", () => {
 describe("the built processes (npm run build first)", () => {
   const spawnBuilt = (entry: string, args: string[], env: Record<string, string>) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [fileURLToPath(new URL(`../../dist/${entry}`, import.meta.url)), ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [fileURLToPath(new URL(`../../dist/${entry}`, import.meta.url)), ...args], {
+        env: { PATH: process.env.PATH ?? "", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

@@ -29,7 +29,16 @@ function countRegistryReads(deps: Deps): { count: number } {
 /** A tracking issue for wasi-nn (a Tier 3 component owned by abrown), opened by a failure on main. */
 async function trackingIssue(a: SimApp) {
   const repo = a.sim.state.mustRepo(a.repo);
-  await a.send(a.sim.completeCheckRun({ repo: a.repo, sha: repo.branches.get("main")!, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: a.clock.now() }));
+  await a.send(
+    a.sim.completeCheckRun({
+      repo: a.repo,
+      sha: repo.branches.get("main")!,
+      name: "Test wasi-nn (openvino, ubuntu-24.04)",
+      conclusion: "failure",
+      branch: "main",
+      completedAt: a.clock.now(),
+    }),
+  );
   return { repo, tracking: [...repo.issues.values()].find((i) => !i.pull && i.title.startsWith("Tier 3 component"))! };
 }
 

@@ -19,7 +19,11 @@ test("a corrupt timeline backs off (10 minutes, then 20) while the others are sw
   const main = repo.branches.get("main")!;
   await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
   // Another component's stored timeline is corrupt, and due before wasi-nn's.
-  await app.store.db.run("INSERT INTO episodes (repo_id, component_id, repo_key, installation_id, state, due_at, version, updated_at) VALUES ($1, 'winch', $2, 1, '{not json', $3, 1, $3)", [repo.id, app.repo, app.clock.now()]);
+  await app.store.db.run("INSERT INTO episodes (repo_id, component_id, repo_key, installation_id, state, due_at, version, updated_at) VALUES ($1, 'winch', $2, 1, '{not json', $3, 1, $3)", [
+    repo.id,
+    app.repo,
+    app.clock.now(),
+  ]);
 
   app.clock.advance(8 * DAY);
   const first = await app.tierkeeper.sweep();
@@ -49,11 +53,17 @@ test("GitHub answering 500 for one timeline's tracking issue: that one backs off
   const broken = tracking.find((i) => i.title.includes("`wasi-nn`"))!.number;
   // Reading wasi-nn's tracking issue's comments fails on GitHub's side, at every try.
   const original = app.sim.faults;
-  app.sim.faults = { before: (_m: string, path: string) => (path.includes(`/issues/${broken}/comments`) ? { status: 500, body: { message: "Server Error" } } : undefined), after: () => undefined } as never;
+  app.sim.faults = {
+    before: (_m: string, path: string) => (path.includes(`/issues/${broken}/comments`) ? { status: 500, body: { message: "Server Error" } } : undefined),
+    after: () => undefined,
+  } as never;
 
   app.clock.advance(8 * DAY);
   const report = await app.tierkeeper.sweep();
   app.sim.faults = original;
-  expect(report.steps.map((s) => [s.component, s.from, s.to]).sort()).toEqual([["component-model", "notified", "disabling"], ["threads", "notified", "disabling"]]);
+  expect(report.steps.map((s) => [s.component, s.from, s.to]).sort()).toEqual([
+    ["component-model", "notified", "disabling"],
+    ["threads", "notified", "disabling"],
+  ]);
   expect(report.failed).toEqual([expect.stringMatching(/^timeline bytecodealliance\/wasmtime wasi-nn: /)]);
 });

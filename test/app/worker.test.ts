@@ -23,7 +23,11 @@ const until = async (what: string, check: () => boolean) => {
 };
 
 const row = async (store: SqlStore, id: string) =>
-  (await store.db.query<{ status: string; attempts: number; retry_at: number; last_error: string | null }>("SELECT status, attempts, retry_at, last_error FROM deliveries WHERE id = $1", [id]))[0];
+  (
+    await store.db.query<{ status: string; attempts: number; retry_at: number; last_error: string | null }>("SELECT status, attempts, retry_at, last_error FROM deliveries WHERE id = $1", [
+      id,
+    ])
+  )[0];
 
 test("a handler past its time budget is abandoned: the delivery is retried later with backoff, the attempt counts, the next one goes on", async () => {
   app = await startSimApp();
@@ -36,7 +40,10 @@ test("a handler past its time budget is abandoned: the delivery is retried later
   const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
   // Another repository of another installation (its registry is read through the hanging GitHub).
   const hung = structuredClone<Record<string, any>>(pr.payload);
-  Object.assign(hung, { installation: { id: 999 }, repository: { ...hung.repository, id: 424242, name: "elsewhere", full_name: "someone/elsewhere", owner: { ...hung.repository.owner, login: "someone" } } });
+  Object.assign(hung, {
+    installation: { id: 999 },
+    repository: { ...hung.repository, id: 424242, name: "elsewhere", full_name: "someone/elsewhere", owner: { ...hung.repository.owner, login: "someone" } },
+  });
   await app.store.deliveries.enqueue({ id: "hangs", name: "pull_request", payload: JSON.stringify(hung), receivedAt: new Date(app.clock.now().getTime() - 1), installationId: 999 });
   await app.store.deliveries.enqueue({ id: "fine", name: "pull_request", payload: JSON.stringify(pr.payload), receivedAt: app.clock.now(), installationId: 1 });
 

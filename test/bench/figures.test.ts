@@ -47,7 +47,18 @@ describe("the bench's figures (BENCH_JSON)", () => {
 
   it("round-trips through JSON with every named figure present, null where not measured", () => {
     const f = JSON.parse(JSON.stringify(benchFigures(base, targets.slice(0, 2)))) as Record<string, unknown>;
-    for (const key of ["ack_ratio_sqlite", "ack_ratio_postgres", "ack_p99_ms_sqlite", "peak_rss_ratio", "replica_cpu_ratio", "api_requests_no_component", "sweep", "storage", "targets", "aims"]) {
+    for (const key of [
+      "ack_ratio_sqlite",
+      "ack_ratio_postgres",
+      "ack_p99_ms_sqlite",
+      "peak_rss_ratio",
+      "replica_cpu_ratio",
+      "api_requests_no_component",
+      "sweep",
+      "storage",
+      "targets",
+      "aims",
+    ]) {
       expect(f).toHaveProperty(key);
     }
     // No PostgreSQL in this run: its figures are null, not NaN (which JSON cannot hold).

@@ -105,15 +105,12 @@ test("json: what tierkeeper would do now, from GET requests alone, with a person
   // Read-only: every request the simulator saw was a GET, under the personal token.
   expect(sim.requests.length).toBeGreaterThan(10);
   expect(sim.requests.filter((r) => r.method !== "GET")).toEqual([]);
-  expect(sim.requests.map((r) => r.operationId).filter((id, i, all) => all.indexOf(id) === i).sort()).toEqual([
-    "checks/list-for-ref",
-    "git/get-ref",
-    "pulls/list",
-    "pulls/list-files",
-    "repos/get",
-    "repos/get-combined-status-for-ref",
-    "repos/get-content",
-  ]);
+  expect(
+    sim.requests
+      .map((r) => r.operationId)
+      .filter((id, i, all) => all.indexOf(id) === i)
+      .sort(),
+  ).toEqual(["checks/list-for-ref", "git/get-ref", "pulls/list", "pulls/list-files", "repos/get", "repos/get-combined-status-for-ref", "repos/get-content"]);
 });
 
 test("text and markdown say the same, with dates, and defuse @-mentions in PR titles", async () => {
@@ -123,7 +120,9 @@ test("text and markdown say the same, with dates, and defuse @-mentions in PR ti
   expect(text.stdout).toContain(`tierkeeper audit of ${REPO}\n`);
   expect(text.stdout).toContain("and 3 open pull requests. Nothing was written to GitHub.");
   expect(text.stdout).toContain(`  - #${one.number} Faster threads @\u200balexcrichton (by contributor): threads (Tier 1) broken by this PR: ci/lint\n`);
-  expect(text.stdout).toContain(`  - wasi-nn blocks the default branch, #${two.number}: owners notified 2026-11-23 (UTC), disabled in CI on 2026-11-30 (UTC) unless an owner responds, removal may be proposed from 2026-12-30 (UTC)\n`);
+  expect(text.stdout).toContain(
+    `  - wasi-nn blocks the default branch, #${two.number}: owners notified 2026-11-23 (UTC), disabled in CI on 2026-11-30 (UTC) unless an owner responds, removal may be proposed from 2026-12-30 (UTC)\n`,
+  );
   expect(text.stdout).toContain("Tier 2 requests:\n  - #3: fitzgen for pulley, reply due by 2026-11-30 (UTC)\n");
   const markdown = await run(["--repo", REPO, "--now", NOW, "--format", "markdown"], personal());
   expect(markdown.stdout).toMatch(/^# tierkeeper audit of bytecodealliance\/wasmtime\n/);
@@ -144,15 +143,25 @@ test("a missing token, a repository the token cannot see, no registry, a bad tok
   await start({ "README.md": "hello\n" });
   expect(await run(["--repo", REPO], { GITHUB_API_URL: sim.apiUrl })).toMatchObject({ code: 1, stdout: "", stderr: expect.stringContaining("GITHUB_TOKEN is not set") });
   expect(sim.requests).toEqual([]);
-  expect(await run(["--repo", "bytecodealliance/nope"], personal())).toMatchObject({ code: 1, stdout: "", stderr: "tierkeeper audit: bytecodealliance/nope: not found, or GITHUB_TOKEN cannot read it (404)\n" });
+  expect(await run(["--repo", "bytecodealliance/nope"], personal())).toMatchObject({
+    code: 1,
+    stdout: "",
+    stderr: "tierkeeper audit: bytecodealliance/nope: not found, or GITHUB_TOKEN cannot read it (404)\n",
+  });
   expect(await run(["--repo", REPO], personal())).toMatchObject({ code: 1, stderr: expect.stringContaining(`${REPO} has no .github/tiers.yml on main`) });
-  expect(await run(["--repo", REPO], { GITHUB_TOKEN: "ghp_not-a-token", GITHUB_API_URL: sim.apiUrl })).toMatchObject({ code: 1, stderr: "tierkeeper audit: GitHub refused the token (401 Bad credentials): check GITHUB_TOKEN\n" });
+  expect(await run(["--repo", REPO], { GITHUB_TOKEN: "ghp_not-a-token", GITHUB_API_URL: sim.apiUrl })).toMatchObject({
+    code: 1,
+    stderr: "tierkeeper audit: GitHub refused the token (401 Bad credentials): check GITHUB_TOKEN\n",
+  });
   const reset = Math.floor(Date.now() / 1000) + 3600;
   sim.faults = {
     before: () => ({ status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) }, body: { message: "API rate limit exceeded for user ID 1." } }),
     after: () => undefined,
   } as unknown as Simulator["faults"];
-  expect(await run(["--repo", REPO], personal())).toMatchObject({ code: 1, stderr: `tierkeeper audit: GitHub's rate limit for this token is used up; it resets at ${new Date(reset * 1000).toISOString()}. Try again then\n` });
+  expect(await run(["--repo", REPO], personal())).toMatchObject({
+    code: 1,
+    stderr: `tierkeeper audit: GitHub's rate limit for this token is used up; it resets at ${new Date(reset * 1000).toISOString()}. Try again then\n`,
+  });
   expect(sim.requests.filter((r) => r.method !== "GET")).toEqual([]);
   await expect(run([], personal())).rejects.toThrow("--repo owner/name is required");
 });
@@ -160,9 +169,13 @@ test("a missing token, a repository the token cannot see, no registry, a bad tok
 test("the audit's client refuses every write before it leaves the process", async () => {
   await start();
   const octokit = readOnlyClient(sim.userToken("maintainer"), sim.apiUrl);
-  await expect(octokit.rest.issues.create({ owner: "bytecodealliance", repo: "wasmtime", title: "x" })).rejects.toThrow("refused to send POST /repos/{owner}/{repo}/issues: audit only reads");
+  await expect(octokit.rest.issues.create({ owner: "bytecodealliance", repo: "wasmtime", title: "x" })).rejects.toThrow(
+    "refused to send POST /repos/{owner}/{repo}/issues: audit only reads",
+  );
   await expect(octokit.rest.pulls.update({ owner: "bytecodealliance", repo: "wasmtime", pull_number: 1, title: "x" })).rejects.toThrow("audit only reads");
-  await expect(octokit.request("PUT /repos/{owner}/{repo}/contents/{path}", { owner: "bytecodealliance", repo: "wasmtime", path: "a", message: "m", content: "" })).rejects.toThrow("audit only reads");
+  await expect(octokit.request("PUT /repos/{owner}/{repo}/contents/{path}", { owner: "bytecodealliance", repo: "wasmtime", path: "a", message: "m", content: "" })).rejects.toThrow(
+    "audit only reads",
+  );
   await expect(octokit.request("DELETE /repos/{owner}/{repo}", { owner: "bytecodealliance", repo: "wasmtime" })).rejects.toThrow("audit only reads");
   expect(sim.requests).toEqual([]);
   expect((await octokit.rest.repos.get({ owner: "bytecodealliance", repo: "wasmtime" })).data.default_branch).toBe("main");

@@ -134,7 +134,7 @@ describe("tierkeeper validate", () => {
     });
   });
 
-  const OWNED = "components:\n  a:\n    category: misc\n    tier: 3\n    owners: [x]\n    paths: [\"src/a/**\", \"src/typo/**\"]\n    implementation: partial\n";
+  const OWNED = 'components:\n  a:\n    category: misc\n    tier: 3\n    owners: [x]\n    paths: ["src/a/**", "src/typo/**"]\n    implementation: partial\n';
 
   test("paths globs are compared with the files git lists under the current directory, new ones included", async () => {
     const cwd = tempFile(".github/tiers.yml", OWNED);
@@ -309,8 +309,17 @@ describe("tierkeeper sweep", () => {
   });
 
   test("--now must be an ISO-8601 instant, --limit a positive number: usage errors, checked before loading", async () => {
-    for (const argv of [["--now", "2026-11-23"], ["--now", "2026-02-30T10:00:00Z"], ["--now", "2026-11-23T10:00:00"], ["--now", "yesterday"],
-      ["--now", "2026-11-23T24:00:00Z"], ["--limit", "0"], ["--limit", "-3"], ["--limit", "2.5"], ["--limit", "ten"]]) {
+    for (const argv of [
+      ["--now", "2026-11-23"],
+      ["--now", "2026-02-30T10:00:00Z"],
+      ["--now", "2026-11-23T10:00:00"],
+      ["--now", "yesterday"],
+      ["--now", "2026-11-23T24:00:00Z"],
+      ["--limit", "0"],
+      ["--limit", "-3"],
+      ["--limit", "2.5"],
+      ["--limit", "ten"],
+    ]) {
       const { code, stderr } = await cli(["sweep", ...argv]);
       expect({ argv, code }).toEqual({ argv, code: 2 });
       expect(stderr).toMatch(/^tierkeeper sweep: --(now|limit) (must|needs)/);

@@ -187,7 +187,9 @@ describe("tierkeeper matrix --filter", () => {
   test("a shard shared with enabled components is kept, and stderr says so", async () => {
     const r = await cli(["matrix", "--filter"], disable(WASMTIME, "threads"), { stdin: JSON.stringify({ include: TEST_MATRIX }) });
     expect(JSON.parse(r.stdout)).toEqual({ include: TEST_MATRIX });
-    expect(r.stderr).toMatch(/^kept: "Test Linux x86_64 \(wasmtime-cli-all\)": threads · Tier 3 is disabled in CI since 2026-11-30 \(tracking issue #12\); .*runs, it also tests x86_64-unknown-linux-gnu, component-model\n/);
+    expect(r.stderr).toMatch(
+      /^kept: "Test Linux x86_64 \(wasmtime-cli-all\)": threads · Tier 3 is disabled in CI since 2026-11-30 \(tracking issue #12\); .*runs, it also tests x86_64-unknown-linux-gnu, component-model\n/,
+    );
   });
 
   test("--key names the field holding the job name; entries without one are kept", async () => {
@@ -205,7 +207,12 @@ describe("tierkeeper matrix --filter", () => {
   });
 
   test("--filter with the options of the registry's own matrix, or --key alone: usage errors", async () => {
-    for (const argv of [["--filter", "--tier", "3"], ["--filter", "--format", "checks"], ["--filter", "--include-disabled"], ["--key", "name"]]) {
+    for (const argv of [
+      ["--filter", "--tier", "3"],
+      ["--filter", "--format", "checks"],
+      ["--filter", "--include-disabled"],
+      ["--key", "name"],
+    ]) {
       const r = await cli(["matrix", ...argv], WASMTIME, { stdin: "[]" });
       expect({ argv, code: r.code, stdout: r.stdout }).toEqual({ argv, code: 2, stdout: "" });
     }
@@ -216,9 +223,7 @@ describe("the built executable (dist/cli/main.js) wires stdin, GITHUB_OUTPUT and
   const MAIN = join(ROOT, "dist/cli/main.js");
   const exec = (args: string[], env: Record<string, string>, stdin?: string) =>
     new Promise<{ code: number; stdout: string }>((resolve) => {
-      const child = execFile(process.execPath, [MAIN, ...args], { cwd: temp, env: { ...process.env, ...env } }, (error, stdout) =>
-        resolve({ code: error ? Number(error.code) : 0, stdout }),
-      );
+      const child = execFile(process.execPath, [MAIN, ...args], { cwd: temp, env: { ...process.env, ...env } }, (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }));
       child.stdin!.end(stdin ?? "");
     });
 

@@ -53,7 +53,7 @@ test("a document under the current directory is recorded as policy.document; the
 test("a missing file, a document without tier tables and an owner that is no login are clear errors that write nothing", async () => {
   expect(await cli("import", "nope.md")).toMatchObject({ code: 1, stderr: "tierkeeper import: cannot read nope.md: no such file\n" });
   writeFileSync(join(dir, "prose.md"), "# Tiers\n\nNo tables here.\n");
-  expect(await cli("import", "prose.md", "--out", "tiers.yml")).toMatchObject({ code: 1, stderr: expect.stringContaining("has no \"Tier 1\", \"Tier 2\" or \"Tier 3\" heading") });
+  expect(await cli("import", "prose.md", "--out", "tiers.yml")).toMatchObject({ code: 1, stderr: expect.stringContaining('has no "Tier 1", "Tier 2" or "Tier 3" heading') });
   const bad = await cli("import", "spec.md", "--owner", "not a login", "--out", "tiers.yml");
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain("nothing written");
@@ -64,12 +64,18 @@ test("a missing file, a document without tier tables and an owner that is no log
 test("status --write-document rewrites the document's tables from the registry in place, and nothing else in the file", async () => {
   expect((await cli("import", "docs/stability-tiers.md", "--out", "tiers.yml")).code).toBe(0);
   // Unchanged registry: the document keeps every byte.
-  expect(await cli("status", "--registry", "tiers.yml", "--write-document")).toMatchObject({ code: 0, stderr: "tierkeeper status: docs/stability-tiers.md: the tables already match the registry\n" });
+  expect(await cli("status", "--registry", "tiers.yml", "--write-document")).toMatchObject({
+    code: 0,
+    stderr: "tierkeeper status: docs/stability-tiers.md: the tables already match the registry\n",
+  });
   expect(readFileSync(join(dir, "docs/stability-tiers.md"), "utf8")).toBe(WASMTIME);
   // Pulley promoted to Tier 1: its row moves to the Tier 1 table; every line outside the tables is kept.
   const registry = readFileSync(join(dir, "tiers.yml"), "utf8").replace('    category: "Execution Backend"\n    tier: 2', '    category: "Execution Backend"\n    tier: 1');
   writeFileSync(join(dir, "tiers.yml"), registry);
-  expect(await cli("status", "--registry", "tiers.yml", "--write-document", "--document", "docs/stability-tiers.md")).toMatchObject({ code: 0, stderr: "tierkeeper status: docs/stability-tiers.md: tables rewritten from the registry\n" });
+  expect(await cli("status", "--registry", "tiers.yml", "--write-document", "--document", "docs/stability-tiers.md")).toMatchObject({
+    code: 0,
+    stderr: "tierkeeper status: docs/stability-tiers.md: tables rewritten from the registry\n",
+  });
   const rewritten = readFileSync(join(dir, "docs/stability-tiers.md"), "utf8");
   const isRow = (l: string) => /^\| (Target|Compiler|WebAssembly Proposal|WASI Proposal|Embedding API|Execution Backend|\*misc\*) /.test(l);
   expect(rewritten.split("\n").filter((l) => !isRow(l))).toEqual(WASMTIME.split("\n").filter((l) => !isRow(l)));

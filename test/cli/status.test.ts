@@ -46,7 +46,10 @@ function parseStatusTables(markdown: string): { rows: TableRow[]; footnotes: str
     if (heading) tier = Number(heading[1]);
     if (/^\[\d+\] /.test(line)) footnotes.push(line);
     if (!line.startsWith("|") || /^\|[-| ]+\|$/.test(line)) continue;
-    const cells = line.slice(1, -1).split("|").map((c) => c.trim());
+    const cells = line
+      .slice(1, -1)
+      .split("|")
+      .map((c) => c.trim());
     if (cells[0] === "Category") continue;
     rows.push({ tier, category: cells[0], description: cells[1], ...(cells.length > 2 && { missing: cells[2] }) });
   }
@@ -164,7 +167,11 @@ describe("tierkeeper status: exit codes", () => {
     const io: Io = { stdout: () => {}, stderr: (s) => void (stderr += s), cwd: temp, readFile: (path) => readFile(path, "utf8") };
     expect(await statusCommand(["--repo", "o/r"], io, { DATABASE_URL: join(temp, "tk.db") })).toBe(1);
     expect(stderr).toBe("tierkeeper status: no registry of o/r is known: tierkeeper has seen no event of it, or it has none\n");
-    for (const argv of [["--repo", "o/r", "--registry", EXAMPLE], ["--registry", EXAMPLE, "--now", "2026-11-23T12:00:00Z"], ["--repo", "o"]]) {
+    for (const argv of [
+      ["--repo", "o/r", "--registry", EXAMPLE],
+      ["--registry", EXAMPLE, "--now", "2026-11-23T12:00:00Z"],
+      ["--repo", "o"],
+    ]) {
       const { code, stdout } = await cli(["status", ...argv]);
       expect({ argv, code, stdout }).toEqual({ argv, code: 2, stdout: "" });
     }

@@ -36,7 +36,11 @@ describe("attribution", () => {
   test("a failure that passes on the default branch is broken by the PR; one failing there too is already broken", () => {
     const verdicts = attribute(
       matcher,
-      [result({ name: "test (wasi-nn, ubuntu)", outcome: "fail" }), result({ name: "Test Linux arm64 (1/8)", outcome: "fail" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "pass" })],
+      [
+        result({ name: "test (wasi-nn, ubuntu)", outcome: "fail" }),
+        result({ name: "Test Linux arm64 (1/8)", outcome: "fail" }),
+        result({ name: "Test Linux x86_64 (1/8)", outcome: "pass" }),
+      ],
       [result({ name: "test (wasi-nn, ubuntu)", outcome: "pass", sha: "base" }), result({ name: "Test Linux arm64 (1/8)", outcome: "fail", sha: "base" })],
     );
     expect(verdicts.map((v) => [v.component.id, v.verdict, v.base])).toEqual([
@@ -140,7 +144,10 @@ describe("the merge queue in the breaking-PR comment", () => {
 
   test("a component failing only in the queue is reported there, with its run, and its owners pinged by its tier", () => {
     const head = attribute(matcher, [result({ name: "Test Linux x86_64 (1/8)", outcome: "pass" })], []);
-    const queue = queueRun([result({ name: "Test Linux arm64 (1/8)", outcome: "fail", url: "https://ci/queue/1" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "pass" })], [result({ name: "Test Linux arm64 (1/8)", outcome: "pass" })]);
+    const queue = queueRun(
+      [result({ name: "Test Linux arm64 (1/8)", outcome: "fail", url: "https://ci/queue/1" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "pass" })],
+      [result({ name: "Test Linux arm64 (1/8)", outcome: "pass" })],
+    );
     const comment = decide({ verdicts: head, queue })!;
     expect(comment.body).toContain("Results for abcdef1 and in the merge queue at 9999999:");
     expect(comment.body).toContain("**`aarch64-unknown-linux-gnu` · Tier 2 · Target** — broken by this pull request in the merge queue (passes on `main`)");
@@ -152,7 +159,12 @@ describe("the merge queue in the breaking-PR comment", () => {
 
   test("what fails at the PR's head speaks first; a queue into a release branch is judged against that branch", () => {
     const head = attribute(matcher, [result({ name: "Test Linux arm64 (1/8)", outcome: "fail", url: "https://ci/head" })], [result({ name: "Test Linux arm64 (1/8)", outcome: "pass" })]);
-    const queue = queueRun([result({ name: "Test Linux arm64 (1/8)", outcome: "fail", url: "https://ci/queue" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "fail" })], [result({ name: "Test Linux x86_64 (1/8)", outcome: "fail" })], [], "release-42.0");
+    const queue = queueRun(
+      [result({ name: "Test Linux arm64 (1/8)", outcome: "fail", url: "https://ci/queue" }), result({ name: "Test Linux x86_64 (1/8)", outcome: "fail" })],
+      [result({ name: "Test Linux x86_64 (1/8)", outcome: "fail" })],
+      [],
+      "release-42.0",
+    );
     const body = decide({ verdicts: head, queue })!.body;
     expect(body).toContain("**`aarch64-unknown-linux-gnu` · Tier 2 · Target** — broken by this pull request (passes on `main`)");
     expect(body).toContain("[`Test Linux arm64 (1/8)`](https://ci/head)");

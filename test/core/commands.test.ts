@@ -14,15 +14,19 @@ const error = (line: string): string => {
 
 describe("parseCommands", () => {
   test("each command, with its arguments", () => {
-    expect(commands([
-      "/tier ack",
-      "/tier ack wasi-nn",
-      "/tier freeze wasi-nn waiting for the OpenVINO 2026 release",
-      "/tier unfreeze wasi-nn",
-      "/tier status wasi-nn",
-      "/tier away until 2026-12-24",
-      "/tier back",
-    ].join("\n"))).toEqual([
+    expect(
+      commands(
+        [
+          "/tier ack",
+          "/tier ack wasi-nn",
+          "/tier freeze wasi-nn waiting for the OpenVINO 2026 release",
+          "/tier unfreeze wasi-nn",
+          "/tier status wasi-nn",
+          "/tier away until 2026-12-24",
+          "/tier back",
+        ].join("\n"),
+      ),
+    ).toEqual([
       { name: "ack" },
       { name: "ack", component: "wasi-nn" },
       { name: "freeze", component: "wasi-nn", reason: "waiting for the OpenVINO 2026 release" },
@@ -43,9 +47,7 @@ describe("parseCommands", () => {
   });
 
   test("a freeze reason keeps its text as written", () => {
-    expect(commands("/tier freeze   wasi-nn   Blocked on  #1234 (upstream) ")).toEqual([
-      { name: "freeze", component: "wasi-nn", reason: "Blocked on  #1234 (upstream)" },
-    ]);
+    expect(commands("/tier freeze   wasi-nn   Blocked on  #1234 (upstream) ")).toEqual([{ name: "freeze", component: "wasi-nn", reason: "Blocked on  #1234 (upstream)" }]);
   });
 
   test("`away` also takes the date without `until`", () => {
@@ -81,9 +83,7 @@ describe("parseCommands", () => {
   });
 
   test("quoted lines are ignored, so quoting a command does not run it again", () => {
-    expect(parseCommands("> /tier freeze wasi-nn broken\n  > /tier ack\n>> /tier back\n/tier ack")).toEqual([
-      { ok: true, command: { name: "ack" }, line: 4 },
-    ]);
+    expect(parseCommands("> /tier freeze wasi-nn broken\n  > /tier ack\n>> /tier back\n/tier ack")).toEqual([{ ok: true, command: { name: "ack" }, line: 4 }]);
   });
 
   test("several commands in one comment, errors among them", () => {
@@ -93,7 +93,9 @@ describe("parseCommands", () => {
 
   describe("errors", () => {
     test("unknown command", () => {
-      expect(error("/tier foo")).toBe("unknown command `/tier foo`: try `ack`, `freeze <component> <reason>`, `unfreeze <component>`, `status <component>`, `away until <YYYY-MM-DD>`, `back`");
+      expect(error("/tier foo")).toBe(
+        "unknown command `/tier foo`: try `ack`, `freeze <component> <reason>`, `unfreeze <component>`, `status <component>`, `away until <YYYY-MM-DD>`, `back`",
+      );
       expect(one("  /tier foo bar ")).toEqual({
         ok: false,
         line: 1,
@@ -173,7 +175,13 @@ describe("authorize", () => {
 
   test("ack fails closed: no component, ownerOf throwing or answering something other than true", () => {
     expect(authorize(ack, sender("admin", ["wasi-nn"]))).toEqual({ allowed: false, reason: "acknowledge which component? Use `/tier ack <component>`" });
-    const throwing = { login: "x", permission: "admin" as const, ownerOf: () => { throw new Error("team lookup failed"); } };
+    const throwing = {
+      login: "x",
+      permission: "admin" as const,
+      ownerOf: () => {
+        throw new Error("team lookup failed");
+      },
+    };
     expect(authorize(ack, throwing, "wasi-nn").allowed).toBe(false);
     const truthy = { login: "x", permission: "admin" as const, ownerOf: () => "yes" as unknown as boolean };
     expect(authorize(ack, truthy, "wasi-nn").allowed).toBe(false);

@@ -11,7 +11,14 @@ test("md.code: a fence longer than any backtick run, padding around a backtick a
   expect(md.code("one\n\n# two\r\nthree")).toBe("`one  # two three`");
   expect(md.code("")).toBe("` `");
   expect(md.code("x".repeat(2000))).toHaveLength(2 + 500 + 1);
-  expect(liveElements(`see ${md.code("x`@victim` <b> [a](https://e.example) #1 https://e.example")}`)).toEqual({ mentions: [], references: [], links: [], autolinks: [], html: [], entities: [] });
+  expect(liveElements(`see ${md.code("x`@victim` <b> [a](https://e.example) #1 https://e.example")}`)).toEqual({
+    mentions: [],
+    references: [],
+    links: [],
+    autolinks: [],
+    html: [],
+    entities: [],
+  });
 });
 
 test("md.cell: a pipe inside a code span does not split the table's row", () => {

@@ -3,11 +3,27 @@ import { allExamples, example } from "../support/examples.js";
 
 describe("facts from GitHub's published example payloads", () => {
   test("installation deleted, suspend, unsuspend and repositories removed: where work stops or resumes", () => {
-    const of = (name: string, action: string) => factFromEvent(name, allExamples(name).find((e) => e.action === action));
-    expect(of("installation", "deleted")).toEqual({ kind: "installation", installationId: 2, account: "octocat", change: "deleted", repos: [{ id: 1296269, owner: "octocat", name: "Hello-World", private: false }] });
+    const of = (name: string, action: string) =>
+      factFromEvent(
+        name,
+        allExamples(name).find((e) => e.action === action),
+      );
+    expect(of("installation", "deleted")).toEqual({
+      kind: "installation",
+      installationId: 2,
+      account: "octocat",
+      change: "deleted",
+      repos: [{ id: 1296269, owner: "octocat", name: "Hello-World", private: false }],
+    });
     expect(of("installation", "suspend")).toEqual({ kind: "installation", installationId: 16598467, account: "Codertocat", change: "suspended", repos: [] });
     expect(of("installation", "unsuspend")).toMatchObject({ kind: "installation", change: "unsuspended" });
-    expect(of("installation_repositories", "removed")).toEqual({ kind: "installation", installationId: 2, account: "octocat", change: "repositories-removed", repos: [{ id: 1296269, owner: "octocat", name: "Hello-World", private: false }] });
+    expect(of("installation_repositories", "removed")).toEqual({
+      kind: "installation",
+      installationId: 2,
+      account: "octocat",
+      change: "repositories-removed",
+      repos: [{ id: 1296269, owner: "octocat", name: "Hello-World", private: false }],
+    });
     expect(of("installation", "new_permissions_accepted")).toEqual({ kind: "ignored", reason: "installation.new_permissions_accepted" });
   });
 
@@ -74,7 +90,12 @@ describe("facts from GitHub's published example payloads", () => {
     const job = example("workflow_job", "completed");
     job.workflow_job.head_branch = "gh-readonly-queue/release-1.0/pr-42-" + "a".repeat(40);
     expect(factFromEvent("workflow_job", job)).toMatchObject({ kind: "ci", pulls: [], queue: { base: "release-1.0", pull: 42, baseSha: "a".repeat(40) } });
-    for (const bad of ["gh-readonly-queue/main/pr-42", "gh-readonly-queue/main/pr-0-" + "a".repeat(40), "gh-readonly-queue/main/pr-x-" + "a".repeat(40), "gh-readonly-queue/pr-1-" + "a".repeat(40)]) {
+    for (const bad of [
+      "gh-readonly-queue/main/pr-42",
+      "gh-readonly-queue/main/pr-0-" + "a".repeat(40),
+      "gh-readonly-queue/main/pr-x-" + "a".repeat(40),
+      "gh-readonly-queue/pr-1-" + "a".repeat(40),
+    ]) {
       job.workflow_job.head_branch = bad;
       expect(factFromEvent("workflow_job", job)).toMatchObject({ kind: "invalid", reason: expect.stringContaining("does not parse") });
     }
@@ -88,7 +109,11 @@ describe("facts from GitHub's published example payloads", () => {
     suite.check_suite.head_branch = branch;
     const status = example("status");
     status.branches = [{ name: branch, commit: { sha: status.sha, url: "" }, protected: false }];
-    for (const [name, payload] of [["check_run", run], ["check_suite", suite], ["status", status]] as const) {
+    for (const [name, payload] of [
+      ["check_run", run],
+      ["check_suite", suite],
+      ["status", status],
+    ] as const) {
       expect(factFromEvent(name, payload)).toMatchObject({ kind: "ci", result: { branch }, queue: { base: "main", pull: 7 } });
     }
     const named = factFromEvent("check_suite", example("check_suite", "completed"));

@@ -108,7 +108,10 @@ const registryText = fc
   .tuple(fc.array(componentText, { maxLength: 4 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.string({ maxLength: 6 })), { maxLength: 4 }))
   .map(([components, edits]) => {
     let text = `components:\n${components
-      .map((c) => `  ${c.id}:\n    category: misc\n    tier: ${c.tier}\n    owners: [x]\n    paths: [${c.paths.map((g) => JSON.stringify(g)).join(", ")}]\n    checks: [${c.checks.map((g) => JSON.stringify(g)).join(", ")}]\n`)
+      .map(
+        (c) =>
+          `  ${c.id}:\n    category: misc\n    tier: ${c.tier}\n    owners: [x]\n    paths: [${c.paths.map((g) => JSON.stringify(g)).join(", ")}]\n    checks: [${c.checks.map((g) => JSON.stringify(g)).join(", ")}]\n`,
+      )
       .join("")}`;
     // Random splices: a deleted run, an inserted string (YAML syntax errors, odd indentation, stray quotes).
     for (const [at, cut, insert] of edits) {
@@ -134,7 +137,10 @@ test("fuzz: random registries are parsed into a registry or located problems, ne
       }
       const findings = registryFindings({ file: ".github/tiers.yml", text, head: result, tree: { paths: names }, seenChecks: names });
       for (const c of result.registry.components) {
-        for (const [compile, globs] of [[compilePathGlob, c.paths], [compileCheckGlob, c.checks]] as const) {
+        for (const [compile, globs] of [
+          [compilePathGlob, c.paths],
+          [compileCheckGlob, c.checks],
+        ] as const) {
           for (const g of globs) {
             const compiled = compile(g);
             expect(compiled.size).toBeLessThanOrEqual(4 * MAX_GLOB_LENGTH + 1);

@@ -30,8 +30,64 @@ const OWNERS = ["abrown", "bytecodealliance/wasi-nn", "wasmtime-lead"];
 
 /** Strings rich in what Markdown and GitHub treat specially, plus any string at all. */
 const hostile = fc.oneof(
-  fc.string({ unit: fc.constantFrom("@", "`", "``", "[", "]", "(", ")", "<", ">", "!", "#", "\\", "|", "\n", "\n\n", "*", "_", "&", ";", ":", "/", "www.", "http", "s://", "x", "victim", "1", " ", "-", "~", "'", '"', "=", "img", "a", "\u2028"), maxLength: 40 }),
-  fc.constantFrom("x`@victim`", "@victim", "[a](https://evil.example)", "![i](https://evil.example/i.png)", "<img src=x>", "<!-- x -->", "https://evil.example", "www.evil.example", "org/repo#1", "&#64;victim", "a\n\n@victim", "`` ` ``", "| @victim |", "\\@victim", "mail@evil.example"),
+  fc.string({
+    unit: fc.constantFrom(
+      "@",
+      "`",
+      "``",
+      "[",
+      "]",
+      "(",
+      ")",
+      "<",
+      ">",
+      "!",
+      "#",
+      "\\",
+      "|",
+      "\n",
+      "\n\n",
+      "*",
+      "_",
+      "&",
+      ";",
+      ":",
+      "/",
+      "www.",
+      "http",
+      "s://",
+      "x",
+      "victim",
+      "1",
+      " ",
+      "-",
+      "~",
+      "'",
+      '"',
+      "=",
+      "img",
+      "a",
+      "\u2028",
+    ),
+    maxLength: 40,
+  }),
+  fc.constantFrom(
+    "x`@victim`",
+    "@victim",
+    "[a](https://evil.example)",
+    "![i](https://evil.example/i.png)",
+    "<img src=x>",
+    "<!-- x -->",
+    "https://evil.example",
+    "www.evil.example",
+    "org/repo#1",
+    "&#64;victim",
+    "a\n\n@victim",
+    "`` ` ``",
+    "| @victim |",
+    "\\@victim",
+    "mail@evil.example",
+  ),
   fc.string({ maxLength: 30 }),
   fc.webUrl().map((u) => `${u}) [x](y) @victim`),
 );
@@ -42,7 +98,10 @@ function component(text: string): Component {
     name: text,
     category: text,
     tier: 3,
-    owners: [{ kind: "user", login: "abrown" }, { kind: "team", org: "bytecodealliance", slug: "wasi-nn" }],
+    owners: [
+      { kind: "user", login: "abrown" },
+      { kind: "team", org: "bytecodealliance", slug: "wasi-nn" },
+    ],
     paths: [text, "crates/wasi-nn/**"],
     checks: [text],
     facts: { disable: "workflow", workflow: text },
@@ -62,7 +121,10 @@ function episode(text: string, url: string): Episode {
     disabledAt: AT,
     responses: [{ by: text, at: AT, via: "comment on #12" }],
     frozen: { by: text, reason: text, at: AT },
-    blockers: [{ pr: 12, check: text, url, sha: "abcdef0123", at: AT }, { check: text, url, sha: "abcdef0123", at: AT }],
+    blockers: [
+      { pr: 12, check: text, url, sha: "abcdef0123", at: AT },
+      { check: text, url, sha: "abcdef0123", at: AT },
+    ],
     log: [{ at: AT, what: `frozen by @${text}: ${text}` }],
   };
 }
@@ -72,7 +134,19 @@ function tier3View(text: string, url: string): Tier3View {
 }
 
 function request(text: string): Tier2Request {
-  return { component: "wasi-nn", thread: 12, isPull: true, requestee: "abrown", team: false, source: "review-request", requestedBy: text, requestedAt: AT, status: "open", breaches: [AT], dueAt: AT };
+  return {
+    component: "wasi-nn",
+    thread: 12,
+    isPull: true,
+    requestee: "abrown",
+    team: false,
+    source: "review-request",
+    requestedBy: text,
+    requestedAt: AT,
+    status: "open",
+    breaches: [AT],
+    dueAt: AT,
+  };
 }
 
 /** Every Markdown template, with `text` in every field from outside and `url` in every URL. */
@@ -88,7 +162,10 @@ const TEMPLATES: Record<string, (text: string, url: string) => string> = {
           failing: [{ repoId: 1, sha: "abcdef0123", name: text, source: "check_run", outcome: "fail", completedAt: new Date(AT), url }],
           base: tier === 3 ? "unknown" : "pass",
         },
-        owners: [{ handle: "abrown", mention: true }, { handle: text, mention: false, note: "away" }],
+        owners: [
+          { handle: "abrown", mention: true },
+          { handle: text, mention: false, note: "away" },
+        ],
         deadline: new Date(AT),
         trackingIssueUrl: "#3",
       })),
@@ -99,22 +176,36 @@ const TEMPLATES: Record<string, (text: string, url: string) => string> = {
   "tracking issue, frozen": (text, url) => renderTrackingIssue({ ...tier3View(text, url), episode: { ...episode(text, url), phase: "notified" } }),
   "disabling PR": (text, url) => renderDisablePr(tier3View(text, url)),
   "removal issue": (text, url) => renderRemovalIssue({ ...tier3View(text, url), episode: { ...episode(text, url), phase: "notified" } }),
-  "step notes": (text, url) => (["disabled", "removal", "closed"] as const).map((s) => renderNote(s, { ...tier3View(text, url), episode: { ...episode(text, url), closedReason: "it was re-enabled in CI" } })).join("\n\n"),
+  "step notes": (text, url) =>
+    (["disabled", "removal", "closed"] as const)
+      .map((s) => renderNote(s, { ...tier3View(text, url), episode: { ...episode(text, url), closedReason: "it was re-enabled in CI" } }))
+      .join("\n\n"),
   "Tier 2 reminders": (text) => [1, 2].map((n) => renderReminder(request(text), { ...component(text), tier: 2 }, n, ["wasmtime-lead"], policy)).join("\n\n"),
   "demotion issue": (text) =>
-    renderDemotionIssue({ ...component(text), tier: 2 }, { component: "wasi-nn", maintainer: "*", requests: 3, replies: 1, open: 0, medianHours: 3, p90Hours: 4, breaches: 3 }, [{ thread: 12, requestee: text, requestedAt: AT, breachedAt: AT }], policy, new Date(AT)),
+    renderDemotionIssue(
+      { ...component(text), tier: 2 },
+      { component: "wasi-nn", maintainer: "*", requests: 3, replies: 1, open: 0, medianHours: 3, p90Hours: 4, breaches: 3 },
+      [{ thread: 12, requestee: text, requestedAt: AT, breachedAt: AT }],
+      policy,
+      new Date(AT),
+    ),
   "alarm issue": (text) => renderAlarmIssue({ ...component(text), tier: 1 }, new Date(AT), policy, false),
   "RFC check": (text, url) =>
-    [false, true].map((accepted) => {
-      const change = { author: "contributor", touched: ["wasi-nn"], lines: {}, labels: ["major-change"], body: "" };
-      const rules = { ...DEFAULT_CHANGE_POLICY, majorLabel: text, rfcOverrideLabel: text, rfcLink: text };
-      const major = [{ component: { ...component(text), tier: 1 as const }, why: `labelled ${md.code(text)}` }];
-      const check = decideRfcCheck(major, { ...change, labels: [text] }, [{ link: url, accepted, detail: "merged" }], rules, false, { ignored: [url, text], repositories: [text] })!;
-      const lifted = decideRfcCheck(major, { ...change, labels: [] }, [], { ...rules, rfcOverrideLabel: "rfc-not-needed" }, false)!;
-      return `${check.summary}\n\n${lifted.summary}`;
-    }).join("\n\n"),
+    [false, true]
+      .map((accepted) => {
+        const change = { author: "contributor", touched: ["wasi-nn"], lines: {}, labels: ["major-change"], body: "" };
+        const rules = { ...DEFAULT_CHANGE_POLICY, majorLabel: text, rfcOverrideLabel: text, rfcLink: text };
+        const major = [{ component: { ...component(text), tier: 1 as const }, why: `labelled ${md.code(text)}` }];
+        const check = decideRfcCheck(major, { ...change, labels: [text] }, [{ link: url, accepted, detail: "merged" }], rules, false, { ignored: [url, text], repositories: [text] })!;
+        const lifted = decideRfcCheck(major, { ...change, labels: [] }, [], { ...rules, rfcOverrideLabel: "rfc-not-needed" }, false)!;
+        return `${check.summary}\n\n${lifted.summary}`;
+      })
+      .join("\n\n"),
   "registry check": (text) => {
-    const result = parseRegistry(`components:\n  ${JSON.stringify(text)}: { tier: 9, owners: [${JSON.stringify(text)}], category: ${JSON.stringify(text)} }\n  ${JSON.stringify(text)}x: ${JSON.stringify(text)}\n`, text);
+    const result = parseRegistry(
+      `components:\n  ${JSON.stringify(text)}: { tier: 9, owners: [${JSON.stringify(text)}], category: ${JSON.stringify(text)} }\n  ${JSON.stringify(text)}x: ${JSON.stringify(text)}\n`,
+      text,
+    );
     const invalid = decideRegistryCheck(result, text);
     return [invalid.summary, decideRegistryCheck("deleted", text).summary].join("\n\n");
   },
@@ -130,7 +221,11 @@ const TEMPLATES: Record<string, (text: string, url: string) => string> = {
   "command replies": (text) => {
     const body = [`/tier ${text}`, `/tier freeze wasi-nn ${text}`, `/tier status ${text}`, `/tier away until ${text}`, `/tier ack ${text}`].join("\n");
     const { commands, ignored } = parseComment(body);
-    return renderReply(body, commands.map((p) => ({ line: p.line, text: p.ok ? "done." : p.error })), ignored);
+    return renderReply(
+      body,
+      commands.map((p) => ({ line: p.line, text: p.ok ? "done." : p.error })),
+      ignored,
+    );
   },
 };
 
@@ -190,8 +285,25 @@ describe("the status page escapes every value from outside", () => {
         const view = (t: string, u: string): StatusPageView => ({
           repo: { owner: t, name: t, url: u, private: false },
           asOf: AT,
-          registry: { state: "valid", rows: [{ tier: 1, id: t, category: t, description: t, toward: null, missing: [], requirements: [], footnote: { number: 1, text: t } }, { tier: 2, id: t, category: t, description: t, toward: 1, missing: [t], requirements: [] }] },
-          timelines: [{ component: t, phase: "notified", noticeAt: AT, next: { step: t, at: null }, frozen: { by: t, reason: t }, blockers: 1, lastResponse: { by: t, at: AT }, trackingIssue: { text: t, url: u } }],
+          registry: {
+            state: "valid",
+            rows: [
+              { tier: 1, id: t, category: t, description: t, toward: null, missing: [], requirements: [], footnote: { number: 1, text: t } },
+              { tier: 2, id: t, category: t, description: t, toward: 1, missing: [t], requirements: [] },
+            ],
+          },
+          timelines: [
+            {
+              component: t,
+              phase: "notified",
+              noticeAt: AT,
+              next: { step: t, at: null },
+              frozen: { by: t, reason: t },
+              blockers: 1,
+              lastResponse: { by: t, at: AT },
+              trackingIssue: { text: t, url: u },
+            },
+          ],
           tier2Figures: [{ component: t, maintainer: t, requests: 1, replies: 1, medianHours: 1, p90Hours: 1, breaches: 1 }],
           actions: [{ at: AT, what: t, link: { text: t, url: u }, state: "done" }],
         });
@@ -199,7 +311,13 @@ describe("the status page escapes every value from outside", () => {
         const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
         const out = renderStatusPage(view(text, url));
         const own = tags(renderStatusPage(view("x", "https://example.org/")));
-        expect(tags(out).filter((t) => { const i = own.indexOf(t); if (i >= 0) own.splice(i, 1); return i < 0; })).toEqual([]);
+        expect(
+          tags(out).filter((t) => {
+            const i = own.indexOf(t);
+            if (i >= 0) own.splice(i, 1);
+            return i < 0;
+          }),
+        ).toEqual([]);
         for (const href of hrefs(out)) expect(href).toMatch(/^(https?:\/\/|\/(?!\/)|#)/);
       }),
       { numRuns: RUNS },
@@ -220,7 +338,11 @@ test("fuzz: command comments never make the parser throw, nor act on more than t
       expect(commands.length).toBeLessThanOrEqual(MAX_COMMANDS);
       expect(ignored).toBeGreaterThanOrEqual(0);
       if (ignored > 0) expect(commands).toHaveLength(MAX_COMMANDS);
-      const reply = renderReply(body, commands.map((p) => ({ line: p.line, text: p.ok ? "done." : p.error })), ignored);
+      const reply = renderReply(
+        body,
+        commands.map((p) => ({ line: p.line, text: p.ok ? "done." : p.error })),
+        ignored,
+      );
       expect(reply.length).toBeLessThan(65_536 - 200);
     }),
     { numRuns: 300 },

@@ -22,7 +22,13 @@ function documentTables(doc: TierDocument) {
 }
 
 function statusTables(registry: Registry) {
-  return statusRows(registry).map((r) => ({ tier: r.tier, category: r.category, description: r.description, footnote: r.footnote?.text, missing: r.toward === null ? undefined : missingCell(r) }));
+  return statusRows(registry).map((r) => ({
+    tier: r.tier,
+    category: r.category,
+    description: r.description,
+    footnote: r.footnote?.text,
+    missing: r.toward === null ? undefined : missingCell(r),
+  }));
 }
 
 test("the spec's document imports to a registry whose status tables are the spec's, byte for byte", () => {
@@ -36,14 +42,25 @@ test("Wasmtime's current document: 64 rows back row for row, with Winch, Pulley,
   const doc = parseTierDocument(WASMTIME);
   const registry = imported(WASMTIME);
   const rows = documentTables(doc);
-  expect(rows.map((r) => r.tier).join("").match(/1+|2+|3+/g)!.map((s) => s.length)).toEqual([32, 9, 23]);
+  expect(
+    rows
+      .map((r) => r.tier)
+      .join("")
+      .match(/1+|2+|3+/g)!
+      .map((s) => s.length),
+  ).toEqual([32, 9, 23]);
   expect(statusTables(registry)).toEqual(rows);
   // The status output, read back as a tier document, holds the same rows again.
   const printed = parseTierDocument(renderStatusMarkdown(statusRows(registry)));
   expect(documentTables(printed)).toEqual(rows);
 
   const byName = (name: string) => registry.components.find((c) => c.name === name)!;
-  expect(byName("Winch")).toMatchObject({ id: "winch", category: "Compiler", tier: 1, description: expect.stringMatching(/^Compiler support is further broken down .* all tier 1 targets\/proposals\.$/) });
+  expect(byName("Winch")).toMatchObject({
+    id: "winch",
+    category: "Compiler",
+    tier: 1,
+    description: expect.stringMatching(/^Compiler support is further broken down .* all tier 1 targets\/proposals\.$/),
+  });
   expect(byName("Pulley")).toMatchObject({ category: "Execution Backend", tier: 2, missingNotes: ["More time fuzzing/baking"] });
   expect(byName("Support for `#![no_std]`")).toMatchObject({ id: "support-for-no_std", missingNotes: ["Support beyond CI checks"] });
   // `riscv32imac-unknown-none-elf`[^5] (no space before the marker) and a footnote two rows share.
@@ -94,7 +111,7 @@ test("component ids come from the description, without Markdown, and stay unique
   expect(imported(doc).components.map((c) => c.id)).toEqual(["c", "c-2", "c-3"]);
 });
 
-test("a document without tier tables imports nothing; headings like \"Tier 3 - Not Production Ready\" are not tables", () => {
+test('a document without tier tables imports nothing; headings like "Tier 3 - Not Production Ready" are not tables', () => {
   expect(importDocument("# Tiers\n\n#### Tier 3 - Not Production Ready\n\n| Category | Description |\n|---|---|\n| misc | x |\n").components).toBe(0);
   expect(parseTierDocument(WASMTIME).tables.map((t) => t.tier)).toEqual([1, 2, 3]);
 });

@@ -108,7 +108,13 @@ describe("owners", () => {
     const keys = (owners: Owner[]) => owners.map((o) => (o.kind === "user" ? o.login : `${o.org}/${o.slug}`));
     expect(keys(ownersToLookUp(head, registryFrom(BASE)).owners)).toEqual(["newcomer", "other-org/team", "abrown", "bytecodealliance/wasi-nn", "alexcrichton"]);
     const ownOrg = (o: Owner) => o.kind === "user" || o.org === "bytecodealliance";
-    expect(ownersToLookUp(head, registryFrom(BASE), ownOrg, 2)).toEqual({ owners: [{ kind: "user", login: "newcomer" }, { kind: "user", login: "abrown" }], unchecked: 2 });
+    expect(ownersToLookUp(head, registryFrom(BASE), ownOrg, 2)).toEqual({
+      owners: [
+        { kind: "user", login: "newcomer" },
+        { kind: "user", login: "abrown" },
+      ],
+      unchecked: 2,
+    });
     expect(ownersToLookUp(head, undefined, ownOrg).unchecked).toBe(0);
   });
 
@@ -116,7 +122,12 @@ describe("owners", () => {
     const head = BASE.replace("owners: [alexcrichton]", "owners: []");
     const out = findings(head);
     expect(out.problems).toEqual([
-      { file: "tiers.yml", ...at(head, "[]", "threads:"), severity: "warning", message: "components.threads.owners: threads loses its last owner; the policy requires a clearly identified owner" },
+      {
+        file: "tiers.yml",
+        ...at(head, "[]", "threads:"),
+        severity: "warning",
+        message: "components.threads.owners: threads loses its last owner; the policy requires a clearly identified owner",
+      },
     ]);
     // A new component without an owner keeps the parser's warning: it loses nothing.
     const added = `${BASE}  orphan:\n    category: misc\n    tier: 3\n    owners: []\n`;
@@ -129,7 +140,12 @@ describe("tier changes against the rules in force", () => {
     const head = BASE.replace("    tier: 3\n", "    tier: 2\n").replace('    checks: ["Test wasi-nn (*)"]\n', "");
     const out = findings(head);
     expect(out.problems).toEqual([
-      { file: "tiers.yml", ...at(head, "2", "tier: 2"), severity: "error", message: "components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: CI testing, complete implementation" },
+      {
+        file: "tiers.yml",
+        ...at(head, "2", "tier: 2"),
+        severity: "error",
+        message: "components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: CI testing, complete implementation",
+      },
     ]);
   });
 
@@ -138,9 +154,11 @@ describe("tier changes against the rules in force", () => {
     const dropped = `policy:\n  requirements:\n    tier2:\n      drop: [complete-implementation]\n${promoted}`;
     expect(findings(dropped).problems).toEqual([]);
     const unreachable = lookups({ abrown: "not-collaborator", "bytecodealliance/wasi-nn": "no-such-team" });
-    expect(findings(dropped, { owners: unreachable }).problems.filter((p) => p.message.includes("promotion")).map((p) => p.message)).toEqual([
-      "components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: clear owner",
-    ]);
+    expect(
+      findings(dropped, { owners: unreachable })
+        .problems.filter((p) => p.message.includes("promotion"))
+        .map((p) => p.message),
+    ).toEqual(["components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: clear owner"]);
     // One owner confirmed is enough.
     expect(findings(dropped, { owners: lookups({ abrown: "ok", "bytecodealliance/wasi-nn": "no-such-team" }) }).problems.some((p) => p.message.includes("promotion"))).toBe(false);
   });
@@ -158,7 +176,9 @@ describe("tier changes against the rules in force", () => {
     ]);
     const toTier3 = BASE.replace("    tier: 1\n", "    tier: 3\n");
     const [message] = findings(toTier3).problems.map((p) => p.message);
-    expect(message).toMatch(/^components\.threads\.tier: demotion from Tier 1 to Tier 3 drops Tier 1's duties \(.*\) and Tier 2's duties \(its maintainers reply to requests within a week; .*\); as Tier 3 it may be disabled in CI after a week without an owner's response when it blocks other work$/);
+    expect(message).toMatch(
+      /^components\.threads\.tier: demotion from Tier 1 to Tier 3 drops Tier 1's duties \(.*\) and Tier 2's duties \(its maintainers reply to requests within a week; .*\); as Tier 3 it may be disabled in CI after a week without an owner's response when it blocks other work$/,
+    );
   });
 
   test("a new component, or no registry in force, has no tier change", () => {
@@ -176,7 +196,12 @@ describe("decideRegistryCheck with findings", () => {
     const desired = decideRegistryCheck(parsed, ".github/tiers.yml", out);
     expect(desired).toMatchObject({ conclusion: "failure", title: "1 error in .github/tiers.yml" });
     expect(desired.annotations).toEqual([
-      expect.objectContaining({ path: ".github/tiers.yml", start_line: at(head, "2", "tier: 2").line, annotation_level: "failure", message: "components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: complete implementation" }),
+      expect.objectContaining({
+        path: ".github/tiers.yml",
+        start_line: at(head, "2", "tier: 2").line,
+        annotation_level: "failure",
+        message: "components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: complete implementation",
+      }),
     ]);
     expect(desired.summary.split("\n")).toEqual([
       "tierkeeper can use this registry (2 components), but this edit goes against the policy: see the errors. The rules in force stay those of the default branch until this is merged.",

@@ -4,14 +4,7 @@ import { LineCounter, parseDocument, parse as parseYaml } from "yaml";
 import { compileCheckGlob, compilePathGlob, globError } from "../../src/core/glob.js";
 import { formatDuration, parseDuration } from "../../src/core/duration.js";
 import type { RegistryParseResult, RegistryProblem } from "../../src/core/model.js";
-import {
-  DEFAULT_POLICY,
-  formatProblem,
-  parseRegistry,
-  REGISTRY_PATH,
-  registryJsonSchema,
-  validateRegistry,
-} from "../../src/core/registry.js";
+import { DEFAULT_POLICY, formatProblem, parseRegistry, REGISTRY_PATH, registryJsonSchema, validateRegistry } from "../../src/core/registry.js";
 
 const root = new URL("../../", import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), "utf8");
@@ -67,7 +60,7 @@ describe("parseRegistry: valid registries", () => {
   });
 
   test("defaults for paths and checks, facts and fuzzing only when declared", () => {
-    const { registry } = ok(parseRegistry(component("    implementation: partial\n    fuzzing: [\"Fuzz *\"]\n")));
+    const { registry } = ok(parseRegistry(component('    implementation: partial\n    fuzzing: ["Fuzz *"]\n')));
     const [c] = registry.components;
     expect(c.paths).toEqual([]);
     expect(c.checks).toEqual([]);
@@ -78,7 +71,7 @@ describe("parseRegistry: valid registries", () => {
   });
 
   test("owners: `@` is tolerated, team slugs are lowercased", () => {
-    const { registry } = ok(parseRegistry(component().replace("[abrown]", "[\"@abrown\", BytecodeAlliance/WASI-NN]")));
+    const { registry } = ok(parseRegistry(component().replace("[abrown]", '["@abrown", BytecodeAlliance/WASI-NN]')));
     expect(registry.components[0].owners).toEqual([
       { kind: "user", login: "abrown" },
       { kind: "team", org: "BytecodeAlliance", slug: "wasi-nn" },
@@ -87,9 +80,7 @@ describe("parseRegistry: valid registries", () => {
 
   test("a component without owners is valid but warned about, at its owners", () => {
     const result = ok(parseRegistry(component().replace("[abrown]", "[]")));
-    expect(result.warnings.map(brief)).toEqual([
-      "5:13 components.wasi-nn.owners: component wasi-nn has no owner (the policy requires a clearly identified owner)",
-    ]);
+    expect(result.warnings.map(brief)).toEqual(["5:13 components.wasi-nn.owners: component wasi-nn has no owner (the policy requires a clearly identified owner)"]);
     expect(formatProblem(result.warnings[0])).toMatch(/^\.github\/tiers\.yml:5:13: warning: components\.wasi-nn\.owners:/);
   });
 });
@@ -106,7 +97,10 @@ describe("the wasmtime example reproduces the spec's Current Tier Status", () =>
     for (const line of status.split("\n")) {
       const heading = /^### Tier (\d)/.exec(line);
       if (heading) tier = Number(heading[1]);
-      const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+      const cells = line
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim());
       if (cells.length < 2 || cells[0] === "Category" || cells[0].startsWith("---")) continue;
       rows.push([tier, cells[0], cells[1].replace(/\s*\[\d+\]$/, "")]);
     }
@@ -133,10 +127,7 @@ describe("the wasmtime example reproduces the spec's Current Tier Status", () =>
   });
 
   test("only the owner-less components are warned about", () => {
-    expect(warnings.map((w) => w.message.split(":")[0])).toEqual([
-      "components.x86_64-pc-windows-gnu.owners",
-      "components.wasi-crypto.owners",
-    ]);
+    expect(warnings.map((w) => w.message.split(":")[0])).toEqual(["components.x86_64-pc-windows-gnu.owners", "components.wasi-crypto.owners"]);
   });
 
   test("declared facts are what the missing-requirements column will be computed from", () => {
@@ -176,18 +167,12 @@ describe("parseRegistry: each kind of error, where the maintainer edits", () => 
   });
 
   test("the document is not a mapping", () => {
-    expect(errorsOf("- wasi-nn\n- threads\n")).toEqual([
-      '1:1 the registry must be a mapping with a "components" key, got a list',
-    ]);
-    expect(errorsOf("# header\n\ntiers\n")).toEqual([
-      '3:1 the registry must be a mapping with a "components" key, got "tiers"',
-    ]);
+    expect(errorsOf("- wasi-nn\n- threads\n")).toEqual(['1:1 the registry must be a mapping with a "components" key, got a list']);
+    expect(errorsOf("# header\n\ntiers\n")).toEqual(['3:1 the registry must be a mapping with a "components" key, got "tiers"']);
   });
 
   test("missing components, at the document", () => {
-    expect(errorsOf("# header\npolicy:\n  mode: shadow\n")).toEqual([
-      '2:1 missing required key "components" (a mapping of component ids to components; {} for none)',
-    ]);
+    expect(errorsOf("# header\npolicy:\n  mode: shadow\n")).toEqual(['2:1 missing required key "components" (a mapping of component ids to components; {} for none)']);
   });
 
   test("missing component keys, at the component's key", () => {
@@ -198,9 +183,7 @@ describe("parseRegistry: each kind of error, where the maintainer edits", () => 
   });
 
   test("unknown keys, at the key, listing the allowed keys and a likely fix", () => {
-    expect(errorsOf("polcy: {}\ncomponents: {}\n")).toEqual([
-      '1:1 unknown key "polcy" (did you mean "policy"?); allowed keys: policy, components',
-    ]);
+    expect(errorsOf("polcy: {}\ncomponents: {}\n")).toEqual(['1:1 unknown key "polcy" (did you mean "policy"?); allowed keys: policy, components']);
     expect(errorsOf("policy:\n  responseWindow: 1 week\ncomponents: {}\n")).toEqual([
       '2:3 policy: unknown key "responseWindow" (did you mean "response-window"?); allowed keys: response-window, removal-window, mode, pr-comment, maintainers, demotion-breaches, figures-window, tier2-disabled-limit, report-issue, major-change, rfc, suggestions, requirements, document',
     ]);
@@ -213,9 +196,7 @@ describe("parseRegistry: each kind of error, where the maintainer edits", () => 
       '6:12 components.wasi-nn.paths: expected a list of path globs, got "crates/wasi-nn/**"',
       "7:11 components.wasi-nn.name: expected text, got 12",
     ]);
-    expect(errorsOf("components:\n  - wasi-nn\n")).toEqual([
-      "2:3 components: expected a mapping of component ids to components, got a list",
-    ]);
+    expect(errorsOf("components:\n  - wasi-nn\n")).toEqual(["2:3 components: expected a mapping of component ids to components, got a list"]);
     expect(errorsOf("components:\n  wasi-nn: yes\n")).toEqual(['2:12 components.wasi-nn: expected a mapping, got "yes"']);
   });
 
@@ -223,12 +204,8 @@ describe("parseRegistry: each kind of error, where the maintainer edits", () => 
     const text = `# Support tiers\n${"\n".repeat(7)}components:\n  wasi-nn:\n    category: WASI Proposal\n    tier: 4\n    owners: [abrown]\n`;
     const [e] = errors(parseRegistry(text));
     expect(formatProblem(e)).toBe(".github/tiers.yml:12:11: components.wasi-nn.tier: expected 1, 2 or 3, got 4");
-    expect(errorsOf(component().replace("tier: 3", 'tier: "3"'))).toEqual([
-      '4:11 components.wasi-nn.tier: expected 1, 2 or 3, got "3"',
-    ]);
-    expect(errorsOf(component().replace("tier: 3", "tier:"))).toEqual([
-      "4:5 components.wasi-nn.tier: expected 1, 2 or 3, got nothing",
-    ]);
+    expect(errorsOf(component().replace("tier: 3", 'tier: "3"'))).toEqual(['4:11 components.wasi-nn.tier: expected 1, 2 or 3, got "3"']);
+    expect(errorsOf(component().replace("tier: 3", "tier:"))).toEqual(["4:5 components.wasi-nn.tier: expected 1, 2 or 3, got nothing"]);
   });
 
   test("invalid owners, at the list item", () => {
@@ -245,9 +222,7 @@ describe("parseRegistry: each kind of error, where the maintainer edits", () => 
       "4:11 components.WASI_NN.tier: expected 1, 2 or 3, got 0",
     ]);
     // Dots are allowed in ids; the key path quotes such ids so that it stays unambiguous.
-    expect(errorsOf("components:\n  wasi.nn: {category: x, tier: 5, owners: []}\n")).toEqual([
-      '2:32 components["wasi.nn"].tier: expected 1, 2 or 3, got 5',
-    ]);
+    expect(errorsOf("components:\n  wasi.nn: {category: x, tier: 5, owners: []}\n")).toEqual(['2:32 components["wasi.nn"].tier: expected 1, 2 or 3, got 5']);
     expect(errorsOf(`components:\n  ${"a".repeat(65)}: {category: x, tier: 3, owners: [a]}\n`)).toHaveLength(1);
   });
 
@@ -271,9 +246,7 @@ describe("parseRegistry: each kind of error, where the maintainer edits", () => 
 
   test("all errors are reported, in file order", () => {
     const problems = errors(parseRegistry(read("test/fixtures/registries/many-errors.yml")));
-    expect(problems.map((p) => `${p.line}:${p.column}`)).toEqual([
-      "3:20", "4:9", "5:3", "9:11", "10:22", "11:13", "13:3", "15:11", "16:13", "17:5", "18:3", "21:15",
-    ]);
+    expect(problems.map((p) => `${p.line}:${p.column}`)).toEqual(["3:20", "4:9", "5:3", "9:11", "10:22", "11:13", "13:3", "15:11", "16:13", "17:5", "18:3", "21:15"]);
     expect(problems.every((p) => p.severity === "error" && p.file === REGISTRY_PATH)).toBe(true);
   });
 
@@ -286,10 +259,18 @@ describe("parseRegistry: each kind of error, where the maintainer edits", () => 
 describe("policy", () => {
   test("every duration form parses", () => {
     const forms: [string, object][] = [
-      ["1 week", { weeks: 1 }], ["2 weeks", { weeks: 2 }], ["2w", { weeks: 2 }],
-      ["3 days", { days: 3 }], ["1 day", { days: 1 }], ["7d", { days: 7 }],
-      ["12 hours", { hours: 12 }], ["1 hour", { hours: 1 }], ["12h", { hours: 12 }],
-      ["1 month", { months: 1 }], ["6 months", { months: 6 }], ["1mo", { months: 1 }],
+      ["1 week", { weeks: 1 }],
+      ["2 weeks", { weeks: 2 }],
+      ["2w", { weeks: 2 }],
+      ["3 days", { days: 3 }],
+      ["1 day", { days: 1 }],
+      ["7d", { days: 7 }],
+      ["12 hours", { hours: 12 }],
+      ["1 hour", { hours: 1 }],
+      ["12h", { hours: 12 }],
+      ["1 month", { months: 1 }],
+      ["6 months", { months: 6 }],
+      ["1mo", { months: 1 }],
     ];
     for (const [text, duration] of forms) expect(parseDuration(text)).toEqual(duration);
     for (const bad of ["", "week", "0 days", "1.5 days", "1m", "1 Week", "1  week", "-1d", "1 fortnight"]) {
@@ -330,7 +311,10 @@ describe("policy", () => {
       removalWindow: { months: 2 },
       mode: "enforce",
       tier2: {
-        maintainers: [{ kind: "user", login: "alice" }, { kind: "team", org: "org", slug: "maintainers" }],
+        maintainers: [
+          { kind: "user", login: "alice" },
+          { kind: "team", org: "org", slug: "maintainers" },
+        ],
         demotionBreaches: 5,
         figuresWindowDays: 30,
         disabledLimit: { weeks: 3 },
@@ -364,7 +348,13 @@ describe("policy", () => {
       mode: "enforce",
       // "Tier 2 features are not turned off or disabled for very long": two weeks, then the alarm.
       tier2: { maintainers: [], demotionBreaches: 3, figuresWindowDays: 90, disabledLimit: { weeks: 2 }, report: "off" },
-      changes: { majorLines: null, majorLabel: "major-change", rfcLink: String.raw`https://github\.com/[\w.-]+/rfcs/(?:pull|issues)/\d+`, rfcOverrideLabel: "rfc-not-needed", rfcRepositories: null },
+      changes: {
+        majorLines: null,
+        majorLabel: "major-change",
+        rfcLink: String.raw`https://github\.com/[\w.-]+/rfcs/(?:pull|issues)/\d+`,
+        rfcOverrideLabel: "rfc-not-needed",
+        rfcRepositories: null,
+      },
       // A component that meets the tier above (or misses its own) for a month gets one suggestion issue.
       suggestions: { days: 30 },
       behaviours: { prComment: true },

@@ -14,7 +14,10 @@ const component = (over: Partial<Component> = {}): Component => ({
   id: "s390x",
   category: "Target",
   tier: 2,
-  owners: [{ kind: "user", login: "uweigand" }, { kind: "team", org: "bytecodealliance", slug: "cranelift-core" }],
+  owners: [
+    { kind: "user", login: "uweigand" },
+    { kind: "team", org: "bytecodealliance", slug: "cranelift-core" },
+  ],
   paths: ["cranelift/codegen/src/isa/s390x/**"],
   checks: ["Test Linux s390x (*)"],
   facts: {},
@@ -36,7 +39,12 @@ describe("a request's deadlines and breaches", () => {
   });
 
   test("GitHub stamps to the second: a reply in the request's second counts, one in the second before does not", () => {
-    const r = openRequest({ component: "s390x", thread: 7, isPull: true, requestee: "uweigand", source: "ping", requestedBy: "tierkeeper" }, new Date("2026-11-23T12:00:00.680Z"), policy, []);
+    const r = openRequest(
+      { component: "s390x", thread: 7, isPull: true, requestee: "uweigand", source: "ping", requestedBy: "tierkeeper" },
+      new Date("2026-11-23T12:00:00.680Z"),
+      policy,
+      [],
+    );
     const reply = (at: string) => stepRequest(r, { kind: "reply", reply: { by: "uweigand", at, via: "comment on #7" } }, at2(), policy).status;
     const at2 = () => new Date("2026-11-23T12:00:01Z");
     expect(reply("2026-11-23T12:00:00.000Z")).toBe("replied");
@@ -66,9 +74,19 @@ describe("a request's deadlines and breaches", () => {
     // A request made while away starts counting when the away time ends.
     expect(deadlineAfter(iso(3), policy, away)).toBe(iso(12));
     // Away time after the deadline, or before the request, changes nothing.
-    expect(deadlineAfter(iso(0), policy, [{ from: iso(8), until: iso(20) }, { from: iso(-5), until: iso(-1) }])).toBe(iso(7));
+    expect(
+      deadlineAfter(iso(0), policy, [
+        { from: iso(8), until: iso(20) },
+        { from: iso(-5), until: iso(-1) },
+      ]),
+    ).toBe(iso(7));
     // Two periods add up.
-    expect(deadlineAfter(iso(0), policy, [{ from: iso(1), until: iso(2) }, { from: iso(4), until: iso(6) }])).toBe(iso(10));
+    expect(
+      deadlineAfter(iso(0), policy, [
+        { from: iso(1), until: iso(2) },
+        { from: iso(4), until: iso(6) },
+      ]),
+    ).toBe(iso(10));
     // The sweep at the old deadline postpones without a breach.
     const r = request();
     expect(stepRequest(r, { kind: "due", replies: [], away }, at(7), policy)).toMatchObject({ breaches: [], dueAt: iso(10) });
@@ -84,7 +102,10 @@ describe("a request's deadlines and breaches", () => {
     expect(isAway(back, at(3))).toBe(false);
     // A date already over changes nothing; a new period replaces what it overlaps.
     expect(startAway(back, "2026-11-01", at(3))).toEqual(back);
-    expect(startAway(periods, "2026-12-10", at(1))).toEqual([{ from: T0.toISOString(), until: iso(1) }, { from: iso(1), until: "2026-12-10T23:59:59.999Z" }]);
+    expect(startAway(periods, "2026-12-10", at(1))).toEqual([
+      { from: T0.toISOString(), until: iso(1) },
+      { from: iso(1), until: "2026-12-10T23:59:59.999Z" },
+    ]);
   });
 
   test("deferring (no rules in force) only ever moves the next look later", () => {

@@ -1,11 +1,5 @@
 import { missingText } from "../../src/core/requirements.js";
-import {
-  renderMessage,
-  renderStatusIndex,
-  renderStatusPage,
-  type StatusPageView,
-  type Tier2FigureRow,
-} from "../../src/core/render/status-page.js";
+import { renderMessage, renderStatusIndex, renderStatusPage, type StatusPageView, type Tier2FigureRow } from "../../src/core/render/status-page.js";
 import { statusRows } from "../../src/core/render/status-tables.js";
 import type { Episode } from "../../src/core/timeline.js";
 import type { ActionRecord } from "../../src/store/store.js";
@@ -55,7 +49,7 @@ describe("renderStatusPage", () => {
     }
     expect(cells(html, "tier-2-table")).toContainEqual(["Target", "aarch64-unknown-linux-gnu", "Continuous fuzzing"]);
     expect(cells(html, "tier-3-table")).toContainEqual(["WASI Proposal", "wasi-crypto", "CI testing, clear owner"]);
-    expect(html).toContain("<th scope=\"col\">Missing Tier 2 Requirements</th>");
+    expect(html).toContain('<th scope="col">Missing Tier 2 Requirements</th>');
     // The footnotes of the spec's tables, under their table.
     expect(html).toMatch(/<li id="note-1" value="1">This is intended to encompass features that Cranelift supports/);
   });
@@ -135,12 +129,26 @@ components:
       ...base,
       repo: { ...base.repo, private: true },
       timelines: [
-        { component: "wasi-nn", phase: "notified", noticeAt: "2026-11-23T10:00:00Z", next: { step: "Disabling in CI proposed", at: "2026-11-30T10:00:00Z" }, blockers: 2, trackingIssue: { text: "#5", url: "https://github.com/o/r/issues/5" } },
-        { component: "threads", phase: "removal-proposed", noticeAt: "2026-10-01T10:00:00Z", next: { step: "Removal proposed; the maintainers decide", at: null }, blockers: 1, lastResponse: { by: "abrown", at: "2026-10-02T10:00:00Z" } },
+        {
+          component: "wasi-nn",
+          phase: "notified",
+          noticeAt: "2026-11-23T10:00:00Z",
+          next: { step: "Disabling in CI proposed", at: "2026-11-30T10:00:00Z" },
+          blockers: 2,
+          trackingIssue: { text: "#5", url: "https://github.com/o/r/issues/5" },
+        },
+        {
+          component: "threads",
+          phase: "removal-proposed",
+          noticeAt: "2026-10-01T10:00:00Z",
+          next: { step: "Removal proposed; the maintainers decide", at: null },
+          blockers: 1,
+          lastResponse: { by: "abrown", at: "2026-10-02T10:00:00Z" },
+        },
       ],
       actions: [
         { at: "2026-11-23T10:05:00Z", what: "Comment on #3", link: { text: "#3", url: "https://github.com/o/r/issues/3" }, state: "pending" },
-        { at: "2026-11-23T10:04:00Z", what: "Issue \"x\"", link: { text: "#5", url: "https://github.com/o/r/issues/5" }, state: "shadow" },
+        { at: "2026-11-23T10:04:00Z", what: 'Issue "x"', link: { text: "#5", url: "https://github.com/o/r/issues/5" }, state: "shadow" },
       ],
     });
     expect(html).toContain('<span class="tag private">private</span>');
@@ -179,12 +187,21 @@ describe("the view model", () => {
   });
 
   test("timelineRow: the next step of each phase, frozen, and nothing for a closed timeline", () => {
-    expect(timelineRow(episode({}))).toEqual({ component: "wasi-nn", phase: "notified", noticeAt: "2026-11-23T10:00:00.000Z", next: { step: "Disabling in CI proposed", at: "2026-11-30T10:00:00.000Z" }, blockers: 1 });
+    expect(timelineRow(episode({}))).toEqual({
+      component: "wasi-nn",
+      phase: "notified",
+      noticeAt: "2026-11-23T10:00:00.000Z",
+      next: { step: "Disabling in CI proposed", at: "2026-11-30T10:00:00.000Z" },
+      blockers: 1,
+    });
     expect(timelineRow(episode({ phase: "disabling", dueAt: "2026-12-01T10:00:00.000Z" }))!.next).toEqual({ step: "Disabled once a maintainer merges the PR", at: null });
     expect(timelineRow(episode({ phase: "disable-declined", dueAt: null }))!.next).toEqual({ step: "Nothing scheduled: the maintainers declined the disable", at: null });
     expect(timelineRow(episode({ phase: "disabled", dueAt: "2026-12-30T10:00:00.000Z" }))!.next).toEqual({ step: "Removal proposed", at: "2026-12-30T10:00:00.000Z" });
     expect(timelineRow(episode({ phase: "removal-proposed", dueAt: null }))!.next.at).toBeNull();
-    const frozen = timelineRow(episode({ dueAt: null, frozen: { by: "maint", reason: "release", at: "2026-11-24T00:00:00Z" }, responses: [{ by: "abrown", at: "2026-11-24T01:00:00Z", via: "/tier ack" }] }), { text: "#5", url: "u" })!;
+    const frozen = timelineRow(
+      episode({ dueAt: null, frozen: { by: "maint", reason: "release", at: "2026-11-24T00:00:00Z" }, responses: [{ by: "abrown", at: "2026-11-24T01:00:00Z", via: "/tier ack" }] }),
+      { text: "#5", url: "u" },
+    )!;
     expect(frozen).toMatchObject({ frozen: { by: "maint", reason: "release" }, lastResponse: { by: "abrown", at: "2026-11-24T01:00:00Z" }, trackingIssue: { text: "#5", url: "u" } });
     expect(timelineRow(episode({ phase: "closed", dueAt: null }))).toBeUndefined();
   });
@@ -205,7 +222,14 @@ describe("the view model", () => {
   const row = (over: Parameters<typeof action>[0], issueOf: (key: string) => number | undefined = () => undefined) => actionRow(action(over), gh, issueOf);
 
   test("actionRow links each kind to what it made on GitHub", () => {
-    expect(row({ kind: "comment", target: target({ issueNumber: 45, marker: "m" }), desired: JSON.stringify({ body: "<!-- m -->\n**`wasi-nn`** (Tier 3) fails: a long line" }), githubId: "1056" })).toEqual({
+    expect(
+      row({
+        kind: "comment",
+        target: target({ issueNumber: 45, marker: "m" }),
+        desired: JSON.stringify({ body: "<!-- m -->\n**`wasi-nn`** (Tier 3) fails: a long line" }),
+        githubId: "1056",
+      }),
+    ).toEqual({
       at: "2026-11-23T10:00:00.000Z",
       what: "Comment on #45: wasi-nn (Tier 3) fails: a long line",
       link: { text: "#45", url: "https://github.com/Org/Repo/issues/45#issuecomment-1056" },
@@ -215,17 +239,26 @@ describe("the view model", () => {
     expect(row({ kind: "comment", target: target({ issueNumber: 45 }), desired: heading }).what).toBe("Comment on #45: wasi_nn: see #7 now");
     expect(row({ kind: "comment", target: target({ issueNumber: 45 }), desired: JSON.stringify({ body: "x".repeat(150) }) }).what).toBe(`Comment on #45: ${"x".repeat(99)}…`);
     // A note on the tracking issue names the issue by its action's key.
-    expect(row({ kind: "comment", target: target({ issueKey: "tier3:1:x:1:tracking", marker: "m" }), desired: "{}" }, (k) => (k === "tier3:1:x:1:tracking" ? 5 : undefined)).link).toEqual({ text: "#5", url: "https://github.com/Org/Repo/issues/5" });
+    expect(row({ kind: "comment", target: target({ issueKey: "tier3:1:x:1:tracking", marker: "m" }), desired: "{}" }, (k) => (k === "tier3:1:x:1:tracking" ? 5 : undefined)).link).toEqual({
+      text: "#5",
+      url: "https://github.com/Org/Repo/issues/5",
+    });
     expect(row({ kind: "issue", target: target({ marker: "m" }), desired: JSON.stringify({ title: "Tier 3 component `x` is blocking other work" }), githubId: "5" })).toMatchObject({
       what: 'Issue "Tier 3 component `x` is blocking other work"',
       link: { text: "#5", url: "https://github.com/Org/Repo/issues/5" },
     });
-    expect(row({ kind: "file-pr", target: target({ marker: "m" }), desired: JSON.stringify({ title: "Disable x" }), githubId: "7" }).link).toEqual({ text: "#7", url: "https://github.com/Org/Repo/pull/7" });
+    expect(row({ kind: "file-pr", target: target({ marker: "m" }), desired: JSON.stringify({ title: "Disable x" }), githubId: "7" }).link).toEqual({
+      text: "#7",
+      url: "https://github.com/Org/Repo/pull/7",
+    });
     expect(row({ kind: "check-run", target: target({ headSha: "0123456789abcdef" }), desired: JSON.stringify({ name: "tierkeeper/registry" }), githubId: "99" })).toMatchObject({
       what: 'Check run "tierkeeper/registry"',
       link: { url: "https://github.com/Org/Repo/runs/99" },
     });
-    expect(row({ kind: "check-run", target: target({ headSha: "0123456789abcdef" }), desired: "{}", githubId: "creating" }).link).toEqual({ text: "0123456", url: "https://github.com/Org/Repo/commit/0123456789abcdef" });
+    expect(row({ kind: "check-run", target: target({ headSha: "0123456789abcdef" }), desired: "{}", githubId: "creating" }).link).toEqual({
+      text: "0123456",
+      url: "https://github.com/Org/Repo/commit/0123456789abcdef",
+    });
     expect(row({ kind: "workflow-disable", target: target({ workflow: "wasi-nn.yml" }), desired: JSON.stringify({ enabled: false }) })).toMatchObject({
       what: "Workflow wasi-nn.yml disabled",
       link: { url: "https://github.com/Org/Repo/actions/workflows/wasi-nn.yml" },
@@ -239,7 +272,10 @@ describe("the view model", () => {
   test("actionRow: pending and shadow actions, and objects not made (yet) link to the repository", () => {
     const pending = row({ kind: "issue", target: target({ marker: "m" }), desired: JSON.stringify({ title: "t" }), githubId: "creating", version: 2, appliedVersion: 1 });
     expect(pending).toMatchObject({ state: "pending", link: { text: "Org/Repo", url: "https://github.com/Org/Repo" } });
-    expect(row({ kind: "issue", target: target({ marker: "m" }), desired: JSON.stringify({ title: "t" }), githubId: "shadow", shadow: true })).toMatchObject({ state: "shadow", link: { url: "https://github.com/Org/Repo" } });
+    expect(row({ kind: "issue", target: target({ marker: "m" }), desired: JSON.stringify({ title: "t" }), githubId: "shadow", shadow: true })).toMatchObject({
+      state: "shadow",
+      link: { url: "https://github.com/Org/Repo" },
+    });
     expect(row({ kind: "something-new", target: target({}), desired: "{}" })).toMatchObject({ what: "something-new", link: { url: "https://github.com/Org/Repo" } });
   });
 });

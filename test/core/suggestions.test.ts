@@ -2,16 +2,7 @@ import type { Registry } from "../../src/core/model.js";
 import { parseRegistry } from "../../src/core/registry.js";
 import { demotionIssueTitle } from "../../src/core/render/tier2.js";
 import type { Evidence } from "../../src/core/requirements.js";
-import {
-  judgeTiers,
-  parseSuggestionKey,
-  renderSuggestion,
-  renderWithdrawn,
-  suggestionKey,
-  suggestionTitle,
-  withdrawalReason,
-  type Standing,
-} from "../../src/core/suggestions.js";
+import { judgeTiers, parseSuggestionKey, renderSuggestion, renderWithdrawn, suggestionKey, suggestionTitle, withdrawalReason, type Standing } from "../../src/core/suggestions.js";
 
 const DAY = 86_400_000;
 const T0 = new Date("2026-11-01T12:00:00Z");
@@ -92,7 +83,11 @@ describe("judging the tiers", () => {
   });
 
   test("a Tier 1 or Tier 2 component missing its own tier's requirements for the period is suggested for demotion; Tier 3 never", () => {
-    const failing = { "wasi-nn": { checksPassedOnDefaultWithinDays: null }, s390x: { checksPassedOnDefaultWithinDays: null }, x86_64: { checksPassedOnDefaultWithinDays: 1, fuzzingPassedWithinDays: null } };
+    const failing = {
+      "wasi-nn": { checksPassedOnDefaultWithinDays: null },
+      s390x: { checksPassedOnDefaultWithinDays: null },
+      x86_64: { checksPassedOnDefaultWithinDays: 1, fuzzingPassedWithinDays: null },
+    };
     const [, , after] = judgeDays(registry(REGISTRY), () => failing, [0, 29, 30]);
     expect(after.due).toEqual(["s390x:demote-to-3", "x86_64:demote-to-2"]);
     // `orphan` misses a clear owner, its own Tier 3 requirement, but there is no tier below.

@@ -16,8 +16,14 @@ function registryOf(yaml: string): Registry {
 }
 
 /** The registry edited: wasi-nn promoted to Tier 2, C++ given a full-time maintainer, Pulley dropped, a new Tier 3 row. */
-const EDITED = IMPORTED.replace('  wasi-nn:\n    name: "[`wasi-nn`]"  # https://github.com/WebAssembly/wasi-nn\n    category: "WASI Proposal"\n    tier: 3', '  wasi-nn:\n    name: "[`wasi-nn`]"\n    category: "WASI Proposal"\n    tier: 2')
-  .replace('    tier: 2\n    owners: ["TODO/owners"]  # guess\n    checks: ["*cpp*"]  # guess\n    maintainer: best-effort\n', '    tier: 2\n    owners: ["TODO/owners"]  # guess\n    checks: ["*cpp*"]  # guess\n')
+const EDITED = IMPORTED.replace(
+  '  wasi-nn:\n    name: "[`wasi-nn`]"  # https://github.com/WebAssembly/wasi-nn\n    category: "WASI Proposal"\n    tier: 3',
+  '  wasi-nn:\n    name: "[`wasi-nn`]"\n    category: "WASI Proposal"\n    tier: 2',
+)
+  .replace(
+    '    tier: 2\n    owners: ["TODO/owners"]  # guess\n    checks: ["*cpp*"]  # guess\n    maintainer: best-effort\n',
+    '    tier: 2\n    owners: ["TODO/owners"]  # guess\n    checks: ["*cpp*"]  # guess\n',
+  )
   .replace(/ {2}pulley:\n(?: {4}.*\n)+/, "")
   .concat('  wasi-blobstore:\n    name: "`wasi-blobstore`"\n    category: "WASI Proposal"\n    tier: 3\n    owners: []\n');
 
@@ -53,7 +59,9 @@ test("--write-document's rewrite: the tables say what the registry says, and eve
   expect(outsideTables(rewritten)).toEqual(outsideTables(WASMTIME));
   const again = parseTierDocument(rewritten);
   expect(documentFindings(again, rows)).toEqual([]);
-  expect(again.tables.flatMap((t) => t.rows).map((r) => [r.tier, r.category, r.name, r.missing])).toEqual(rows.map((r) => [r.tier, r.category, r.description, r.toward === null ? undefined : missingCell(r)]));
+  expect(again.tables.flatMap((t) => t.rows).map((r) => [r.tier, r.category, r.name, r.missing])).toEqual(
+    rows.map((r) => [r.tier, r.category, r.description, r.toward === null ? undefined : missingCell(r)]),
+  );
   // Unchanged rows keep their own layout; changed and new ones take the table's column widths.
   expect(rewritten).toContain("| Target               | `aarch64-unknown-linux-gnu`| Continuous fuzzing          |\n");
   expect(rewritten).toContain("| Embedding API        | C++                        |                             |\n");
@@ -69,8 +77,13 @@ test("CRLF documents keep their line ends; the spec's [n] footnotes are footnote
   const rewritten = rewriteTables(crlf, parseTierDocument(crlf), rows);
   expect(rewritten.replace(/\r\n/g, "")).not.toContain("\n");
   expect(rewritten.replace(/\r\n/g, "\n")).toBe(rewriteTables(WASMTIME, parseTierDocument(WASMTIME), rows));
-  const spec = parseTierDocument("### Tier 3\n\n| Category | Description | Missing Tier 2 Requirements |\n|---|---|---|\n| misc | DWARF [2] | CI testing |\n| misc | [`gc`] | CI testing |\n\n[2] Known bugs.\n\n[`gc`]: https://github.com/WebAssembly/gc\n");
-  expect(spec.tables[0].rows.map((r) => [r.name, r.footnotes])).toEqual([["DWARF", ["2"]], ["[`gc`]", []]]);
+  const spec = parseTierDocument(
+    "### Tier 3\n\n| Category | Description | Missing Tier 2 Requirements |\n|---|---|---|\n| misc | DWARF [2] | CI testing |\n| misc | [`gc`] | CI testing |\n\n[2] Known bugs.\n\n[`gc`]: https://github.com/WebAssembly/gc\n",
+  );
+  expect(spec.tables[0].rows.map((r) => [r.name, r.footnotes])).toEqual([
+    ["DWARF", ["2"]],
+    ["[`gc`]", []],
+  ]);
   expect(spec.footnotes).toEqual({ 2: "Known bugs." });
   expect(spec.links).toEqual({ "`gc`": "https://github.com/WebAssembly/gc" });
 });

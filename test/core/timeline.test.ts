@@ -266,8 +266,16 @@ describe("what GitHub shows for an episode", () => {
   const field = (i: Intent, name: string) => (i.desired as unknown as Record<string, unknown>)[name];
   const repo: RepoRef = { owner: "bytecodealliance", name: "wasmtime", id: 1, defaultBranch: "main", private: false };
   const component: Component = {
-    id: "wasi-nn", category: "WASI Proposal", tier: 3, paths: ["crates/wasi-nn/**"], checks: ["Test wasi-nn (*)"], facts: {},
-    owners: [{ kind: "user", login: "abrown" }, { kind: "team", org: "bytecodealliance", slug: "wasi-nn" }],
+    id: "wasi-nn",
+    category: "WASI Proposal",
+    tier: 3,
+    paths: ["crates/wasi-nn/**"],
+    checks: ["Test wasi-nn (*)"],
+    facts: {},
+    owners: [
+      { kind: "user", login: "abrown" },
+      { kind: "team", org: "bytecodealliance", slug: "wasi-nn" },
+    ],
   };
   const ctx = { repo, defaultBranch: "main", registryPath: ".github/tiers.yml", now: t0 };
 
@@ -305,7 +313,9 @@ describe("what GitHub shows for an episode", () => {
     const landed = merged(disabled, 10);
     const afterMerge = timelineIntents(landed, component, { ...ctx, trackingIssue: 12, disablePr: 13, now: at(10) });
     expect(afterMerge.map((i) => i.key.split(":").at(-1))).toEqual(["tracking", "disable", "note-disabled", "note-landed"]);
-    expect(String(field(afterMerge[3], "body"))).toBe("`wasi-nn` is disabled in CI since 2026-12-03 (UTC) (#13 merged). Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n");
+    expect(String(field(afterMerge[3], "body"))).toBe(
+      "`wasi-nn` is disabled in CI since 2026-12-03 (UTC) (#13 merged). Removal will be proposed after the removal window unless an owner responds (dates in the issue above).\n",
+    );
     expect(String(field(afterMerge[0], "body"))).toContain("disabled in CI on 2026-12-03 (UTC) (#13); removal will be proposed on 2027-01-03 (UTC)");
     // The edit the PR carries is unchanged by the merge: the executor pushes nothing more to it.
     expect(field(afterMerge[1], "edit")).toEqual(field(intents[1], "edit"));
@@ -325,7 +335,9 @@ describe("what GitHub shows for an episode", () => {
     const intents = timelineIntents(waiting, component, { ...ctx, trackingIssue: 12, disablePr: 13, now: at(9) });
     expect(intents.map((i) => i.key.split(":").at(-1))).toEqual(["tracking", "disable", "note-disabled", "note-declined"]);
     const note = String(field(intents[3], "body"));
-    expect(note).toBe("#13 was closed without merging by @\u200bmaintainer: the maintainers chose not to disable `wasi-nn`. Nobody is escalated and no removal is scheduled (see the issue above).\n");
+    expect(note).toBe(
+      "#13 was closed without merging by @\u200bmaintainer: the maintainers chose not to disable `wasi-nn`. Nobody is escalated and no removal is scheduled (see the issue above).\n",
+    );
     expect(field(intents[3], "mentions")).toBeUndefined();
     const body = String(field(intents[0], "body"));
     expect(body).toContain("the maintainers closed #13 without merging on 2026-12-02 (UTC)");
@@ -333,7 +345,17 @@ describe("what GitHub shows for an episode", () => {
     expect(field(intents[1], "state")).toBe("closed"); // as the maintainers left it
     const recovered = advance(due(start(), 7), { kind: "passing" }, at(8), policy);
     const closing = timelineIntents(recovered, component, { ...ctx, trackingIssue: 12, disablePr: 13, now: at(8) });
-    expect(field(closing.find((i) => i.key.endsWith(":disable"))!, "state")).toBe("closed");
-    expect(field(closing.find((i) => i.key.endsWith(":tracking"))!, "state")).toBe("closed");
+    expect(
+      field(
+        closing.find((i) => i.key.endsWith(":disable"))!,
+        "state",
+      ),
+    ).toBe("closed");
+    expect(
+      field(
+        closing.find((i) => i.key.endsWith(":tracking"))!,
+        "state",
+      ),
+    ).toBe("closed");
   });
 });

@@ -9,7 +9,10 @@ import { evaluateFor } from "../../src/core/requirements.js";
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), "utf8");
 /** The fixture's lines, without its `#` header. */
-const lines = (path: string) => read(path).split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+const lines = (path: string) =>
+  read(path)
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"));
 
 const JOBS = lines("../fixtures/wasmtime/jobs.txt");
 const FILES = lines("../fixtures/wasmtime/files.txt");

@@ -283,7 +283,18 @@ test("the Dockerfile's runtime stage is what this test mirrors", () => {
     .filter(([path, p]) => path !== "" && p.hasInstallScript && !p.dev)
     .map(([path]) => path)
     .sort();
-  const copied = [...new Set(fromBuild.filter((p) => p.startsWith("node_modules/")).map((p) => p.split("/").slice(0, p.startsWith("node_modules/@") ? 3 : 2).join("/")))].sort();
+  const copied = [
+    ...new Set(
+      fromBuild
+        .filter((p) => p.startsWith("node_modules/"))
+        .map((p) =>
+          p
+            .split("/")
+            .slice(0, p.startsWith("node_modules/@") ? 3 : 2)
+            .join("/"),
+        ),
+    ),
+  ].sort();
   if (/--ignore-scripts/.test(runtime.instructions.map((i) => i.args).join("\n"))) expect(copied).toEqual(needScripts);
 });
 

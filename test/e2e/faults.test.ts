@@ -29,7 +29,15 @@ test("a database that is down at start: exit code 1 and a message naming it (pas
   try {
     const started = Date.now();
     const child = spawn(process.execPath, [SERVER], {
-      env: { PATH: process.env.PATH ?? "", ...sim.probotEnv(), WEBHOOK_SECRET: "s3cret-webhook", DATABASE_URL: "postgres://postgres:hunter2pw@127.0.0.1:1/test", HOST: "127.0.0.1", PORT: "0", LOG_FORMAT: "json" },
+      env: {
+        PATH: process.env.PATH ?? "",
+        ...sim.probotEnv(),
+        WEBHOOK_SECRET: "s3cret-webhook",
+        DATABASE_URL: "postgres://postgres:hunter2pw@127.0.0.1:1/test",
+        HOST: "127.0.0.1",
+        PORT: "0",
+        LOG_FORMAT: "json",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -145,7 +153,9 @@ describe("SIGKILL in the middle of a sweep, twice", () => {
     const { sim, repo } = stage;
     const main = sim.state.mustRepo(repo).branches.get("main")!;
     const t0 = Date.now();
-    expect((await sim.send(sim.completeCheckRun({ repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: new Date(t0) }))).status).toBe(200);
+    expect(
+      (await sim.send(sim.completeCheckRun({ repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: new Date(t0) }))).status,
+    ).toBe(200);
     await stage.settle();
     const opened = issues().filter((i) => !i.pull && i.title.startsWith("Tier 3 component"));
     expect(opened).toHaveLength(1);

@@ -68,7 +68,9 @@ test("a 300 MB unsigned body to any spelling of the webhook path is cut at the 2
   }
   const after = memoryOf(pid);
   const grown = after.peak - before.peak;
-  console.log(`intake: server read ${JSON.stringify(reads)} bytes; peak RSS ${(before.peak / MB).toFixed(0)} -> ${(after.peak / MB).toFixed(0)} MB (+${(grown / MB).toFixed(0)} MB) for ${VARIANTS.length} x ${ATTACK / MB} MB sent`);
+  console.log(
+    `intake: server read ${JSON.stringify(reads)} bytes; peak RSS ${(before.peak / MB).toFixed(0)} -> ${(after.peak / MB).toFixed(0)} MB (+${(grown / MB).toFixed(0)} MB) for ${VARIANTS.length} x ${ATTACK / MB} MB sent`,
+  );
   for (const target of VARIANTS) {
     expect(reads[target]).toBeGreaterThan(CAP);
     expect(reads[target]).toBeLessThanOrEqual(CAP + SLACK);
@@ -128,9 +130,7 @@ test("bytes held at once are bounded: beside two stalled 24 MB uploads, a third 
   const busy = async () => sample(await metrics(), 'tierkeeper_webhook_refused_total{reason="busy"}') || 0;
   const busyBefore = await busy();
   const start = await bytesRead();
-  const stalled = [0, 1].map(() =>
-    startRaw({ url: stage.appUrl, target: "/api/github/webhooks", headers: webhookHeaders(), contentLength: CAP, body: Buffer.alloc(24 * MB, "{") }),
-  );
+  const stalled = [0, 1].map(() => startRaw({ url: stage.appUrl, target: "/api/github/webhooks", headers: webhookHeaders(), contentLength: CAP, body: Buffer.alloc(24 * MB, "{") }));
   while ((await bytesRead()) - start < 48 * MB) await new Promise((r) => setTimeout(r, 20));
   // Announced, it is refused unread; streamed, it is cut where the budget ends.
   const announced = await rawRequest({ url: stage.appUrl, target: "/api/github/webhooks", headers: webhookHeaders(), body: { size: CAP } });
@@ -175,7 +175,9 @@ describe("a slow body", () => {
   });
 
   test("an upload that never finishes is answered 408 and its slot freed (a slowloris holds nothing)", async () => {
-    const held = Array.from({ length: 40 }, () => startRaw({ url: slowStage.appUrl, target: "/api/github/webhooks", headers: webhookHeaders(), contentLength: 1000, body: Buffer.from("{") }));
+    const held = Array.from({ length: 40 }, () =>
+      startRaw({ url: slowStage.appUrl, target: "/api/github/webhooks", headers: webhookHeaders(), contentLength: 1000, body: Buffer.from("{") }),
+    );
     const results = await Promise.all(held.map((h) => h.done)); // the server closes every one of them
     const statuses = results.map((r) => r.status);
     expect(statuses.every((s) => s === 408 || s === 503)).toBe(true);

@@ -52,7 +52,10 @@ test("a queue run failing a Tier 2 target and a Tier 3 proposal, for a PR touchi
   expect(body).toContain(`[\`Test Linux arm64 (1/8)\`](${arm64.payload.check_run.html_url})`); // the run, linked
   expect(body).toContain("@bytecodealliance/cranelift-core, @akirilov-arm");
   expect(body).toMatch(/`wasi-nn`[^\n]*Tier 3[^\n]*broken by this pull request in the merge queue/);
-  const notified = sim.state.notifications.filter((n) => n.issueNumber === pr.number).map((n) => n.to).sort();
+  const notified = sim.state.notifications
+    .filter((n) => n.issueNumber === pr.number)
+    .map((n) => n.to)
+    .sort();
   expect(notified).toEqual(["abrown", "akirilov-arm", "bytecodealliance/cranelift-core", "bytecodealliance/wasi-nn"]);
 
   // The PR does not touch wasi-nn: its failure there is blocked work, tracked as on any PR.

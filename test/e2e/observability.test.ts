@@ -46,7 +46,12 @@ test("/metrics counts deliveries, GitHub requests, actions and sweeps, and reads
   const signed = await fetch(stage.webhookUrl, {
     method: "POST",
     body,
-    headers: { "content-type": "application/json", "x-github-event": "check_run", "x-github-delivery": "obs-malformed", "x-hub-signature-256": "sha256=" + createHmac("sha256", WEBHOOK_SECRET).update(body).digest("hex") },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "check_run",
+      "x-github-delivery": "obs-malformed",
+      "x-hub-signature-256": "sha256=" + createHmac("sha256", WEBHOOK_SECRET).update(body).digest("hex"),
+    },
   });
   expect(signed.status).toBe(200);
   await stage.settle();

@@ -39,7 +39,11 @@ test("10% secondary rate limits and 5xx: every intended action done once, none t
   const issues = () => [...sim.state.mustRepo(repo).issues.values()];
   const tracking = () => issues().filter((i) => !i.pull && i.title.startsWith("Tier 3 component"));
   const disabling = () => issues().filter((i) => i.pull && i.title.startsWith("Disable Tier 3 component"));
-  const notified = (n: number) => sim.state.notifications.filter((x) => x.issueNumber === n).map((x) => x.to).sort();
+  const notified = (n: number) =>
+    sim.state.notifications
+      .filter((x) => x.issueNumber === n)
+      .map((x) => x.to)
+      .sort();
   const botComments = (n: number) => sim.comments(repo, n).filter((c) => c.user === "tierkeeper[bot]");
 
   // A Tier 3 timeline: wasi-nn fails on the default branch.
@@ -107,7 +111,13 @@ test("10% secondary rate limits and 5xx: every intended action done once, none t
   expect(notes()).toHaveLength(1);
   expect(notes()[0].body).toContain(`#${pr.number} disables`);
   // Nobody notified twice about the same thing (a Tier 2 reminder is a second thing, checked above).
-  const reminderIds = new Set(prs.flatMap((p) => botComments(p.pr.number).filter((c) => c.body.includes("reminder from tierkeeper")).map((c) => c.id)));
+  const reminderIds = new Set(
+    prs.flatMap((p) =>
+      botComments(p.pr.number)
+        .filter((c) => c.body.includes("reminder from tierkeeper"))
+        .map((c) => c.id),
+    ),
+  );
   const pairs = sim.state.notifications.filter((n) => !reminderIds.has(n.commentId ?? -1)).map((n) => `${n.issueNumber} ${n.to}`);
   expect(pairs.length).toBe(new Set(pairs).size);
 

@@ -38,7 +38,10 @@ test("a delivery that failed while tierkeeper was unreachable is redelivered onc
   await redelivered(1);
   expect(sim.comments(repo, pr.number)).toHaveLength(1);
   const attempts = sim.state.hookDeliveries.filter((d) => d.guid === lost.id);
-  expect(attempts.map((a) => [a.redelivery, a.statusCode])).toEqual([[false, 0], [true, 200]]);
+  expect(attempts.map((a) => [a.redelivery, a.statusCode])).toEqual([
+    [false, 0],
+    [true, 200],
+  ]);
 
   // Nothing is missed any more: the next run asks for nothing.
   expect(await stage.tierkeeper!.redeliver()).toMatchObject({ missed: 0, requested: [] });

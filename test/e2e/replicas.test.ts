@@ -84,13 +84,17 @@ test("two replicas on one PostgreSQL database: every comment, issue, pull reques
   const issues = () => [...sim.state.mustRepo(repo).issues.values()];
   const tracking = () => issues().filter((i) => !i.pull && i.title.startsWith("Tier 3 component"));
   const disabling = () => issues().filter((i) => i.pull && i.title.startsWith("Disable Tier 3 component"));
-  const notified = (n: number) => sim.state.notifications.filter((x) => x.issueNumber === n).map((x) => x.to).sort();
+  const notified = (n: number) =>
+    sim.state.notifications
+      .filter((x) => x.issueNumber === n)
+      .map((x) => x.to)
+      .sort();
 
-  expect(tracking().map((i) => i.title).sort()).toEqual([
-    "Tier 3 component `component-model` is blocking other work",
-    "Tier 3 component `threads` is blocking other work",
-    "Tier 3 component `wasi-nn` is blocking other work",
-  ]);
+  expect(
+    tracking()
+      .map((i) => i.title)
+      .sort(),
+  ).toEqual(["Tier 3 component `component-model` is blocking other work", "Tier 3 component `threads` is blocking other work", "Tier 3 component `wasi-nn` is blocking other work"]);
   const wasiNn = tracking().find((i) => i.title.includes("wasi-nn"))!;
   const threads = tracking().find((i) => i.title.includes("threads"))!;
   expect(notified(wasiNn.number)).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
@@ -125,11 +129,11 @@ test("two replicas on one PostgreSQL database: every comment, issue, pull reques
   expect(again.map((s) => s.output).join("\n")).not.toMatch(/->/);
   await stage.settle(60_000);
 
-  expect(disabling().map((p) => p.title).sort()).toEqual([
-    "Disable Tier 3 component component-model in CI",
-    "Disable Tier 3 component threads in CI",
-    "Disable Tier 3 component wasi-nn in CI",
-  ]);
+  expect(
+    disabling()
+      .map((p) => p.title)
+      .sort(),
+  ).toEqual(["Disable Tier 3 component component-model in CI", "Disable Tier 3 component threads in CI", "Disable Tier 3 component wasi-nn in CI"]);
   for (const pr of disabling()) {
     const [owners, trackingIssue] = pr.title.includes("wasi-nn")
       ? [["abrown", "bytecodealliance/wasi-nn"], wasiNn]
@@ -147,7 +151,14 @@ test("two replicas on one PostgreSQL database: every comment, issue, pull reques
     expect(reminders.map((c) => c.body.split(":")[0])).toEqual(p.tier === 2 ? p.owners.map((o) => `@${o}`) : []);
   }
   // Across everything else: nobody was ever notified twice about the same thread.
-  const reminderIds = new Set(prs.flatMap((p) => sim.comments(repo, p.pr.number).filter((c) => c.body.includes("reminder from tierkeeper")).map((c) => c.id)));
+  const reminderIds = new Set(
+    prs.flatMap((p) =>
+      sim
+        .comments(repo, p.pr.number)
+        .filter((c) => c.body.includes("reminder from tierkeeper"))
+        .map((c) => c.id),
+    ),
+  );
   const pairs = sim.state.notifications.filter((n) => !reminderIds.has(n.commentId ?? -1)).map((n) => `${n.issueNumber} ${n.to}`);
   expect(pairs.length).toBe(new Set(pairs).size);
   // No write was refused as a duplicate and no request was malformed.

@@ -27,7 +27,9 @@ test("a server that cannot open its database says so and prints no secret of its
   for (const stream of [child.stdout, child.stderr]) stream.on("data", (c: Buffer) => (failure += c.toString()));
   const [code] = (await once(child, "exit")) as [number];
   expect(code).toBe(1);
-  expect(failure).toContain("tierkeeper: cannot start: Cannot open PostgreSQL database postgres://tk:[REDACTED]@127.0.0.1:1/[REDACTED]?sslpassword=[REDACTED]&password=[REDACTED]&token=[REDACTED]");
+  expect(failure).toContain(
+    "tierkeeper: cannot start: Cannot open PostgreSQL database postgres://tk:[REDACTED]@127.0.0.1:1/[REDACTED]?sslpassword=[REDACTED]&password=[REDACTED]&token=[REDACTED]",
+  );
   expect(failure).toMatch(/ECONNREFUSED/); // the password's `@` and `/` did not move the host
   expect(leaked(failure)).toEqual([]);
 }, 30_000);

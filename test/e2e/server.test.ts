@@ -29,7 +29,9 @@ test("a Tier 3 breakage gives exactly one comment, edited in place, each owner n
   await Promise.all([sim.send(fail, { id: "same-id" }), sim.send(fail, { id: "same-id" }), sim.send(fail, { id: "same-id" })]);
   await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
-      sim.send(sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: new Date(Date.UTC(2026, 10, 23, 10, 1, i)) })),
+      sim.send(
+        sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: new Date(Date.UTC(2026, 10, 23, 10, 1, i)) }),
+      ),
     ),
   );
   await stage.settle();
@@ -37,7 +39,10 @@ test("a Tier 3 breakage gives exactly one comment, edited in place, each owner n
   expect(comments).toHaveLength(1);
   expect(comments[0].body).toContain("@abrown, @bytecodealliance/wasi-nn");
   expect(comments[0].body).toContain("Tier 3");
-  const notified = sim.state.notifications.filter((n) => n.issueNumber === pr.number).map((n) => n.to).sort();
+  const notified = sim.state.notifications
+    .filter((n) => n.issueNumber === pr.number)
+    .map((n) => n.to)
+    .sort();
   expect(notified).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
 
   await sim.send(sim.completeCheckRun({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "success", completedAt: new Date("2026-11-23T11:00:00Z") }));
@@ -67,7 +72,11 @@ test("a failure already on the default branch is reported without blaming the PR
 test("bad input is answered without a crash: wrong signature 401, broken JSON 400, unknown events 200", async () => {
   const body = JSON.stringify({ action: "completed" });
   const post = (headers: Record<string, string>, payload = body) =>
-    fetch(stage.webhookUrl, { method: "POST", body: payload, headers: { "content-type": "application/json", "x-github-event": "check_run", "x-github-delivery": crypto.randomUUID(), ...headers } });
+    fetch(stage.webhookUrl, {
+      method: "POST",
+      body: payload,
+      headers: { "content-type": "application/json", "x-github-event": "check_run", "x-github-delivery": crypto.randomUUID(), ...headers },
+    });
   const sign = (payload: string) => "sha256=" + createHmac("sha256", "stage-webhook-secret").update(payload).digest("hex");
 
   expect((await post({ "x-hub-signature-256": "sha256=" + "0".repeat(64) })).status).toBe(401);
@@ -100,9 +109,12 @@ test("a repository without a registry gets no comment and costs no request after
 test("killed with SIGKILL after acknowledging, the restarted server loses nothing and posts nothing twice", async () => {
   const { sim, repo } = stage;
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/x.rs"] });
-  const events = [pr, ...Array.from({ length: 30 }, (_, i) =>
-    sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: new Date(Date.UTC(2026, 10, 23, 13, 0, i)) }),
-  )];
+  const events = [
+    pr,
+    ...Array.from({ length: 30 }, (_, i) =>
+      sim.completeWorkflowJob({ repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: new Date(Date.UTC(2026, 10, 23, 13, 0, i)) }),
+    ),
+  ];
   for (const event of events) expect((await sim.send(event)).status).toBe(200); // acknowledged = stored
   await stage.restart(); // SIGKILL, then `node dist/server.js` again on the same database
   await stage.settle();

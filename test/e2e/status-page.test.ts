@@ -114,7 +114,13 @@ describe("after the demo's story (npm run demo -- --serve)", () => {
 
     const actions = await tableText(page, "#actions-table");
     expect(actions.length).toBeGreaterThanOrEqual(5);
-    expect(actions.map((a) => a[1])).toEqual(expect.arrayContaining([expect.stringMatching(/^Issue "Tier 3 component `wasi-nn` is blocking other work"/), expect.stringMatching(/^Pull request "Disable Tier 3 component wasi-nn in CI"/), expect.stringMatching(/^Issue "Proposal: remove Tier 3 component wasi-nn"/)]));
+    expect(actions.map((a) => a[1])).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Issue "Tier 3 component `wasi-nn` is blocking other work"/),
+        expect.stringMatching(/^Pull request "Disable Tier 3 component wasi-nn in CI"/),
+        expect.stringMatching(/^Issue "Proposal: remove Tier 3 component wasi-nn"/),
+      ]),
+    );
     const links = await page.$$eval("#actions-table tbody a", (as) => as.map((a) => (a as unknown as { href: string }).href));
     expect(links).toHaveLength(actions.length);
     for (const href of links) expect(href).toMatch(/^https:\/\/github\.com\/bytecodealliance\/wasmtime\/(issues\/\d+(#issuecomment-\d+)?|pull\/\d+|runs\/\d+|actions\/workflows\/.+)$/);

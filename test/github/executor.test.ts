@@ -172,7 +172,11 @@ describe("issue", () => {
     try {
       for (let i = 0; i < 10; i++) await save(`t:${i}`, "issue", issueTarget(`t:${i}`), issue({ title: `issue ${i}` }));
       await Promise.all([executor("one").drain(), executor("two", other).drain(), executor("three").drain()]);
-      expect(issues().map((i) => i.title).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `issue ${i}`).sort());
+      expect(
+        issues()
+          .map((i) => i.title)
+          .sort(),
+      ).toEqual(Array.from({ length: 10 }, (_, i) => `issue ${i}`).sort());
       expect(await store.actions.pending(20)).toEqual([]);
       expect(ops(0).filter((o) => o.startsWith("issues/create "))).toHaveLength(10);
     } finally {
@@ -217,7 +221,15 @@ describe("comment on an issue named by its action key", () => {
 });
 
 describe("file-pr", () => {
-  const target = (over: object = {}) => ({ ...base, marker: hiddenMarker("t:disable"), baseBranch: "main", branch: "tierkeeper/disable-wasi-nn-1", path: ".github/tiers.yml", issueKey: "t:tracking", ...over });
+  const target = (over: object = {}) => ({
+    ...base,
+    marker: hiddenMarker("t:disable"),
+    baseBranch: "main",
+    branch: "tierkeeper/disable-wasi-nn-1",
+    path: ".github/tiers.yml",
+    issueKey: "t:tracking",
+    ...over,
+  });
   const NOTE = "disabled by tierkeeper on 2026-11-30 (UTC): https://github.com/bytecodealliance/wasmtime/issues/1";
   const desired = (over: object = {}) => ({
     title: "Disable wasi-nn in CI",
@@ -370,20 +382,24 @@ describe("shadow mode", () => {
     const comment = { ...base, issueKey: "t:tracking", marker: hiddenMarker("t:note") };
     await save("t:tracking", "issue", issueTarget("t:tracking"), issue(), true);
     await save("t:note", "comment", comment, { body: "note" }, true);
-    await save("t:disable", "file-pr", { ...base, marker: hiddenMarker("t:disable"), baseBranch: "main", branch: "tierkeeper/disable-wasi-nn-1", path: ".github/tiers.yml" }, {
-      title: "Disable wasi-nn",
-      body: "",
-      edit: { op: "set-ci", component: "wasi-nn", value: "disabled" },
-      state: "open",
-    }, true);
+    await save(
+      "t:disable",
+      "file-pr",
+      { ...base, marker: hiddenMarker("t:disable"), baseBranch: "main", branch: "tierkeeper/disable-wasi-nn-1", path: ".github/tiers.yml" },
+      {
+        title: "Disable wasi-nn",
+        body: "",
+        edit: { op: "set-ci", component: "wasi-nn", value: "disabled" },
+        state: "open",
+      },
+      true,
+    );
     await save("t:workflow", "workflow-disable", { ...base, workflow: "wasi-nn.yml" }, { enabled: false }, true);
     await ex.drain();
     expect(sim.requests.length).toBe(0);
     expect(await store.actions.pending(10)).toEqual([]);
     for (const key of ["t:tracking", "t:note", "t:disable", "t:workflow"]) expect((await store.actions.get(key))?.githubId).toBe(SHADOW);
-    expect(logs.filter((l) => l.shadow).map((l) => [l.level, l.action, l.msg])).toEqual(
-      ["t:tracking", "t:note", "t:disable", "t:workflow"].map((key) => [30, key, "shadow mode: not sent"]),
-    );
+    expect(logs.filter((l) => l.shadow).map((l) => [l.level, l.action, l.msg])).toEqual(["t:tracking", "t:note", "t:disable", "t:workflow"].map((key) => [30, key, "shadow mode: not sent"]));
 
     // The repository switches to enforce: the same desired states, sent for real.
     await save("t:tracking", "issue", issueTarget("t:tracking"), issue());
@@ -420,7 +436,15 @@ describe("fairness", () => {
   test("500 pending actions of installation A, then one of B: B's is applied in the first batch, right after A's oldest", async () => {
     // Shadow actions: applied (recorded) without a request, so only the executor's order shows.
     for (let i = 0; i < 500; i++) await save(`flood:${String(i).padStart(3, "0")}`, "issue", issueTarget(`flood:${i}`), issue(), true);
-    await store.actions.saveIntent({ key: "quiet", kind: "issue", target: JSON.stringify(issueTarget("quiet")), desired: JSON.stringify(issue()), installationId: installationId + 1, now: new Date(clock++), shadow: true });
+    await store.actions.saveIntent({
+      key: "quiet",
+      kind: "issue",
+      target: JSON.stringify(issueTarget("quiet")),
+      desired: JSON.stringify(issue()),
+      installationId: installationId + 1,
+      now: new Date(clock++),
+      shadow: true,
+    });
     await executor().drain();
     const applied = logs.filter((l) => l.msg === "shadow mode: not sent").map((l) => l.action);
     expect(applied).toHaveLength(501);

@@ -62,7 +62,12 @@ test("a registry cached by an older tierkeeper with a glob this one refuses is p
   source.components[first].paths = ["crates/(old|glob)/**"];
   const registry = JSON.parse(row.registry_json);
   registry.components[0].paths = ["crates/(old|glob)/**"];
-  await app.store.db.run("UPDATE registry_cache SET source_json = $2, registry_json = $3, parser_version = $4 WHERE repo_id = $1", [repoId, JSON.stringify(source), JSON.stringify(registry), REGISTRY_PARSER_VERSION - 1]);
+  await app.store.db.run("UPDATE registry_cache SET source_json = $2, registry_json = $3, parser_version = $4 WHERE repo_id = $1", [
+    repoId,
+    JSON.stringify(source),
+    JSON.stringify(registry),
+    REGISTRY_PARSER_VERSION - 1,
+  ]);
   const main = app.sim.state.mustRepo(app.repo).branches.get("main")!;
   await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", branch: "main", completedAt: app.clock.now() }));
   const again = await app.store.registries.get(repoId);

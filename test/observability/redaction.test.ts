@@ -90,13 +90,19 @@ describe("fuzz (bounded)", () => {
   test("a short registered secret standing alone between separators is removed; the words around it stay", () => {
     const word = fc.stringMatching(/^[a-z0-9]{1,8}$/);
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9!#%*+-]{1,5}$/), fc.array(word, { maxLength: 6 }), fc.nat(6), fc.constantFrom(" ", ", ", "=", "&", '"', "/", ": "), (secret, words, at, sep) => {
-        fc.pre(!words.includes(secret));
-        const tokens = [...words];
-        tokens.splice(Math.min(at, tokens.length), 0, secret);
-        const out = scrubber([secret])(tokens.join(sep));
-        expect(out.split(sep)).toEqual(tokens.map((t) => (t === secret ? REDACTED : t)));
-      }),
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9!#%*+-]{1,5}$/),
+        fc.array(word, { maxLength: 6 }),
+        fc.nat(6),
+        fc.constantFrom(" ", ", ", "=", "&", '"', "/", ": "),
+        (secret, words, at, sep) => {
+          fc.pre(!words.includes(secret));
+          const tokens = [...words];
+          tokens.splice(Math.min(at, tokens.length), 0, secret);
+          const out = scrubber([secret])(tokens.join(sep));
+          expect(out.split(sep)).toEqual(tokens.map((t) => (t === secret ? REDACTED : t)));
+        },
+      ),
       RUNS,
     );
   });

@@ -3,7 +3,7 @@ import { loadOpenApi } from "../../src/sim/openapi.js";
 describe("OpenAPI checker", () => {
   test("loads fast enough to use in every test file", async () => {
     const c = await loadOpenApi();
-     
+
     console.log(`openapi load: ${c.loadMs} ms (cache ${c.fromCache ? "hit" : "miss"}), ${c.size} operations`);
     expect(c.size).toBeGreaterThan(800);
   });

@@ -11,7 +11,7 @@ describe("Probot against the simulator", () => {
   beforeAll(async () => {
     sim = await startSimulator();
     sim.createRepo({ owner: "acme", name: "wasmtime", files: { "src/lib.rs": "" } });
-    sim.createRepo({ owner: "acme", name: ".github", files: { ".github/tiers.yml": "owners: [\"@acme/wasi\"]\n" } });
+    sim.createRepo({ owner: "acme", name: ".github", files: { ".github/tiers.yml": 'owners: ["@acme/wasi"]\n' } });
     sim.installApp("acme");
     const secret = "probot-secret";
     const probot: Probot = createProbot({ env: { ...sim.probotEnv(), WEBHOOK_SECRET: secret, LOG_LEVEL: "fatal" } });

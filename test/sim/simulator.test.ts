@@ -46,10 +46,16 @@ describe("GitHub simulator REST", () => {
     expect(e.body).toBe("edited");
     const { data: g } = await octokit.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: "acme", repo: "widgets", comment_id: c.id });
     expect(g.body).toBe("edited");
-    for (let i = 0; i < 4; i++) await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: "acme", repo: "widgets", issue_number: pr.number, body: `n${i}` });
+    for (let i = 0; i < 4; i++)
+      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: "acme", repo: "widgets", issue_number: pr.number, body: `n${i}` });
     const all = await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: "acme", repo: "widgets", issue_number: pr.number, per_page: 2 });
     expect(all.map((x) => x.body)).toEqual(["edited", "n0", "n1", "n2", "n3"]);
-    expect(sim.state.mustRepo("acme/widgets").comments.get(Number(c.id))!.history.map((h) => h.body)).toEqual(["hello"]);
+    expect(
+      sim.state
+        .mustRepo("acme/widgets")
+        .comments.get(Number(c.id))!
+        .history.map((h) => h.body),
+    ).toEqual(["hello"]);
   });
 
   test("PR files paginate and stop at 3,000", async () => {
@@ -74,7 +80,9 @@ describe("GitHub simulator REST", () => {
   });
 
   test("a bad body gets 422 and lands in violations; unknown routes 404", async () => {
-    await expect(octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: "acme", repo: "widgets", issue_number: 1, bod: "x" } as any)).rejects.toMatchObject({ status: 422 });
+    await expect(octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: "acme", repo: "widgets", issue_number: 1, bod: "x" } as any)).rejects.toMatchObject({
+      status: 422,
+    });
     expect(sim.violations.at(-1)).toMatchObject({ method: "POST", operationId: "issues/create-comment" });
     await expect(octokit.request("POST /repos/{owner}/{repo}/foo", { owner: "acme", repo: "widgets" })).rejects.toMatchObject({ status: 404 });
     expect(sim.violations.at(-1)!.error).toBe("no such operation: POST /repos/acme/widgets/foo");
@@ -85,8 +93,13 @@ describe("GitHub simulator REST", () => {
     await octokit.request("POST /repos/{owner}/{repo}/git/refs", { owner: "acme", repo: "widgets", ref: "refs/heads/tier-bump", sha: ref.object.sha });
     const { data: file } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: "acme", repo: "widgets", path: ".github/tiers.yml", ref: "tier-bump" });
     await octokit.request("PUT /repos/{owner}/{repo}/contents/{path}", {
-      owner: "acme", repo: "widgets", path: ".github/tiers.yml", branch: "tier-bump", message: "bump",
-      content: Buffer.from("components: {x: 1}\n").toString("base64"), sha: (file as { sha: string }).sha,
+      owner: "acme",
+      repo: "widgets",
+      path: ".github/tiers.yml",
+      branch: "tier-bump",
+      message: "bump",
+      content: Buffer.from("components: {x: 1}\n").toString("base64"),
+      sha: (file as { sha: string }).sha,
     });
     const { data: pr } = await octokit.request("POST /repos/{owner}/{repo}/pulls", { owner: "acme", repo: "widgets", title: "Bump", head: "tier-bump", base: "main" });
     const { data: files } = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: "acme", repo: "widgets", pull_number: pr.number });
@@ -110,7 +123,10 @@ describe("GitHub simulator REST", () => {
     const r = await octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { owner: "acme", repo: "widgets", comment_id: comment.id, content: "eyes" });
     expect(r.status).toBe(201);
     const { data: reactions } = await octokit.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { owner: "acme", repo: "widgets", comment_id: comment.id });
-    expect(reactions.map((x) => [x.user!.login, x.content])).toEqual([["bob", "+1"], ["tierkeeper[bot]", "eyes"]]);
+    expect(reactions.map((x) => [x.user!.login, x.content])).toEqual([
+      ["bob", "+1"],
+      ["tierkeeper[bot]", "eyes"],
+    ]);
     const { data: ir } = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/reactions", { owner: "acme", repo: "widgets", issue_number: issue.number });
     expect(ir).toEqual([]);
 
@@ -123,7 +139,13 @@ describe("GitHub simulator REST", () => {
     await expect(octokit.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org: "acme", team_slug: "wasi", username: "eve" })).rejects.toMatchObject({ status: 404 });
 
     const { data: run } = await octokit.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "widgets", name: "tierkeeper", head_sha: "abc", status: "in_progress" });
-    const { data: done } = await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner: "acme", repo: "widgets", check_run_id: run.id, conclusion: "neutral", output: { title: "ok", summary: "s" } });
+    const { data: done } = await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      owner: "acme",
+      repo: "widgets",
+      check_run_id: run.id,
+      conclusion: "neutral",
+      output: { title: "ok", summary: "s" },
+    });
     expect([done.status, done.conclusion]).toEqual(["completed", "neutral"]);
     expect(sim.violations.filter((v) => v.operationId !== "issues/create-comment" && !v.error.includes("/foo"))).toEqual([]);
   });

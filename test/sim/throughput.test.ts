@@ -12,7 +12,7 @@ test.each([true, false])("200 comment round-trips, validate=%s", async (validate
     await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: "acme", repo: "r", issue_number: number, body: `c${i}` });
   }
   const ms = performance.now() - t0;
-   
+
   console.log(`validate=${validate}: ${(ms / 200).toFixed(2)} ms/request`);
   expect(sim.comments("acme/r", number)).toHaveLength(200);
   expect(sim.violations).toEqual([]);

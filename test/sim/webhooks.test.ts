@@ -68,7 +68,9 @@ describe("simulator webhooks", () => {
     const run = sim.completeCheckRun({ repo: "acme/wasmtime", sha: pr.headSha, name: "test (s390x)", conclusion: "failure" });
     expect(run.payload.check_run).toMatchObject({ status: "completed", conclusion: "failure", head_sha: pr.headSha, name: "test (s390x)" });
     expect(run.payload.check_run.check_suite.head_branch).toBe(pr.payload.pull_request.head.ref);
-    expect(run.payload.check_run.pull_requests).toEqual([expect.objectContaining({ number: pr.number, head: expect.objectContaining({ sha: pr.headSha }), base: expect.objectContaining({ ref: "main" }) })]);
+    expect(run.payload.check_run.pull_requests).toEqual([
+      expect.objectContaining({ number: pr.number, head: expect.objectContaining({ sha: pr.headSha }), base: expect.objectContaining({ ref: "main" }) }),
+    ]);
     const job = sim.completeWorkflowJob({ repo: "acme/wasmtime", sha: pr.headSha, name: "Test s390x", conclusion: "failure" });
     expect(job.payload.workflow_job).toMatchObject({ conclusion: "failure", head_sha: pr.headSha, name: "Test s390x", status: "completed" });
     const st = sim.commitStatus({ repo: "acme/wasmtime", sha: pr.headSha, context: "ci/fuzz", state: "failure" });
@@ -83,7 +85,13 @@ describe("simulator webhooks", () => {
       expect(r.status).toBe(200);
     }
     expect(seen.map((s) => s.split(":")[0])).toEqual([
-      "pull_request.opened", "check_run.completed", "workflow_job.completed", "status.", "check_suite.completed", "issue_comment.created", "push.",
+      "pull_request.opened",
+      "check_run.completed",
+      "workflow_job.completed",
+      "status.",
+      "check_suite.completed",
+      "issue_comment.created",
+      "push.",
     ]);
   });
 
@@ -129,7 +137,11 @@ describe("simulator webhooks", () => {
 
   test("mention notifications through the REST API", async () => {
     const { ProbotOctokit } = await import("probot");
-    const octokit = new ProbotOctokit({ auth: { appId: sim.appId, privateKey: sim.privateKeyPem, installationId: sim.installApp("acme") }, baseUrl: sim.apiUrl, throttle: { enabled: false } });
+    const octokit = new ProbotOctokit({
+      auth: { appId: sim.appId, privateKey: sim.privateKeyPem, installationId: sim.installApp("acme") },
+      baseUrl: sim.apiUrl,
+      throttle: { enabled: false },
+    });
     const base = { owner: "acme", repo: "wasmtime", issue_number: 1 };
     const { data: c } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...base, body: "ping @a" });
     await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: "acme", repo: "wasmtime", comment_id: c.id, body: "ping @a @b" });

@@ -15,7 +15,6 @@ import { freshPostgres } from "../support/postgres.js";
 import { openStore, parseDatabaseUrl } from "../../src/store/open.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
 
-
 /** A fresh, empty database per test, and a way to open more stores on the same one. */
 interface Fixture {
   open(): Promise<SqlStore>;
@@ -125,7 +124,10 @@ describe.each([
       expect(await store.deliveries.claim("w2", 10, at(500), 1000)).toEqual([]);
       // w1 died: its lease expires at 1100.
       const again = await store.deliveries.claim("w2", 10, at(1100), 1000);
-      expect(again.map((x) => [x.id, x.attempts])).toEqual([["a", 2], ["b", 2]]);
+      expect(again.map((x) => [x.id, x.attempts])).toEqual([
+        ["a", 2],
+        ["b", 2],
+      ]);
     });
 
     test("finish, retry and counts", async () => {
@@ -181,7 +183,11 @@ describe.each([
       for (const [i, id] of ["poison", "x", "y"].entries()) await store.deliveries.enqueue(d(id, i));
       // Two claims of the whole batch, each ending in a crash (the lease just expires).
       expect((await store.deliveries.claim("w", 10, at(100), 1000, 3)).map((x) => x.id)).toEqual(["poison", "x", "y"]);
-      expect((await store.deliveries.claim("w", 10, at(1200), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["poison", 2], ["x", 2], ["y", 2]]);
+      expect((await store.deliveries.claim("w", 10, at(1200), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([
+        ["poison", 2],
+        ["x", 2],
+        ["y", 2],
+      ]);
       // Now each comes alone: the poison one first (oldest), then, after its third crash, the others.
       expect((await store.deliveries.claim("w", 10, at(2400), 1000, 3)).map((x) => [x.id, x.attempts])).toEqual([["poison", 3]]);
       expect(await store.deliveries.bury(3, at(3000), "gone")).toEqual([]); // its lease still runs
@@ -191,7 +197,9 @@ describe.each([
       expect((await store.deliveries.claim("w", 10, at(3600), 1000, 3)).map((x) => x.id)).toEqual(["y"]);
       await store.deliveries.finishAll(["y"]);
       expect(await store.deliveries.claim("w", 10, at(99_999), 1000, 3)).toEqual([]);
-      expect(await store.deliveries.dead(10)).toEqual([{ id: "poison", name: "pull_request", attempts: 3, reason: "claimed 3 times without finishing", receivedAt: at(0), installationId: null }]);
+      expect(await store.deliveries.dead(10)).toEqual([
+        { id: "poison", name: "pull_request", attempts: 3, reason: "claimed 3 times without finishing", receivedAt: at(0), installationId: null },
+      ]);
       expect(await store.deliveries.counts()).toEqual({ pending: 0, done: 2, failed: 1 });
     });
   });
@@ -278,10 +286,7 @@ describe.each([
       expect(await store.results.record(result({ outcome: "neutral", completedAt: at(200) }))).toBe(true);
       expect(await store.results.record(result({ name: "lint", source: "status" }))).toBe(true);
       expect(await store.results.record(result({ sha: "s2" }))).toBe(true);
-      expect(await store.results.forSha(7, "s1")).toEqual([
-        result({ outcome: "neutral", completedAt: at(200) }),
-        result({ name: "lint", source: "status" }),
-      ]);
+      expect(await store.results.forSha(7, "s1")).toEqual([result({ outcome: "neutral", completedAt: at(200) }), result({ name: "lint", source: "status" })]);
       expect(await store.results.forSha(7, "nope")).toEqual([]);
     });
 
@@ -305,9 +310,7 @@ describe.each([
       expect(await store.results.record(suite(1, { outcome: "fail", completedAt: at(100) }))).toBe(true);
       expect(await store.results.record(suite(2, { outcome: "pass", completedAt: at(200) }))).toBe(true);
       expect(await store.results.forSha(7, "s1")).toEqual([suite(1, { outcome: "fail", completedAt: at(100) }), suite(2, { outcome: "pass", completedAt: at(200) })]);
-      expect(await store.results.latestOnBranch(7, "main")).toEqual([
-        result({ name: "GitHub Actions", source: "check_suite", branch: "main", outcome: "fail", completedAt: at(200) }),
-      ]);
+      expect(await store.results.latestOnBranch(7, "main")).toEqual([result({ name: "GitHub Actions", source: "check_suite", branch: "main", outcome: "fail", completedAt: at(200) })]);
       // The failing workflow re-run passes: the commit passes.
       expect(await store.results.record(suite(1, { outcome: "pass", completedAt: at(300) }))).toBe(true);
       expect((await store.results.latestOnBranch(7, "main")).map((r) => [r.outcome, r.completedAt])).toEqual([["pass", at(300)]]);
@@ -533,7 +536,10 @@ describe.each([
       await corrupt("INSERT INTO disablements (repo_id, component_id, repo, installation_id, tier, since) VALUES (7, 'c', $1, 1, 2, 0)", ['{"owner":"o"}']);
       await expect(store.disablements.ofRepo(7)).rejects.toThrow("disablements (repo 7, component c): repo is not a repository (wrong or missing: name, id)");
 
-      await corrupt("INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, fetched_at, parser_version) VALUES (7, 'o/r', 'o', $1, 0, $2)", ['{"components":{}}', REGISTRY_PARSER_VERSION]);
+      await corrupt("INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, fetched_at, parser_version) VALUES (7, 'o/r', 'o', $1, 0, $2)", [
+        '{"components":{}}',
+        REGISTRY_PARSER_VERSION,
+      ]);
       await expect(store.registries.get(7)).rejects.toThrow("registry_cache (repo 7): registry_json is not a registry (wrong or missing: components, policy)");
       await expect(store.registries.get(7)).rejects.toBeInstanceOf(StoredDataError);
     });
@@ -541,13 +547,18 @@ describe.each([
     test("a corrupt episode or request fails alone, where its state is used: the others of a list still read", async () => {
       const episode = { repoId: 7, repoKey: "o/r", installationId: 1, dueAt: at(10), version: 1, updatedAt: at(0) };
       await store.episodes.save({ ...episode, componentId: "good", state: EPISODE });
-      await corrupt("INSERT INTO episodes (repo_id, component_id, repo_key, installation_id, state, due_at, version, updated_at) VALUES (7, 'bad', 'o/r', 1, $1, 5, 1, 0)", ['{"phase":"notified"}']);
+      await corrupt("INSERT INTO episodes (repo_id, component_id, repo_key, installation_id, state, due_at, version, updated_at) VALUES (7, 'bad', 'o/r', 1, $1, 5, 1, 0)", [
+        '{"phase":"notified"}',
+      ]);
       const due = await store.episodes.due(at(100), 10);
       expect(due.map((e) => e.componentId)).toEqual(["bad", "good"]);
       expect(() => due[0].state).toThrow("episodes (repo 7, component bad): state is not a Tier 3 episode (wrong or missing: component, seq, noticeAt, dueAt, responses, blockers, log)");
       expect(due[1].state).toEqual(EPISODE);
 
-      await corrupt("INSERT INTO requests (key, repo_id, repo_key, installation_id, component_id, thread, status, requested_at, state, due_at, version, updated_at) VALUES ('k', 7, 'o/r', 1, 'c', 3, 'open', 0, $1, 5, 1, 0)", ["{not json"]);
+      await corrupt(
+        "INSERT INTO requests (key, repo_id, repo_key, installation_id, component_id, thread, status, requested_at, state, due_at, version, updated_at) VALUES ('k', 7, 'o/r', 1, 'c', 3, 'open', 0, $1, 5, 1, 0)",
+        ["{not json"],
+      );
       const [request] = await store.requests.due(at(100), 10);
       expect(request.key).toBe("k");
       expect(() => request.state).toThrow(/^requests \(key k\): state is not valid JSON/);
@@ -567,7 +578,8 @@ describe.each([
       if (!result.ok) throw new Error("the test's registry is invalid");
       return result.registry;
     };
-    const version = async (repoId: number) => Number((await store.db.query<{ parser_version: number }>("SELECT parser_version FROM registry_cache WHERE repo_id = $1", [repoId]))[0].parser_version);
+    const version = async (repoId: number) =>
+      Number((await store.db.query<{ parser_version: number }>("SELECT parser_version FROM registry_cache WHERE repo_id = $1", [repoId]))[0].parser_version);
 
     test("an entry of another parser version is parsed again from its source, once, and written back", async () => {
       await store.registries.put({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], source: SOURCE, fetchedAt: at(1) });
@@ -593,7 +605,9 @@ describe.each([
     });
 
     test("an entry written before the source was kept (migration 10) reads as absent from the cache, to be fetched again", async () => {
-      await store.db.run("INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, errors_json, fetched_at) VALUES (7, 'o/r', 'o', $1, NULL, 1)", [JSON.stringify({ components: [] })]);
+      await store.db.run("INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, errors_json, fetched_at) VALUES (7, 'o/r', 'o', $1, NULL, 1)", [
+        JSON.stringify({ components: [] }),
+      ]);
       expect(await version(7)).toBe(0);
       expect(await store.registries.get(7)).toBeUndefined();
       expect(await store.registries.byName("o", "r")).toBeUndefined();
@@ -639,7 +653,8 @@ describe.each([
     });
 
     test("actions.ofRepository: a repository's actions by their target, most recent first, through the index", async () => {
-      const save = (key: string, ms: number, target: object) => store.actions.saveIntent({ key, kind: "comment", target: JSON.stringify(target), desired: key, installationId: 1, now: at(ms), shadow: false });
+      const save = (key: string, ms: number, target: object) =>
+        store.actions.saveIntent({ key, kind: "comment", target: JSON.stringify(target), desired: key, installationId: 1, now: at(ms), shadow: false });
       await save("a", 10, { owner: "Org", repo: "Repo", issueNumber: 1 });
       await save("b", 30, { owner: "org", repo: "repo", marker: "m" });
       await save("c", 20, { owner: "org", repo: "repo-two", issueNumber: 1 });
@@ -692,8 +707,18 @@ describe.each([
       expect(await count(result({ sha: "s2", branch: "feature", completedAt: day(5) }), day(5), 50_000)).toBe(true);
       // Not recorded (no ci_results row at that completion): nothing counts.
       expect(await store.evidence.addPullRequestCiTime(where, result({ sha: "s3", completedAt: day(5) }), day(5), 1)).toBe(false);
-      expect(await store.evidence.pullRequestCiTime(9, day(0))).toEqual(new Map([["Test a", 950_000], ["lint", 100_000]]));
-      expect(await store.evidence.pullRequestCiTime(9, day(2))).toEqual(new Map([["Test a", 50_000], ["lint", 100_000]]));
+      expect(await store.evidence.pullRequestCiTime(9, day(0))).toEqual(
+        new Map([
+          ["Test a", 950_000],
+          ["lint", 100_000],
+        ]),
+      );
+      expect(await store.evidence.pullRequestCiTime(9, day(2))).toEqual(
+        new Map([
+          ["Test a", 50_000],
+          ["lint", 100_000],
+        ]),
+      );
       await store.evidence.forgetCiTimeBefore(day(5));
       expect(await store.evidence.pullRequestCiTime(9, day(0))).toEqual(new Map([["Test a", 50_000]]));
       expect(await store.evidence.pullRequestCiTime(10, day(0))).toEqual(new Map());
@@ -783,9 +808,7 @@ describe("openStore", () => {
   });
 
   test("redacts passwords", () => {
-    expect(redact("at postgres://u:s3cr%40t@h:5/db and postgresql://x:y@z/")).toBe(
-      "at postgres://u:[REDACTED]@h:5/db and postgresql://x:[REDACTED]@z/",
-    );
+    expect(redact("at postgres://u:s3cr%40t@h:5/db and postgresql://x:y@z/")).toBe("at postgres://u:[REDACTED]@h:5/db and postgresql://x:[REDACTED]@z/");
     expect(redact("postgres://u@h/db")).toBe("postgres://u@h/db");
   });
 

@@ -35,13 +35,15 @@ export function renderBreakageComment(view: BreakageView): string {
     if (view.passing.length > 0) lines.push(`Passing: ${view.passing.map((id) => `\`${id}\``).join(", ")}.`, "");
   }
   if (view.filesCapped) {
-    lines.push(
-      "",
-      "_This pull request changes more than 3,000 files, and GitHub lists only the first 3,000: tierkeeper treats it as touching every component._",
-    );
+    lines.push("", "_This pull request changes more than 3,000 files, and GitHub lists only the first 3,000: tierkeeper treats it as touching every component._");
   }
   lines.push("", "<sub>Posted by tierkeeper from `.github/tiers.yml` on the default branch. This comment is edited in place as results change.</sub>");
-  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trim() + "\n";
+  return (
+    lines
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim() + "\n"
+  );
 }
 
 const queued = (view: BreakageView) => (view.queueSha ? ` and in the merge queue at ${view.queueSha.slice(0, 7)}` : "");
@@ -59,14 +61,14 @@ function renderEntry(entry: BreakageView["entries"][number], defaultBranch: stri
         ? `broken by this pull request${where} (no result on ${branch} known yet)`
         : `broken by this pull request${where} (passes on ${branch})`;
   const checks = failing.map((r) => md.link(md.code(r.name), r.url)).join(", ");
-  const owners = entry.owners.length
-    ? entry.owners.map((o) => `${o.mention ? `@${o.handle}` : md.code(o.handle)}${o.note ? ` (${o.note})` : ""}`).join(", ")
-    : "none listed";
+  const owners = entry.owners.length ? entry.owners.map((o) => `${o.mention ? `@${o.handle}` : md.code(o.handle)}${o.note ? ` (${o.note})` : ""}`).join(", ") : "none listed";
   const lines = [
     `**\`${title} · Tier ${component.tier} · ${md.text(component.category)}** — ${status}`,
     `- Failing: ${checks}`,
     ...(entry.queue
-      ? [`- Where: the merge queue's commit ${md.code(entry.queue.headSha.slice(0, 7))}, this pull request merged onto ${md.code(entry.queue.base)} at ${md.code(entry.queue.baseSha.slice(0, 7))}; it passes or is not run at the pull request's head.`]
+      ? [
+          `- Where: the merge queue's commit ${md.code(entry.queue.headSha.slice(0, 7))}, this pull request merged onto ${md.code(entry.queue.base)} at ${md.code(entry.queue.baseSha.slice(0, 7))}; it passes or is not run at the pull request's head.`,
+        ]
       : []),
     `- Owners: ${owners}`,
   ];
@@ -85,14 +87,10 @@ function policyWords(tier: 1 | 2 | 3, deadline: Date): string {
     case 1:
       return "Tier 1 must not break: this pull request has to fix it before it merges.";
     case 2:
-      return (
-        "Tier 2: the author handles minor fixes; for a substantial change the owners guide the work " +
-        `and are expected to reply within a week (by ${formatDate(deadline)}).`
-      );
+      return "Tier 2: the author handles minor fixes; for a substantial change the owners guide the work " + `and are expected to reply within a week (by ${formatDate(deadline)}).`;
     case 3:
       return (
-        "Tier 3: the owners are notified. If this component keeps blocking other work without a response " +
-        `from an owner, disabling it in CI will be proposed on ${formatDate(deadline)}.`
+        "Tier 3: the owners are notified. If this component keeps blocking other work without a response " + `from an owner, disabling it in CI will be proposed on ${formatDate(deadline)}.`
       );
   }
 }

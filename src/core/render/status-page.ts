@@ -171,11 +171,7 @@ function timelineSection(timelines: readonly TimelineRow[]): string {
     `<code>${text(t.component)}</code>`,
     text(PHASE_LABELS[t.phase]),
     time(t.noticeAt),
-    t.frozen
-      ? `Frozen by @${text(t.frozen.by)}: ${text(t.frozen.reason)}`
-      : t.next.at
-        ? `${text(t.next.step)} on ${time(t.next.at)} unless an owner responds`
-        : text(t.next.step),
+    t.frozen ? `Frozen by @${text(t.frozen.by)}: ${text(t.frozen.reason)}` : t.next.at ? `${text(t.next.step)} on ${time(t.next.at)} unless an owner responds` : text(t.next.step),
     String(t.blockers),
     t.lastResponse ? `@${text(t.lastResponse.by)}, ${time(t.lastResponse.at)}` : `<span class="muted">none</span>`,
     t.trackingIssue ? link(t.trackingIssue) : `<span class="muted">not yet</span>`,

@@ -11,15 +11,7 @@
  *   notes (`missing:` in the registry) follow, exactly as written.
  */
 import type { Component, Registry, Tier } from "../model.js";
-import {
-  evaluateFor,
-  missingText,
-  nextTier,
-  requirementSet,
-  type Evidence,
-  type RequirementOverrides,
-  type RequirementResult,
-} from "../requirements.js";
+import { evaluateFor, missingText, nextTier, requirementSet, type Evidence, type RequirementOverrides, type RequirementResult } from "../requirements.js";
 
 export interface StatusOptions {
   /** Observed evidence by component id. */

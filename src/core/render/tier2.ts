@@ -110,7 +110,14 @@ export function renderFigures(figures: Figures, format: FiguresFormat, title = "
     }
     const all = [[first, ...columns], ...body];
     const widths = all[0].map((_, i) => Math.max(...all.map((r) => r[i].length)));
-    return all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+    return all
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n");
   };
   if (figures.byComponent.length === 0) return `${head}\n\nNo requests to Tier 2 maintainers in this window.\n`;
   const h = format === "markdown" ? "### " : "";

@@ -44,7 +44,9 @@ export function renderTrackingIssue(v: Tier3View): string {
     "",
     "**How to respond:** any owner (or member of an owner team) comments here, reacts to this issue, " +
       "reviews or comments on a blocked pull request, or writes `/tier ack`. Each response postpones the next step. " +
-      "Maintainers with write access can stop the clock with `/tier freeze " + c.id + " <reason>`.",
+      "Maintainers with write access can stop the clock with `/tier freeze " +
+      c.id +
+      " <reason>`.",
     "",
     `> Tiers of Support, Tier 3: "${TIER3_POLICY}"`,
     "",
@@ -74,7 +76,8 @@ function schedule(v: Tier3View): string {
       if (workflow) return `its workflow ${md.code(workflow)} will be disabled on ${date(e.dueAt!)} unless an owner responds.`;
       return `disabling it in CI will be proposed on ${date(e.dueAt!)} unless an owner responds: a pull request, which disables it once a maintainer merges it.`;
     case "disabling":
-      if (workflow) return `its workflow ${md.code(workflow)} is being disabled through the Actions API (asked on ${date(e.disableProposedAt!)}); the removal window starts once GitHub accepts it.`;
+      if (workflow)
+        return `its workflow ${md.code(workflow)} is being disabled through the Actions API (asked on ${date(e.disableProposedAt!)}); the removal window starts once GitHub accepts it.`;
       return (
         `no owner response within the response window: ${v.disablePr ? `#${v.disablePr}` : "a pull request"} (opened on ${date(e.disableProposedAt!)}) disables it in CI and **awaits a maintainer's merge**. ` +
         "Nothing is disabled until it is merged; the removal window starts then. Closing it unmerged declines the disable."
@@ -98,18 +101,20 @@ export function disablePrTitle(c: Component): string {
 
 export function renderDisablePr(v: Tier3View): string {
   const c = v.component;
-  return [
-    `This marks \`${c.id}\` as \`ci: disabled\` in ${md.code(v.registryPath)}: CI stops testing it, so its failures stop blocking other work.`,
-    "",
-    `Owners: ${mentions(c)}. No owner response was heard within the response window after the notice of ${date(v.episode.noticeAt)}` +
-      `${v.trackingIssue ? ` in #${v.trackingIssue}` : ""}.`,
-    "",
-    `> Tiers of Support, Tier 3: "${TIER3_POLICY}"`,
-    "",
-    "Merging is a maintainer's decision. The component counts as disabled, and the policy's month before removal is proposed starts, only once this is merged. " +
-      "Closing it without merging declines the disable: the tracking issue says so and nobody is escalated. " +
-      "To keep the component enabled, fix the failures and say so on the tracking issue.",
-  ].join("\n") + "\n";
+  return (
+    [
+      `This marks \`${c.id}\` as \`ci: disabled\` in ${md.code(v.registryPath)}: CI stops testing it, so its failures stop blocking other work.`,
+      "",
+      `Owners: ${mentions(c)}. No owner response was heard within the response window after the notice of ${date(v.episode.noticeAt)}` +
+        `${v.trackingIssue ? ` in #${v.trackingIssue}` : ""}.`,
+      "",
+      `> Tiers of Support, Tier 3: "${TIER3_POLICY}"`,
+      "",
+      "Merging is a maintainer's decision. The component counts as disabled, and the policy's month before removal is proposed starts, only once this is merged. " +
+        "Closing it without merging declines the disable: the tracking issue says so and nobody is escalated. " +
+        "To keep the component enabled, fix the failures and say so on the tracking issue.",
+    ].join("\n") + "\n"
+  );
 }
 
 export function removalIssueTitle(c: Component): string {
@@ -138,7 +143,10 @@ export function renderRemovalIssue(v: Tier3View): string {
     `- the \`${c.id}\` entry of ${md.code(v.registryPath)}`,
   ];
   if (e.phase !== "removal-proposed" && e.phase !== "closed") {
-    lines.push("", `**On hold:** an owner responded after this proposal (${lastResponse ? `${md.login(lastResponse.by)} on ${date(lastResponse.at)}` : "see the tracking issue"}); the clock is stopped.`);
+    lines.push(
+      "",
+      `**On hold:** an owner responded after this proposal (${lastResponse ? `${md.login(lastResponse.by)} on ${date(lastResponse.at)}` : "see the tracking issue"}); the clock is stopped.`,
+    );
   }
   return lines.join("\n") + "\n";
 }

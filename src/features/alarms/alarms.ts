@@ -86,17 +86,22 @@ export async function sweepAlarms(deps: Deps, now: Date, limit: number, dryRun =
 
 async function saveAlarm(deps: Deps, { repo, installationId, registry }: Target, component: Component, d: DisablementRecord, enabledAgain: boolean) {
   const key = alarmKey(d);
-  await recordIntents(deps.store, registry.policy, [
-    issueIntent({
-      key,
-      target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
-      desired: {
-        title: alarmIssueTitle(component),
-        body: renderAlarmIssue(component, d.since, registry.policy, enabledAgain),
-        labels: ALARM_LABELS,
-        state: enabledAgain ? "closed" : "open",
-      },
-      installationId,
-    }),
-  ], deps.now());
+  await recordIntents(
+    deps.store,
+    registry.policy,
+    [
+      issueIntent({
+        key,
+        target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
+        desired: {
+          title: alarmIssueTitle(component),
+          body: renderAlarmIssue(component, d.since, registry.policy, enabledAgain),
+          labels: ALARM_LABELS,
+          state: enabledAgain ? "closed" : "open",
+        },
+        installationId,
+      }),
+    ],
+    deps.now(),
+  );
 }

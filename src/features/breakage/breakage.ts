@@ -118,7 +118,8 @@ export async function saveComments(ctx: EventContext<PullFact | CiFact>, { rules
 async function saveComment(deps: Deps, repo: RepoRef, installationId: number, rules: Rules, pull: PullRecord, decision: BreakageComment): Promise<void> {
   const { registry } = rules;
   const target: CommentTarget = { owner: repo.owner, repo: repo.name, issueNumber: pull.number, marker: BREAKAGE_MARKER };
-  const changed = (await recordIntents(deps.store, registry.policy, [commentIntent({ key: breakageKey(repo.id, pull.number), target, desired: decision, installationId })], deps.now())).length > 0;
+  const changed =
+    (await recordIntents(deps.store, registry.policy, [commentIntent({ key: breakageKey(repo.id, pull.number), target, desired: decision, installationId })], deps.now())).length > 0;
   if (changed) deps.log.info({ pull: pull.number, mentions: decision.mentions }, "breakage comment decided");
   // Always, not only on change: after a crash between the two saves, the requests still follow the comment.
   await syncPingRequests(deps, { repo, installationId, registry }, rules.matcher, pull, decision.mentions);
@@ -137,6 +138,12 @@ async function syncPingRequests(deps: Deps, target: { repo: RepoRef; installatio
     const request = { thread: pull.number, isPull: true, source: "ping" as const, requestedBy: "tierkeeper", commentKey: breakageKey(target.repo.id, pull.number) };
     await recordRequests(deps, target, component, request, [mention.slice(split + 1)]);
   }
-  await cancelRequests(deps, target.repo, pull.number, "the pull request no longer breaks the component", target.registry.policy,
-    (r) => r.source === "ping" && !asked.has(`${r.component}:${r.requestee}`.toLowerCase()));
+  await cancelRequests(
+    deps,
+    target.repo,
+    pull.number,
+    "the pull request no longer breaks the component",
+    target.registry.policy,
+    (r) => r.source === "ping" && !asked.has(`${r.component}:${r.requestee}`.toLowerCase()),
+  );
 }

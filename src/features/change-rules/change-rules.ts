@@ -73,14 +73,19 @@ export async function recordChangeRules(ctx: EventContext<PullFact>, { rules, pu
     const users = consult.handles.filter((h) => !h.includes("/"));
     const teams = consult.handles.filter((h) => h.includes("/")).map((h) => h.split("/")[1]);
     // Keyed by PR and component: a later push or label event does not ask again.
-    await recordIntents(deps.store, registry.policy, [
-      reviewRequestIntent({
-        key: consultKey(repo.id, pull.number, consult.component.id),
-        target: { owner: repo.owner, repo: repo.name, pullNumber: pull.number },
-        desired: { reviewers: users, teamReviewers: teams },
-        installationId,
-      }),
-    ], deps.now());
+    await recordIntents(
+      deps.store,
+      registry.policy,
+      [
+        reviewRequestIntent({
+          key: consultKey(repo.id, pull.number, consult.component.id),
+          target: { owner: repo.owner, repo: repo.name, pullNumber: pull.number },
+          desired: { reviewers: users, teamReviewers: teams },
+          installationId,
+        }),
+      ],
+      deps.now(),
+    );
     await recordRequests(deps, target, consult.component, { thread: pull.number, isPull: true, source: "major-change", requestedBy: "tierkeeper" }, consult.handles);
   }
 }

@@ -22,9 +22,10 @@ export async function observeCiResult(ctx: EventContext<CiFact>): Promise<"conti
   const mapped = rules.matcher.componentsForCheck(given.result.name).length > 0;
   // Judged by the commit, not by the trigger: a result on the merge queue's base is a default-branch
   // result even when GitHub names no branch (the commit is no longer the branch's tip).
-  const fact = mapped && given.result.branch === undefined && (await deps.store.queue.isBase(repo.id, given.result.sha, repo.defaultBranch))
-    ? { ...given, result: { ...given.result, branch: repo.defaultBranch } }
-    : given;
+  const fact =
+    mapped && given.result.branch === undefined && (await deps.store.queue.isBase(repo.id, given.result.sha, repo.defaultBranch))
+      ? { ...given, result: { ...given.result, branch: repo.defaultBranch } }
+      : given;
   const { result } = fact;
   const onDefault = result.branch === repo.defaultBranch;
   const ciTime = pullRequestCiTime(result, repo.defaultBranch);

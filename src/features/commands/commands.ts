@@ -74,7 +74,9 @@ async function execute(deps: Deps, fact: ActivityFact, registry: Registry, compo
     }
     case "freeze": {
       const e = await step({ kind: "freeze", by: fact.author, reason: command.reason });
-      return e && e.phase !== "closed" ? `\`${component.id}\` is frozen: its clocks are stopped until \`/tier unfreeze ${component.id}\`.` : `\`${component.id}\` has no open timeline to freeze.`;
+      return e && e.phase !== "closed"
+        ? `\`${component.id}\` is frozen: its clocks are stopped until \`/tier unfreeze ${component.id}\`.`
+        : `\`${component.id}\` has no open timeline to freeze.`;
     }
     case "unfreeze": {
       const e = await step({ kind: "unfreeze", by: fact.author });
@@ -105,7 +107,12 @@ async function awayTime(deps: Deps, fact: ActivityFact, registry: Registry, comm
   const tier2 = registry.components.filter((c) => c.tier === 2 && c.owners.some((o) => o.kind === "user" && o.login.toLowerCase() === fact.author.toLowerCase()));
   const routing = tier2.map((c) => {
     const { handles } = recipientsFor(c, (login) => login.toLowerCase() === fact.author.toLowerCase());
-    return `\`${c.id}\` → ${handles.filter((h) => h.toLowerCase() !== fact.author.toLowerCase()).map((h) => `\`${h}\``).join(", ") || "nobody else (your clock stops instead)"}`;
+    return `\`${c.id}\` → ${
+      handles
+        .filter((h) => h.toLowerCase() !== fact.author.toLowerCase())
+        .map((h) => `\`${h}\``)
+        .join(", ") || "nobody else (your clock stops instead)"
+    }`;
   });
   return [
     `you are away until ${formatDate(new Date(periods.find((p) => p.from <= now.toISOString() && now.toISOString() < p.until)!.until))}: your reply clocks stop meanwhile, and new requests go to the other owners${routing.length ? ` (${routing.join("; ")})` : ""}.`,
@@ -145,12 +152,17 @@ async function componentOfThread(deps: Deps, fact: ActivityFact): Promise<string
 
 async function saveReply(deps: Deps, fact: ActivityFact, registry: Registry, text: string) {
   const key = `reply:${fact.repo.id}:${fact.commentId}`;
-  await recordIntents(deps.store, registry.policy, [
-    commentIntent({
-      key,
-      target: { owner: fact.repo.owner, repo: fact.repo.name, issueNumber: fact.issueNumber, marker: `<!-- tierkeeper:${key} -->` },
-      desired: { body: `@${fact.author} ${text}\n\n<!-- tierkeeper:${key} -->\n` },
-      installationId: fact.installationId,
-    }),
-  ], deps.now());
+  await recordIntents(
+    deps.store,
+    registry.policy,
+    [
+      commentIntent({
+        key,
+        target: { owner: fact.repo.owner, repo: fact.repo.name, issueNumber: fact.issueNumber, marker: `<!-- tierkeeper:${key} -->` },
+        desired: { body: `@${fact.author} ${text}\n\n<!-- tierkeeper:${key} -->\n` },
+        installationId: fact.installationId,
+      }),
+    ],
+    deps.now(),
+  );
 }

@@ -53,7 +53,10 @@ export async function saveDocumentCheck(ctx: EventContext<PullFact>, desired: Ch
   const { repo, installationId } = ctx.fact;
   const { pull } = ctx.observed.pull!;
   const registry = (await ctx.rules())!.registry;
-  await recordIntents(deps.store, registry.policy, [
-    checkRunIntent({ key: `document-check:${repo.id}:${pull.headSha}`, target: { owner: repo.owner, repo: repo.name, headSha: pull.headSha }, desired, installationId }),
-  ], deps.now());
+  await recordIntents(
+    deps.store,
+    registry.policy,
+    [checkRunIntent({ key: `document-check:${repo.id}:${pull.headSha}`, target: { owner: repo.owner, repo: repo.name, headSha: pull.headSha }, desired, installationId })],
+    deps.now(),
+  );
 }

@@ -23,5 +23,9 @@ export async function applyInstallationChange(ctx: EventContext<InstallationFact
   const { deps } = ctx;
   for (const u of unpark) await (u.repoId === undefined ? deps.store.parked.remove(u.installationId) : deps.store.parked.remove(u.installationId, u.repoId));
   for (const p of park) await deps.store.parked.add(p);
-  if (fact) deps.log.info({ change: fact.change, repositories: fact.repos.map((r) => `${r.owner}/${r.name}`) }, `installation ${fact.change}: work for it ${fact.change === "unsuspended" ? "resumes" : "stops"}`);
+  if (fact)
+    deps.log.info(
+      { change: fact.change, repositories: fact.repos.map((r) => `${r.owner}/${r.name}`) },
+      `installation ${fact.change}: work for it ${fact.change === "unsuspended" ? "resumes" : "stops"}`,
+    );
 }

@@ -92,8 +92,11 @@ export async function copyOwnChecks(ctx: EventContext<MergeGroupFact>, copies: O
   for (const { keyAt, atHead } of copies) {
     const copied = parseAction(atHead);
     if (copied.kind !== "check-run") continue;
-    await recordIntents(deps.store, policy, [
-      checkRunIntent({ key: keyAt(repo.id, queueSha), target: { owner: repo.owner, repo: repo.name, headSha: queueSha }, desired: copied.desired, installationId }),
-    ], deps.now());
+    await recordIntents(
+      deps.store,
+      policy,
+      [checkRunIntent({ key: keyAt(repo.id, queueSha), target: { owner: repo.owner, repo: repo.name, headSha: queueSha }, desired: copied.desired, installationId })],
+      deps.now(),
+    );
   }
 }

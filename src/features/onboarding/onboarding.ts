@@ -51,19 +51,24 @@ export async function saveOnboarding(ctx: EventContext<InstalledFact>, toOnboard
   for (const { repo, input } of toOnboard) {
     const key = onboardingKey(repo.id);
     // No registry yet, so no mode to follow: the onboarding PR is how a repository gets one.
-    await recordIntents(deps.store, NO_REGISTRY, [
-      filePrIntent({
-        key,
-        target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key), baseBranch: repo.defaultBranch, branch: "tierkeeper/onboarding", path: REGISTRY_PATH },
-        desired: {
-          title: ONBOARDING_TITLE,
-          body: onboardingBody(input),
-          edit: { op: "create", content: starterRegistry(input), message: "Add a starter .github/tiers.yml for tierkeeper" },
-          state: "open",
-        },
-        installationId: fact.installationId,
-      }),
-    ], deps.now());
+    await recordIntents(
+      deps.store,
+      NO_REGISTRY,
+      [
+        filePrIntent({
+          key,
+          target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key), baseBranch: repo.defaultBranch, branch: "tierkeeper/onboarding", path: REGISTRY_PATH },
+          desired: {
+            title: ONBOARDING_TITLE,
+            body: onboardingBody(input),
+            edit: { op: "create", content: starterRegistry(input), message: "Add a starter .github/tiers.yml for tierkeeper" },
+            state: "open",
+          },
+          installationId: fact.installationId,
+        }),
+      ],
+      deps.now(),
+    );
     deps.log.info({ repository: `${repo.owner}/${repo.name}` }, "onboarding pull request decided");
   }
 }

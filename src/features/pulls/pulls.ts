@@ -71,7 +71,12 @@ export async function adoptPull(deps: Deps, repo: RepoRef, installationId: numbe
  * Components whose paths the PR changes (`all` when GitHub's 3,000-file list is cut short), the
  * lines it changes in each (for the major-change rule), and whether it edits the registry.
  */
-async function changedFiles(octokit: Octokit, repo: RepoRef, number: number, registry: Registry): Promise<{ touched: string[] | "all"; lines: Record<string, number>; editsRegistry: boolean; editsDocument: boolean }> {
+async function changedFiles(
+  octokit: Octokit,
+  repo: RepoRef,
+  number: number,
+  registry: Registry,
+): Promise<{ touched: string[] | "all"; lines: Record<string, number>; editsRegistry: boolean; editsDocument: boolean }> {
   const matcher = matcherFor(registry);
   const paths: string[] = [];
   const lines: Record<string, number> = {};

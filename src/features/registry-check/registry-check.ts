@@ -63,9 +63,12 @@ export async function saveRegistryCheck(ctx: EventContext<PullFact>, { pull, des
   const { deps } = ctx;
   const { repo, installationId } = ctx.fact;
   const registry = (await ctx.rules())!.registry;
-  await recordIntents(deps.store, registry.policy, [
-    checkRunIntent({ key: registryCheckKey(repo.id, pull.headSha), target: { owner: repo.owner, repo: repo.name, headSha: pull.headSha }, desired, installationId }),
-  ], deps.now());
+  await recordIntents(
+    deps.store,
+    registry.policy,
+    [checkRunIntent({ key: registryCheckKey(repo.id, pull.headSha), target: { owner: repo.owner, repo: repo.name, headSha: pull.headSha }, desired, installationId })],
+    deps.now(),
+  );
 }
 
 /** Files compared with the path globs at most: past it the globs are not judged (and the check says so). */
@@ -82,11 +85,11 @@ async function treeAt(deps: Deps, octokit: Octokit, repo: RepoRef, sha: string):
     const { data } = await octokit.rest.git.getTree({ owner: repo.owner, repo: repo.name, tree_sha: sha, recursive: "1" });
     if (data.truncated) return { unknown: "the repository has more files than GitHub lists at once" };
     const paths = data.tree.filter((e) => e.type === "blob" || e.type === "commit").flatMap((e) => (e.path ? [e.path] : []));
-    if (paths.length > TREE_ENTRY_LIMIT) return { unknown: `the repository has ${paths.length.toLocaleString("en")} files, more than the ${TREE_ENTRY_LIMIT.toLocaleString("en")} tierkeeper compares` };
+    if (paths.length > TREE_ENTRY_LIMIT)
+      return { unknown: `the repository has ${paths.length.toLocaleString("en")} files, more than the ${TREE_ENTRY_LIMIT.toLocaleString("en")} tierkeeper compares` };
     return { paths };
   } catch (error) {
     deps.log.warn({ err: error, repo: `${repo.owner}/${repo.name}`, sha }, "registry check: cannot list the files at head");
     return { unknown: `GitHub did not list the files at head (HTTP ${(error as { status?: number }).status ?? "error"})` };
   }
 }
-

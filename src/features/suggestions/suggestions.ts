@@ -40,7 +40,9 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
     await deps.store.evidence.saveStandings(repo.id, judgement.standings);
 
     const save = async (key: string, desired: IssueDesired) => {
-      const changed = (await recordIntents(deps.store, registry.policy, [issueIntent({ key, target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }, desired, installationId })], now)).length > 0;
+      const changed =
+        (await recordIntents(deps.store, registry.policy, [issueIntent({ key, target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }, desired, installationId })], now))
+          .length > 0;
       if (changed) saved.push(key);
       return changed;
     };

@@ -55,29 +55,56 @@ export async function sweepRequests(deps: Deps, options: { now: Date; limit: num
     const next = stepRequest(request, { kind: "due", replies, away }, options.now, registry.policy);
     const n = next.breaches.length;
     const escalated = n > 1 && escalationOf(component, registry).length > 0;
-    step(next.status === "replied" ? `replied (${next.reply!.via}, found on GitHub)` : n > request.breaches.length ? `breach ${n}: reminder${escalated ? " and escalation" : ""}` : "postponed: the maintainer is away");
+    step(
+      next.status === "replied"
+        ? `replied (${next.reply!.via}, found on GitHub)`
+        : n > request.breaches.length
+          ? `breach ${n}: reminder${escalated ? " and escalation" : ""}`
+          : "postponed: the maintainer is away",
+    );
     if (options.dryRun) continue;
     const target = { repo, installationId: record.installationId, registry };
     // The reminder is saved before the breach: after a crash in between, the repeat finds it recorded.
     if (n > request.breaches.length) intents.push(...(await recordReminder(deps, target, component, record.key, next, n)));
-    const stepped = await stepStoredRequest(deps, record.key, (current) => (current.status === "open" && current.dueAt === request.dueAt ? { kind: "due", replies, away } : undefined), registry.policy, options.now);
+    const stepped = await stepStoredRequest(
+      deps,
+      record.key,
+      (current) => (current.status === "open" && current.dueAt === request.dueAt ? { kind: "due", replies, away } : undefined),
+      registry.policy,
+      options.now,
+    );
     if (stepped && stepped.after.breaches.length > stepped.before.breaches.length) intents.push(...(await proposeDemotion(deps, target, component, options.now)));
   }
   return steps;
 }
 
-async function recordReminder(deps: Deps, target: { repo: RepoRef; installationId: number; registry: Registry }, component: Component, requestKey: string, request: Tier2Request, n: number): Promise<string[]> {
+async function recordReminder(
+  deps: Deps,
+  target: { repo: RepoRef; installationId: number; registry: Registry },
+  component: Component,
+  requestKey: string,
+  request: Tier2Request,
+  n: number,
+): Promise<string[]> {
   const { repo, registry } = target;
   const key = reminderKey(requestKey, n);
   const escalation = escalationOf(component, registry);
-  const saved = (await recordIntents(deps.store, registry.policy, [
-    commentIntent({
-      key,
-      target: { owner: repo.owner, repo: repo.name, issueNumber: request.thread, marker: hiddenMarker(key) },
-      desired: { body: `${renderReminder(request, component, n, escalation, registry.policy)}\n\n${hiddenMarker(key)}\n` },
-      installationId: target.installationId,
-    }),
-  ], deps.now())).length > 0;
+  const saved =
+    (
+      await recordIntents(
+        deps.store,
+        registry.policy,
+        [
+          commentIntent({
+            key,
+            target: { owner: repo.owner, repo: repo.name, issueNumber: request.thread, marker: hiddenMarker(key) },
+            desired: { body: `${renderReminder(request, component, n, escalation, registry.policy)}\n\n${hiddenMarker(key)}\n` },
+            installationId: target.installationId,
+          }),
+        ],
+        deps.now(),
+      )
+    ).length > 0;
   return saved ? [key] : [];
 }
 
@@ -95,14 +122,22 @@ async function proposeDemotion(deps: Deps, target: { repo: RepoRef; installation
   const row = replyFigures(requests, now, figuresWindowDays).byComponent[0];
   const evidence: BreachEvidence[] = requests.flatMap((r) => r.breaches.map((at) => ({ thread: r.thread, requestee: r.requestee, requestedAt: r.requestedAt, breachedAt: at })));
   const key = demotionKey(repo.id, component.id);
-  const saved = (await recordIntents(deps.store, registry.policy, [
-    issueIntent({
-      key,
-      target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
-      desired: { title: demotionIssueTitle(component), body: renderDemotionIssue(component, row, evidence, registry.policy, now), labels: LABELS.demotion, state: "open" },
-      installationId: target.installationId,
-    }),
-  ], now)).length > 0;
+  const saved =
+    (
+      await recordIntents(
+        deps.store,
+        registry.policy,
+        [
+          issueIntent({
+            key,
+            target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
+            desired: { title: demotionIssueTitle(component), body: renderDemotionIssue(component, row, evidence, registry.policy, now), labels: LABELS.demotion, state: "open" },
+            installationId: target.installationId,
+          }),
+        ],
+        now,
+      )
+    ).length > 0;
   if (saved) deps.log.info({ component: component.id, breaches: row.breaches }, "tier 2 demotion proposed");
   return saved ? [key] : [];
 }
@@ -158,16 +193,28 @@ export async function sweepReports(deps: Deps, now: Date): Promise<string[]> {
     if (registry?.policy.tier2?.report !== "monthly") continue;
     const records = await deps.store.requests.since({ repoId }, new Date(asOf.getTime() - registry.policy.tier2.figuresWindowDays * 86_400_000));
     const repo = latestRepo(records);
-    const figures = replyFigures(records.map((r) => r.state), asOf, registry.policy.tier2.figuresWindowDays);
+    const figures = replyFigures(
+      records.map((r) => r.state),
+      asOf,
+      registry.policy.tier2.figuresWindowDays,
+    );
     if (!repo || figures.byComponent.length === 0) continue; // nothing to report for that window
-    const changed = (await recordIntents(deps.store, registry.policy, [
-      issueIntent({
-        key,
-        target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
-        desired: { title: `Tier 2 reply figures, ${month}`, body: renderFigures(figures, "markdown"), labels: LABELS.report, state: "open" },
-        installationId,
-      }),
-    ], now)).length > 0;
+    const changed =
+      (
+        await recordIntents(
+          deps.store,
+          registry.policy,
+          [
+            issueIntent({
+              key,
+              target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
+              desired: { title: `Tier 2 reply figures, ${month}`, body: renderFigures(figures, "markdown"), labels: LABELS.report, state: "open" },
+              installationId,
+            }),
+          ],
+          now,
+        )
+      ).length > 0;
     if (changed) saved.push(key);
   }
   return saved;

@@ -1,6 +1,16 @@
 import { defineFeature } from "../feature.js";
 import { sweepReports, sweepRequests } from "./deadlines.js";
-import { decideReplies, decideReviewRequest, decideTeamMentions, loadReplies, loadReviewRequest, loadTeamMentions, recordReplies, recordReviewRequest, recordTeamMentions } from "./requests.js";
+import {
+  decideReplies,
+  decideReviewRequest,
+  decideTeamMentions,
+  loadReplies,
+  loadReviewRequest,
+  loadTeamMentions,
+  recordReplies,
+  recordReviewRequest,
+  recordTeamMentions,
+} from "./requests.js";
 
 /**
  * Tier 2 responsiveness. Requests (review requests, team mentions, pings from the breakage

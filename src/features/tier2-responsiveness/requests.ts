@@ -2,16 +2,7 @@ import { onlyCommandsToTierkeeper } from "../../core/commands.js";
 import type { ActivityFact, PullFact, ReviewRequestFact } from "../../core/facts.js";
 import { ownerHandle } from "../../core/breakage.js";
 import type { Component, PullRecord, Registry, RepoRef } from "../../core/model.js";
-import {
-  isAway,
-  openRequest,
-  requestKey,
-  stepRequest,
-  teamMentions,
-  type NewRequest,
-  type RequestEvent,
-  type Tier2Request,
-} from "../../core/responsiveness.js";
+import { isAway, openRequest, requestKey, stepRequest, teamMentions, type NewRequest, type RequestEvent, type Tier2Request } from "../../core/responsiveness.js";
 import type { RequestRecord } from "../../store/store.js";
 import type { Deps } from "../deps.js";
 import type { EventContext, Rules } from "../feature.js";
@@ -99,7 +90,13 @@ function requestRecord(target: Pick<RepoTarget, "repo" | "installationId">, key:
  * Applies an event to a stored request (compare-and-set: a concurrent twin's step wins and this
  * one is decided again). Returns the request before and after, or undefined when nothing changed.
  */
-export async function stepStoredRequest(deps: Deps, key: string, event: (r: Tier2Request) => RequestEvent | undefined, policy: Registry["policy"], now = deps.now()): Promise<{ before: Tier2Request; after: Tier2Request; record: RequestRecord } | undefined> {
+export async function stepStoredRequest(
+  deps: Deps,
+  key: string,
+  event: (r: Tier2Request) => RequestEvent | undefined,
+  policy: Registry["policy"],
+  now = deps.now(),
+): Promise<{ before: Tier2Request; after: Tier2Request; record: RequestRecord } | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const record = await deps.store.requests.get(key);
     if (!record) return undefined;
@@ -176,7 +173,11 @@ export async function loadTeamMentions(ctx: EventContext<ActivityFact>): Promise
 
 export function decideTeamMentions({ rules, teams }: { rules: Rules; teams: { team: string; components: Component[] }[] }, fact: ActivityFact): { rules: Rules; asked: Asked[] } | undefined {
   const asked = teams.flatMap(({ team, components }) =>
-    components.map((component) => ({ component, request: { thread: fact.issueNumber, isPull: fact.isPull, source: "team-mention" as const, requestedBy: fact.author, commentId: fact.commentId }, handles: [team] })),
+    components.map((component) => ({
+      component,
+      request: { thread: fact.issueNumber, isPull: fact.isPull, source: "team-mention" as const, requestedBy: fact.author, commentId: fact.commentId },
+      handles: [team],
+    })),
   );
   return asked.length > 0 ? { rules, asked } : undefined;
 }
@@ -191,8 +192,7 @@ async function recordAsked(ctx: EventContext<ActivityFact | ReviewRequestFact | 
 }
 
 type ReviewRequestInputs =
-  | { kind: "cancel"; rules: Rules; thread: number; reason: string; which: (r: Tier2Request) => boolean }
-  | { kind: "ask"; rules: Rules; owned: Component[]; pull: PullRecord };
+  { kind: "cancel"; rules: Rules; thread: number; reason: string; which: (r: Tier2Request) => boolean } | { kind: "ask"; rules: Rules; owned: Component[]; pull: PullRecord };
 
 /**
  * A review requested from a Tier 2 owner (user or team) on a PR touching their component; or
@@ -213,7 +213,13 @@ export async function loadReviewRequest(ctx: EventContext<ReviewRequestFact | Pu
   if (owned.length === 0) return undefined;
   if (fact.action === "removed") {
     const reviewer = fact.reviewer.toLowerCase();
-    return { kind: "cancel", rules, thread: fact.number, reason: `the review request was withdrawn by @${fact.requester}`, which: (r) => r.source === "review-request" && r.requestee.toLowerCase() === reviewer };
+    return {
+      kind: "cancel",
+      rules,
+      thread: fact.number,
+      reason: `the review request was withdrawn by @${fact.requester}`,
+      which: (r) => r.source === "review-request" && r.requestee.toLowerCase() === reviewer,
+    };
   }
   const pull = (await deps.store.pulls.get(fact.repo.id, fact.number)) ?? (await adoptPull(deps, fact.repo, fact.installationId, rules.registry, fact.number));
   if (!pull || pull.state !== "open") return undefined;

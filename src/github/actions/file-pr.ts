@@ -66,7 +66,15 @@ function sameEdit(a: RegistryEdit | null | undefined, b: RegistryEdit): boolean 
 
 async function createPull(octokit: Octokit, target: FilePrTarget, desired: FilePrDesired): Promise<string> {
   try {
-    const { data } = await octokit.rest.pulls.create({ owner: target.owner, repo: target.repo, title: desired.title, body: desired.body, head: target.branch, base: target.baseBranch, request: ONCE });
+    const { data } = await octokit.rest.pulls.create({
+      owner: target.owner,
+      repo: target.repo,
+      title: desired.title,
+      body: desired.body,
+      head: target.branch,
+      base: target.baseBranch,
+      request: ONCE,
+    });
     return String(data.number);
   } catch (error) {
     // "A pull request already exists" for the branch: ours, made by a run whose record was lost.
@@ -147,7 +155,11 @@ async function pushEdit(octokit: Octokit, target: FilePrTarget, edit: RegistryEd
   const message =
     edit.op === "create"
       ? edit.message
-      : [`${edit.value === "disabled" ? "Disable" : "Re-enable"} CI for ${edit.component} in ${target.path}`, edit.note, issueNumber !== undefined ? `Tracking issue: #${issueNumber}` : undefined]
+      : [
+          `${edit.value === "disabled" ? "Disable" : "Re-enable"} CI for ${edit.component} in ${target.path}`,
+          edit.note,
+          issueNumber !== undefined ? `Tracking issue: #${issueNumber}` : undefined,
+        ]
           .filter(Boolean)
           .join("\n\n");
   await octokit.rest.repos.createOrUpdateFileContents({

@@ -44,7 +44,13 @@ function github({ registry = REGISTRY, files = ["src/lint.rb"] }: { registry?: s
   const contents = scope.get(/\/repos\/Codertocat\/(Hello-World|\.github)\/contents\/\.github%2Ftiers\.yml/);
   if (registry === null) contents.reply(404, { message: "Not Found" });
   else contents.reply(200, registry, { "content-type": "text/plain; charset=utf-8" });
-  scope.get(`${REPO}/pulls/2/files`).query(true).reply(200, files.map((filename) => ({ filename, status: "modified" })));
+  scope
+    .get(`${REPO}/pulls/2/files`)
+    .query(true)
+    .reply(
+      200,
+      files.map((filename) => ({ filename, status: "modified" })),
+    );
   scope.post(`${REPO}/issues/2/comments`).reply(201, (_uri, body: any) => {
     posted.push(body.body);
     return { id: 1000 + posted.length, body: body.body, user: { login: "tierkeeper[bot]", type: "Bot" } };
@@ -82,11 +88,7 @@ test("the same delivery twice, and 20 failing check runs at once, still give one
   await app.deliver("pull_request", example("pull_request", "opened"), "pr-delivery");
   await app.deliver("pull_request", example("pull_request", "opened"), "pr-delivery");
   expect((await app.store.deliveries.counts()).done).toBe(1);
-  await Promise.all(
-    Array.from({ length: 20 }, (_, i) =>
-      app.probot.receive({ id: `run-${i}`, name: "check_run", payload: checkRun({ name: `Octocoders-linter (${i})` }) } as never),
-    ),
-  );
+  await Promise.all(Array.from({ length: 20 }, (_, i) => app.probot.receive({ id: `run-${i}`, name: "check_run", payload: checkRun({ name: `Octocoders-linter (${i})` }) } as never)));
   await app.tierkeeper.settle();
   await app.deliver("check_run", checkRun({ name: "Octocoders-linter (3)" }), "run-3"); // a redelivery
   expect(posted).toHaveLength(1);
@@ -109,9 +111,10 @@ test("a passing re-run at the same head clears, in place and without mentioning 
 
 test("a crash between posting and saving never leads to a second comment", async () => {
   const scope = github();
-  scope.get(`${REPO}/issues/2/comments`).query(true).reply(200, () => [
-    { id: 1001, body: posted[0], user: { login: "tierkeeper[bot]", type: "Bot" } },
-  ]);
+  scope
+    .get(`${REPO}/issues/2/comments`)
+    .query(true)
+    .reply(200, () => [{ id: 1001, body: posted[0], user: { login: "tierkeeper[bot]", type: "Bot" } }]);
   await app.deliver("pull_request", example("pull_request", "opened"));
   const markApplied = app.store.actions.markApplied.bind(app.store.actions);
   let crashed = false;

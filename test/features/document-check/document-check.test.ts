@@ -49,7 +49,12 @@ test("a document edit that disagrees with the registry fails, annotated on the d
   expect(output(run).title).toBe(`5 differences between ${DOC} and the registry`);
   expect(output(run).annotations!.map((a) => [a.path, a.start_line, a.annotation_level, a.message])).toEqual([
     [DOC, lineOf(edited, "| Target | aarch64-apple-darwin |"), "failure", "aarch64-apple-darwin (aarch64-apple-darwin) is Tier 3 in the registry, not Tier 1"],
-    [DOC, lineOf(edited, "| WebAssembly Proposal | multi-memory |"), "failure", "aarch64-unknown-linux-gnu (aarch64-unknown-linux-gnu) is Tier 2 in the registry but has no row in this table"],
+    [
+      DOC,
+      lineOf(edited, "| WebAssembly Proposal | multi-memory |"),
+      "failure",
+      "aarch64-unknown-linux-gnu (aarch64-unknown-linux-gnu) is Tier 2 in the registry but has no row in this table",
+    ],
     [DOC, lineOf(edited, "| WASI Proposal | wasi-nn |"), "failure", 'wasi-nn (wasi-nn): Missing Tier 2 Requirements is "More expansive CI testing" from the registry, not "CI testing"'],
     [DOC, lineOf(edited, "| misc | Something new |"), "failure", "Something new (Tier 3, misc) is not in the registry"],
     [DOC, lineOf(edited, "| misc | Placeholder |"), "failure", "Placeholder (Tier 3, misc) is not in the registry"],
@@ -81,5 +86,8 @@ test("a PR touching neither gets no document check; one deleting the document fa
   const deleting = await openPr(app, { [DOC]: null });
   expect(documentChecks(app).find((r) => r.headSha === deleting.headSha)).toMatchObject({ conclusion: "failure", output: expect.objectContaining({ title: `${DOC} does not exist` }) });
   const broken = await openPr(app, { ".github/tiers.yml": REGISTRY.replace("    tier: 3\n", "    tier: 4\n") });
-  expect(documentChecks(app).find((r) => r.headSha === broken.headSha)).toMatchObject({ conclusion: "neutral", output: expect.objectContaining({ title: "Not compared: the registry at head is not valid" }) });
+  expect(documentChecks(app).find((r) => r.headSha === broken.headSha)).toMatchObject({
+    conclusion: "neutral",
+    output: expect.objectContaining({ title: "Not compared: the registry at head is not valid" }),
+  });
 });

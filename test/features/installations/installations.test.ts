@@ -79,7 +79,15 @@ test("installation.deleted: its pending actions are never sent, its timelines ne
   await app.send(inFlight);
   // An action decided before, still pending: it waits, and nothing is sent.
   const target = JSON.stringify({ owner: "bytecodealliance", repo: "wasmtime", marker: "<!-- tierkeeper:left -->" });
-  await app.store.actions.saveIntent({ key: "left", kind: "issue", target, desired: JSON.stringify({ title: "t", body: "b", labels: [], state: "open" }), installationId, now: app.clock.now(), shadow: false });
+  await app.store.actions.saveIntent({
+    key: "left",
+    kind: "issue",
+    target,
+    desired: JSON.stringify({ title: "t", body: "b", labels: [], state: "open" }),
+    installationId,
+    now: app.clock.now(),
+    shadow: false,
+  });
   await app.tierkeeper.settle();
   expect(await app.store.actions.get("left")).toMatchObject({ version: 1, appliedVersion: 0 });
   app.clock.advance(8 * DAY);

@@ -63,17 +63,21 @@ test("a valid edit passes, its warnings anchored to their lines; each owner is l
   expect(annotations(run).map((a) => [a.start_line, a.annotation_level, a.message])).toEqual([
     [lineOf(edited, "owners: []"), "warning", "components.orphan.owners: component orphan has no owner (the policy requires a clearly identified owner)"],
   ]);
-  expect(operations(app, "repos/check-collaborator").map((r) => r.path).sort()).toEqual([
-    "/repos/bytecodealliance/wasmtime/collaborators/abrown",
-    "/repos/bytecodealliance/wasmtime/collaborators/alexcrichton",
-  ]);
+  expect(
+    operations(app, "repos/check-collaborator")
+      .map((r) => r.path)
+      .sort(),
+  ).toEqual(["/repos/bytecodealliance/wasmtime/collaborators/abrown", "/repos/bytecodealliance/wasmtime/collaborators/alexcrichton"]);
   expect(operations(app, "teams/get-by-name").map((r) => r.path)).toEqual(["/orgs/bytecodealliance/teams/wasi-nn"]);
   expect(operations(app, "git/get-tree").map((r) => r.path)).toEqual([`/repos/bytecodealliance/wasmtime/git/trees/${pr.headSha}`]); // with ?recursive=1, or the globs above would match nothing
 });
 
 test("a glob matching no file and a check name never seen on main are warnings on their lines; the check passes", async () => {
   app = await startWorld();
-  const edited = REGISTRY.replace('paths: ["crates/wasi-nn/**"]', 'paths: ["crates/wasi-nn/**", "crates/wasi_nn/**"]').replace('checks: ["Test wasi-nn (*)"]', 'checks: ["Test wasi-nn (openvino, ubuntu-24.04)", "Test wasi-nn (gpu)"]');
+  const edited = REGISTRY.replace('paths: ["crates/wasi-nn/**"]', 'paths: ["crates/wasi-nn/**", "crates/wasi_nn/**"]').replace(
+    'checks: ["Test wasi-nn (*)"]',
+    'checks: ["Test wasi-nn (openvino, ubuntu-24.04)", "Test wasi-nn (gpu)"]',
+  );
   await openEdit(app, edited);
   const [run] = checkRuns(app);
   expect(run.conclusion).toBe("success");
@@ -97,7 +101,11 @@ test("an owner team that does not exist fails the check; a non-collaborator is a
     [line, "failure", "components.threads.owners[1]: team bytecodealliance/threads-team does not exist: nobody would be notified"],
     [line, "warning", "components.threads.owners[2]: stranger is not a collaborator on this repository (or has no GitHub account)"],
   ]);
-  expect(operations(app, "teams/get-by-name").map((r) => r.path).sort()).toEqual(["/orgs/bytecodealliance/teams/threads-team", "/orgs/bytecodealliance/teams/wasi-nn"]);
+  expect(
+    operations(app, "teams/get-by-name")
+      .map((r) => r.path)
+      .sort(),
+  ).toEqual(["/orgs/bytecodealliance/teams/threads-team", "/orgs/bytecodealliance/teams/wasi-nn"]);
 });
 
 test("a promotion from Tier 3 to Tier 2 that misses requirements fails, on the tier line, with what is missing", async () => {
@@ -107,7 +115,11 @@ test("a promotion from Tier 3 to Tier 2 that misses requirements fails, on the t
   const [run] = checkRuns(app);
   expect(run.conclusion).toBe("failure");
   expect(annotations(run)).toEqual([
-    expect.objectContaining({ start_line: lineOf(edited, "tier: 2"), annotation_level: "failure", message: "components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: complete implementation" }),
+    expect.objectContaining({
+      start_line: lineOf(edited, "tier: 2"),
+      annotation_level: "failure",
+      message: "components.wasi-nn.tier: promotion from Tier 3 to Tier 2 is missing: complete implementation",
+    }),
   ]);
   // Declared complete, the same promotion passes.
   const complete = await openEdit(app, edited.replace("    implementation: partial\n", ""));
@@ -138,7 +150,10 @@ test(`at most ${OWNER_LOOKUP_LIMIT} owners are looked up; the summary says how m
 
 test("a broken edit fails, with the error where the maintainer edits, and the rules in force do not change", async () => {
   app = await startSimApp();
-  const edited = EXAMPLE_REGISTRY.replace("  wasi-nn:\n    name: wasi-nn\n    category: WASI Proposal\n    tier: 3", "  wasi-nn:\n    name: wasi-nn\n    category: WASI Proposal\n    tier: 4");
+  const edited = EXAMPLE_REGISTRY.replace(
+    "  wasi-nn:\n    name: wasi-nn\n    category: WASI Proposal\n    tier: 3",
+    "  wasi-nn:\n    name: wasi-nn\n    category: WASI Proposal\n    tier: 4",
+  );
   expect(edited).not.toBe(EXAMPLE_REGISTRY);
   await openEdit(app, edited);
   const [run] = checkRuns(app);
@@ -194,7 +209,9 @@ describe("an outsider's hostile edit", () => {
     const [run] = checkRuns(app);
     expect(run.conclusion).toBe("success");
     expect(annotations(run)).toEqual([]);
-    expect((run.output as Output).summary).toContain(`- Path globs were not compared with the repository's files: the repository has ${(TREE_ENTRY_LIMIT + 3).toLocaleString("en")} files, more than the 20,000 tierkeeper compares.`);
+    expect((run.output as Output).summary).toContain(
+      `- Path globs were not compared with the repository's files: the repository has ${(TREE_ENTRY_LIMIT + 3).toLocaleString("en")} files, more than the 20,000 tierkeeper compares.`,
+    );
   });
 
   test(`a registry over ${REGISTRY_LIMITS.bytes / 1024} KB fails the check with the limit, on line 1`, async () => {

@@ -102,13 +102,26 @@ test("a Tier 3 component taking most of the pull-request CI time misses the ci-c
   const wasiNn = timedRun(app, { sha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "success" }, 50);
   await app.send(wasiNn);
   await app.send(wasiNn); // a redelivery: counted once
-  const sameJob = { repo: app.repo, sha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "success", completedAt: app.clock.now(), startedAt: new Date(app.clock.now().getTime() - 50 * MINUTE) };
+  const sameJob = {
+    repo: app.repo,
+    sha,
+    name: "Test wasi-nn (openvino, ubuntu-24.04)",
+    conclusion: "success",
+    completedAt: app.clock.now(),
+    startedAt: new Date(app.clock.now().getTime() - 50 * MINUTE),
+  };
   await app.send(app.sim.completeWorkflowJob(sameJob)); // the same Actions job, as a workflow job: counted once
   await app.send(timedRun(app, { sha, name: "Test wasi-common", conclusion: "success" }, 10));
   await app.send(timedRun(app, { sha, name: "clippy", conclusion: "success" }, 5)); // no component's: it still counts in the total
 
   const repoId = app.sim.state.mustRepo(app.repo).id;
-  expect(await app.store.evidence.pullRequestCiTime(repoId, new Date(0))).toEqual(new Map([["Test wasi-common", 10 * MINUTE], ["Test wasi-nn (openvino, ubuntu-24.04)", 50 * MINUTE], ["clippy", 5 * MINUTE]]));
+  expect(await app.store.evidence.pullRequestCiTime(repoId, new Date(0))).toEqual(
+    new Map([
+      ["Test wasi-common", 10 * MINUTE],
+      ["Test wasi-nn (openvino, ubuntu-24.04)", 50 * MINUTE],
+      ["clippy", 5 * MINUTE],
+    ]),
+  );
 
   const status = async (...args: string[]) => {
     let stdout = "";
@@ -132,7 +145,12 @@ test("an owner who is no longer a collaborator: the daily judgement looks the ow
   await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: main, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "success", branch: "main", completedAt: app.clock.now() }));
   await app.tierkeeper.sweep();
   const repoId = app.sim.state.mustRepo(app.repo).id;
-  expect(await app.store.evidence.ownerLookups(repoId)).toEqual(new Map([["abrown", "not-collaborator"], ["sunfishcode", "ok"]]));
+  expect(await app.store.evidence.ownerLookups(repoId)).toEqual(
+    new Map([
+      ["abrown", "not-collaborator"],
+      ["sunfishcode", "ok"],
+    ]),
+  );
   let stdout = "";
   const io = { stdout: (s: string) => void (stdout += s), stderr: () => {}, cwd: process.cwd(), readFile: async () => "" };
   expect(await statusCommand(["--repo", app.repo, "--format", "json", "--now", app.clock.now().toISOString()], io, { DATABASE_URL: app.databaseUrl })).toBe(0);

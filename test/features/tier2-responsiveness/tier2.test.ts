@@ -183,14 +183,18 @@ test("mentioning an owner team is a request to it, unless a member writes it; bo
   expect(await requests(app)).toMatchObject([{ component: "aarch64", requestee: "bytecodealliance/cranelift-core", source: "team-mention", isPull: false }]);
   const report = await sweepAfter(app, 7);
   expect(report.tier2).toMatchObject([{ what: "breach 1: reminder" }]);
-  expect(reminders(app, issue.issue.number)[0]).toContain("@bytecodealliance/cranelift-core: a reminder from tierkeeper. On 2026-11-23 (UTC) the @bytecodealliance/cranelift-core team, as owners");
+  expect(reminders(app, issue.issue.number)[0]).toContain(
+    "@bytecodealliance/cranelift-core: a reminder from tierkeeper. On 2026-11-23 (UTC) the @bytecodealliance/cranelift-core team, as owners",
+  );
 });
 
 test("/tier away routes new requests to the backup and stops the owner's clock; /tier back ends it", async () => {
   const early = await breakingPr(app, "cranelift/codegen/src/isa/s390x/inst.rs", "Test Linux s390x (1/8)");
   app.clock.advance(2 * DAY);
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: early.number, user: "uweigand", body: "/tier away until 2026-12-04" }));
-  expect(bodies(app, early.number).at(-1)).toContain("@uweigand you are away until 2026-12-04 (UTC): your reply clocks stop meanwhile, and new requests go to the other owners (`s390x` → `cfallin`).");
+  expect(bodies(app, early.number).at(-1)).toContain(
+    "@uweigand you are away until 2026-12-04 (UTC): your reply clocks stop meanwhile, and new requests go to the other owners (`s390x` → `cfallin`).",
+  );
   // Somebody else cannot say they are away for an owner: only owners may use it.
   await app.send(app.sim.addComment({ repo: app.repo, issueNumber: early.number, user: "contributor", body: "/tier away until 2026-12-04" }));
   expect(bodies(app, early.number).at(-1)).toContain("not done: only component owners can use /tier away (@contributor owns no component in the registry)");
@@ -294,7 +298,10 @@ test("a major change to a Tier 2 component asks its owners for a review once, an
 });
 
 test("alarms: a Tier 1 component disabled in CI at once, a Tier 2 one after its limit; enabling closes the alarm", async () => {
-  const disabled = REGISTRY.replace('checks: ["Test Linux x86_64 (*)"]', 'checks: ["Test Linux x86_64 (*)"]\n    ci: disabled').replace('checks: ["Test Linux s390x (*)"]', 'checks: ["Test Linux s390x (*)"]\n    ci: disabled');
+  const disabled = REGISTRY.replace('checks: ["Test Linux x86_64 (*)"]', 'checks: ["Test Linux x86_64 (*)"]\n    ci: disabled').replace(
+    'checks: ["Test Linux s390x (*)"]',
+    'checks: ["Test Linux s390x (*)"]\n    ci: disabled',
+  );
   await app.send(app.sim.pushCommit({ repo: app.repo, branch: "main", files: { ".github/tiers.yml": disabled } }));
   const alarms = () => [...app.sim.state.mustRepo(app.repo).issues.values()].filter((i) => i.labels.includes("tier-alarm"));
   await app.tierkeeper.sweep();

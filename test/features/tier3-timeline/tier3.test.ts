@@ -38,95 +38,114 @@ async function sweepAt(a: SimApp, days: number) {
 test.each([
   ["SQLite", async () => ({ url: undefined, drop: async () => {} })],
   ["PostgreSQL", freshPostgres],
-] as const)("the whole timeline on %s: notified, disabled after a week, removal proposed after a month, each once", async (_db, database) => {
-  const db = await database();
-  cleanups.push(db.drop);
-  app = await startSimApp({ databaseUrl: db.url });
-  await breakMain(app);
-  const [tracking] = trackingIssues(app);
-  expect(trackingIssues(app)).toHaveLength(1);
-  expect(tracking.title).toBe("Tier 3 component `wasi-nn` is blocking other work");
-  expect(tracking.labels).toEqual(expect.arrayContaining(["tierkeeper", "tier-3"]));
-  expect(tracking.body).toContain("@abrown, @bytecodealliance/wasi-nn");
-  expect(tracking.body).toContain("disabling it in CI will be proposed on 2026-11-30 (UTC) unless an owner responds: a pull request, which disables it once a maintainer merges it.");
-  const notified = () => app.sim.state.notifications.filter((n) => n.issueNumber === tracking.number).map((n) => n.to).sort();
-  expect(notified()).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
+] as const)(
+  "the whole timeline on %s: notified, disabled after a week, removal proposed after a month, each once",
+  async (_db, database) => {
+    const db = await database();
+    cleanups.push(db.drop);
+    app = await startSimApp({ databaseUrl: db.url });
+    await breakMain(app);
+    const [tracking] = trackingIssues(app);
+    expect(trackingIssues(app)).toHaveLength(1);
+    expect(tracking.title).toBe("Tier 3 component `wasi-nn` is blocking other work");
+    expect(tracking.labels).toEqual(expect.arrayContaining(["tierkeeper", "tier-3"]));
+    expect(tracking.body).toContain("@abrown, @bytecodealliance/wasi-nn");
+    expect(tracking.body).toContain("disabling it in CI will be proposed on 2026-11-30 (UTC) unless an owner responds: a pull request, which disables it once a maintainer merges it.");
+    const notified = () =>
+      app.sim.state.notifications
+        .filter((n) => n.issueNumber === tracking.number)
+        .map((n) => n.to)
+        .sort();
+    expect(notified()).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
 
-  // A PR that does not touch wasi-nn is blocked by it: added to the issue by an edit, no new ping.
-  const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasmtime/src/lib.rs"] });
-  await app.send(pr);
-  await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: app.clock.now() }));
-  expect(trackingIssues(app)).toHaveLength(1);
-  expect(trackingIssues(app)[0].body).toContain(`#${pr.number}`);
-  expect(notified()).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
-  // The PR's own comment links the tracking issue.
-  expect(app.sim.comments(app.repo, pr.number)[0].body).toContain(`Tracking issue: #${tracking.number}`);
+    // A PR that does not touch wasi-nn is blocked by it: added to the issue by an edit, no new ping.
+    const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasmtime/src/lib.rs"] });
+    await app.send(pr);
+    await app.send(app.sim.completeCheckRun({ repo: app.repo, sha: pr.headSha, name: "Test wasi-nn (openvino, ubuntu-24.04)", conclusion: "failure", completedAt: app.clock.now() }));
+    expect(trackingIssues(app)).toHaveLength(1);
+    expect(trackingIssues(app)[0].body).toContain(`#${pr.number}`);
+    expect(notified()).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
+    // The PR's own comment links the tracking issue.
+    expect(app.sim.comments(app.repo, pr.number)[0].body).toContain(`Tracking issue: #${tracking.number}`);
 
-  expect((await sweepAt(app, 6)).steps).toEqual([]); // not due yet: no step, no request
-  const report = await sweepAt(app, 1);
-  expect(report.steps).toMatchObject([{ component: "wasi-nn", from: "notified", to: "disabling" }]);
-  const [disablePr] = pulls(app);
-  expect(pulls(app)).toHaveLength(1);
-  expect(disablePr.title).toBe("Disable Tier 3 component wasi-nn in CI");
-  expect(disablePr.body).toContain("@abrown");
-  expect(disablePr.body).toContain("only once this is merged");
-  const edited = app.sim.state.mustRepo(app.repo).commits.get(disablePr.pull!.headSha)!.files.get(".github/tiers.yml")!;
-  const parsed = parseRegistry(edited);
-  expect(parsed.ok && parsed.registry.components.find((c) => c.id === "wasi-nn")!.facts.ci).toBe("disabled");
-  expect(app.sim.comments(app.repo, tracking.number).map((c) => c.body).join()).toContain(`#${disablePr.number} disables \`wasi-nn\` in CI once a maintainer merges it`);
-  // Opened is not merged: the tracking issue says it awaits a maintainer, with the link.
-  expect(trackingIssues(app)[0].body).toContain(`#${disablePr.number} (opened on 2026-11-30 (UTC)) disables it in CI and **awaits a maintainer's merge**`);
+    expect((await sweepAt(app, 6)).steps).toEqual([]); // not due yet: no step, no request
+    const report = await sweepAt(app, 1);
+    expect(report.steps).toMatchObject([{ component: "wasi-nn", from: "notified", to: "disabling" }]);
+    const [disablePr] = pulls(app);
+    expect(pulls(app)).toHaveLength(1);
+    expect(disablePr.title).toBe("Disable Tier 3 component wasi-nn in CI");
+    expect(disablePr.body).toContain("@abrown");
+    expect(disablePr.body).toContain("only once this is merged");
+    const edited = app.sim.state.mustRepo(app.repo).commits.get(disablePr.pull!.headSha)!.files.get(".github/tiers.yml")!;
+    const parsed = parseRegistry(edited);
+    expect(parsed.ok && parsed.registry.components.find((c) => c.id === "wasi-nn")!.facts.ci).toBe("disabled");
+    expect(
+      app.sim
+        .comments(app.repo, tracking.number)
+        .map((c) => c.body)
+        .join(),
+    ).toContain(`#${disablePr.number} disables \`wasi-nn\` in CI once a maintainer merges it`);
+    // Opened is not merged: the tracking issue says it awaits a maintainer, with the link.
+    expect(trackingIssues(app)[0].body).toContain(`#${disablePr.number} (opened on 2026-11-30 (UTC)) disables it in CI and **awaits a maintainer's merge**`);
 
-  const writes = app.writes().length;
-  expect((await app.tierkeeper.sweep()).steps).toEqual([]); // twice in a row: nothing more
-  expect(app.writes().length).toBe(writes);
+    const writes = app.writes().length;
+    expect((await app.tierkeeper.sweep()).steps).toEqual([]); // twice in a row: nothing more
+    expect(app.writes().length).toBe(writes);
 
-  // A month with the PR unmerged: nothing is disabled, so no removal is proposed; the sweep only checks the PR.
-  const waiting = await sweepAt(app, 30);
-  expect(waiting.steps).toMatchObject([{ from: "disabling", to: "disabling", note: "the disable awaits merge" }]);
-  expect(issuesOf(app).filter((i) => i.title.startsWith("Proposal"))).toEqual([]);
-  // (Other issues may appear meanwhile: tier suggestions come after 30 days.) Neither the PR nor the tracking issue is touched.
-  const touches = (w: { path: string }) => w.path.includes(`/issues/${tracking.number}`) || w.path.includes(`/pulls/${disablePr.number}`) || w.path.includes(`/issues/${disablePr.number}`);
-  expect(app.writes().slice(writes).filter(touches)).toEqual([]);
+    // A month with the PR unmerged: nothing is disabled, so no removal is proposed; the sweep only checks the PR.
+    const waiting = await sweepAt(app, 30);
+    expect(waiting.steps).toMatchObject([{ from: "disabling", to: "disabling", note: "the disable awaits merge" }]);
+    expect(issuesOf(app).filter((i) => i.title.startsWith("Proposal"))).toEqual([]);
+    // (Other issues may appear meanwhile: tier suggestions come after 30 days.) Neither the PR nor the tracking issue is touched.
+    const touches = (w: { path: string }) => w.path.includes(`/issues/${tracking.number}`) || w.path.includes(`/pulls/${disablePr.number}`) || w.path.includes(`/issues/${disablePr.number}`);
+    expect(app.writes().slice(writes).filter(touches)).toEqual([]);
 
-  // A maintainer merges it on 2026-12-30: GitHub sends the push to main, then the PR's closed event.
-  const merge = app.sim.mergePullRequest(app.repo, disablePr.number, { sender: "maintainer" });
-  await app.send(merge.push);
-  await app.send(merge.closed);
-  expect(trackingIssues(app)[0].body).toContain(`disabled in CI on 2026-12-30 (UTC) (#${disablePr.number}); removal will be proposed on 2027-01-30 (UTC) unless an owner responds`);
-  expect(app.sim.comments(app.repo, tracking.number).at(-1)!.body).toMatch(/^`wasi-nn` is disabled in CI since 2026-12-30 \(UTC\) \(the registry on the default branch marks it `ci: disabled`\)/);
-  expect(notified()).toEqual(["abrown", "bytecodealliance/wasi-nn"]); // the notes mention nobody
+    // A maintainer merges it on 2026-12-30: GitHub sends the push to main, then the PR's closed event.
+    const merge = app.sim.mergePullRequest(app.repo, disablePr.number, { sender: "maintainer" });
+    await app.send(merge.push);
+    await app.send(merge.closed);
+    expect(trackingIssues(app)[0].body).toContain(`disabled in CI on 2026-12-30 (UTC) (#${disablePr.number}); removal will be proposed on 2027-01-30 (UTC) unless an owner responds`);
+    expect(app.sim.comments(app.repo, tracking.number).at(-1)!.body).toMatch(
+      /^`wasi-nn` is disabled in CI since 2026-12-30 \(UTC\) \(the registry on the default branch marks it `ci: disabled`\)/,
+    );
+    expect(notified()).toEqual(["abrown", "bytecodealliance/wasi-nn"]); // the notes mention nobody
 
-  expect((await sweepAt(app, 30)).steps).toEqual([]); // 2027-01-29: not a month since the merge
-  await sweepAt(app, 1);
-  const removal = issuesOf(app).filter((i) => i.title === "Proposal: remove Tier 3 component wasi-nn");
-  expect(removal).toHaveLength(1);
-  expect(removal[0].body).toContain("disabled in CI for 31 days");
-  expect(removal[0].body).toContain("`crates/wasi-nn/**`");
-  expect(removal[0].body).toContain("tierkeeper never deletes code");
-  await sweepAt(app, 60);
-  expect(issuesOf(app).filter((i) => i.title.startsWith("Proposal"))).toHaveLength(1);
-}, 60_000);
+    expect((await sweepAt(app, 30)).steps).toEqual([]); // 2027-01-29: not a month since the merge
+    await sweepAt(app, 1);
+    const removal = issuesOf(app).filter((i) => i.title === "Proposal: remove Tier 3 component wasi-nn");
+    expect(removal).toHaveLength(1);
+    expect(removal[0].body).toContain("disabled in CI for 31 days");
+    expect(removal[0].body).toContain("`crates/wasi-nn/**`");
+    expect(removal[0].body).toContain("tierkeeper never deletes code");
+    await sweepAt(app, 60);
+    expect(issuesOf(app).filter((i) => i.title.startsWith("Proposal"))).toHaveLength(1);
+  },
+  60_000,
+);
 
 test.each([
   ["SQLite", async () => ({ url: undefined, drop: async () => {} })],
   ["PostgreSQL", freshPostgres],
-] as const)("on %s, a merge no webhook announced is found by the sweep, and the removal window runs from the merge", async (_db, database) => {
-  const db = await database();
-  cleanups.push(db.drop);
-  app = await startSimApp({ databaseUrl: db.url });
-  await breakMain(app);
-  await sweepAt(app, 7);
-  const [disablePr] = pulls(app);
-  app.clock.advance(3 * DAY);
-  app.sim.mergePullRequest(app.repo, disablePr.number, { sender: "maintainer" }); // both webhooks lost
-  const report = await sweepAt(app, 0.5); // the daily check, due since the day after the PR opened
-  expect(report.steps).toMatchObject([{ from: "disabling", to: "disabled", dueAt: "2027-01-03T12:00:00.000Z" }]);
-  expect(app.sim.comments(app.repo, trackingIssues(app)[0].number).at(-1)!.body).toContain(`is disabled in CI since 2026-12-03 (UTC) (#${disablePr.number} merged)`);
-  expect((await sweepAt(app, 30)).steps).toEqual([]); // 2027-01-03T00:00: a month after the PR opened, not after the merge
-  expect((await sweepAt(app, 0.5)).steps).toMatchObject([{ from: "disabled", to: "removal-proposed" }]);
-  expect(issuesOf(app).find((i) => i.title.startsWith("Proposal"))!.body).toContain("disabled in CI for 31 days");
-}, 60_000);
+] as const)(
+  "on %s, a merge no webhook announced is found by the sweep, and the removal window runs from the merge",
+  async (_db, database) => {
+    const db = await database();
+    cleanups.push(db.drop);
+    app = await startSimApp({ databaseUrl: db.url });
+    await breakMain(app);
+    await sweepAt(app, 7);
+    const [disablePr] = pulls(app);
+    app.clock.advance(3 * DAY);
+    app.sim.mergePullRequest(app.repo, disablePr.number, { sender: "maintainer" }); // both webhooks lost
+    const report = await sweepAt(app, 0.5); // the daily check, due since the day after the PR opened
+    expect(report.steps).toMatchObject([{ from: "disabling", to: "disabled", dueAt: "2027-01-03T12:00:00.000Z" }]);
+    expect(app.sim.comments(app.repo, trackingIssues(app)[0].number).at(-1)!.body).toContain(`is disabled in CI since 2026-12-03 (UTC) (#${disablePr.number} merged)`);
+    expect((await sweepAt(app, 30)).steps).toEqual([]); // 2027-01-03T00:00: a month after the PR opened, not after the merge
+    expect((await sweepAt(app, 0.5)).steps).toMatchObject([{ from: "disabled", to: "removal-proposed" }]);
+    expect(issuesOf(app).find((i) => i.title.startsWith("Proposal"))!.body).toContain("disabled in CI for 31 days");
+  },
+  60_000,
+);
 
 test("a disabling PR closed unmerged is noted; nobody is escalated; the timeline waits until the component recovers", async () => {
   app = await startSimApp();
@@ -136,7 +155,12 @@ test("a disabling PR closed unmerged is noted; nobody is escalated; the timeline
   await sweepAt(app, 7);
   const [disablePr] = pulls(app);
   const notices = app.sim.state.notifications.length;
-  expect(app.sim.state.notifications.filter((n) => n.issueNumber === disablePr.number).map((n) => n.to).sort()).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
+  expect(
+    app.sim.state.notifications
+      .filter((n) => n.issueNumber === disablePr.number)
+      .map((n) => n.to)
+      .sort(),
+  ).toEqual(["abrown", "bytecodealliance/wasi-nn"]);
   app.clock.advance(DAY);
   await app.send(app.sim.closePullRequest(app.repo, disablePr.number, { sender: "maintainer" }));
   const note = app.sim.comments(app.repo, tracking.number).at(-1)!.body;
@@ -148,7 +172,10 @@ test("a disabling PR closed unmerged is noted; nobody is escalated; the timeline
   // (Tier suggestions for other components may be opened meanwhile.) Neither the PR nor the tracking issue is touched, nobody about wasi-nn is pinged.
   const touches = (w: { path: string }) => w.path.includes(`/issues/${tracking.number}`) || w.path.includes(`/pulls/${disablePr.number}`) || w.path.includes(`/issues/${disablePr.number}`);
   expect(app.writes().slice(writes).filter(touches)).toEqual([]);
-  const aboutWasiNn = (n: { issueNumber: number }) => issuesOf(app).find((i) => i.number === n.issueNumber)!.title.includes("wasi-nn");
+  const aboutWasiNn = (n: { issueNumber: number }) =>
+    issuesOf(app)
+      .find((i) => i.number === n.issueNumber)!
+      .title.includes("wasi-nn");
   expect(app.sim.state.notifications.slice(notices).filter(aboutWasiNn)).toEqual([]);
   expect(issuesOf(app).filter((i) => i.title.startsWith("Proposal"))).toEqual([]);
   expect(pulls(app).map((p) => p.state)).toEqual(["closed"]);
@@ -302,25 +329,29 @@ test("shadow mode writes nothing to GitHub and keeps what it would have done", a
 test.each([
   ["SQLite", async () => ({ url: undefined, drop: async () => {} })],
   ["PostgreSQL", freshPostgres],
-] as const)("on %s, two replicas sweeping at once, and a crash between deciding and acting, still take each step once", async (_db, database) => {
-  const db = await database();
-  cleanups.push(db.drop);
-  app = await startSimApp({ databaseUrl: db.url });
-  await breakMain(app);
-  const twin = await app.twin();
-  app.clock.advance(7 * DAY);
-  // The executor dies before anything reaches GitHub: the decided intents stay recorded.
-  const apply = app.tierkeeper.executor!.drain.bind(app.tierkeeper.executor);
-  app.tierkeeper.executor!.drain = async () => {};
-  twin.executor!.drain = async () => {};
-  await Promise.all([app.tierkeeper.sweep(), twin.sweep()]);
-  expect(pulls(app)).toHaveLength(0);
-  app.tierkeeper.executor!.drain = apply;
-  await app.tierkeeper.sweep(); // the restart: nothing due any more, the pending intents are carried out
-  await app.tierkeeper.executor!.drain();
-  expect(pulls(app)).toHaveLength(1);
-  expect(app.sim.comments(app.repo, trackingIssues(app)[0].number).filter((c) => c.body.includes("disables"))).toHaveLength(1);
-}, 60_000);
+] as const)(
+  "on %s, two replicas sweeping at once, and a crash between deciding and acting, still take each step once",
+  async (_db, database) => {
+    const db = await database();
+    cleanups.push(db.drop);
+    app = await startSimApp({ databaseUrl: db.url });
+    await breakMain(app);
+    const twin = await app.twin();
+    app.clock.advance(7 * DAY);
+    // The executor dies before anything reaches GitHub: the decided intents stay recorded.
+    const apply = app.tierkeeper.executor!.drain.bind(app.tierkeeper.executor);
+    app.tierkeeper.executor!.drain = async () => {};
+    twin.executor!.drain = async () => {};
+    await Promise.all([app.tierkeeper.sweep(), twin.sweep()]);
+    expect(pulls(app)).toHaveLength(0);
+    app.tierkeeper.executor!.drain = apply;
+    await app.tierkeeper.sweep(); // the restart: nothing due any more, the pending intents are carried out
+    await app.tierkeeper.executor!.drain();
+    expect(pulls(app)).toHaveLength(1);
+    expect(app.sim.comments(app.repo, trackingIssues(app)[0].number).filter((c) => c.body.includes("disables"))).toHaveLength(1);
+  },
+  60_000,
+);
 
 test("re-enabling the component on the default branch closes the tracking issue", async () => {
   app = await startSimApp();
