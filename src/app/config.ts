@@ -109,7 +109,7 @@ function retention(min: number, max: number): Check<number> {
   return (text, fail) => {
     const match = /^(\d+) ?([a-z]+)$/.exec(text);
     const unit = match && RETENTION_UNITS[match[2]];
-    if (!match || !unit) return fail("is not a duration such as 36h, 7d or 2w");
+    if (!match || !unit) return fail("is not a duration such as 72h, 7d or 2w");
     const ms = Number(match[1]) * unit;
     if (ms < min) fail(`is shorter than the minimum, ${duration(min)}`);
     if (ms > max) fail(`is longer than the maximum, ${duration(max)}`);

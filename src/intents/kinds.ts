@@ -131,6 +131,9 @@ type Fields<K extends ActionKind> = Omit<Intent<K>, "kind">;
 
 export const commentIntent = (i: Fields<"comment">): Intent<"comment"> => ({ kind: "comment", ...i });
 export const issueIntent = (i: Fields<"issue">): Intent<"issue"> => ({ kind: "issue", ...i });
+/** An issue tierkeeper opens in `repo`, found again by the hidden marker of its key. */
+export const repoIssueIntent = (repo: { owner: string; name: string }, key: string, desired: IssueDesired, installationId: number | null): Intent<"issue"> =>
+  issueIntent({ key, target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }, desired, installationId });
 export const filePrIntent = (i: Fields<"file-pr">): Intent<"file-pr"> => ({ kind: "file-pr", ...i });
 export const checkRunIntent = (i: Fields<"check-run">): Intent<"check-run"> => ({ kind: "check-run", ...i });
 export const workflowIntent = (i: Fields<"workflow-disable">): Intent<"workflow-disable"> => ({ kind: "workflow-disable", ...i });

@@ -34,3 +34,8 @@ export async function recordIntents(store: Pick<Store, "actions">, policy: Mode,
   }
   return changed;
 }
+
+/** One intent, recorded as `recordIntents` does; whether it changed. */
+export async function recordIntent(store: Pick<Store, "actions">, policy: Mode, intent: Intent, now: Date): Promise<boolean> {
+  return (await recordIntents(store, policy, [intent], now)).length > 0;
+}

@@ -48,7 +48,7 @@ describe("a bad value is an error naming the variable, the problem and what is a
       'WEBHOOK_MAX_BUFFERED_BYTES="1048576" is below the minimum, 26214400; accepted: bytes, 26214400 (25 MiB: one payload at GitHub\'s cap) to 17179869184 (16 GiB)',
     ],
     [{ DELIVERY_RETENTION: "48h" }, 'DELIVERY_RETENTION="48h" is shorter than the minimum, 3 days; accepted: duration in hours, days or weeks (`72h`, `7d`, `2w`), 3 days to 3650 days'],
-    [{ DELIVERY_RETENTION: "1mo" }, 'DELIVERY_RETENTION="1mo" is not a duration such as 36h, 7d or 2w; accepted: duration in hours, days or weeks (`72h`, `7d`, `2w`), 3 days to 3650 days'],
+    [{ DELIVERY_RETENTION: "1mo" }, 'DELIVERY_RETENTION="1mo" is not a duration such as 72h, 7d or 2w; accepted: duration in hours, days or weeks (`72h`, `7d`, `2w`), 3 days to 3650 days'],
     [{ WEBHOOK_PATH: "/hooks" }, 'WEBHOOK_PATH="/hooks" is not /api/github/webhooks; accepted: `/api/github/webhooks`'],
     [{ GITHUB_API_URL: "api.github.com" }, 'GITHUB_API_URL="api.github.com" is not a URL; accepted: `https://` or `http://` URL'],
   ])("%j", (env, problem) => {
@@ -138,7 +138,7 @@ test("values are read as given", () => {
     LOG_FORMAT: "json",
     LOG_LEVEL_IN_STRING: "true",
     SWEEP_LIMIT: " 7 ",
-    DELIVERY_RETENTION: "36h",
+    DELIVERY_RETENTION: "96h",
     WEBHOOK_MAX_BUFFERED_BYTES: String(25 * 1024 * 1024),
     WEBHOOK_PATH: "/api/github/webhooks",
   });
@@ -153,7 +153,7 @@ test("values are read as given", () => {
     logFormat: "json",
     logLevelInString: true,
     sweepLimit: 7,
-    deliveryRetentionMs: 36 * 3600_000,
+    deliveryRetentionMs: 96 * 3600_000,
     intake: { maxBufferedBytes: 25 * 1024 * 1024 },
   });
   expect(parseConfig({ DELIVERY_RETENTION: "2 weeks" }).deliveryRetentionMs).toBe(14 * 24 * 3600_000);

@@ -840,6 +840,7 @@ test("on SQLite, a delivery is acknowledged only once the WAL holding it is sync
   const probe = await open(fileURLToPath(import.meta.url), "r");
   const prototype = Object.getPrototypeOf(probe) as FileHandle;
   await probe.close();
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- taken unbound on purpose: called below with each handle as `this`
   const datasync = prototype.datasync;
   const synced: number[] = [];
   const spy = jest.spyOn(prototype, "datasync").mockImplementation(async function (this: FileHandle) {

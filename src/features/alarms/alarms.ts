@@ -2,11 +2,10 @@ import { add } from "date-fns";
 import type { PushFact } from "../../core/facts.js";
 import type { Component, Registry, RepoRef } from "../../core/model.js";
 import { alarmIssueTitle, renderAlarmIssue } from "../../core/render/tier2.js";
-import { hiddenMarker } from "../../github/executor.js";
 import type { DisablementRecord } from "../../store/store.js";
 import { rulesFor, type Deps } from "../deps.js";
 import type { EventContext, Rules } from "../feature.js";
-import { issueIntent, recordIntents } from "../../intents/index.js";
+import { recordIntent, repoIssueIntent, type IssueDesired } from "../../intents/index.js";
 
 /**
  * Alarms about Tier 1 and Tier 2 components turned off in CI. The spec: Tier 1 features "are
@@ -86,22 +85,11 @@ export async function sweepAlarms(deps: Deps, now: Date, limit: number, dryRun =
 
 async function saveAlarm(deps: Deps, { repo, installationId, registry }: Target, component: Component, d: DisablementRecord, enabledAgain: boolean) {
   const key = alarmKey(d);
-  await recordIntents(
-    deps.store,
-    registry.policy,
-    [
-      issueIntent({
-        key,
-        target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
-        desired: {
-          title: alarmIssueTitle(component),
-          body: renderAlarmIssue(component, d.since, registry.policy, enabledAgain),
-          labels: ALARM_LABELS,
-          state: enabledAgain ? "closed" : "open",
-        },
-        installationId,
-      }),
-    ],
-    deps.now(),
-  );
+  const desired: IssueDesired = {
+    title: alarmIssueTitle(component),
+    body: renderAlarmIssue(component, d.since, registry.policy, enabledAgain),
+    labels: ALARM_LABELS,
+    state: enabledAgain ? "closed" : "open",
+  };
+  await recordIntent(deps.store, registry.policy, repoIssueIntent(repo, key, desired, installationId), deps.now());
 }

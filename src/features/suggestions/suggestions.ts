@@ -10,11 +10,11 @@ import {
   suggestionTitle,
   withdrawalReason,
 } from "../../core/suggestions.js";
-import { hiddenMarker, type IssueDesired } from "../../github/executor.js";
+import type { IssueDesired } from "../../intents/index.js";
 import type { Store } from "../../store/store.js";
 import { rulesFor, type Deps } from "../deps.js";
 import { lookUpOwners } from "../../github/owners.js";
-import { issueIntent, parseAction, recordIntents } from "../../intents/index.js";
+import { parseAction, recordIntent, repoIssueIntent } from "../../intents/index.js";
 import { observedEvidence } from "../../queries/evidence.js";
 
 /**
@@ -40,9 +40,7 @@ export async function sweepSuggestions(deps: Deps, now: Date, limit: number): Pr
     await deps.store.evidence.saveStandings(repo.id, judgement.standings);
 
     const save = async (key: string, desired: IssueDesired) => {
-      const changed =
-        (await recordIntents(deps.store, registry.policy, [issueIntent({ key, target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) }, desired, installationId })], now))
-          .length > 0;
+      const changed = await recordIntent(deps.store, registry.policy, repoIssueIntent(repo, key, desired, installationId), now);
       if (changed) saved.push(key);
       return changed;
     };

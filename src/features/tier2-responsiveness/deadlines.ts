@@ -12,7 +12,7 @@ import { rulesFor, type Deps } from "../deps.js";
 import type { Tier2Step } from "../feature.js";
 import type { Octokit } from "../../github/octokit.js";
 import { stepStoredRequest } from "./requests.js";
-import { commentIntent, issueIntent, recordIntents } from "../../intents/index.js";
+import { commentIntent, recordIntent, recordIntents, repoIssueIntent } from "../../intents/index.js";
 
 /**
  * The sweep's Tier 2 part: requests whose deadline came. Before a breach is recorded, the
@@ -122,22 +122,8 @@ async function proposeDemotion(deps: Deps, target: { repo: RepoRef; installation
   const row = replyFigures(requests, now, figuresWindowDays).byComponent[0];
   const evidence: BreachEvidence[] = requests.flatMap((r) => r.breaches.map((at) => ({ thread: r.thread, requestee: r.requestee, requestedAt: r.requestedAt, breachedAt: at })));
   const key = demotionKey(repo.id, component.id);
-  const saved =
-    (
-      await recordIntents(
-        deps.store,
-        registry.policy,
-        [
-          issueIntent({
-            key,
-            target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
-            desired: { title: demotionIssueTitle(component), body: renderDemotionIssue(component, row, evidence, registry.policy, now), labels: LABELS.demotion, state: "open" },
-            installationId: target.installationId,
-          }),
-        ],
-        now,
-      )
-    ).length > 0;
+  const desired = { title: demotionIssueTitle(component), body: renderDemotionIssue(component, row, evidence, registry.policy, now), labels: LABELS.demotion, state: "open" as const };
+  const saved = await recordIntent(deps.store, registry.policy, repoIssueIntent(repo, key, desired, target.installationId), now);
   if (saved) deps.log.info({ component: component.id, breaches: row.breaches }, "tier 2 demotion proposed");
   return saved ? [key] : [];
 }
@@ -199,22 +185,8 @@ export async function sweepReports(deps: Deps, now: Date): Promise<string[]> {
       registry.policy.tier2.figuresWindowDays,
     );
     if (!repo || figures.byComponent.length === 0) continue; // nothing to report for that window
-    const changed =
-      (
-        await recordIntents(
-          deps.store,
-          registry.policy,
-          [
-            issueIntent({
-              key,
-              target: { owner: repo.owner, repo: repo.name, marker: hiddenMarker(key) },
-              desired: { title: `Tier 2 reply figures, ${month}`, body: renderFigures(figures, "markdown"), labels: LABELS.report, state: "open" },
-              installationId,
-            }),
-          ],
-          now,
-        )
-      ).length > 0;
+    const desired = { title: `Tier 2 reply figures, ${month}`, body: renderFigures(figures, "markdown"), labels: LABELS.report, state: "open" as const };
+    const changed = await recordIntent(deps.store, registry.policy, repoIssueIntent(repo, key, desired, installationId), now);
     if (changed) saved.push(key);
   }
   return saved;
