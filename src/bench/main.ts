@@ -110,10 +110,12 @@ async function main() {
   if (process.env.BENCH_SWEEP !== "0") {
     console.log("\n▶ the Tier 3 sweep at scale (BENCH_SWEEP=0 skips it)");
     for (const timelines of SWEEP_SCALES) sweepFigures.push(scaleFigures(await printed(benchSweep(undefined, "SQLite", timelines))));
-    const scratch = postgres ? await scratchPostgres(PG_URL, "bench").catch(() => undefined) : undefined;
-    if (scratch) {
+    // A fresh schema for each scale, as SQLite gets a fresh file: the larger seed must not meet the smaller one's rows.
+    for (const timelines of postgres ? SWEEP_SCALES : []) {
+      const scratch = await scratchPostgres(PG_URL, "bench").catch(() => undefined);
+      if (!scratch) break;
       try {
-        for (const timelines of SWEEP_SCALES) sweepFigures.push(scaleFigures(await printed(benchSweep(scratch.url, "PostgreSQL", timelines))));
+        sweepFigures.push(scaleFigures(await printed(benchSweep(scratch.url, "PostgreSQL", timelines))));
       } finally {
         await scratch.drop();
       }
