@@ -21,21 +21,6 @@ import { ACTIONS, CREATING, SHADOW, lastApplied, type ActionContext, type Action
  */
 
 export { SHADOW };
-// Where these lived before src/intents: kept so that importers need not change at once.
-export {
-  hiddenMarker,
-  type CommentTarget,
-  type CommentDesired,
-  type IssueTarget,
-  type IssueDesired,
-  type FilePrTarget,
-  type FilePrDesired,
-  type RegistryEdit,
-  type WorkflowTarget,
-  type WorkflowDesired,
-  type ReviewRequestTarget,
-  type ReviewRequestDesired,
-} from "../intents/index.js";
 
 /** How many pending actions one read takes. */
 const BATCH = 50;

@@ -4,7 +4,7 @@ import type { CiFact, PullFact } from "../../core/facts.js";
 import type { Matcher } from "../../core/match.js";
 import type { CiResult, PullRecord, Registry, RepoRef } from "../../core/model.js";
 import { BREAKAGE_MARKER } from "../../core/render/breakage-comment.js";
-import type { CommentTarget } from "../../github/executor.js";
+import type { CommentTarget } from "../../intents/index.js";
 import type { ActionRecord, QueueEntry } from "../../store/store.js";
 import type { Deps } from "../deps.js";
 import type { EventContext, Rules } from "../feature.js";

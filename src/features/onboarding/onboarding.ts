@@ -2,11 +2,10 @@ import type { InstalledFact } from "../../core/facts.js";
 import type { RepoRef } from "../../core/model.js";
 import { ONBOARDING_TITLE, onboardingBody, starterRegistry, type OnboardingInput } from "../../core/onboarding.js";
 import { REGISTRY_PATH } from "../../core/registry.js";
-import { hiddenMarker } from "../../github/executor.js";
 import type { Deps } from "../deps.js";
 import type { EventContext } from "../feature.js";
 import type { Octokit } from "../../github/octokit.js";
-import { filePrIntent, NO_REGISTRY, recordIntents } from "../../intents/index.js";
+import { filePrIntent, hiddenMarker, NO_REGISTRY, recordIntents } from "../../intents/index.js";
 
 /**
  * Onboarding: when tierkeeper is installed on a repository that has no registry (of its own

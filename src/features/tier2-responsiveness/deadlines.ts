@@ -6,13 +6,12 @@ import { ownerHandle } from "../../core/breakage.js";
 import { breachesOf, replyFigures } from "../../core/reply-figures.js";
 import { stepRequest, type Reply, type Tier2Request } from "../../core/responsiveness.js";
 import { demotionIssueTitle, renderDemotionIssue, renderFigures, renderReminder, type BreachEvidence } from "../../core/render/tier2.js";
-import { hiddenMarker } from "../../github/executor.js";
 import type { RequestRecord } from "../../store/store.js";
 import { rulesFor, type Deps } from "../deps.js";
 import type { Tier2Step } from "../feature.js";
 import type { Octokit } from "../../github/octokit.js";
 import { stepStoredRequest } from "./requests.js";
-import { commentIntent, recordIntent, recordIntents, repoIssueIntent } from "../../intents/index.js";
+import { commentIntent, hiddenMarker, recordIntent, recordIntents, repoIssueIntent } from "../../intents/index.js";
 
 /**
  * The sweep's Tier 2 part: requests whose deadline came. Before a breach is recorded, the
