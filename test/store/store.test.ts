@@ -14,6 +14,7 @@ import { actionRepository, migrations } from "../../src/store/migrations.js";
 import { freshPostgres } from "../support/postgres.js";
 import { openStore, parseDatabaseUrl } from "../../src/store/open.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
+import { Deliveries } from "../../src/store/deliveries.js";
 
 /** A fresh, empty database per test, and a way to open more stores on the same one. */
 interface Fixture {
@@ -112,6 +113,36 @@ describe.each([
       expect(await store.deliveries.counts()).toEqual({ pending: 4, done: 0, failed: 0 });
       await store.deliveries.finishAll(["x", "y"]);
       expect(await store.deliveries.counts()).toEqual({ pending: 2, done: 2, failed: 0 });
+    });
+
+    test("one intake commit at a time: what arrives while it is under way goes whole into the next", async () => {
+      // The first commit is held at a gate; five deliveries arrive meanwhile, each in its own turn of the event loop.
+      const commits: number[] = [];
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const db = store.db;
+      const counting = new Proxy(db, {
+        get: (target, key) =>
+          key === "query"
+            ? async (sql: string, params?: unknown[]) => {
+                if (sql.trimStart().startsWith("INSERT INTO deliveries")) {
+                  commits.push((params?.length ?? 0) / 5);
+                  if (commits.length === 1) await gate;
+                }
+                return target.query(sql, params as never);
+              }
+            : (Reflect.get(target, key) as unknown),
+      });
+      const deliveries = new Deliveries(counting, counting);
+      const first = deliveries.enqueue(d("a", 0));
+      const later: Promise<boolean>[] = [];
+      for (const id of ["b", "c", "d", "e", "f"]) {
+        await new Promise((resolve) => setImmediate(resolve));
+        later.push(deliveries.enqueue(d(id, 1)));
+      }
+      open();
+      expect(await Promise.all([first, ...later])).toEqual([true, true, true, true, true, true]);
+      expect(commits).toEqual([1, 5]);
     });
 
     test("claims oldest first, up to limit, leases, and reclaims after lease expiry", async () => {
