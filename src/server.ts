@@ -46,7 +46,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, options:
     return undefined;
   }
   const probot = await observedProbot(config, tierkeeper.metrics); // probotFromEnv + redacted logs + rate-limit counts
-  const { url, close } = await serveApp(tierkeeper.appFn, probot, config, "tierkeeper", tierkeeper.metrics.intake);
+  const { url, close } = await serveApp(tierkeeper.appFn, probot, config, { label: "tierkeeper", meters: tierkeeper.metrics.intake, receive: tierkeeper.receive });
   return {
     url,
     tierkeeper,

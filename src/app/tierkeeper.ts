@@ -4,12 +4,14 @@ import { DeliveryWorker } from "./worker.js";
 import { Executor } from "../github/executor.js";
 import { redeliverMissed, type RedeliveryReport } from "../github/redelivery.js";
 import { OwnerCheck } from "../github/owners.js";
+import { installationClients } from "../github/installation-clients.js";
 import { RegistrySource } from "../github/registry-source.js";
 import type { Deps } from "../features/deps.js";
 import { sweep, type SweepReport } from "./sweep.js";
 import type { Store } from "../store/store.js";
 import { deliveryRetention, pruneDeliveries, type PruneReport } from "./retention.js";
 import { healthHandler } from "../web/health.js";
+import type { VerifiedWebhook } from "../web/webhook-server.js";
 import { metricsHandler } from "../web/metrics.js";
 import { statusPageHandler } from "../web/status-page.js";
 import { tier2Figures } from "../queries/tier2-figures.js";
@@ -75,7 +77,7 @@ export class Tierkeeper {
     const now = this.options.now ?? (() => new Date());
     const holder = (this.holder = this.options.holder ?? randomUUID());
     this.app = app;
-    const github = async (installationId: number) => observeOctokit(await app.auth(installationId), this.metrics);
+    const github = installationClients(async (installationId) => observeOctokit(await app.auth(installationId), this.metrics));
     const deps: Deps = { store, log: app.log, now, github, registries: new RegistrySource(store, app.log, now), owners: new OwnerCheck() };
     this.deps = deps;
     this.executor = new Executor({ store, log: app.log, now, github, holder, metrics: this.metrics, retryMs: this.options.executorRetryMs });
@@ -89,18 +91,8 @@ export class Tierkeeper {
       lastArrival: () => this.lastArrival,
     });
 
-    // Acknowledge only what is stored: a store failure answers 500, so GitHub shows the delivery as failed.
-    app.onAny(async (context) => {
-      this.lastArrival = performance.now();
-      // The installation is kept beside the delivery: the worker claims round-robin by installation.
-      const installation = (context.payload as { installation?: { id?: unknown } }).installation?.id;
-      const installationId = typeof installation === "number" ? installation : null;
-      const fresh = await store.deliveries.enqueue({ id: context.id, name: context.name, payload: JSON.stringify(context.payload), receivedAt: now(), installationId });
-      this.metrics.deliveriesReceived.inc({ event: context.name });
-      if (!fresh) this.metrics.deliveriesDuplicate.inc({ event: context.name });
-      if (!fresh) app.log.debug({ delivery: context.id }, "duplicate delivery ignored");
-      else void this.worker!.drain();
-    });
+    // The server hands webhooks to `receive` directly; this is for Probot's own dispatch (`probot.receive`, the setup flow).
+    app.onAny((context) => this.receive({ id: context.id, name: context.name, body: JSON.stringify(context.payload), payload: context.payload }));
 
     addHandler?.(healthHandler(store));
     addHandler?.(metricsHandler(this.metrics));
@@ -124,6 +116,26 @@ export class Tierkeeper {
       // A deferred action is due again after executorRetryMs: retried even when no delivery arrives meanwhile.
       this.every(this.options.executorRetryMs ?? 60_000, "executor retry", () => this.executor!.drain());
     }
+  };
+
+  /**
+   * Stores a verified webhook for the worker. Acknowledge only what is stored: a store failure
+   * answers 500, so GitHub shows the delivery as failed. The body is stored as it arrived, and the
+   * parsed payload is let go before the store is awaited: under load it would otherwise outlive
+   * the young generation and fill the old one.
+   */
+  readonly receive = async ({ id, name, body, payload }: VerifiedWebhook): Promise<void> => {
+    const { store } = this.options;
+    this.lastArrival = performance.now();
+    // The installation is kept beside the delivery: the worker claims round-robin by installation.
+    const installation = (payload as { installation?: { id?: unknown } } | null)?.installation?.id;
+    const installationId = typeof installation === "number" ? installation : null;
+    const receivedAt = (this.options.now ?? (() => new Date()))();
+    const fresh = await store.deliveries.enqueue({ id, name, payload: body, receivedAt, installationId });
+    this.metrics.deliveriesReceived.inc({ event: name });
+    if (!fresh) this.metrics.deliveriesDuplicate.inc({ event: name });
+    if (!fresh) this.app?.log.debug({ delivery: id }, "duplicate delivery ignored");
+    else void this.worker?.drain();
   };
 
   /** Processes every stored delivery and applies every pending action (tests, CLI). */

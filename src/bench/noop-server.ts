@@ -24,5 +24,5 @@ const appFn: ApplicationFunction = (app, { addHandler }) => {
 
 const env = process.env;
 const probot = createProbot({ env: { LOG_LEVEL: "info", ...env } });
-const { close } = await serveApp(appFn, probot, parseConfig(env), "no-op app");
+const { close } = await serveApp(appFn, probot, parseConfig(env), { label: "no-op app" });
 process.once("SIGTERM", () => void close().then(() => process.exit(0)));

@@ -8,9 +8,11 @@ import type { ApplicationFunction, Probot } from "probot";
  * whose path could be read as the webhook path (any spelling: trailing or doubled slashes, `.` and
  * `..` segments, percent-encoding, backslashes, case, a query string, an absolute URL) goes through
  * the intake below: a size cap that cuts the connection, a bound on bodies read at once and on the
- * bytes they hold, a deadline for a slow body, the signature check, and only then Probot's
- * `webhooks.receive`, answered 200 once the app's handlers (storing the delivery) have finished.
- * Other requests go to the app's own routes, which read no body. It imports nothing of
+ * bytes they hold, a deadline for a slow body, the signature check, and only then the app's
+ * receiver, answered 200 once it has finished (tierkeeper's stores the delivery). The default
+ * receiver is Probot's `webhooks.receive`, which builds a context and an authenticated Octokit for
+ * every event; tierkeeper passes its own, which stores the body as received and leaves the rest to
+ * its worker. Other requests go to the app's own routes, which read no body. It imports nothing of
  * tierkeeper, so the benchmark's no-op baseline is served exactly the same way.
  */
 
@@ -52,13 +54,38 @@ export interface Served {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | boolean | Promise<void | boolean>;
 
-export async function serveApp(appFn: ApplicationFunction, probot: Probot, settings: ServeSettings, label: string, meters?: IntakeMeters): Promise<Served> {
+/** A webhook whose signature matched: its body as it arrived, and parsed. */
+export interface VerifiedWebhook {
+  id: string;
+  name: string;
+  body: string;
+  payload: unknown;
+}
+
+/** Takes a verified webhook; the intake answers 200 once it resolves, and the error's status (else 500) if it rejects. */
+export type Receive = (webhook: VerifiedWebhook) => Promise<void>;
+
+/** Probot's own dispatch to the app's `on(...)` handlers: what any Probot app gets. */
+export const probotReceive =
+  (probot: Probot): Receive =>
+  ({ id, name, payload }) =>
+    probot.webhooks.receive({ id, name, payload } as Parameters<Probot["webhooks"]["receive"]>[0]);
+
+export interface ServeOptions {
+  /** Names the server in its "listening on" line. */
+  label: string;
+  meters?: IntakeMeters;
+  /** Where verified webhooks go (default: probotReceive). */
+  receive?: Receive;
+}
+
+export async function serveApp(appFn: ApplicationFunction, probot: Probot, settings: ServeSettings, { label, meters, receive }: ServeOptions): Promise<Served> {
   const secret = settings.webhookSecret;
   if (!secret) throw new Error("WEBHOOK_SECRET is not set: refusing webhooks that cannot be verified");
   // What Probot's createNodeMiddleware does, without its webhook middleware (which reads any body whole).
   const routes: Handler[] = [];
   await probot.load(appFn, { cwd: process.cwd(), addHandler: (handler) => void routes.push(handler) });
-  const intake = new Intake(secret, probot, settings.intake, meters);
+  const intake = new Intake(secret, probot, receive ?? probotReceive(probot), settings.intake, meters);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
@@ -137,6 +164,7 @@ class Intake {
   constructor(
     private readonly secret: string,
     private readonly probot: Probot,
+    private readonly receive: Receive,
     private readonly limits: IntakeLimits,
     private readonly meters: IntakeMeters | undefined,
   ) {}
@@ -166,16 +194,17 @@ class Intake {
       return this.refuse(req, res, read.status, read.reason, read.message);
     }
     if (!signatureMatches(this.secret, read.body, signature)) return this.refuse(req, res, 401, "signature", "signature does not match\n");
+    const body = read.body.toString("utf8");
     let payload: unknown;
     try {
-      payload = JSON.parse(read.body.toString("utf8"));
+      payload = JSON.parse(body);
     } catch {
       return this.refuse(req, res, 400, "malformed", "Invalid JSON\n");
     }
     this.probot.log.debug(`${event} event received (id: ${id})`);
     try {
-      // Answered once every handler has finished: tierkeeper's stores the delivery first.
-      await this.probot.webhooks.receive({ id, name: event, payload } as Parameters<Probot["webhooks"]["receive"]>[0]);
+      // Answered once the receiver has finished: tierkeeper's stores the delivery first.
+      await this.receive({ id, name: event, body, payload });
     } catch (error) {
       const first = ((error as { errors?: unknown[] }).errors?.[0] ?? error) as { status?: unknown };
       const status = typeof first.status === "number" && first.status >= 400 && first.status < 600 ? first.status : 500;

@@ -35,7 +35,11 @@ test("a handler past its time budget is abandoned: the delivery is retried later
   // Installation 999's GitHub never answers: its handlers hang.
   const hanging: Deps = { ...deps, log: pino({ level: "silent" }), github: (id) => (id === 999 ? new Promise(() => {}) : deps.github(id)) };
   const timers: (() => void)[] = [];
-  const worker = new DeliveryWorker(hanging, { holder: "w", budgetMs: 30_000, budgetTimer: () => new Promise<void>((resolve) => timers.push(resolve)) });
+  const worker = new DeliveryWorker(hanging, {
+    holder: "w",
+    budgetMs: 30_000,
+    budgetTimer: () => ({ expired: new Promise<void>((resolve) => timers.push(resolve)), cancel: () => undefined }),
+  });
 
   const pr = app.sim.openPullRequest({ repo: app.repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
   // Another repository of another installation (its registry is read through the hanging GitHub).
@@ -94,4 +98,21 @@ test("a failing feature does not stop the others: /tier away fails on a corrupt 
   const failed = await row(app.store, id);
   expect(failed.status).toBe("pending");
   expect(failed.last_error).toMatch(/^commands: .*JSON/);
+});
+
+test("the server's receiver stores the body byte for byte, with the installation read from it, and processes it like Probot's dispatch", async () => {
+  app = await startSimApp();
+  const { tierkeeper, store, sim, repo } = app;
+  const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
+  // Spacing and escapes as a sender may write them: stored as they came, not re-serialized.
+  const body = `{ "action" : "opened",\n  "zen": "caf\\u00e9",${JSON.stringify(pr.payload).slice(1)}`;
+  const id = randomUUID();
+  await tierkeeper.receive({ id, name: "pull_request", body, payload: JSON.parse(body) });
+  const [stored] = await store.db.query<{ payload: string; installation_id: number }>("SELECT payload, installation_id FROM deliveries WHERE id = $1", [id]);
+  expect(stored.payload).toBe(body);
+  expect(Number(stored.installation_id)).toBe((pr.payload as { installation: { id: number } }).installation.id);
+  await tierkeeper.settle();
+  expect((await row(store, id)).status).toBe("done");
+  const repoId = (pr.payload as { repository: { id: number } }).repository.id;
+  expect((await store.pulls.get(repoId, pr.number))?.headSha).toBe(pr.headSha);
 });
