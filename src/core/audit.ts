@@ -4,7 +4,7 @@
  * results and changed files). Pure: it runs the same rules as the app (attribution, the breaking-PR
  * comment, the Tier 3 timeline, Tier 2 requests, the requirements) on that snapshot, and renders.
  */
-import { add } from "date-fns";
+import { add } from "date-fns/add";
 import { attribute, outcomesByComponent, type Verdict } from "./attribution.js";
 import { decideBreakageComment } from "./breakage.js";
 import { matcherFor } from "./match.js";

@@ -1,4 +1,4 @@
-import { add } from "date-fns";
+import { add } from "date-fns/add";
 import type { ComponentVerdict } from "./attribution.js";
 import type { Component, Owner, PullRecord, Registry } from "./model.js";
 import { renderBreakageComment, type BreakageView } from "./render/breakage-comment.js";

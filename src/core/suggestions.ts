@@ -10,7 +10,7 @@
  * component has no Tier 2 reply figures; the RFC and security processes are project-wide) are
  * listed as not known, for the maintainers to judge.
  */
-import { add } from "date-fns";
+import { add } from "date-fns/add";
 import { formatDuration } from "./duration.js";
 import { CI_COST_WINDOW_DAYS } from "./evidence.js";
 import type { Component, Registry, Tier } from "./model.js";

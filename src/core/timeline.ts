@@ -1,5 +1,5 @@
 import { atOrAfter } from "./instants.js";
-import { add } from "date-fns";
+import { add } from "date-fns/add";
 import type { Policy, RepoRef } from "./model.js";
 
 /**

@@ -1,4 +1,4 @@
-import { formatISO } from "date-fns";
+import { formatISO } from "date-fns/formatISO";
 import { UTCDate } from "@date-fns/utc";
 
 /** Dates in messages are calendar days in UTC, so every reader sees the same day. */

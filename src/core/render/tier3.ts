@@ -1,4 +1,4 @@
-import { differenceInCalendarDays } from "date-fns";
+import { differenceInCalendarDays } from "date-fns/differenceInCalendarDays";
 import { ownerHandle } from "../breakage.js";
 import type { Component } from "../model.js";
 import type { Episode } from "../timeline.js";

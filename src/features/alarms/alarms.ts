@@ -1,4 +1,4 @@
-import { add } from "date-fns";
+import { add } from "date-fns/add";
 import type { PushFact } from "../../core/facts.js";
 import type { Component, Registry, RepoRef } from "../../core/model.js";
 import { alarmIssueTitle, renderAlarmIssue } from "../../core/render/tier2.js";
