@@ -120,18 +120,18 @@ export class DeliveryWorker {
         this.options.metrics?.deliveriesDead.inc({ event: dead.name, cause: "unfinished" });
       }
     }
-    const claimed = await store.deliveries.claim(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims);
+    const claimed = readFacts(await store.deliveries.claim(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims));
     const parked = claimed.length > 0 ? await store.parked.list() : [];
-    const done: string[] = [];
+    const done: ClaimedDelivery[] = [];
     for (const delivery of claimed) {
       // Webhooks waiting to be read go first: processing may lag, an acknowledgement has 10 s.
       await afterPendingIo();
-      if (await this.process(delivery, parked)) done.push(delivery.id);
+      if (await this.process(delivery, parked)) done.push(delivery);
     }
     // Marked done together: a crash before this line only means processing them again, which
     // every handler tolerates (results keep the newest, intents are keyed).
-    await store.deliveries.finishAll(done);
-    for (const d of claimed) if (done.includes(d.id)) this.options.metrics?.deliveriesProcessed.inc({ event: d.name });
+    await store.deliveries.finishAll(done.map((d) => d.id));
+    for (const d of done) this.options.metrics?.deliveriesProcessed.inc({ event: d.name });
     if (claimed.length > 0) this.kickAfterBatch();
     return claimed.length > 0;
   }
@@ -156,15 +156,10 @@ export class DeliveryWorker {
   }
 
   /** Returns true when the delivery was processed and only remains to be marked done. */
-  private async process(delivery: StoredDelivery, parked: readonly ParkedScope[]): Promise<boolean> {
+  private async process(delivery: ClaimedDelivery, parked: readonly ParkedScope[]): Promise<boolean> {
     const { store, now } = this.deps;
+    const { fact } = delivery;
     const log = this.deps.log.child({ delivery: delivery.id, event: delivery.name });
-    let fact: Fact;
-    try {
-      fact = factFromEvent(delivery.name, JSON.parse(delivery.payload));
-    } catch {
-      fact = { kind: "invalid", reason: "payload is not JSON" };
-    }
     if (fact.kind === "invalid") {
       log.warn({ reason: fact.reason }, "malformed delivery; stored and skipped");
       await store.deliveries.finish(delivery.id, "failed", fact.reason);
@@ -221,6 +216,23 @@ export class DeliveryWorker {
       work.catch(() => undefined); // an abandoned handler's late failure is no one's to handle
     }
   }
+}
+
+/** A claimed delivery with its payload read: the fact it states. */
+type ClaimedDelivery = Omit<StoredDelivery, "payload"> & { fact: Fact };
+
+/**
+ * Every payload of a batch read at once, and the texts let go: held while the batch is processed,
+ * they outlived the young generation and filled the old one (the facts are a fraction of their size).
+ */
+function readFacts(claimed: StoredDelivery[]): ClaimedDelivery[] {
+  return claimed.map(({ payload, ...delivery }) => {
+    try {
+      return { ...delivery, fact: factFromEvent(delivery.name, JSON.parse(payload)) };
+    } catch {
+      return { ...delivery, fact: { kind: "invalid", reason: "payload is not JSON" } };
+    }
+  });
 }
 
 /** The parked installation or repository a fact belongs to; installation events themselves always pass. */
