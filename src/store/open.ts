@@ -1,6 +1,6 @@
 import { redact } from "../observability/redaction.js";
 import type { Db } from "./db.js";
-import { openPostgres, type PostgresOptions } from "./postgres.js";
+import type { PostgresOptions } from "./postgres.js";
 import { SqlStore } from "./sql-store.js";
 import { parseDatabaseUrl } from "./database-url.js";
 import { openSqlite, type SqliteOptions } from "./sqlite.js";
@@ -24,6 +24,8 @@ export async function openStore(databaseUrl: string | undefined, opts: OpenStore
       db = openSqlite(target.file, { synchronous: "NORMAL", ...opts.sqlite });
       intake = openSqlite(target.file, { syncOffLoop: true });
     } else {
+      // Loaded only when used: a SQLite server need not hold the PostgreSQL driver (4 MB resident).
+      const { openPostgres } = await import("./postgres.js");
       db = openPostgres(target.url, opts.postgres);
     }
     const store = new SqlStore(db, intake);
