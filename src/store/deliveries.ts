@@ -199,12 +199,12 @@ export class Deliveries {
     return known;
   }
 
-  /** Marks processed deliveries done, in one transaction. */
+  /** Marks processed deliveries done: one statement (a batch is a worker's 20; a round trip each was a tenth of PostgreSQL's statements). */
   async finishAll(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db.transaction(async (tx) => {
-      for (const id of ids) await tx.run(`UPDATE deliveries SET status = 'done', lease_holder = NULL, lease_until = NULL WHERE id = $1`, [id]);
-    });
+    for (let i = 0; i < ids.length; i += FINISH_CHUNK) {
+      const chunk = ids.slice(i, i + FINISH_CHUNK);
+      await this.db.run(`UPDATE deliveries SET status = 'done', lease_holder = NULL, lease_until = NULL WHERE id IN (${chunk.map((_, j) => `$${j + 1}`).join(", ")})`, chunk);
+    }
   }
 
   /** Marks a claimed delivery done (or failed for good, with the reason). */
@@ -253,6 +253,8 @@ export class Deliveries {
 
 /** Deliveries per INSERT statement (5 parameters each: well below either database's limit). */
 const INSERT_CHUNK = 100;
+/** Ids per statement that marks deliveries done. */
+const FINISH_CHUNK = 500;
 
 type NewDelivery = { id: string; name: string; payload: string; receivedAt: Date; installationId?: number | null };
 
