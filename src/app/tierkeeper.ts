@@ -67,14 +67,18 @@ export class Tierkeeper {
   /** This instance's Prometheus registry and meters (served at /metrics). */
   readonly metrics: Metrics;
 
+  /** The clock (the wall clock unless a test drives one). */
+  private readonly now: () => Date;
+
   constructor(private readonly options: TierkeeperOptions) {
+    this.now = options.now ?? (() => new Date());
     this.metrics = new Metrics(options.store);
     deliveryRetention({ retentionMs: options.deliveryRetentionMs, deadRetentionMs: options.deadDeliveryRetentionMs }); // refuses a retention below the minimum at start-up
   }
 
   readonly appFn: ApplicationFunction = async (app: Probot, { addHandler }) => {
     const { store } = this.options;
-    const now = this.options.now ?? (() => new Date());
+    const now = this.now;
     const holder = (this.holder = this.options.holder ?? randomUUID());
     this.app = app;
     const github = installationClients(async (installationId) => observeOctokit(await app.auth(installationId), this.metrics));
@@ -130,8 +134,7 @@ export class Tierkeeper {
     // The installation is kept beside the delivery: the worker claims round-robin by installation.
     const installation = (payload as { installation?: { id?: unknown } } | null)?.installation?.id;
     const installationId = typeof installation === "number" ? installation : null;
-    const receivedAt = (this.options.now ?? (() => new Date()))();
-    const fresh = await store.deliveries.enqueue({ id, name, payload: body, receivedAt, installationId });
+    const fresh = await store.deliveries.enqueue({ id, name, payload: body, receivedAt: this.now(), installationId });
     this.metrics.deliveriesReceived.inc({ event: name });
     if (!fresh) this.metrics.deliveriesDuplicate.inc({ event: name });
     if (!fresh) this.app?.log.debug({ delivery: id }, "duplicate delivery ignored");
