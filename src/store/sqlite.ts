@@ -292,6 +292,9 @@ function createPrivately(file: string): void {
   }
 }
 
+/** Each connection's page cache: a negative cache_size is in KiB (SQLite's default, -2000). */
+export const PAGE_CACHE_KIB = -2000;
+
 /** Opens (creating it and its directory if needed, for its owner only) a SQLite database file. */
 export function openSqlite(file: string, opts: SqliteOptions = {}): Db {
   createPrivately(file);
@@ -302,8 +305,10 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): Db {
   let key: string;
   try {
     // temp_store: the claims' sorts and materialized CTEs (a few hundred rows) went to a temporary file each time, 2-3 ms a claim.
+    // cache_size: SQLite's own default, 2 MB a connection (node:sqlite keeps it; better-sqlite3 raises it to 16 MB, and the
+    // two connections' caches filled in a busy day were a fifth of the server's memory). The kernel caches the file anyway.
     conn.exec(
-      `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${offLoop ? "NORMAL" : (opts.synchronous ?? "FULL")}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;`,
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${offLoop ? "NORMAL" : (opts.synchronous ?? "FULL")}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = ${PAGE_CACHE_KIB};`,
     );
     key = realpathSync(file);
   } catch (err) {

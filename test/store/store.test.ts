@@ -15,6 +15,7 @@ import { freshPostgres } from "../support/postgres.js";
 import { openStore, parseDatabaseUrl } from "../../src/store/open.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
 import { Deliveries } from "../../src/store/deliveries.js";
+import { openSqlite } from "../../src/store/sqlite.js";
 
 /** A fresh, empty database per test, and a way to open more stores on the same one. */
 interface Fixture {
@@ -890,5 +891,20 @@ test("on SQLite, a delivery is acknowledged only once the WAL holding it is sync
     spy.mockRestore();
     await store.close();
     await fx.cleanup();
+  }
+});
+
+test("on SQLite, each connection keeps SQLite's own 2 MB page cache, whichever engine runs it (better-sqlite3 would keep 16 MB)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tk-store-"));
+  const file = join(dir, "cache.db");
+  const connections = [openSqlite(file), openSqlite(file, { syncOffLoop: true })];
+  try {
+    for (const db of connections) {
+      const [row] = await db.query<Record<string, number>>("PRAGMA cache_size");
+      expect(Number(Object.values(row)[0])).toBe(-2000);
+    }
+  } finally {
+    for (const db of connections) await db.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
