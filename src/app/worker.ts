@@ -4,6 +4,7 @@ import { factFromEvent, type Fact } from "../core/facts.js";
 import type { Deps } from "../features/deps.js";
 import type { AnyFeature } from "../features/feature.js";
 import { route } from "./router.js";
+import { lazyChild } from "../observability/lazy-logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { ParkedScope, StoredDelivery } from "../store/store.js";
 
@@ -159,7 +160,8 @@ export class DeliveryWorker {
   private async process(delivery: ClaimedDelivery, parked: readonly ParkedScope[]): Promise<boolean> {
     const { store, now } = this.deps;
     const { fact } = delivery;
-    const log = this.deps.log.child({ delivery: delivery.id, event: delivery.name });
+    const ids = { delivery: delivery.id, event: delivery.name };
+    const log = lazyChild(this.deps.log, ids);
     if (fact.kind === "invalid") {
       log.warn({ reason: fact.reason }, "malformed delivery; stored and skipped");
       await store.deliveries.finish(delivery.id, "failed", fact.reason);
@@ -170,7 +172,7 @@ export class DeliveryWorker {
     const scoped =
       fact.kind === "ignored"
         ? log
-        : log.child({ installation: fact.installationId, ...("repo" in fact ? { repository: `${fact.repo.owner}/${fact.repo.name}` } : { account: fact.account }) });
+        : lazyChild(this.deps.log, { ...ids, installation: fact.installationId, ...("repo" in fact ? { repository: `${fact.repo.owner}/${fact.repo.name}` } : { account: fact.account }) });
     const stopped = parkedScopeOf(fact, parked);
     if (stopped) {
       const reason = `dropped: ${stopped.repoId === 0 ? "installation" : "repository"} ${stopped.reason}`;
