@@ -339,6 +339,16 @@ ALTER TABLE registry_cache ADD COLUMN source_json TEXT;
 ALTER TABLE registry_cache ADD COLUMN parser_version INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    id: 11,
+    name: "registry cache: an id per written entry",
+    up: `
+-- A fresh random id at every write of an entry (a fetch, or a parse again), so that a reader that
+-- holds the entry parsed already knows it from this column alone, without reading the registry's
+-- JSON again at every delivery. '': a row written before this migration, read in full each time.
+ALTER TABLE registry_cache ADD COLUMN entry_id TEXT NOT NULL DEFAULT '';
+`,
+  },
 ];
 
 /**

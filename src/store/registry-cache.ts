@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Registry, RegistryProblem } from "../core/model.js";
 import { REGISTRY_PARSER_VERSION, registryFromLoaded } from "../core/registry.js";
 import { queryOne, type Db } from "./db.js";
@@ -37,17 +38,32 @@ export class RegistryCache {
   constructor(private readonly db: Db) {}
 
   async get(repoId: number): Promise<CachedRegistry | undefined> {
+    // Every delivery asks: the entry's id says whether the one parsed already still stands, and
+    // the registry's JSON (10 KB for Wasmtime's) is read only when it does not.
+    const memo = this.memo.get(repoId);
+    if (memo && memo.row.entry_id !== "") {
+      const head = await queryOne<Pick<RegistryRow, "entry_id" | "fetched_at" | "parser_version">>(
+        this.db,
+        `SELECT entry_id, fetched_at, parser_version FROM registry_cache WHERE repo_id = $1`,
+        [repoId],
+      );
+      if (!head) return undefined;
+      // fetched_at as well: a replica of an older tierkeeper, during an upgrade, writes entries without changing the id.
+      if (head.entry_id === memo.row.entry_id && Number(head.fetched_at) === Number(memo.row.fetched_at) && Number(head.parser_version) === REGISTRY_PARSER_VERSION) {
+        return memo.entry;
+      }
+    }
     const r = await queryOne<RegistryRow>(this.db, `SELECT ${REGISTRY_COLUMNS} FROM registry_cache WHERE repo_id = $1`, [repoId]);
     return r && this.read(r);
   }
 
   async put(e: RegistryToCache): Promise<void> {
     await this.db.run(
-      `INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, errors_json, fetched_at, source_json, parser_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO registry_cache (repo_id, repo_key, owner, registry_json, errors_json, fetched_at, source_json, parser_version, entry_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (repo_id) DO UPDATE SET repo_key = excluded.repo_key, owner = excluded.owner,
          registry_json = excluded.registry_json, errors_json = excluded.errors_json, fetched_at = excluded.fetched_at,
-         source_json = excluded.source_json, parser_version = excluded.parser_version`,
+         source_json = excluded.source_json, parser_version = excluded.parser_version, entry_id = excluded.entry_id`,
       [
         e.repoId,
         e.repoKey,
@@ -57,6 +73,7 @@ export class RegistryCache {
         e.fetchedAt,
         e.source,
         REGISTRY_PARSER_VERSION,
+        randomUUID(),
       ],
     );
   }
@@ -90,7 +107,14 @@ export class RegistryCache {
     if (Number(r.parser_version) !== REGISTRY_PARSER_VERSION) return this.parseAgain(r);
     const memo = this.memo.get(Number(r.repo_id));
     // Two fetches can share a millisecond (or a driven clock): the texts must match as well.
-    if (memo && memo.row.fetched_at === r.fetched_at && memo.row.registry_json === r.registry_json && memo.row.errors_json === r.errors_json && memo.row.repo_key === r.repo_key) {
+    if (
+      memo &&
+      memo.row.entry_id === r.entry_id &&
+      memo.row.fetched_at === r.fetched_at &&
+      memo.row.registry_json === r.registry_json &&
+      memo.row.errors_json === r.errors_json &&
+      memo.row.repo_key === r.repo_key
+    ) {
       return memo.entry;
     }
     const row = `(repo ${r.repo_id})`;
@@ -122,20 +146,21 @@ export class RegistryCache {
       fetchedAt: new Date(Number(r.fetched_at)),
       source,
     };
-    await this.db.run(`UPDATE registry_cache SET registry_json = $2, errors_json = $3, parser_version = $4 WHERE repo_id = $1 AND fetched_at = $5 AND parser_version = $6`, [
+    await this.db.run(`UPDATE registry_cache SET registry_json = $2, errors_json = $3, parser_version = $4, entry_id = $7 WHERE repo_id = $1 AND fetched_at = $5 AND parser_version = $6`, [
       entry.repoId,
       entry.registry ? JSON.stringify(entry.registry) : null,
       entry.errors.length ? JSON.stringify(entry.errors) : null,
       REGISTRY_PARSER_VERSION,
       r.fetched_at,
       r.parser_version,
+      randomUUID(),
     ]);
     const { source: _source, ...cached } = entry;
     return cached;
   }
 }
 
-const REGISTRY_COLUMNS = "repo_id, repo_key, registry_json, errors_json, fetched_at, parser_version";
+const REGISTRY_COLUMNS = "repo_id, repo_key, registry_json, errors_json, fetched_at, parser_version, entry_id";
 
 interface RegistryRow {
   repo_id: number;
@@ -144,6 +169,8 @@ interface RegistryRow {
   errors_json: string | null;
   fetched_at: number;
   parser_version: number;
+  /** A fresh random id at every write of the entry ('' before migration 11). */
+  entry_id: string;
 }
 
 function ownerOf(repoKey: string): string {

@@ -654,6 +654,26 @@ describe.each([
       expect(next).not.toBe(first);
       expect(next?.fetchedAt).toEqual(at(2));
     });
+
+    test("the registry's JSON is read again only when the entry's id or fetch time changed, not at every get", async () => {
+      await store.registries.put({ repoId: 7, repoKey: "o/r", registry: parsed(), errors: [], source: SOURCE, fetchedAt: at(1) });
+      const first = await store.registries.get(7);
+      // Behind the cache's back, the id and time kept: the parsed entry stands (every writer changes the id).
+      await store.db.run("UPDATE registry_cache SET registry_json = $1 WHERE repo_id = 7", [JSON.stringify(EMPTY_REGISTRY)]);
+      expect(await store.registries.get(7)).toBe(first);
+      // A new id: read and parsed again.
+      await store.db.run("UPDATE registry_cache SET entry_id = 'another' WHERE repo_id = 7");
+      const second = await store.registries.get(7);
+      expect(second).not.toBe(first);
+      expect(second?.registry?.components).toEqual([]);
+      // An older tierkeeper's write (during an upgrade) keeps the id and changes the time: read again too.
+      await store.db.run("UPDATE registry_cache SET registry_json = $1, fetched_at = $2 WHERE repo_id = 7", [JSON.stringify(parsed()), at(5).getTime()]);
+      const third = await store.registries.get(7);
+      expect(third).not.toBe(second);
+      expect(third?.registry?.components).toEqual(parsed().components);
+      await store.registries.invalidate({ repoId: 7 });
+      expect(await store.registries.get(7)).toBeUndefined();
+    });
   });
 
   describe("status page", () => {
