@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,11 +6,12 @@ import { EXAMPLE_REGISTRY, spawnServer, stopChild } from "../demo/stage.js";
 import { startSimulator, type RequestRecord, type Simulator } from "../sim/index.js";
 import { scratchPostgres } from "../store/scratch-postgres.js";
 import { benchHostileGlobs } from "./globs.js";
-import { benchFigures, formatAims, type StorageFigures, type SweepScaleFigures, type TargetFigures } from "./figures.js";
+import { benchFigures, formatAims, formatRounds, intakeRound, type IntakeRound, type StorageFigures, type SweepScaleFigures, type TargetFigures } from "./figures.js";
 import { benchStorage, formatStorageFigures, STORAGE_DELIVERIES } from "./storage.js";
 import { cpuSeconds, duplicatedActions, peakRssMb } from "./measure.js";
 import { benchSweep, formatSweepFigures, formatSweepScales, scaleFigures, SWEEP_SCALES, type SweepFigures } from "./sweep.js";
-import { accounts, buildStream, type Delivery, type Stream } from "./stream.js";
+import { CONCURRENCY, percentile, sendAll, settle } from "./sender.js";
+import { accounts, buildStream, type Stream } from "./stream.js";
 
 /**
  * `npm run bench`: a synthetic busy day through the real server (a child process, so its
@@ -20,13 +20,14 @@ import { accounts, buildStream, type Delivery, type Stream } from "./stream.js";
  */
 
 const SECRET = "bench-webhook-secret";
-const CONCURRENCY = 16;
 const PG_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const INSTALLATIONS = Number(process.env.BENCH_INSTALLATIONS) || 8;
 const THROTTLE_OFF = process.env.BENCH_THROTTLE === "off";
 /** How long the day may take to process; on a loaded machine PostgreSQL's run can take minutes. */
 const SETTLE_TIMEOUT_MS = (Number(process.env.BENCH_SETTLE_S) || 600) * 1000;
 const WEBHOOK_PATH = "/api/github/webhooks";
+/** Rounds of the intake: the full run, then BENCH_ROUNDS - 1 more that only send the day (its figures are their medians). */
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 3)) || 1);
 
 interface Target {
   label: string;
@@ -83,6 +84,7 @@ async function main() {
   if (process.env.BENCH_TARGETS === "postgres") targets.splice(0, targets.length, ...targets.filter((t) => t.database === "postgres"));
 
   const results: Result[] = [];
+  const moreRounds: IntakeRound[] = [];
   let first: Stream | undefined;
   try {
     for (const target of targets) {
@@ -101,6 +103,9 @@ async function main() {
         await target.cleanup?.();
       }
     }
+    // BENCH_TARGETS=postgres measures the replicas only: no intake rounds.
+    for (let round = 2; round <= (process.env.BENCH_TARGETS === "postgres" ? 1 : ROUNDS); round++)
+      moreRounds.push(await intakeOnlyRound(round, base, join(dir, `round-${round}.db`), postgres !== undefined));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -136,7 +141,8 @@ async function main() {
     }
   }
   console.log(`\n${await benchHostileGlobs()}`);
-  const figures = benchFigures({ startedAt, node: process.version, cpus: cpus().length, throttle: !THROTTLE_OFF }, targetFigures, sweepFigures, storage);
+  const figures = benchFigures({ startedAt, node: process.version, cpus: cpus().length, throttle: !THROTTLE_OFF }, targetFigures, sweepFigures, storage, moreRounds);
+  if (figures.intake_rounds.length > 1) console.log(`\nIntake rounds (the aims below take their medians):\n${formatRounds(figures.intake_rounds).join("\n")}`);
   console.log(
     `\nAims (issue #14; reported, not enforced):\n${formatAims(figures)
       .map((l) => `  ${l}`)
@@ -179,6 +185,47 @@ async function postgresTarget(base: Record<string, string>): Promise<Target | un
   const scratch = await scratchPostgres(PG_URL, "bench").catch(() => undefined);
   if (!scratch) return undefined;
   return { label: "tierkeeper, PostgreSQL", database: "postgres", env: { ...base, DATABASE_URL: scratch.url }, cleanup: scratch.drop };
+}
+
+/**
+ * Another round of the intake alone, each server fresh (SQLite on a new file, PostgreSQL in a new
+ * schema) against a fresh simulator: the no-op app, SQLite, PostgreSQL, the no-op app again. Each
+ * server is stopped once the day is acknowledged (what it processed meanwhile is not measured).
+ */
+async function intakeOnlyRound(round: number, base: Record<string, string>, sqliteFile: string, withPostgres: boolean): Promise<IntakeRound> {
+  const noop = { entry: fileURLToPath(new URL("./noop-server.js", import.meta.url)), env: base, database: "none" as const };
+  const targets: Target[] = [
+    { label: "no-op", ...noop },
+    { label: "SQLite", database: "sqlite", env: { ...base, DATABASE_URL: sqliteFile } },
+  ];
+  const postgres = withPostgres ? await postgresTarget(base) : undefined;
+  if (postgres) targets.push({ ...postgres, label: "PostgreSQL" });
+  targets.push({ label: "no-op", ...noop });
+  process.stdout.write(`\n▶ intake round ${round} of ${ROUNDS}:`);
+  const measured: Pick<TargetFigures, "database" | "replicas" | "deliveriesPerSecond" | "ackP99Ms">[] = [];
+  for (const target of targets) {
+    const { sim, stream } = await simulatedDay();
+    try {
+      const server = await spawnServer({ ...sim.probotEnv(), ...target.env }, target.entry);
+      try {
+        globalThis.gc?.();
+        const start = performance.now();
+        const day = await sendAll(new URL(WEBHOOK_PATH, server.url), stream.day);
+        const seconds = (performance.now() - start) / 1000;
+        const p99 = percentile(Float64Array.from(day.latencies).sort(), 99);
+        measured.push({ database: target.database, replicas: 1, deliveriesPerSecond: stream.day.length / seconds, ackP99Ms: p99 });
+        process.stdout.write(
+          ` ${target.label} ${Math.round(stream.day.length / seconds).toLocaleString("en-US")}/s (p99 ${p99.toFixed(1)} ms)${day.non2xx ? `, ${day.non2xx} not 2xx` : ""};`,
+        );
+      } finally {
+        await stopChild(server.child);
+      }
+    } finally {
+      await sim.close();
+      await target.cleanup?.();
+    }
+  }
+  return intakeRound(measured);
 }
 
 async function runTarget(sim: Simulator, stream: Stream, target: Target): Promise<Result> {
@@ -231,67 +278,6 @@ async function runTarget(sim: Simulator, stream: Stream, target: Target): Promis
   }
 }
 
-/** POSTs every delivery, CONCURRENCY at a time over keep-alive connections; times each to its answer. */
-/** Sends with CONCURRENCY requests in flight, round-robin over the servers (replicas) given. */
-async function sendAll(urls: URL | URL[], deliveries: Delivery[]): Promise<{ latencies: Float64Array; non2xx: number }> {
-  const targets = Array.isArray(urls) ? urls : [urls];
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies = new Float64Array(deliveries.length);
-  let next = 0;
-  let non2xx = 0;
-  const worker = async () => {
-    while (next < deliveries.length) {
-      const i = next++;
-      const begin = performance.now();
-      const url = targets[i % targets.length];
-      const status = await post(agent, url, deliveries[i]).catch(() => post(agent, url, deliveries[i])); // one retry on a reset socket
-      latencies[i] = performance.now() - begin;
-      if (status < 200 || status > 299) non2xx++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  agent.destroy();
-  return { latencies, non2xx };
-}
-
-function post(agent: Agent, url: URL, d: Delivery): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: "POST",
-      agent,
-      headers: {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(d.body),
-        "user-agent": "GitHub-Hookshot/bench",
-        "x-github-event": d.name,
-        "x-github-delivery": d.id,
-        "x-hub-signature-256": d.signature,
-        "x-github-hook-installation-target-type": "integration",
-      },
-    });
-    req.on("response", (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.on("error", reject);
-    req.end(d.body);
-  });
-}
-
-/** Polls /healthz until nothing is pending, twice in a row. */
-async function settle(appUrl: string, timeoutMs: number): Promise<{ ok: boolean; failed: number }> {
-  const deadline = Date.now() + timeoutMs;
-  let quiet = 0;
-  while (Date.now() < deadline) {
-    const health = (await (await fetch(`${appUrl}/healthz`)).json()) as { queue: { pending: number; failed: number }; actionsPending: boolean };
-    quiet = health.queue.pending === 0 && !health.actionsPending ? quiet + 1 : 0;
-    if (quiet >= 2) return { ok: true, failed: health.queue.failed };
-    // Not faster: each look costs the server a count of its queue, which the CPU figures would include.
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { ok: false, failed: NaN };
-}
-
 // ------------------------------------------------------------------ output
 
 function describeStream(stream: Stream, buildMs: number) {
@@ -316,10 +302,6 @@ function describeStream(stream: Stream, buildMs: number) {
       ? "Probot's write throttle: OFF (GITHUB_THROTTLE=off), so processing time is tierkeeper's own"
       : "Probot's write throttle: on, as against GitHub (writes ≥ 1 s apart per installation); BENCH_THROTTLE=off to measure without it",
   );
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 function routeCounts(requests: RequestRecord[]): Map<string, number> {

@@ -1,4 +1,4 @@
-import { AIMS, benchFigures, formatAims, type TargetFigures } from "../../src/bench/figures.js";
+import { AIMS, benchFigures, formatAims, formatRounds, type IntakeRound, type TargetFigures } from "../../src/bench/figures.js";
 
 /** A target's figures with the values a test cares about; the rest are plausible fillers. */
 function target(over: Partial<TargetFigures> & Pick<TargetFigures, "label" | "database">): TargetFigures {
@@ -54,6 +54,7 @@ describe("the bench's figures (BENCH_JSON)", () => {
       "peak_rss_ratio",
       "replica_cpu_ratio",
       "api_requests_no_component",
+      "intake_rounds",
       "sweep",
       "storage",
       "targets",
@@ -73,6 +74,41 @@ describe("the bench's figures (BENCH_JSON)", () => {
     expect(lines.find((l) => l.startsWith("CPU per delivery"))).toMatch(/1\.10× \(aim ≤ 1\.15×\): met/);
     expect(lines.find((l) => l.startsWith("API requests"))).toMatch(/NOT met/);
     expect(formatAims(benchFigures(base, targets.slice(0, 2))).find((l) => l.startsWith("CPU per delivery"))).toMatch(/not measured/);
+  });
+});
+
+describe("the intake rounds", () => {
+  const targets = [
+    target({ label: "no-op", database: "none", deliveriesPerSecond: 2000 }),
+    target({ label: "sqlite", database: "sqlite", deliveriesPerSecond: 1000, ackP99Ms: 40 }),
+    target({ label: "postgres", database: "postgres", deliveriesPerSecond: 1200 }),
+    target({ label: "no-op again", database: "none", deliveriesPerSecond: 2000 }),
+  ];
+  const round = (noop: number[], sqlite: number | null, postgres: number | null, p99: number | null): IntakeRound => ({
+    noopDps: noop,
+    sqliteDps: sqlite,
+    postgresDps: postgres,
+    sqliteP99Ms: p99,
+  });
+
+  it("judge throughput and p99 on the median of the rounds, each ratio against its own round's no-op runs", () => {
+    // Ratios 0.5 (the full run), 0.8 and 0.7 (a slower machine in round 3: 0.7 of its own baseline); p99 40, 20, 30.
+    const f = benchFigures(base, targets, [], [], [round([3000, 1000], 1600, 1800, 20), round([1000], 700, 200, 30)]);
+    expect(f.ack_ratio_sqlite).toBeCloseTo(0.7);
+    expect(f.ack_ratio_postgres).toBeCloseTo(0.6); // 0.6, 0.9 and 0.2
+    expect(f.ack_p99_ms_sqlite).toBe(30);
+    expect(f.intake_rounds).toHaveLength(3);
+    expect(f.intake_rounds[0]).toEqual(round([2000, 2000], 1000, 1200, 40));
+    expect(formatAims(f)[0]).toMatch(/^throughput on SQLite 0\.70× the no-op app's, the median of 3 rounds \(aim ≥ 0\.8×\): NOT met$/);
+    expect(formatRounds(f.intake_rounds)[1]).toBe("  round 2: SQLite 0.80×, PostgreSQL 0.90× the no-op app's 3,000 and 1,000/s; SQLite p99 20.0 ms");
+  });
+
+  it("take the median of two as the mean of both, and leave out a round without the database", () => {
+    const f = benchFigures(base, targets, [], [], [round([2000], 1400, null, null)]);
+    expect(f.ack_ratio_sqlite).toBeCloseTo(0.6); // 0.5 and 0.7
+    expect(f.ack_ratio_postgres).toBeCloseTo(0.6); // only the full run's
+    expect(f.ack_p99_ms_sqlite).toBe(40);
+    expect(benchFigures(base, targets).ack_ratio_sqlite).toBeCloseTo(0.5); // one round: the full run alone, as before
   });
 });
 
