@@ -120,6 +120,9 @@ export function intakeRound(targets: Pick<TargetFigures, "database" | "replicas"
     sqliteP99Ms: single("sqlite")?.ackP99Ms ?? null,
   };
 }
+/** A round's throughput against the mean of its no-op runs; NaN when the database was not in it. */
+const roundRatio = (dps: number | null, round: IntakeRound) => (dps === null ? NaN : dps / mean(round.noopDps));
+
 /** NaN and Infinity are not JSON: a figure that could not be measured is null. */
 const finite = (x: number | undefined | null): number | null => (x === undefined || x === null || !Number.isFinite(x) ? null : x);
 
@@ -136,7 +139,7 @@ export function benchFigures(
   const postgres = targets.find((t) => t.database === "postgres" && t.replicas === 1);
   const rounds = [intakeRound(targets), ...moreRounds];
   // Each round's ratio against the no-op app's runs of that round (their mean), then the median of the rounds.
-  const ratio = (dps: (r: IntakeRound) => number | null) => median(rounds.map((r) => (dps(r) ?? NaN) / mean(r.noopDps)));
+  const ratio = (dps: (r: IntakeRound) => number | null) => median(rounds.map((r) => roundRatio(dps(r), r)));
   const pair = targets.find((t) => t.database === "postgres" && t.replicas === 2);
   const tierkeeper = targets.filter((t) => t.database !== "none");
   const quiet = tierkeeper.map((t) => t.apiRequestsNoComponent).filter((n): n is number => n !== null);
@@ -159,10 +162,10 @@ export function benchFigures(
 
 /** Each intake round's ratios against its own no-op runs, and SQLite's p99: one line each. */
 export function formatRounds(rounds: IntakeRound[]): string[] {
-  const against = (dps: number | null, noop: number[]) => (dps === null ? "—" : `${(dps / mean(noop)).toFixed(2)}×`);
+  const against = (dps: number | null, round: IntakeRound) => (dps === null ? "—" : `${roundRatio(dps, round).toFixed(2)}×`);
   return rounds.map(
     (r, i) =>
-      `  round ${i + 1}: SQLite ${against(r.sqliteDps, r.noopDps)}, PostgreSQL ${against(r.postgresDps, r.noopDps)} the no-op app's ${r.noopDps.map((d) => Math.round(d).toLocaleString("en-US")).join(" and ")}/s; SQLite p99 ${r.sqliteP99Ms?.toFixed(1) ?? "—"} ms`,
+      `  round ${i + 1}: SQLite ${against(r.sqliteDps, r)}, PostgreSQL ${against(r.postgresDps, r)} the no-op app's ${r.noopDps.map((d) => Math.round(d).toLocaleString("en-US")).join(" and ")}/s; SQLite p99 ${r.sqliteP99Ms?.toFixed(1) ?? "—"} ms`,
   );
 }
 

@@ -68,7 +68,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "tierkeeper-bench-"));
   // Probot's throttle stays on, as against GitHub (BENCH_THROTTLE=off measures tierkeeper's own processing instead).
   const base = { WEBHOOK_SECRET: SECRET, HOST: "127.0.0.1", PORT: "0", ...(THROTTLE_OFF ? { GITHUB_THROTTLE: "off" } : {}) };
-  const noop = { entry: fileURLToPath(new URL("./noop-server.js", import.meta.url)), env: base, database: "none" as const };
+  const noop = noopTarget(base);
   // The baseline runs first and last: background load drifts, and the ratio uses their mean.
   const targets: Target[] = [
     { label: "no-op Probot app", ...noop },
@@ -180,6 +180,11 @@ async function simulatedDay(): Promise<{ sim: Simulator; stream: Stream }> {
   return { sim, stream };
 }
 
+/** The no-op Probot app, served the same way: the baseline (its label is the caller's). */
+function noopTarget(base: Record<string, string>): Omit<Target, "label"> {
+  return { entry: fileURLToPath(new URL("./noop-server.js", import.meta.url)), env: base, database: "none" };
+}
+
 /** A fresh schema in the test database, so the run starts empty and leaves nothing behind. */
 async function postgresTarget(base: Record<string, string>): Promise<Target | undefined> {
   const scratch = await scratchPostgres(PG_URL, "bench").catch(() => undefined);
@@ -193,7 +198,7 @@ async function postgresTarget(base: Record<string, string>): Promise<Target | un
  * server is stopped once the day is acknowledged (what it processed meanwhile is not measured).
  */
 async function intakeOnlyRound(round: number, base: Record<string, string>, sqliteFile: string, withPostgres: boolean): Promise<IntakeRound> {
-  const noop = { entry: fileURLToPath(new URL("./noop-server.js", import.meta.url)), env: base, database: "none" as const };
+  const noop = noopTarget(base);
   const targets: Target[] = [
     { label: "no-op", ...noop },
     { label: "SQLite", database: "sqlite", env: { ...base, DATABASE_URL: sqliteFile } },

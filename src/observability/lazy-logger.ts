@@ -11,8 +11,9 @@ export function lazyChild(parent: Logger, bindings: Record<string, unknown>): Lo
   const made = () => (child ??= parent.child(bindings));
   return new Proxy(parent, {
     get(_, property) {
-      const value: unknown = Reflect.get(made(), property);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(made()) : value;
+      const child = made();
+      const value: unknown = Reflect.get(child, property);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(child) : value;
     },
     set: (_, property, value) => Reflect.set(made(), property, value),
   });

@@ -293,7 +293,7 @@ function createPrivately(file: string): void {
 }
 
 /** Each connection's page cache: a negative cache_size is in KiB (SQLite's default, -2000). */
-export const PAGE_CACHE_KIB = -2000;
+const PAGE_CACHE_KIB = -2000;
 
 /** Opens (creating it and its directory if needed, for its owner only) a SQLite database file. */
 export function openSqlite(file: string, opts: SqliteOptions = {}): Db {
