@@ -17,6 +17,12 @@ import { statusPageHandler } from "../web/status-page.js";
 import { tier2Figures } from "../queries/tier2-figures.js";
 import { Metrics, observeOctokit } from "../observability/metrics.js";
 
+/**
+ * The intake is busy while a webhook is being stored or one arrived this recently, in ms: a
+ * flood keeps it busy, a steady trickle (even hundreds a second) leaves the worker its gaps.
+ */
+const ARRIVAL_GAP_MS = 2;
+
 export interface TierkeeperOptions {
   store: Store;
   /** The clock; tests drive it. */
@@ -62,6 +68,8 @@ export class Tierkeeper {
   private holder = "";
   /** When the last webhook arrived (performance.now()): the worker processes in the pauses between them. */
   private lastArrival = 0;
+  /** Webhooks being stored now. */
+  private storing = 0;
   executor?: Executor;
   deps?: Deps;
   /** This instance's Prometheus registry and meters (served at /metrics). */
@@ -92,7 +100,7 @@ export class Tierkeeper {
       metrics: this.metrics,
       budgetMs: this.options.deliveryBudgetMs,
       maxAttempts: this.options.deliveryMaxClaims,
-      lastArrival: () => this.lastArrival,
+      intakeBusy: () => this.storing > 0 || performance.now() - this.lastArrival < ARRIVAL_GAP_MS,
     });
 
     // The server hands webhooks to `receive` directly; this is for Probot's own dispatch (`probot.receive`, the setup flow).
@@ -134,7 +142,13 @@ export class Tierkeeper {
     // The installation is kept beside the delivery: the worker claims round-robin by installation.
     const installation = (payload as { installation?: { id?: unknown } } | null)?.installation?.id;
     const installationId = typeof installation === "number" ? installation : null;
-    const fresh = await store.deliveries.enqueue({ id, name, payload: body, receivedAt: this.now(), installationId });
+    this.storing++;
+    let fresh: boolean;
+    try {
+      fresh = await store.deliveries.enqueue({ id, name, payload: body, receivedAt: this.now(), installationId });
+    } finally {
+      this.storing--;
+    }
     this.metrics.deliveriesReceived.inc({ event: name });
     if (!fresh) this.metrics.deliveriesDuplicate.inc({ event: name });
     if (!fresh) this.app?.log.debug({ delivery: id }, "duplicate delivery ignored");

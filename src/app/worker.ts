@@ -34,9 +34,9 @@ export interface WorkerOptions {
   metrics?: Metrics;
   /** The features deliveries are routed to (default: features/index.ts; tests pass their own). */
   features?: readonly AnyFeature[];
-  /** When the last webhook arrived (performance.now()): while they keep coming, a batch waits for a pause. */
-  lastArrival?: () => number;
-  /** The longest a batch waits for that pause, in ms (default 1 s): under sustained intake the backlog still drains. */
+  /** Whether webhooks are arriving now: while they are, processing waits for a pause (acknowledgements have 10 s, processing may lag). */
+  intakeBusy?: () => boolean;
+  /** The longest a batch waits for pauses, in ms (default 1 s): under sustained intake the backlog still drains. */
   maxDeferMs?: number;
 }
 
@@ -55,8 +55,8 @@ function budgetTimer(ms: number): BudgetTimer {
   return { expired, cancel: () => clearTimeout(timer) };
 }
 
-/** No webhook for this long is a pause in the intake, in ms. */
-const QUIET_MS = 10;
+/** How often a paused worker looks whether the intake still is busy, in ms. */
+const PAUSE_POLL_MS = 2;
 
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -110,7 +110,8 @@ export class DeliveryWorker {
   private async batch(): Promise<boolean> {
     const { store, now } = this.deps;
     const maxClaims = this.maxClaims;
-    await this.pauseInIntake();
+    const deadline = performance.now() + (this.options.maxDeferMs ?? 1000);
+    await this.pauseInIntake(deadline);
     // A delivery claimed maxClaims times is never claimed again (the claim excludes it); marking it
     // dead only makes that visible, so it is done once a minute, not before every batch: the
     // statement reads the whole backlog, and on SQLite it would hold up the acknowledgements.
@@ -125,8 +126,9 @@ export class DeliveryWorker {
     const parked = claimed.length > 0 ? await store.parked.list() : [];
     const done: ClaimedDelivery[] = [];
     for (const delivery of claimed) {
-      // Webhooks waiting to be read go first: processing may lag, an acknowledgement has 10 s.
+      // Webhooks go first, those waiting to be read and those arriving again after a lull (until the deadline).
       await afterPendingIo();
+      await this.pauseInIntake(deadline);
       if (await this.process(delivery, parked)) done.push(delivery);
     }
     // Marked done together: a crash before this line only means processing them again, which
@@ -139,13 +141,14 @@ export class DeliveryWorker {
 
   /**
    * Acknowledgements first: processing shares the event loop (and, on SQLite, the database) with
-   * the intake, and a delivery may wait to be processed while GitHub waits at most 10 s for its answer.
+   * the intake, and a delivery may wait to be processed while GitHub waits at most 10 s for its
+   * answer. Waits while webhooks arrive, until `deadline`. Looked at before every delivery, not
+   * once a batch: a lull (the sender's pause, a stall of our own) must not start twenty
+   * deliveries' worth of work in front of the webhooks that follow it.
    */
-  private async pauseInIntake(): Promise<void> {
-    const lastArrival = this.options.lastArrival;
-    if (!lastArrival) return;
-    const deadline = performance.now() + (this.options.maxDeferMs ?? 1000);
-    while (!this.stopped && performance.now() - lastArrival() < QUIET_MS && performance.now() < deadline) await sleep(QUIET_MS, undefined, { ref: false });
+  private async pauseInIntake(deadline: number): Promise<void> {
+    const busy = this.options.intakeBusy;
+    while (busy && !this.stopped && busy() && performance.now() < deadline) await sleep(PAUSE_POLL_MS, undefined, { ref: false });
   }
 
   private get maxClaims(): number {

@@ -116,3 +116,36 @@ test("the server's receiver stores the body byte for byte, with the installation
   const repoId = (pr.payload as { repository: { id: number } }).repository.id;
   expect((await store.pulls.get(repoId, pr.number))?.headSha).toBe(pr.headSha);
 });
+
+test("while webhooks arrive, processing waits before each delivery, not once a batch: a lull lets one through, then it waits again", async () => {
+  app = await startSimApp();
+  const store = app.store;
+  let busy = false;
+  let started = 0;
+  const worker = new DeliveryWorker(app.tierkeeper.deps!, {
+    holder: "w",
+    batch: 20,
+    maxDeferMs: 3_600_000,
+    intakeBusy: () => busy,
+    // Made as each delivery's handlers start: once the first has started, webhooks arrive again.
+    budgetTimer: () => {
+      if (++started === 1) busy = true;
+      return { expired: new Promise<void>(() => undefined), cancel: () => undefined };
+    },
+  });
+  const ping = JSON.stringify({ zen: "Half measures are as bad as nothing at all.", hook_id: 1, installation: { id: 1 } });
+  for (let i = 0; i < 5; i++) await store.deliveries.enqueue({ id: `p${i}`, name: "ping", payload: ping, receivedAt: new Date(app.clock.now().getTime() + i), installationId: 1 });
+
+  worker.start(); // running: a stopped worker (draining at shutdown) waits for nothing
+  try {
+    await until("the first delivery started", () => started === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // time enough for the rest of the batch, were it not waiting
+    expect(started).toBe(1);
+    busy = false; // the intake pauses: the batch goes on
+    await worker.drain();
+  } finally {
+    await worker.stop();
+  }
+  expect(started).toBe(5);
+  expect((await store.deliveries.counts()).done).toBe(5);
+});
