@@ -57,6 +57,8 @@ interface Result {
   failed: number;
   /** CPU seconds (user + system) of the server processes from the first delivery sent until the day settled. */
   cpuSeconds: number;
+  /** The part of cpuSeconds until the last delivery was acknowledged. */
+  cpuAckSeconds: number;
   /** Action keys found on more than one GitHub object (exactly-once broken); undefined for the no-op app. */
   duplicated?: string[];
 }
@@ -79,9 +81,11 @@ async function main() {
   // Two replicas on one PostgreSQL database, deliveries sent to them in turn.
   const pair = postgres ? await postgresTarget(base) : undefined;
   if (pair) targets.push({ ...pair, label: "tierkeeper, PostgreSQL ×2", replicas: 2 });
+  // The no-op app split the same way: what a second process costs on this machine, whatever the app.
+  if (pair) targets.push({ label: "no-op app ×2", ...noop, replicas: 2 });
   targets.push({ label: "no-op app, again", ...noop });
-  // BENCH_TARGETS=postgres: only the one and two PostgreSQL replicas (the CPU ratio, quickly).
-  if (process.env.BENCH_TARGETS === "postgres") targets.splice(0, targets.length, ...targets.filter((t) => t.database === "postgres"));
+  // BENCH_TARGETS=postgres: only the one and two PostgreSQL replicas, and the no-op app's (the CPU ratios, quickly).
+  if (process.env.BENCH_TARGETS === "postgres") targets.splice(0, targets.length, ...targets.filter((t) => t.database !== "sqlite"));
 
   const results: Result[] = [];
   const moreRounds: IntakeRound[] = [];
@@ -247,6 +251,7 @@ async function runTarget(sim: Simulator, stream: Stream, target: Target): Promis
     const start = performance.now();
     const day = await sendAll(webhook, stream.day);
     const ackMs = performance.now() - start;
+    const cpuAcked = servers.map((s) => cpuSeconds(s.child.pid!));
     process.stdout.write(`acknowledged ${stream.day.length} in ${(ackMs / 1000).toFixed(1)} s, processing… `);
     const settled = await settle(url, SETTLE_TIMEOUT_MS);
     const processedMs = settled.ok ? performance.now() - start : undefined;
@@ -276,6 +281,7 @@ async function runTarget(sim: Simulator, stream: Stream, target: Target): Promis
       quietRequests,
       failed: quietSettled.failed,
       cpuSeconds: cpu,
+      cpuAckSeconds: cpuAcked.reduce((sum, c, i) => sum + c - cpuBefore[i], 0),
       duplicated: target.entry === undefined ? duplicatedActions(sim) : undefined,
     };
   } finally {
@@ -338,6 +344,7 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
     ["peak RSS of the server (MB)", (r) => fmt(r.peakRssMb)],
     ["server CPU until settled (s)", (r) => fmt(r.cpuSeconds, 1)],
     ["server CPU per delivery (ms)", (r) => fmt((r.cpuSeconds / r.sent) * 1000, 3)],
+    ["  of it while acknowledging (ms)", (r) => fmt((r.cpuAckSeconds / r.sent) * 1000, 3)],
     ["actions carried out twice", (r) => fmt(r.duplicated?.length)],
     ["GitHub API requests", (r) => fmt(r.requests.length)],
     ["API requests per delivery", (r) => fmt(r.requests.length / r.sent, 4)],
@@ -358,7 +365,7 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
     for (const [route, n] of routeCounts(r.quietRequests!)) console.log(`  ${String(n).padStart(6)}  ${route}`);
   }
 
-  const baselines = results.filter((r) => r.noop);
+  const baselines = results.filter((r) => r.noop && r.replicas === 1);
   const baseline = baselines.reduce((sum, r) => sum + s(r).dps, 0) / baselines.length;
   console.log(
     `\nThroughput against the no-op app's ${fmt(baseline)}/s (mean of its ${baselines.length} runs): ${results
@@ -369,10 +376,18 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
   const single = results.find((x) => x.database === "postgres" && x.replicas === 1);
   const pair = results.find((x) => x.database === "postgres" && x.replicas === 2);
   if (single && pair) {
-    const perDelivery = (r: Result) => (r.cpuSeconds / r.sent) * 1000;
+    const ms = (seconds: number, r: Result) => ((seconds / r.sent) * 1000).toFixed(3);
+    const split = (r: Result) => `${ms(r.cpuSeconds, r)} (${ms(r.cpuAckSeconds, r)} while acknowledging, ${ms(r.cpuSeconds - r.cpuAckSeconds, r)} after)`;
     console.log(
-      `Replicas: ${perDelivery(single).toFixed(3)} CPU ms per delivery on one, ${perDelivery(pair).toFixed(3)} on two (both processes, until the day settled): ${(perDelivery(pair) / perDelivery(single)).toFixed(2)}×${single.processedMs === undefined || pair.processedMs === undefined ? " — NOT comparable: a run did not settle, its CPU is cut short" : ""}`,
+      `Replicas: CPU ms per delivery ${split(single)} on one, ${split(pair)} on two (both processes, until the day settled): ${(pair.cpuSeconds / single.cpuSeconds).toFixed(2)}×${single.processedMs === undefined || pair.processedMs === undefined ? " — NOT comparable: a run did not settle, its CPU is cut short" : ""}`,
     );
+    const noopPair = results.find((x) => x.noop && x.replicas === 2);
+    if (noopPair && baselines.length) {
+      const one = baselines.reduce((sum, r) => sum + r.cpuSeconds / r.sent, 0) / baselines.length;
+      console.log(
+        `          the no-op app, which only acknowledges: ${(one * 1000).toFixed(3)} on one (mean of ${baselines.length} runs), ${ms(noopPair.cpuSeconds, noopPair)} on two: ${(noopPair.cpuSeconds / noopPair.sent / one).toFixed(2)}× (a second process's cost on this machine, whatever the app)`,
+      );
+    }
   }
   for (const r of results.filter((r) => r.duplicated?.length))
     console.log(`EXACTLY-ONCE BROKEN — ${r.label}: ${r.duplicated!.length} actions carried out twice, e.g. ${r.duplicated!.slice(0, 3).join("; ")}`);
@@ -394,6 +409,7 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
     peakRssMb: r.peakRssMb,
     cpuSeconds: r.cpuSeconds,
     cpuMsPerDelivery: (r.cpuSeconds / r.sent) * 1000,
+    cpuAckMsPerDelivery: (r.cpuAckSeconds / r.sent) * 1000,
     apiRequests: r.requests.length,
     apiRequestsNoComponent: r.quietRequests?.length ?? null,
     duplicatedActions: r.duplicated?.length ?? null,

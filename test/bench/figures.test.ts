@@ -15,6 +15,7 @@ function target(over: Partial<TargetFigures> & Pick<TargetFigures, "label" | "da
     peakRssMb: 100,
     cpuSeconds: 1,
     cpuMsPerDelivery: 1,
+    cpuAckMsPerDelivery: 0.5,
     apiRequests: 10,
     apiRequestsNoComponent: null,
     duplicatedActions: null,
@@ -53,6 +54,7 @@ describe("the bench's figures (BENCH_JSON)", () => {
       "ack_p99_ms_sqlite",
       "peak_rss_ratio",
       "replica_cpu_ratio",
+      "replica_cpu_ratio_noop",
       "api_requests_no_component",
       "intake_rounds",
       "sweep",
@@ -118,5 +120,30 @@ describe("the replica CPU ratio", () => {
     const pair = target({ label: "postgres ×2", database: "postgres", replicas: 2, cpuMsPerDelivery: 2.2 });
     expect(benchFigures(base, [single, pair]).replica_cpu_ratio).toBeNull();
     expect(benchFigures(base, [{ ...single, processedSeconds: 30 }, pair]).replica_cpu_ratio).toBeCloseTo(1.1);
+  });
+
+  it("is set beside the no-op app's own two processes against one, which stay out of the baselines", () => {
+    const targets = [
+      target({ label: "no-op", database: "none", deliveriesPerSecond: 2000, peakRssMb: 100, cpuMsPerDelivery: 0.3 }),
+      target({ label: "sqlite", database: "sqlite", deliveriesPerSecond: 1600, peakRssMb: 120 }),
+      target({ label: "postgres", database: "postgres", cpuMsPerDelivery: 2 }),
+      target({ label: "postgres ×2", database: "postgres", replicas: 2, cpuMsPerDelivery: 2.4 }),
+      target({ label: "no-op ×2", database: "none", replicas: 2, deliveriesPerSecond: 500, peakRssMb: 60, cpuMsPerDelivery: 0.42 }),
+      target({ label: "no-op again", database: "none", deliveriesPerSecond: 2000, peakRssMb: 100, cpuMsPerDelivery: 0.3 }),
+    ];
+    const f = benchFigures(base, targets);
+    expect(f.replica_cpu_ratio).toBeCloseTo(1.2);
+    expect(f.replica_cpu_ratio_noop).toBeCloseTo(1.4);
+    // The pair's throughput and memory are not the baseline's.
+    expect(f.ack_ratio_sqlite).toBeCloseTo(0.8);
+    expect(f.peak_rss_ratio).toBeCloseTo(1.2);
+    expect(f.intake_rounds[0].noopDps).toEqual([2000, 2000]);
+    expect(formatAims(f).find((l) => l.startsWith("CPU per delivery"))).toMatch(/1\.20× \(aim ≤ 1\.15×\): NOT met \(the no-op app's two processes against one: 1\.40×\)$/);
+    expect(
+      benchFigures(
+        base,
+        targets.filter((t) => t.label !== "no-op ×2"),
+      ).replica_cpu_ratio_noop,
+    ).toBeNull();
   });
 });
