@@ -20,6 +20,8 @@ export interface WorkerOptions {
   /** Identifies this process in leases. */
   holder: string;
   batch?: number;
+  /** The most payload bytes one batch claims (default 8 MiB; the first delivery comes whatever its size, up to GitHub's 25 MB). */
+  batchBytes?: number;
   leaseMs?: number;
   /** How often to look for deliveries stored by other replicas or left by a crash. */
   pollMs?: number;
@@ -54,6 +56,9 @@ function budgetTimer(ms: number): BudgetTimer {
   const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)).unref());
   return { expired, cancel: () => clearTimeout(timer) };
 }
+
+/** A batch's payloads are read and parsed together: at most this many bytes of them (8 MiB). */
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 /** How often a paused worker looks whether the intake still is busy, in ms. */
 const PAUSE_POLL_MS = 2;
@@ -122,7 +127,9 @@ export class DeliveryWorker {
         this.options.metrics?.deliveriesDead.inc({ event: dead.name, cause: "unfinished" });
       }
     }
-    const claimed = readFacts(await store.deliveries.claim(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims));
+    const claimed = readFacts(
+      await store.deliveries.claim(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims, this.options.batchBytes ?? BATCH_BYTES),
+    );
     const parked = claimed.length > 0 ? await store.parked.list() : [];
     const done: ClaimedDelivery[] = [];
     for (const delivery of claimed) {

@@ -96,9 +96,11 @@ export class Deliveries {
    * in the same statement. Round-robin by installation (each installation's oldest first, then
    * each one's second, ...), so a flood from one installation cannot starve another. A delivery
    * claimed before without finishing comes alone, so that a poison delivery takes no other down
-   * with it. Deliveries already claimed `maxClaims` times are left to `bury`.
+   * with it. Deliveries already claimed `maxClaims` times are left to `bury`. The batch stops short
+   * of `maxBytes` of payloads (the first delivery comes whatever its size): twenty of GitHub's
+   * 25 MB payloads claimed, and parsed, at once would take gigabytes.
    */
-  async claim(worker: string, limit: number, now: Date, leaseMs: number, maxClaims = 2 ** 31 - 1): Promise<StoredDelivery[]> {
+  async claim(worker: string, limit: number, now: Date, leaseMs: number, maxClaims = 2 ** 31 - 1, maxBytes = Number.MAX_SAFE_INTEGER): Promise<StoredDelivery[]> {
     // PostgreSQL: concurrent claimers skip each other's rows instead of waiting or sharing them
     // (the ready conditions are checked again on the locked rows: a twin may have claimed them
     // meanwhile; as an expression no index serves, so that the few picked rows drive the join).
@@ -109,6 +111,7 @@ export class Deliveries {
     // second. A full scan of the pending deliveries would cost a backlog's size at every claim.
     // A delivery claimed twice already without finishing comes alone when its turn is first (and is
     // skipped otherwise): a poison delivery counts at most two claims against the innocent ones of its batches.
+    // `sized`: the bytes of the payloads before each chosen one, read for the chosen few only.
     const postgres = this.db.dialect === "postgres";
     const ready = (t: string) => `${t}.status = 'pending' AND ${t}.retry_at <= $3 AND (${t}.lease_until IS NULL OR ${t}.lease_until <= $3) AND ${t}.attempts < $5`;
     // Per installation: PostgreSQL plans this as a LATERAL join; SQLite, which has none, as a correlated IN.
@@ -129,17 +132,23 @@ export class Deliveries {
          ) ranked
        ),
        chosen AS MATERIALIZED (
-         SELECT id FROM ordered
+         SELECT id, pos FROM ordered
          WHERE pos = 1 OR (attempts < 2 AND (SELECT attempts FROM ordered WHERE pos = 1) < 2)
          ORDER BY pos LIMIT $4
        ),
+       sized AS MATERIALIZED (
+         SELECT id FROM (
+           SELECT chosen.id, SUM(octet_length(d.payload)) OVER (ORDER BY chosen.pos) - octet_length(d.payload) AS before
+           FROM chosen JOIN deliveries d ON d.id = chosen.id
+         ) running WHERE before < $6
+       ),
        picked AS MATERIALIZED (
-         ${postgres ? `SELECT d.id FROM chosen JOIN deliveries d ON d.id = chosen.id WHERE (${ready("d")}) IS TRUE FOR UPDATE OF d SKIP LOCKED` : "SELECT id FROM chosen"}
+         ${postgres ? `SELECT d.id FROM sized JOIN deliveries d ON d.id = sized.id WHERE (${ready("d")}) IS TRUE FOR UPDATE OF d SKIP LOCKED` : "SELECT id FROM sized"}
        )
        UPDATE deliveries SET lease_holder = $1, lease_until = $2, attempts = attempts + 1
        WHERE id IN (SELECT id FROM picked)
        RETURNING id, name, payload, received_at, attempts, installation_id`,
-      [worker, now.getTime() + leaseMs, now, limit, maxClaims],
+      [worker, now.getTime() + leaseMs, now, limit, maxClaims, maxBytes],
     );
     // RETURNING has no order: the same round-robin again, over what was claimed.
     const claimed = rows

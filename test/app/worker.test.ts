@@ -62,6 +62,22 @@ test("a handler past its time budget is abandoned: the delivery is retried later
   expect(timers).toHaveLength(2); // the second delivery's budget, cancelled when it finished in time
 });
 
+test("a batch holds at most 8 MiB of payloads: five of 3 MiB are processed three, then two", async () => {
+  app = await startSimApp();
+  const store = app.store;
+  const batches: string[][] = [];
+  const deliveries = Object.assign(Object.create(store.deliveries) as SqlStore["deliveries"], { finishAll: (ids: string[]) => (batches.push(ids), store.deliveries.finishAll(ids)) });
+  const worker = new DeliveryWorker({ ...app.tierkeeper.deps!, store: Object.assign(Object.create(store) as SqlStore, { deliveries }) }, { holder: "w" });
+  const big = JSON.stringify({ zen: "x".repeat(3 * 1024 * 1024), hook_id: 1, installation: { id: 1 } });
+  for (let i = 0; i < 5; i++) await store.deliveries.enqueue({ id: `big${i}`, name: "ping", payload: big, receivedAt: new Date(app.clock.now().getTime() + i), installationId: 1 });
+
+  await worker.drain();
+  expect(batches.filter((ids) => ids.length > 0)).toEqual([
+    ["big0", "big1", "big2"],
+    ["big3", "big4"],
+  ]);
+});
+
 test("fairness: 500 deliveries of installation A, then one of B: B's is processed in the first batch", async () => {
   app = await startSimApp();
   const store = app.store;

@@ -162,6 +162,21 @@ describe.each([
       ]);
     });
 
+    test("a batch stops short of its byte budget, counted in bytes; the first delivery comes whatever its size", async () => {
+      const sized = (id: string, ms: number, pad: string) => ({ ...d(id, ms), payload: JSON.stringify({ id, pad }) });
+      await store.deliveries.enqueue(sized("big", 10, "x".repeat(5000)));
+      for (const [i, id] of ["b", "c", "e", "f"].entries()) await store.deliveries.enqueue(sized(id, 20 + i, "x".repeat(1000)));
+      // 600 characters, 1,200 bytes: a budget counted in characters would take both.
+      await store.deliveries.enqueue(sized("wide1", 30, "é".repeat(600)));
+      await store.deliveries.enqueue(sized("wide2", 31, "é".repeat(600)));
+      const claim = async (maxBytes: number) => (await store.deliveries.claim("w", 10, at(100), 60_000, undefined, maxBytes)).map((x) => x.id);
+      expect(await claim(2500)).toEqual(["big"]);
+      expect(await claim(2500)).toEqual(["b", "c", "e"]);
+      expect(await claim(2000)).toEqual(["f", "wide1"]); // wide2 would start at 2,240 bytes (1,640 characters)
+      expect(await claim(1000)).toEqual(["wide2"]);
+      expect(await claim(1000)).toEqual([]);
+    });
+
     test("finish, retry and counts", async () => {
       for (const [i, id] of ["a", "b", "c", "e"].entries()) await store.deliveries.enqueue(d(id, i));
       await store.deliveries.claim("w", 10, at(10), 60_000);
