@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
-import { DeliveryWorker } from "../../src/app/worker.js";
+import { DeliveryWorker, type WorkerOptions } from "../../src/app/worker.js";
 import type { Deps } from "../../src/features/deps.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
 import { startSimApp, type SimApp } from "../support/sim-app.js";
@@ -62,12 +62,19 @@ test("a handler past its time budget is abandoned: the delivery is retried later
   expect(timers).toHaveLength(2); // the second delivery's budget, cancelled when it finished in time
 });
 
+/** A worker on the real store, noting the batches it finishes, in order. */
+function batchNoting(app: SimApp, options: WorkerOptions): { worker: DeliveryWorker; batches: string[][] } {
+  const { store } = app;
+  const batches: string[][] = [];
+  const deliveries = Object.assign(Object.create(store.deliveries) as SqlStore["deliveries"], { finishAll: (ids: string[]) => (batches.push(ids), store.deliveries.finishAll(ids)) });
+  const worker = new DeliveryWorker({ ...app.tierkeeper.deps!, store: Object.assign(Object.create(store) as SqlStore, { deliveries }) }, options);
+  return { worker, batches };
+}
+
 test("a batch holds at most 8 MiB of payloads: five of 3 MiB are processed three, then two", async () => {
   app = await startSimApp();
   const store = app.store;
-  const batches: string[][] = [];
-  const deliveries = Object.assign(Object.create(store.deliveries) as SqlStore["deliveries"], { finishAll: (ids: string[]) => (batches.push(ids), store.deliveries.finishAll(ids)) });
-  const worker = new DeliveryWorker({ ...app.tierkeeper.deps!, store: Object.assign(Object.create(store) as SqlStore, { deliveries }) }, { holder: "w" });
+  const { worker, batches } = batchNoting(app, { holder: "w" });
   const big = JSON.stringify({ zen: "x".repeat(3 * 1024 * 1024), hook_id: 1, installation: { id: 1 } });
   for (let i = 0; i < 5; i++) await store.deliveries.enqueue({ id: `big${i}`, name: "ping", payload: big, receivedAt: new Date(app.clock.now().getTime() + i), installationId: 1 });
 
@@ -81,11 +88,7 @@ test("a batch holds at most 8 MiB of payloads: five of 3 MiB are processed three
 test("fairness: 500 deliveries of installation A, then one of B: B's is processed in the first batch", async () => {
   app = await startSimApp();
   const store = app.store;
-  const batches: string[][] = [];
-  // The real store; only the batches it is told to finish are noted, in order.
-  const deliveries = Object.assign(Object.create(store.deliveries) as SqlStore["deliveries"], { finishAll: (ids: string[]) => (batches.push(ids), store.deliveries.finishAll(ids)) });
-  const noting = Object.assign(Object.create(store) as SqlStore, { deliveries });
-  const worker = new DeliveryWorker({ ...app.tierkeeper.deps!, store: noting }, { holder: "w", batch: 20 });
+  const { worker, batches } = batchNoting(app, { holder: "w", batch: 20 });
   const ping = (installation: number) => JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1, installation: { id: installation } });
   for (let i = 0; i < 500; i++) await store.deliveries.enqueue({ id: `a${i}`, name: "ping", payload: ping(1), receivedAt: new Date(app.clock.now().getTime() + i), installationId: 1 });
   await store.deliveries.enqueue({ id: "b", name: "ping", payload: ping(2), receivedAt: new Date(app.clock.now().getTime() + 1000), installationId: 2 });
