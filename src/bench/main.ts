@@ -379,7 +379,7 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
     const ms = (seconds: number, r: Result) => ((seconds / r.sent) * 1000).toFixed(3);
     const split = (r: Result) => `${ms(r.cpuSeconds, r)} (${ms(r.cpuAckSeconds, r)} while acknowledging, ${ms(r.cpuSeconds - r.cpuAckSeconds, r)} after)`;
     console.log(
-      `Replicas: CPU ms per delivery ${split(single)} on one, ${split(pair)} on two (both processes, until the day settled): ${(pair.cpuSeconds / single.cpuSeconds).toFixed(2)}×${single.processedMs === undefined || pair.processedMs === undefined ? " — NOT comparable: a run did not settle, its CPU is cut short" : ""}`,
+      `Replicas: CPU ms per delivery ${split(single)} on one, ${split(pair)} on two (both processes, until the day settled): ${(pair.cpuSeconds / pair.sent / (single.cpuSeconds / single.sent)).toFixed(2)}×${single.processedMs === undefined || pair.processedMs === undefined ? " — NOT comparable: a run did not settle, its CPU is cut short" : ""}`,
     );
     const noopPair = results.find((x) => x.noop && x.replicas === 2);
     if (noopPair && baselines.length) {
