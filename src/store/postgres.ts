@@ -17,11 +17,30 @@ const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
 };
 
+/** Beyond this many statement texts, a pool's statements go unnamed: each connection's server process keeps what it prepared. */
+export const MAX_NAMED_STATEMENTS = 300;
+
+/**
+ * Statements with parameters are named after their text, so that PostgreSQL parses and plans each
+ * once per connection, not at every execution (planning the claim took longer than running it).
+ * One per pool: a name means the same text on all of its connections.
+ */
+class StatementNames {
+  private readonly names = new Map<string, string>();
+
+  for(text: string, params?: readonly Param[]): pg.QueryConfig {
+    let name = this.names.get(text);
+    if (name === undefined && this.names.size < MAX_NAMED_STATEMENTS) this.names.set(text, (name = `tk${this.names.size}`));
+    return { text, values: toDbParams(params), name };
+  }
+}
+
 class PgDb implements Db {
   readonly dialect = "postgres" as const;
 
   constructor(
     private readonly pool: pg.Pool,
+    private readonly statements = new StatementNames(),
     /** Set for the handle given to a transaction's callback. */
     private readonly client?: pg.PoolClient,
   ) {}
@@ -31,11 +50,11 @@ class PgDb implements Db {
   }
 
   async query<T>(sql: string, params?: readonly Param[]): Promise<T[]> {
-    return (await this.target.query(sql, toDbParams(params))).rows as T[];
+    return (await this.target.query(this.statements.for(sql, params))).rows as T[];
   }
 
   async run(sql: string, params?: readonly Param[]): Promise<{ changes: number }> {
-    return { changes: (await this.target.query(sql, toDbParams(params))).rowCount ?? 0 };
+    return { changes: (await this.target.query(this.statements.for(sql, params))).rowCount ?? 0 };
   }
 
   async exec(sql: string): Promise<void> {
@@ -53,7 +72,7 @@ class PgDb implements Db {
     client.on("error", onError);
     try {
       await client.query("BEGIN");
-      const result = await fn(new PgDb(this.pool, client));
+      const result = await fn(new PgDb(this.pool, this.statements, client));
       await client.query("COMMIT");
       return result;
     } catch (err) {

@@ -16,6 +16,7 @@ import { openStore, parseDatabaseUrl } from "../../src/store/open.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
 import { Deliveries } from "../../src/store/deliveries.js";
 import { openSqlite } from "../../src/store/sqlite.js";
+import { MAX_NAMED_STATEMENTS } from "../../src/store/postgres.js";
 
 /** A fresh, empty database per test, and a way to open more stores on the same one. */
 interface Fixture {
@@ -941,5 +942,23 @@ test("on SQLite, each connection keeps SQLite's own 2 MB page cache, whichever e
   } finally {
     for (const db of connections) await db.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("on PostgreSQL, a statement is prepared once per connection under a name; beyond the named ones, statements still run unnamed", async () => {
+  const pg = await freshPostgres();
+  const store = await openStore(pg.url, { postgres: { max: 1 } });
+  try {
+    const sum = (k: number) => store.db.query<{ n: number }>(`SELECT $1::int + ${k} AS n`, [1]);
+    expect(await sum(0)).toEqual([{ n: 1 }]);
+    const prepared = async () => (await store.db.query<{ statement: string }>("SELECT statement FROM pg_prepared_statements", [])).map((r) => r.statement);
+    expect(await prepared()).toContain("SELECT $1::int + 0 AS n");
+    for (let k = 1; k <= MAX_NAMED_STATEMENTS; k++) expect(await sum(k)).toEqual([{ n: 1 + k }]);
+    const named = await prepared();
+    expect(named.length).toBeLessThanOrEqual(MAX_NAMED_STATEMENTS);
+    expect(named).not.toContain(`SELECT $1::int + ${MAX_NAMED_STATEMENTS} AS n`);
+  } finally {
+    await store.close();
+    await pg.drop();
   }
 });
