@@ -64,20 +64,28 @@ export class Deliveries {
 
   private async flushIntake(batch: typeof this.intake): Promise<void> {
     try {
-      // The same id twice in one batch: the first is the fresh one, the others are redeliveries.
-      const firsts = new Map<string, NewDelivery>();
-      for (const { delivery } of batch) if (!firsts.has(delivery.id)) firsts.set(delivery.id, delivery);
-      const deliveries = [...firsts.values()];
+      // One multi-row statement, a transaction by itself (PostgreSQL: one round trip, not one per
+      // delivery plus BEGIN and COMMIT); a batch larger than a statement's share goes in one transaction.
+      const insert = async (db: Db, chunk: NewDelivery[]) =>
+        db.query<{ id: string }>(
+          `INSERT INTO deliveries (id, name, payload, received_at, installation_id)
+           VALUES ${chunk.map((_, j) => `($${5 * j + 1}, $${5 * j + 2}, $${5 * j + 3}, $${5 * j + 4}, $${5 * j + 5})`).join(", ")}
+           ON CONFLICT (id) DO NOTHING RETURNING id`,
+          chunk.flatMap((d) => [d.id, d.name, d.payload, d.receivedAt, d.installationId ?? 0]),
+        );
+      const deliveries = batch.map((b) => b.delivery);
       const rows =
-        this.intakeDb.dialect === "postgres" && deliveries.length <= INSERT_CHUNK
-          ? await insertDeliveries(this.intakeDb, deliveries)
+        deliveries.length <= INSERT_CHUNK
+          ? await insert(this.intakeDb, deliveries)
           : await this.intakeDb.transaction(async (tx) => {
               const all: { id: string }[] = [];
-              for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) all.push(...(await insertDeliveries(tx, deliveries.slice(i, i + INSERT_CHUNK))));
+              for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) all.push(...(await insert(tx, deliveries.slice(i, i + INSERT_CHUNK))));
               return all;
             });
       const inserted = new Set(rows.map((r) => r.id));
-      batch.forEach((b) => b.resolve(inserted.delete(b.delivery.id)));
+      // The same id twice in one batch: the first is the fresh one.
+      const fresh = batch.map((b) => inserted.delete(b.delivery.id));
+      batch.forEach((b, i) => b.resolve(fresh[i]));
     } catch (error) {
       for (const b of batch) b.reject(error);
     }
@@ -103,7 +111,7 @@ export class Deliveries {
     // second. A full scan of the pending deliveries would cost a backlog's size at every claim.
     // A delivery claimed twice already without finishing comes alone when its turn is first (and is
     // skipped otherwise): a poison delivery counts at most two claims against the innocent ones of its batches.
-    // `sized`: the bytes of the payloads before each chosen one (recorded at intake: the payloads are not read).
+    // `sized`: the bytes of the payloads before each chosen one, read for the chosen few only.
     const postgres = this.db.dialect === "postgres";
     const ready = (t: string) => `${t}.status = 'pending' AND ${t}.retry_at <= $3 AND (${t}.lease_until IS NULL OR ${t}.lease_until <= $3) AND ${t}.attempts < $5`;
     // Per installation: PostgreSQL plans this as a LATERAL join; SQLite, which has none, as a correlated IN.
@@ -130,7 +138,7 @@ export class Deliveries {
        ),
        sized AS MATERIALIZED (
          SELECT id FROM (
-           SELECT chosen.id, SUM(d.payload_bytes) OVER (ORDER BY chosen.pos) - d.payload_bytes AS before
+           SELECT chosen.id, SUM(octet_length(d.payload)) OVER (ORDER BY chosen.pos) - octet_length(d.payload) AS before
            FROM chosen JOIN deliveries d ON d.id = chosen.id
          ) running WHERE before < $6
        ),
@@ -139,19 +147,15 @@ export class Deliveries {
        )
        UPDATE deliveries SET lease_holder = $1, lease_until = $2, attempts = attempts + 1
        WHERE id IN (SELECT id FROM picked)
-       RETURNING id, name, received_at, attempts, installation_id`,
+       RETURNING id, name, payload, received_at, attempts, installation_id`,
       [worker, now.getTime() + leaseMs, now, limit, maxClaims, maxBytes],
     );
-    // A delivery claimed without its payload was finished meanwhile by a holder whose lease had
-    // expired (a done delivery's payload is deleted): there is nothing left to do for it.
-    const payloads = await this.payloads(rows.map((r) => r.id));
     // RETURNING has no order: the same round-robin again, over what was claimed.
     const claimed = rows
-      .filter((r) => payloads.has(r.id))
       .map((r) => ({
         id: r.id,
         name: r.name,
-        payload: payloads.get(r.id)!,
+        payload: r.payload,
         receivedAt: new Date(Number(r.received_at)),
         attempts: Number(r.attempts),
         installationId: Number(r.installation_id) || null,
@@ -204,41 +208,17 @@ export class Deliveries {
     return known;
   }
 
-  /**
-   * Marks processed deliveries done and deletes their payloads, never read again: for a whole batch
-   * (a worker's 20; a round trip each was a tenth of PostgreSQL's statements) one statement on
-   * PostgreSQL, one transaction on SQLite.
-   */
+  /** Marks processed deliveries done: one statement (a batch is a worker's 20; a round trip each was a tenth of PostgreSQL's statements). */
   async finishAll(ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += FINISH_CHUNK) {
       const chunk = ids.slice(i, i + FINISH_CHUNK);
-      const list = chunk.map((_, j) => `$${j + 1}`).join(", ");
-      const done = `UPDATE deliveries SET status = 'done', lease_holder = NULL, lease_until = NULL WHERE id IN (${list})`;
-      const drop = `DELETE FROM delivery_payloads WHERE id IN (${list})`;
-      if (this.db.dialect === "postgres") await this.db.run(`WITH done AS (${done} RETURNING id) ${drop.replace(`(${list})`, "(SELECT id FROM done)")}`, chunk);
-      else
-        await this.db.transaction(async (tx) => {
-          await tx.run(done, chunk);
-          await tx.run(drop, chunk);
-        });
+      await this.db.run(`UPDATE deliveries SET status = 'done', lease_holder = NULL, lease_until = NULL WHERE id IN (${chunk.map((_, j) => `$${j + 1}`).join(", ")})`, chunk);
     }
   }
 
-  /**
-   * Marks a claimed delivery done, deleting its payload, or failed for good (dead: it keeps its
-   * payload, to be looked into), with the reason. A crash between the two statements leaves the
-   * payload behind until `prune`.
-   */
+  /** Marks a claimed delivery done (or failed for good, with the reason). */
   async finish(id: string, outcome: "done" | "failed", error?: string): Promise<void> {
     await this.db.run(`UPDATE deliveries SET status = $2, last_error = $3, lease_holder = NULL, lease_until = NULL WHERE id = $1`, [id, outcome, error ?? null]);
-    if (outcome === "done") await this.db.run(`DELETE FROM delivery_payloads WHERE id = $1`, [id]);
-  }
-
-  /** The payloads of these deliveries, by id (a done delivery has none). */
-  private async payloads(ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.db.query<{ id: string; payload: string }>(`SELECT id, payload FROM delivery_payloads WHERE id IN (${ids.map((_, j) => `$${j + 1}`).join(", ")})`, ids);
-    return new Map(rows.map((r) => [r.id, r.payload]));
   }
 
   /** Releases a claimed delivery so that it is retried after `retryAt`. */
@@ -269,46 +249,18 @@ export class Deliveries {
    */
   async prune(status: "done" | "failed", receivedBefore: Date, limit: number): Promise<number> {
     // The oldest `limit` of one status, read off the deliveries_status index (status, received_at, id):
-    // each chunk touches only the rows it deletes, however large the table. Their payloads first
-    // (dead ones have theirs; a done one only if a crash came between its two finishing statements).
-    const oldest = `SELECT id FROM deliveries WHERE status = $1 AND received_at < $2 ORDER BY received_at, id LIMIT $3`;
-    await this.db.run(`DELETE FROM delivery_payloads WHERE id IN (${oldest})`, [status, receivedBefore, limit]);
-    const { changes } = await this.db.run(`DELETE FROM deliveries WHERE id IN (${oldest}) AND status = $1`, [status, receivedBefore, limit]);
+    // each chunk touches only the rows it deletes, however large the table.
+    const { changes } = await this.db.run(
+      `DELETE FROM deliveries WHERE id IN (
+         SELECT id FROM deliveries WHERE status = $1 AND received_at < $2 ORDER BY received_at, id LIMIT $3
+       ) AND status = $1`,
+      [status, receivedBefore, limit],
+    );
     return changes;
   }
 }
 
-/**
- * Stores new deliveries, each with its payload, and returns the ids that were not stored before
- * (ON CONFLICT: a redelivery keeps the first copy). The bookkeeping row and the payload row go
- * together: PostgreSQL in one statement (one round trip, no transaction to open), SQLite in the
- * caller's transaction.
- */
-async function insertDeliveries(db: Db, chunk: NewDelivery[]): Promise<{ id: string }[]> {
-  const rows = chunk.map((_, j) => `($${5 * j + 1}, $${5 * j + 2}, $${5 * j + 3}, $${5 * j + 4}, $${5 * j + 5})`).join(", ");
-  const params = chunk.flatMap((d) => [d.id, d.name, d.receivedAt, d.installationId ?? 0, Buffer.byteLength(d.payload)]);
-  const insert = `INSERT INTO deliveries (id, name, received_at, installation_id, payload_bytes) VALUES ${rows} ON CONFLICT (id) DO NOTHING RETURNING id`;
-  if (db.dialect === "postgres") {
-    // Each payload joins its row by id ($1, $6, ...): only the fresh ones are stored.
-    const payloads = chunk.map((_, j) => `($${5 * j + 1}, $${5 * chunk.length + j + 1})`).join(", ");
-    return db.query<{ id: string }>(
-      `WITH fresh AS (${insert})
-       INSERT INTO delivery_payloads (id, payload) SELECT v.id, v.payload FROM (VALUES ${payloads}) v (id, payload) JOIN fresh ON fresh.id = v.id
-       RETURNING id`,
-      [...params, ...chunk.map((d) => d.payload)],
-    );
-  }
-  const fresh = await db.query<{ id: string }>(insert, params);
-  const byId = new Map(chunk.map((d) => [d.id, d.payload]));
-  if (fresh.length > 0)
-    await db.run(
-      `INSERT INTO delivery_payloads (id, payload) VALUES ${fresh.map((_, j) => `($${2 * j + 1}, $${2 * j + 2})`).join(", ")}`,
-      fresh.flatMap((r) => [r.id, byId.get(r.id)!]),
-    );
-  return fresh;
-}
-
-/** Deliveries per INSERT statement (5 parameters each, 6 on PostgreSQL: well below either database's limit). */
+/** Deliveries per INSERT statement (5 parameters each: well below either database's limit). */
 const INSERT_CHUNK = 100;
 /** Ids per statement that marks deliveries done. */
 const FINISH_CHUNK = 500;
@@ -318,6 +270,7 @@ type NewDelivery = { id: string; name: string; payload: string; receivedAt: Date
 interface DeliveryRow {
   id: string;
   name: string;
+  payload: string;
   received_at: number;
   attempts: number;
   installation_id: number | null;

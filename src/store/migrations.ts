@@ -349,25 +349,6 @@ ALTER TABLE registry_cache ADD COLUMN parser_version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE registry_cache ADD COLUMN entry_id TEXT NOT NULL DEFAULT '';
 `,
   },
-  {
-    id: 12,
-    name: "delivery payloads apart from their bookkeeping, kept only until processed",
-    up: `
--- A delivery's bookkeeping is updated at its claim and at its finish. With the payload (5-25 KB) in
--- the same row, every update wrote the payload again (SQLite rewrites the whole record, overflow
--- pages and all), and the claim read through it to reach the columns behind it.
-CREATE TABLE delivery_payloads (
-  id      TEXT PRIMARY KEY,                -- deliveries.id
-  payload TEXT NOT NULL
-);
--- The claim's byte budget, without reading the payloads.
-ALTER TABLE deliveries ADD COLUMN payload_bytes BIGINT NOT NULL DEFAULT 0;
-UPDATE deliveries SET payload_bytes = octet_length(payload) WHERE status = 'pending';
--- A done delivery's payload is never read again: only its id is (dedupe). Dead ones keep theirs, to be looked into.
-INSERT INTO delivery_payloads (id, payload) SELECT id, payload FROM deliveries WHERE status <> 'done';
-ALTER TABLE deliveries DROP COLUMN payload;
-`,
-  },
 ];
 
 /**
