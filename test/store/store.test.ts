@@ -178,6 +178,23 @@ describe.each([
       expect(await claim(1000)).toEqual([]);
     });
 
+    test("a done delivery keeps its id and bookkeeping but not its payload; a dead one keeps its payload", async () => {
+      for (const [i, id] of ["a", "b", "c", "e"].entries()) await store.deliveries.enqueue(d(id, i));
+      await store.deliveries.claim("w", 10, at(10), 60_000);
+      await store.deliveries.finishAll(["a"]);
+      await store.deliveries.finish("b", "failed", "bad payload");
+      await store.deliveries.finish("c", "done", "dropped: installation deleted");
+      const rows = await store.db.query<{ id: string; status: string; payload: string; last_error: string | null }>("SELECT id, status, payload, last_error FROM deliveries ORDER BY id");
+      expect(rows).toEqual([
+        { id: "a", status: "done", payload: "", last_error: null },
+        { id: "b", status: "failed", payload: '{"id":"b"}', last_error: "bad payload" },
+        { id: "c", status: "done", payload: "", last_error: "dropped: installation deleted" },
+        { id: "e", status: "pending", payload: '{"id":"e"}', last_error: null },
+      ]);
+      // Still known, so a redelivery is still recognised.
+      expect(await store.deliveries.enqueue(d("a", 100))).toBe(false);
+    });
+
     test("finish, retry and counts", async () => {
       for (const [i, id] of ["a", "b", "c", "e"].entries()) await store.deliveries.enqueue(d(id, i));
       await store.deliveries.claim("w", 10, at(10), 60_000);
