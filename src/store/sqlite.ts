@@ -274,7 +274,8 @@ class SqliteDb implements Db {
 }
 
 /**
- * The database holds every delivery's payload and the app's decisions: readable by its owner only.
+ * The database holds the payloads of deliveries not yet processed (and of dead ones) and the app's
+ * decisions: readable by its owner only.
  * A missing directory is created 0700 (an existing one is left as it is: it may be shared, like
  * /tmp); the file is created 0600 before SQLite opens it, and an existing one (and its -wal and
  * -shm files) tightened to 0600 where we may. SQLite creates -wal and -shm with the database file's mode.
