@@ -16,6 +16,17 @@ import { metricsHandler } from "../web/metrics.js";
 import { statusPageHandler } from "../web/status-page.js";
 import { tier2Figures } from "../queries/tier2-figures.js";
 import { Metrics, observeOctokit } from "../observability/metrics.js";
+import { factFromEvent, type Fact } from "../core/facts.js";
+import { storedFact } from "../core/stored-fact.js";
+
+/** The fact a payload states; undefined when reading it failed (the worker reads it again, and retries or reports it). */
+function factOrNothing(name: string, payload: unknown): Fact | undefined {
+  try {
+    return factFromEvent(name, payload);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The intake is busy while a webhook is being stored or one arrived this recently, in ms: a
@@ -132,20 +143,24 @@ export class Tierkeeper {
 
   /**
    * Stores a verified webhook for the worker. Acknowledge only what is stored: a store failure
-   * answers 500, so GitHub shows the delivery as failed. The body is stored as it arrived, and the
-   * parsed payload is let go before the store is awaited: under load it would otherwise outlive
-   * the young generation and fill the old one.
+   * answers 500, so GitHub shows the delivery as failed. What is stored is the fact the webhook
+   * states (core/stored-fact.ts), read here once; a payload that states none (malformed, or one
+   * facts.ts fails on) is stored whole, for the worker to report and keep. The parsed payload is
+   * let go before the store is awaited: under load it would otherwise outlive the young
+   * generation and fill the old one.
    */
   readonly receive = async ({ id, name, body, payload }: VerifiedWebhook): Promise<void> => {
     const { store } = this.options;
     this.lastArrival = performance.now();
+    const fact = factOrNothing(name, payload);
     // The installation is kept beside the delivery: the worker claims round-robin by installation.
-    const installation = (payload as { installation?: { id?: unknown } } | null)?.installation?.id;
+    const installation = fact && "installationId" in fact ? fact.installationId : (payload as { installation?: { id?: unknown } } | null)?.installation?.id;
     const installationId = typeof installation === "number" ? installation : null;
+    const stored = fact && fact.kind !== "invalid" ? storedFact(fact) : body;
     this.storing++;
     let fresh: boolean;
     try {
-      fresh = await store.deliveries.enqueue({ id, name, payload: body, receivedAt: this.now(), installationId });
+      fresh = await store.deliveries.enqueue({ id, name, payload: stored, receivedAt: this.now(), installationId });
     } finally {
       this.storing--;
     }

@@ -1,6 +1,7 @@
 import { setImmediate as afterPendingIo, setTimeout as sleep } from "node:timers/promises";
 import { coalesced } from "./coalesce.js";
 import { factFromEvent, type Fact } from "../core/facts.js";
+import { readStoredFact } from "../core/stored-fact.js";
 import type { Deps } from "../features/deps.js";
 import type { AnyFeature } from "../features/feature.js";
 import { route } from "./router.js";
@@ -239,6 +240,9 @@ type ClaimedDelivery = Omit<StoredDelivery, "payload"> & { fact: Fact };
  */
 function readFacts(claimed: StoredDelivery[]): ClaimedDelivery[] {
   return claimed.map(({ payload, ...delivery }) => {
+    const stored = readStoredFact(payload);
+    if (stored) return { ...delivery, fact: stored };
+    // A payload stored whole: malformed, or stored by a version that stored payloads.
     try {
       return { ...delivery, fact: factFromEvent(delivery.name, JSON.parse(payload)) };
     } catch {

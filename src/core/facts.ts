@@ -7,7 +7,8 @@ export type { PullFact, ReviewRequestFact, CiFact, QueueBranch, MergeGroupFact, 
 
 /**
  * Webhook payloads turned into the few facts tierkeeper reasons about.
- * Pure: a delivery read back from the store goes through here before any decision.
+ * Pure: a webhook goes through here at intake, and its fact is what is stored (stored-fact.ts);
+ * a delivery stored as a payload (malformed, or by an earlier version) goes through here when claimed.
  * Payloads are untrusted input, so every field used is checked; a payload that lacks
  * one becomes an `invalid` fact with the reason instead of an exception.
  */

@@ -11,7 +11,7 @@ import type { ApplicationFunction, Probot } from "probot";
  * bytes they hold, a deadline for a slow body, the signature check, and only then the app's
  * receiver, answered 200 once it has finished (tierkeeper's stores the delivery). The default
  * receiver is Probot's `webhooks.receive`, which builds a context and an authenticated Octokit for
- * every event; tierkeeper passes its own, which stores the body as received and leaves the rest to
+ * every event; tierkeeper passes its own, which stores the fact the body states and leaves the rest to
  * its worker. Other requests go to the app's own routes, which read no body. It imports nothing of
  * tierkeeper, so the benchmark's no-op baseline is served exactly the same way.
  */

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { DeliveryWorker, type WorkerOptions } from "../../src/app/worker.js";
 import type { Deps } from "../../src/features/deps.js";
+import { factFromEvent } from "../../src/core/facts.js";
+import { storedFact } from "../../src/core/stored-fact.js";
 import type { SqlStore } from "../../src/store/sql-store.js";
 import { startSimApp, type SimApp } from "../support/sim-app.js";
 
@@ -119,21 +121,39 @@ test("a failing feature does not stop the others: /tier away fails on a corrupt 
   expect(failed.last_error).toMatch(/^commands: .*JSON/);
 });
 
-test("the server's receiver stores the body byte for byte, with the installation read from it, and processes it like Probot's dispatch", async () => {
+test("the server's receiver stores the fact a body states, with its installation, and the worker processes it like Probot's dispatch", async () => {
   app = await startSimApp();
   const { tierkeeper, store, sim, repo } = app;
   const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
-  // Spacing and escapes as a sender may write them: stored as they came, not re-serialized.
+  // Spacing and escapes as a sender may write them: the fact is the same.
   const body = `{ "action" : "opened",\n  "zen": "caf\\u00e9",${JSON.stringify(pr.payload).slice(1)}`;
   const id = randomUUID();
   await tierkeeper.receive({ id, name: "pull_request", body, payload: JSON.parse(body) });
   const [stored] = await store.db.query<{ payload: string; installation_id: number }>("SELECT payload, installation_id FROM deliveries WHERE id = $1", [id]);
-  expect(stored.payload).toBe(body);
+  expect(stored.payload).toBe(storedFact(factFromEvent("pull_request", pr.payload)));
+  expect(stored.payload.length).toBeLessThan(body.length / 2);
   expect(Number(stored.installation_id)).toBe((pr.payload as { installation: { id: number } }).installation.id);
   await tierkeeper.settle();
   expect((await row(store, id)).status).toBe("done");
   const repoId = (pr.payload as { repository: { id: number } }).repository.id;
   expect((await store.pulls.get(repoId, pr.number))?.headSha).toBe(pr.headSha);
+});
+
+test("a payload that states no fact is stored byte for byte and kept, dead, with the reason; one stored by an earlier version, as a payload, is still processed", async () => {
+  app = await startSimApp();
+  const { tierkeeper, store, sim, repo } = app;
+  const body = `{ "action": "opened", "pull_request": { "number": 1 }, "installation": { "id": 42 } }`;
+  await tierkeeper.receive({ id: "malformed", name: "pull_request", body, payload: JSON.parse(body) });
+  // As an earlier version stored every delivery: the payload itself.
+  const pr = sim.openPullRequest({ repo, author: "contributor", files: ["crates/wasi-nn/src/lib.rs"] });
+  await store.deliveries.enqueue({ id: "earlier", name: "pull_request", payload: JSON.stringify(pr.payload), receivedAt: app.clock.now(), installationId: 1 });
+  await tierkeeper.settle();
+  const [dead] = await store.deliveries.dead(10);
+  expect(dead).toMatchObject({ id: "malformed", installationId: 42, reason: expect.stringMatching(/^pull_request\.opened: .*repository/) });
+  const [kept] = await store.db.query<{ payload: string }>("SELECT payload FROM deliveries WHERE id = 'malformed'");
+  expect(kept.payload).toBe(body);
+  expect((await row(store, "earlier")).status).toBe("done");
+  expect((await store.pulls.get((pr.payload as { repository: { id: number } }).repository.id, pr.number))?.headSha).toBe(pr.headSha);
 });
 
 test("while webhooks arrive, processing waits before each delivery, not once a batch: a lull lets one through, then it waits again", async () => {
