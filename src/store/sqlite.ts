@@ -274,7 +274,7 @@ class SqliteDb implements Db {
 }
 
 /**
- * The database holds the payloads of deliveries not yet processed (and of dead ones) and the app's
+ * The database holds the facts of deliveries not yet processed (and what dead ones stored) and the app's
  * decisions: readable by its owner only.
  * A missing directory is created 0700 (an existing one is left as it is: it may be shared, like
  * /tmp); the file is created 0600 before SQLite opens it, and an existing one (and its -wal and
