@@ -3,6 +3,7 @@ import { queryOne, type Db } from "./db.js";
 export interface StoredDelivery {
   id: string;
   name: string;
+  /** What was stored: the fact the webhook states (core/stored-fact.ts), or the payload itself (malformed, or stored by an earlier version). */
   payload: string;
   receivedAt: Date;
   /** Claims so far, this one included. */
