@@ -39,7 +39,7 @@ export interface WorkerOptions {
   features?: readonly AnyFeature[];
   /** Whether webhooks are arriving now: while they are, processing waits for a pause (acknowledgements have 10 s, processing may lag). */
   intakeBusy?: () => boolean;
-  /** The longest a batch waits for pauses, in ms (default 1 s): under sustained intake the backlog still drains. */
+  /** The longest a delivery waits for a lull, in ms (default 1 s): under sustained intake the backlog still drains. */
   maxDeferMs?: number;
 }
 
@@ -112,12 +112,18 @@ export class DeliveryWorker {
     }
   });
 
-  /** One batch; returns whether there was anything to do. */
+  /**
+   * One batch; returns whether there was anything to do. Acknowledgements first: processing
+   * shares the event loop (and, on SQLite, the database) with the intake, and GitHub waits at most
+   * 10 s for an answer while a delivery may wait to be processed. So each delivery waits for a
+   * lull in the intake, at most `maxDeferMs`; in a flood that never pauses, processing goes on at
+   * one delivery per `maxDeferMs`, claimed alone (twenty claimed in a flood would wait twenty times
+   * that under their lease).
+   */
   private async batch(): Promise<boolean> {
     const { store, now } = this.deps;
     const maxClaims = this.maxClaims;
-    const deadline = performance.now() + (this.options.maxDeferMs ?? 1000);
-    await this.pauseInIntake(deadline);
+    const lull = await this.awaitLull();
     // A delivery claimed maxClaims times is never claimed again (the claim excludes it); marking it
     // dead only makes that visible, so it is done once a minute, not before every batch: the
     // statement reads the whole backlog, and on SQLite it would hold up the acknowledgements.
@@ -128,15 +134,16 @@ export class DeliveryWorker {
         this.options.metrics?.deliveriesDead.inc({ event: dead.name, cause: "unfinished" });
       }
     }
-    const claimed = readFacts(
-      await store.deliveries.claim(this.options.holder, this.options.batch ?? 20, now(), this.options.leaseMs ?? 60_000, maxClaims, this.options.batchBytes ?? BATCH_BYTES),
-    );
+    const limit = lull ? (this.options.batch ?? 20) : 1;
+    const claimed = readFacts(await store.deliveries.claim(this.options.holder, limit, now(), this.options.leaseMs ?? 60_000, maxClaims, this.options.batchBytes ?? BATCH_BYTES));
     const parked = claimed.length > 0 ? await store.parked.list() : [];
     const done: ClaimedDelivery[] = [];
-    for (const delivery of claimed) {
-      // Webhooks go first, those waiting to be read and those arriving again after a lull (until the deadline).
+    for (const [i, delivery] of claimed.entries()) {
+      // Webhooks go first, those waiting to be read and, after the first delivery, those arriving
+      // again after a lull: a lull (the sender's pause, a stall of our own) must not start twenty
+      // deliveries' worth of work in front of the webhooks that follow it.
       await afterPendingIo();
-      await this.pauseInIntake(deadline);
+      if (i > 0) await this.awaitLull();
       if (await this.process(delivery, parked)) done.push(delivery);
     }
     // Marked done together: a crash before this line only means processing them again, which
@@ -147,16 +154,16 @@ export class DeliveryWorker {
     return claimed.length > 0;
   }
 
-  /**
-   * Acknowledgements first: processing shares the event loop (and, on SQLite, the database) with
-   * the intake, and a delivery may wait to be processed while GitHub waits at most 10 s for its
-   * answer. Waits while webhooks arrive, until `deadline`. Looked at before every delivery, not
-   * once a batch: a lull (the sender's pause, a stall of our own) must not start twenty
-   * deliveries' worth of work in front of the webhooks that follow it.
-   */
-  private async pauseInIntake(deadline: number): Promise<void> {
+  /** Waits while webhooks arrive, at most maxDeferMs; true when the intake is quiet, false when it still is busy. */
+  private async awaitLull(): Promise<boolean> {
     const busy = this.options.intakeBusy;
-    while (busy && !this.stopped && busy() && performance.now() < deadline) await sleep(PAUSE_POLL_MS, undefined, { ref: false });
+    if (!busy) return true;
+    const deadline = performance.now() + (this.options.maxDeferMs ?? 1000);
+    while (!this.stopped && busy()) {
+      if (performance.now() >= deadline) return false;
+      await sleep(PAUSE_POLL_MS, undefined, { ref: false });
+    }
+    return true;
   }
 
   private get maxClaims(): number {

@@ -188,3 +188,36 @@ test("while webhooks arrive, processing waits before each delivery, not once a b
   expect(started).toBe(5);
   expect((await store.deliveries.counts()).done).toBe(5);
 });
+
+test("in a flood that never pauses, processing goes on one delivery at a time, each claimed alone; in a lull, a whole batch is claimed", async () => {
+  app = await startSimApp();
+  const store = app.store;
+  let busy = true;
+  const limits: number[] = [];
+  const claim = store.deliveries.claim.bind(store.deliveries);
+  store.deliveries.claim = (worker, limit, ...rest) => {
+    limits.push(limit);
+    return claim(worker, limit, ...rest);
+  };
+  const worker = new DeliveryWorker(app.tierkeeper.deps!, { holder: "w", batch: 20, maxDeferMs: 5, intakeBusy: () => busy });
+  const ping = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1, installation: { id: 1 } });
+  const enqueue = (n: number, prefix: string) =>
+    Promise.all(Array.from({ length: n }, (_, i) => store.deliveries.enqueue({ id: `${prefix}${i}`, name: "ping", payload: ping, receivedAt: app.clock.now(), installationId: 1 })));
+
+  await enqueue(3, "flood");
+  worker.start(); // running: a stopped worker (draining at shutdown) waits for nothing
+  try {
+    await worker.drain();
+    expect((await store.deliveries.counts()).done).toBe(3);
+    expect(new Set(limits)).toEqual(new Set([1]));
+
+    busy = false;
+    limits.length = 0;
+    await enqueue(3, "lull");
+    await worker.drain();
+    expect((await store.deliveries.counts()).done).toBe(6);
+    expect(new Set(limits)).toEqual(new Set([20]));
+  } finally {
+    await worker.stop();
+  }
+});
