@@ -1,5 +1,6 @@
 import type { Matcher } from "./match.js";
 import type { CiResult, Component, Outcome } from "./model.js";
+import { compareText } from "./order.js";
 
 /**
  * "Broken by this PR" versus "already broken on the default branch".
@@ -55,9 +56,9 @@ export function attribute(matcher: Matcher, headResults: Iterable<CiResult>, bas
     verdicts.push({
       component: matcher.component(id)!,
       verdict,
-      failing: failing.sort((a, b) => a.name.localeCompare(b.name)),
+      failing: failing.sort((a, b) => compareText(a.name, b.name)),
       base: baseOutcome,
     });
   }
-  return verdicts.sort((a, b) => a.component.tier - b.component.tier || a.component.id.localeCompare(b.component.id));
+  return verdicts.sort((a, b) => a.component.tier - b.component.tier || compareText(a.component.id, b.component.id));
 }

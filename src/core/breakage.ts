@@ -2,6 +2,7 @@ import { add } from "date-fns/add";
 import type { ComponentVerdict } from "./attribution.js";
 import type { Component, Owner, PullRecord, Registry } from "./model.js";
 import { renderBreakageComment, type BreakageView } from "./render/breakage-comment.js";
+import { compareText } from "./order.js";
 
 /**
  * The breaking-PR comment: decide what the one comment on a pull request should say.
@@ -120,5 +121,5 @@ function withQueue(head: ComponentVerdict[], queue: ComponentVerdict[]): (Compon
     if (v.verdict !== "passing" && (!atHead || atHead.verdict === "passing")) byId.set(v.component.id, { ...v, inQueue: true });
     else if (!atHead) byId.set(v.component.id, v);
   }
-  return [...byId.values()].sort((a, b) => a.component.tier - b.component.tier || a.component.id.localeCompare(b.component.id));
+  return [...byId.values()].sort((a, b) => a.component.tier - b.component.tier || compareText(a.component.id, b.component.id));
 }

@@ -1,4 +1,5 @@
 import type { Tier2Request } from "./responsiveness.js";
+import { compareText } from "./order.js";
 
 /**
  * Tier 2 reply figures over a rolling window: per component and per maintainer, how many
@@ -43,7 +44,7 @@ export function replyFigures(requests: readonly Tier2Request[], asOf: Date, wind
       const g = groups.get(key) ?? groups.set(key, { component, maintainer, items: [] }).get(key)!;
       g.items.push(r);
     }
-    return [...groups.values()].map((g) => row(g.component, g.maintainer, g.items, until)).sort((a, b) => a.component.localeCompare(b.component) || a.maintainer.localeCompare(b.maintainer));
+    return [...groups.values()].map((g) => row(g.component, g.maintainer, g.items, until)).sort((a, b) => compareText(a.component, b.component) || compareText(a.maintainer, b.maintainer));
   };
   return {
     asOf: until,

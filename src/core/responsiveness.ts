@@ -2,6 +2,7 @@ import { atOrAfter } from "./instants.js";
 import { add } from "date-fns/add";
 import { ownerHandle } from "./breakage.js";
 import type { Component, Owner, Policy, RepoRef } from "./model.js";
+import { compareText } from "./order.js";
 
 /**
  * Tier 2 responsiveness, as the spec words it: "Maintainers of a Tier 2 feature are responsive
@@ -127,7 +128,7 @@ export function stepRequest(request: Tier2Request, event: RequestEvent, now: Dat
 
 /** The earliest reply after the request counts; replies before it are about something else. */
 function replied(request: Tier2Request, replies: Reply[]): Tier2Request {
-  const first = replies.filter((r) => atOrAfter(r.at, request.requestedAt)).sort((a, b) => a.at.localeCompare(b.at))[0];
+  const first = replies.filter((r) => atOrAfter(r.at, request.requestedAt)).sort((a, b) => compareText(a.at, b.at))[0];
   return first ? { ...request, status: "replied", reply: first, dueAt: null } : request;
 }
 
@@ -168,7 +169,7 @@ export function startAway(periods: AwayPeriod[], untilDay: string, now: Date): A
   const from = now.toISOString();
   const until = new Date(`${untilDay}T23:59:59.999Z`).toISOString();
   const kept = endAway(periods, now).filter((p) => p.until <= from || p.from >= until);
-  return until > from ? [...kept, { from, until }].sort((a, b) => a.from.localeCompare(b.from)) : kept;
+  return until > from ? [...kept, { from, until }].sort((a, b) => compareText(a.from, b.from)) : kept;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { atOrAfter } from "./instants.js";
 import { add } from "date-fns/add";
 import type { Policy, RepoRef } from "./model.js";
+import { compareText } from "./order.js";
 
 /**
  * The Tier 3 timeline, as the spec words it: "If a Tier 3 feature is preventing development of
@@ -214,7 +215,7 @@ export function advance(episode: Episode, event: TimelineEvent, now: Date, polic
 /** Responses count only after the notice and only once; each postpones the next step. */
 function respond(episode: Episode, responses: Response[], policy: Policy): Episode {
   const known = new Set(episode.responses.map(key));
-  const fresh = responses.filter((r) => atOrAfter(r.at, episode.noticeAt) && !known.has(key(r))).sort((a, b) => a.at.localeCompare(b.at));
+  const fresh = responses.filter((r) => atOrAfter(r.at, episode.noticeAt) && !known.has(key(r))).sort((a, b) => compareText(a.at, b.at));
   if (fresh.length === 0) return episode;
   const latest = fresh[fresh.length - 1];
   episode.responses.push(...fresh);

@@ -50,6 +50,17 @@ describe("attribution", () => {
     ]);
   });
 
+  test("a component's failing checks are listed in code-unit order, the same on every Node and ICU (capitals first)", () => {
+    const names = ["test (wasi-nn, windows)", "test (wasi-nn, Ubuntu)", "test (wasi-nn, éxotic)", "test (wasi-nn, ubuntu)", "test (wasi-nn, macos)"];
+    const [wasiNn] = attribute(
+      matcher,
+      names.map((name) => result({ name, outcome: "fail" })),
+      [],
+    );
+    // localeCompare gives éxotic, macos, ubuntu, Ubuntu, windows here (Node 20's ICU), and may differ on another.
+    expect(wasiNn.failing.map((r) => r.name)).toEqual(["test (wasi-nn, Ubuntu)", "test (wasi-nn, macos)", "test (wasi-nn, ubuntu)", "test (wasi-nn, windows)", "test (wasi-nn, éxotic)"]);
+  });
+
   test("checks that match no component and neutral results say nothing", () => {
     expect(attribute(matcher, [result({ name: "lint", outcome: "fail" }), result({ name: "Test Linux arm64 (1/8)", outcome: "neutral" })], [])).toEqual([]);
   });
