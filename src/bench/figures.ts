@@ -11,7 +11,7 @@ export const AIMS = {
   ackP99MsSqlite: 25,
   /** Peak RSS of a server process, against the no-op app's. */
   peakRssRatio: 1.4,
-  /** CPU seconds per delivery of two replicas (both processes) against one replica's. */
+  /** CPU seconds per delivery of two replicas (both processes) against one replica's, both warmed up the same way. */
   replicaCpuRatio: 1.15,
   /** GitHub API requests for deliveries that concern no component, once the registry is cached. */
   apiRequestsNoComponent: 0,
@@ -22,7 +22,12 @@ export interface TargetFigures {
   label: string;
   database: "none" | "sqlite" | "postgres";
   replicas: number;
+  /** Deliveries measured. */
   deliveries: number;
+  /** The day's first deliveries, sent and processed before the measured ones (0: a cold start is measured). */
+  warmUpDeliveries: number;
+  /** CPU of the server processes per warm-up delivery: what starting costs; null without a warm-up. */
+  warmUpCpuMsPerDelivery: number | null;
   non2xx: number;
   ackSeconds: number;
   deliveriesPerSecond: number;
@@ -118,7 +123,9 @@ const median = (xs: (number | null)[]) => {
 };
 
 /** The intake figures of one run's single-server targets, as a round. */
-export function intakeRound(targets: Pick<TargetFigures, "database" | "replicas" | "deliveriesPerSecond" | "ackP99Ms">[]): IntakeRound {
+export function intakeRound(all: (Pick<TargetFigures, "database" | "replicas" | "deliveriesPerSecond" | "ackP99Ms"> & Partial<Pick<TargetFigures, "warmUpDeliveries">>)[]): IntakeRound {
+  // The intake is judged on whole days sent to cold servers; warmed-up runs are there for the replicas.
+  const targets = all.filter((t) => !t.warmUpDeliveries);
   const single = (database: TargetFigures["database"]) => targets.find((t) => t.database === database && t.replicas === 1);
   return {
     noopDps: targets.filter((t) => t.database === "none" && t.replicas === 1).map((t) => t.deliveriesPerSecond),
@@ -141,15 +148,20 @@ export function benchFigures(
   storage: StorageFigures[] = [],
   moreRounds: IntakeRound[] = [],
 ): BenchFigures {
-  // The baseline is the no-op app as one process; its pair is only there for the replica ratio.
-  const noop = targets.filter((t) => t.database === "none" && t.replicas === 1);
-  const noopPair = targets.find((t) => t.database === "none" && t.replicas === 2);
+  // The baseline is the no-op app as one process, sent the whole day cold; the rest of its runs are there for the replica ratio.
+  const noop = targets.filter((t) => t.database === "none" && t.replicas === 1 && !t.warmUpDeliveries);
   const baselineRss = mean(noop.map((t) => t.peakRssMb));
-  const postgres = targets.find((t) => t.database === "postgres" && t.replicas === 1);
+  // Two processes against one, warmed up the same way.
+  const pairOf = (database: TargetFigures["database"]) => {
+    const two = targets.find((t) => t.database === database && t.replicas === 2);
+    const one = targets.filter((t) => t.database === database && t.replicas === 1 && t.warmUpDeliveries === two?.warmUpDeliveries);
+    return two && one.length ? { two, one } : undefined;
+  };
+  const replicas = pairOf("postgres");
+  const noopReplicas = pairOf("none");
   const rounds = [intakeRound(targets), ...moreRounds];
   // Each round's ratio against the no-op app's runs of that round (their mean), then the median of the rounds.
   const ratio = (dps: (r: IntakeRound) => number | null) => median(rounds.map((r) => roundRatio(dps(r), r)));
-  const pair = targets.find((t) => t.database === "postgres" && t.replicas === 2);
   const tierkeeper = targets.filter((t) => t.database !== "none");
   const quiet = tierkeeper.map((t) => t.apiRequestsNoComponent).filter((n): n is number => n !== null);
   return {
@@ -161,8 +173,10 @@ export function benchFigures(
     ack_p99_ms_sqlite: finite(median(rounds.map((r) => r.sqliteP99Ms))),
     peak_rss_ratio: finite(tierkeeper.length ? Math.max(...tierkeeper.map((t) => t.peakRssMb)) / baselineRss : undefined),
     // Only when both settled: a run cut short by the timeout has its CPU cut short too.
-    replica_cpu_ratio: finite(pair && postgres && pair.processedSeconds !== null && postgres.processedSeconds !== null ? pair.cpuMsPerDelivery / postgres.cpuMsPerDelivery : undefined),
-    replica_cpu_ratio_noop: finite(noopPair && noop.length ? noopPair.cpuMsPerDelivery / mean(noop.map((t) => t.cpuMsPerDelivery)) : undefined),
+    replica_cpu_ratio: finite(
+      replicas && replicas.two.processedSeconds !== null && replicas.one[0].processedSeconds !== null ? replicas.two.cpuMsPerDelivery / replicas.one[0].cpuMsPerDelivery : undefined,
+    ),
+    replica_cpu_ratio_noop: finite(noopReplicas ? noopReplicas.two.cpuMsPerDelivery / mean(noopReplicas.one.map((t) => t.cpuMsPerDelivery)) : undefined),
     api_requests_no_component: quiet.length ? Math.max(...quiet) : null,
     intake_rounds: rounds,
     sweep,

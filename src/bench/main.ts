@@ -26,6 +26,12 @@ const THROTTLE_OFF = process.env.BENCH_THROTTLE === "off";
 /** How long the day may take to process; on a loaded machine PostgreSQL's run can take minutes. */
 const SETTLE_TIMEOUT_MS = (Number(process.env.BENCH_SETTLE_S) || 600) * 1000;
 const WEBHOOK_PATH = "/api/github/webhooks";
+/**
+ * The replicas are compared warm: each run first gets the day's first BENCH_WARM_UP deliveries and
+ * processes them, then its CPU is counted over the rest. What a process pays once (its JIT, registry
+ * memo, installation tokens) is printed apart: a replica runs for days, the bench's day is minutes.
+ */
+const WARM_UP = Math.max(0, Math.floor(Number(process.env.BENCH_WARM_UP ?? 3000)) || 0);
 /** Rounds of the intake: the full run, then BENCH_ROUNDS - 1 more that only send the day (its figures are their medians). */
 const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 3)) || 1);
 
@@ -36,6 +42,8 @@ interface Target {
   replicas?: number;
   /** A server other than dist/server.js: the no-op baseline. */
   entry?: string;
+  /** The day's first deliveries sent and processed before anything is measured (WARM_UP), or none. */
+  warmUp?: number;
   env: Record<string, string>;
   cleanup?: () => Promise<void>;
 }
@@ -45,7 +53,11 @@ interface Result {
   database: TargetFigures["database"];
   replicas: number;
   noop: boolean;
+  /** Deliveries measured: the day after the warm-up. */
   sent: number;
+  warmUp: number;
+  /** CPU seconds of the server processes over the warm-up (0 without one). */
+  warmUpCpuSeconds: number;
   non2xx: number;
   ackMs: number;
   processedMs?: number;
@@ -78,11 +90,15 @@ async function main() {
   ];
   const postgres = process.env.BENCH_PG === "0" ? undefined : await postgresTarget(base);
   if (postgres) targets.push(postgres);
-  // Two replicas on one PostgreSQL database, deliveries sent to them in turn.
+  // Two replicas on one PostgreSQL database, deliveries sent to them in turn, against one replica
+  // measured the same way (both warmed up, each in a fresh schema).
+  const single = postgres ? await postgresTarget(base) : undefined;
   const pair = postgres ? await postgresTarget(base) : undefined;
-  if (pair) targets.push({ ...pair, label: "tierkeeper, PostgreSQL ×2", replicas: 2 });
-  // The no-op app split the same way: what a second process costs on this machine, whatever the app.
-  if (pair) targets.push({ label: "no-op app ×2", ...noop, replicas: 2 });
+  if (single && pair) {
+    targets.push({ ...single, label: "PostgreSQL ×1, warm", warmUp: WARM_UP }, { ...pair, label: "PostgreSQL ×2, warm", replicas: 2, warmUp: WARM_UP });
+    // The no-op app split the same way: what a second process costs on this machine, whatever the app.
+    targets.push({ label: "no-op ×2, warm", ...noop, replicas: 2, warmUp: WARM_UP }, { label: "no-op ×1, warm", ...noop, warmUp: WARM_UP });
+  }
   targets.push({ label: "no-op app, again", ...noop });
   // BENCH_TARGETS=postgres: only the one and two PostgreSQL replicas, and the no-op app's (the CPU ratios, quickly).
   if (process.env.BENCH_TARGETS === "postgres") targets.splice(0, targets.length, ...targets.filter((t) => t.database !== "sqlite"));
@@ -245,14 +261,22 @@ async function runTarget(sim: Simulator, stream: Stream, target: Target): Promis
   const url = servers[0].url;
   try {
     const webhook = servers.map((s) => new URL(WEBHOOK_PATH, s.url));
+    const warmUp = Math.min(target.warmUp ?? 0, stream.day.length - 1);
+    const cpuStarted = servers.map((s) => cpuSeconds(s.child.pid!));
+    if (warmUp > 0) {
+      const warm = await sendAll(webhook, stream.day.slice(0, warmUp));
+      const warmed = await settle(url, SETTLE_TIMEOUT_MS);
+      process.stdout.write(`warmed up on ${warmUp}${warm.non2xx ? ` (${warm.non2xx} not 2xx)` : ""}${warmed.ok ? "" : " (did not settle)"}, then `);
+    }
+    const measured = stream.day.slice(warmUp);
     const before = sim.requests.length;
     globalThis.gc?.(); // keep the sender's own garbage out of the timed part
     const cpuBefore = servers.map((s) => cpuSeconds(s.child.pid!));
     const start = performance.now();
-    const day = await sendAll(webhook, stream.day);
+    const day = await sendAll(webhook, measured);
     const ackMs = performance.now() - start;
     const cpuAcked = servers.map((s) => cpuSeconds(s.child.pid!));
-    process.stdout.write(`acknowledged ${stream.day.length} in ${(ackMs / 1000).toFixed(1)} s, processing… `);
+    process.stdout.write(`acknowledged ${measured.length} in ${(ackMs / 1000).toFixed(1)} s, processing… `);
     const settled = await settle(url, SETTLE_TIMEOUT_MS);
     const processedMs = settled.ok ? performance.now() - start : undefined;
     const cpu = servers.reduce((sum, s, i) => sum + cpuSeconds(s.child.pid!) - cpuBefore[i], 0);
@@ -271,7 +295,9 @@ async function runTarget(sim: Simulator, stream: Stream, target: Target): Promis
       database: target.database,
       replicas: servers.length,
       noop: target.entry !== undefined,
-      sent: stream.day.length,
+      sent: measured.length,
+      warmUp,
+      warmUpCpuSeconds: cpuBefore.reduce((sum, c, i) => sum + c - cpuStarted[i], 0),
       non2xx: day.non2xx + quiet.non2xx,
       ackMs,
       processedMs,
@@ -333,7 +359,8 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
   });
   const s = (r: Result) => stats[results.indexOf(r)];
   rows.push(
-    ["deliveries", (r) => fmt(r.sent)],
+    ["deliveries warming up first (not measured)", (r) => fmt(r.warmUp)],
+    ["deliveries measured", (r) => fmt(r.sent)],
     ["answers not 2xx (day and quiet phase)", (r) => fmt(r.non2xx)],
     ["time to acknowledge all (s)", (r) => fmt(r.ackMs / 1000, 1)],
     ["deliveries/s (acknowledged)", (r) => fmt(s(r).dps)],
@@ -345,6 +372,7 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
     ["server CPU until settled (s)", (r) => fmt(r.cpuSeconds, 1)],
     ["server CPU per delivery (ms)", (r) => fmt((r.cpuSeconds / r.sent) * 1000, 3)],
     ["  of it while acknowledging (ms)", (r) => fmt((r.cpuAckSeconds / r.sent) * 1000, 3)],
+    ["server CPU per warm-up delivery (ms)", (r) => (r.warmUp ? fmt((r.warmUpCpuSeconds / r.warmUp) * 1000, 3) : "—")],
     ["actions carried out twice", (r) => fmt(r.duplicated?.length)],
     ["GitHub API requests", (r) => fmt(r.requests.length)],
     ["API requests per delivery", (r) => fmt(r.requests.length / r.sent, 4)],
@@ -365,29 +393,32 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
     for (const [route, n] of routeCounts(r.quietRequests!)) console.log(`  ${String(n).padStart(6)}  ${route}`);
   }
 
-  const baselines = results.filter((r) => r.noop && r.replicas === 1);
+  const baselines = results.filter((r) => r.noop && r.replicas === 1 && r.warmUp === 0);
   const baseline = baselines.reduce((sum, r) => sum + s(r).dps, 0) / baselines.length;
   console.log(
     `\nThroughput against the no-op app's ${fmt(baseline)}/s (mean of its ${baselines.length} runs): ${results
-      .filter((r) => !r.noop)
+      .filter((r) => !r.noop && r.warmUp === 0)
       .map((r) => `${r.label} ${((s(r).dps / baseline) * 100).toFixed(0)}%`)
       .join(", ")}`,
   );
-  const single = results.find((x) => x.database === "postgres" && x.replicas === 1);
-  const pair = results.find((x) => x.database === "postgres" && x.replicas === 2);
+  const warm = (noop: boolean, replicas: number) => results.find((x) => x.noop === noop && x.database !== "sqlite" && x.replicas === replicas && x.warmUp > 0);
+  const [single, pair, noopSingle, noopPair] = [warm(false, 1), warm(false, 2), warm(true, 1), warm(true, 2)];
   if (single && pair) {
-    const ms = (seconds: number, r: Result) => ((seconds / r.sent) * 1000).toFixed(3);
-    const split = (r: Result) => `${ms(r.cpuSeconds, r)} (${ms(r.cpuAckSeconds, r)} while acknowledging, ${ms(r.cpuSeconds - r.cpuAckSeconds, r)} after)`;
+    const ms = (seconds: number, n: number) => ((seconds / n) * 1000).toFixed(3);
+    const split = (r: Result) => `${ms(r.cpuSeconds, r.sent)} (${ms(r.cpuAckSeconds, r.sent)} while acknowledging, ${ms(r.cpuSeconds - r.cpuAckSeconds, r.sent)} after)`;
+    const ratio = (two: Result, one: Result) => `${(two.cpuSeconds / two.sent / (one.cpuSeconds / one.sent)).toFixed(2)}×`;
+    const warming = (two: Result, one: Result) =>
+      `${ms(one.warmUpCpuSeconds, one.warmUp)} on one, ${ms(two.warmUpCpuSeconds, two.warmUp)} on two: ${(two.warmUpCpuSeconds / one.warmUpCpuSeconds).toFixed(2)}×`;
     console.log(
-      `Replicas: CPU ms per delivery ${split(single)} on one, ${split(pair)} on two (both processes, until the day settled): ${(pair.cpuSeconds / pair.sent / (single.cpuSeconds / single.sent)).toFixed(2)}×${single.processedMs === undefined || pair.processedMs === undefined ? " — NOT comparable: a run did not settle, its CPU is cut short" : ""}`,
+      `Replicas, each run warmed up on the day's first ${single.warmUp} deliveries: CPU ms per delivery over the other ${single.sent} (all processes, until settled) ${split(single)} on one, ${split(pair)} on two: ${ratio(pair, single)}${single.processedMs === undefined || pair.processedMs === undefined ? " — NOT comparable: a run did not settle, its CPU is cut short" : ""}`,
     );
-    const noopPair = results.find((x) => x.noop && x.replicas === 2);
-    if (noopPair && baselines.length) {
-      const one = baselines.reduce((sum, r) => sum + r.cpuSeconds / r.sent, 0) / baselines.length;
+    if (noopSingle && noopPair)
       console.log(
-        `          the no-op app, which only acknowledges: ${(one * 1000).toFixed(3)} on one (mean of ${baselines.length} runs), ${ms(noopPair.cpuSeconds, noopPair)} on two: ${(noopPair.cpuSeconds / noopPair.sent / one).toFixed(2)}× (a second process's cost on this machine, whatever the app)`,
+        `          the no-op app, which only acknowledges: ${ms(noopSingle.cpuSeconds, noopSingle.sent)} on one, ${ms(noopPair.cpuSeconds, noopPair.sent)} on two: ${ratio(noopPair, noopSingle)} (a second process's cost on this machine, whatever the app)`,
       );
-    }
+    console.log(
+      `          while warming up (JIT, registry memo, tokens: paid once per process): ${warming(pair, single)}${noopSingle && noopPair ? `; the no-op app ${warming(noopPair, noopSingle)}` : ""}`,
+    );
   }
   for (const r of results.filter((r) => r.duplicated?.length))
     console.log(`EXACTLY-ONCE BROKEN — ${r.label}: ${r.duplicated!.length} actions carried out twice, e.g. ${r.duplicated!.slice(0, 3).join("; ")}`);
@@ -399,6 +430,8 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
     database: r.database,
     replicas: r.replicas,
     deliveries: r.sent,
+    warmUpDeliveries: r.warmUp,
+    warmUpCpuMsPerDelivery: r.warmUp ? (r.warmUpCpuSeconds / r.warmUp) * 1000 : null,
     non2xx: r.non2xx,
     ackSeconds: r.ackMs / 1000,
     deliveriesPerSecond: s(r).dps,

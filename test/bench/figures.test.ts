@@ -16,6 +16,8 @@ function target(over: Partial<TargetFigures> & Pick<TargetFigures, "label" | "da
     cpuSeconds: 1,
     cpuMsPerDelivery: 1,
     cpuAckMsPerDelivery: 0.5,
+    warmUpDeliveries: 0,
+    warmUpCpuMsPerDelivery: null,
     apiRequests: 10,
     apiRequestsNoComponent: null,
     duplicatedActions: null,
@@ -115,6 +117,23 @@ describe("the intake rounds", () => {
 });
 
 describe("the replica CPU ratio", () => {
+  it("compares two replicas with one warmed up the same way; warmed-up runs stay out of the intake and its baselines", () => {
+    const warm = { warmUpDeliveries: 3000, warmUpCpuMsPerDelivery: 3 };
+    const f = benchFigures(base, [
+      target({ label: "no-op", database: "none", deliveriesPerSecond: 2000, peakRssMb: 100, cpuMsPerDelivery: 0.3 }),
+      target({ label: "postgres", database: "postgres", deliveriesPerSecond: 1000, cpuMsPerDelivery: 3 }),
+      target({ label: "postgres ×1, warm", database: "postgres", deliveriesPerSecond: 9000, cpuMsPerDelivery: 2, ...warm }),
+      target({ label: "postgres ×2, warm", database: "postgres", replicas: 2, cpuMsPerDelivery: 2.2, ...warm }),
+      target({ label: "no-op ×2, warm", database: "none", replicas: 2, deliveriesPerSecond: 9000, peakRssMb: 10, cpuMsPerDelivery: 0.25, ...warm }),
+      target({ label: "no-op ×1, warm", database: "none", deliveriesPerSecond: 9000, peakRssMb: 10, cpuMsPerDelivery: 0.2, ...warm }),
+    ]);
+    expect(f.replica_cpu_ratio).toBeCloseTo(1.1); // against the warm one (2), not the cold one (3)
+    expect(f.replica_cpu_ratio_noop).toBeCloseTo(1.25);
+    expect(f.ack_ratio_postgres).toBeCloseTo(0.5);
+    expect(f.intake_rounds[0].noopDps).toEqual([2000]);
+    expect(f.peak_rss_ratio).toBeCloseTo(1);
+  });
+
   it("is left out when a run did not settle (its CPU was cut short by the timeout)", () => {
     const single = target({ label: "postgres", database: "postgres", cpuMsPerDelivery: 2, processedSeconds: null });
     const pair = target({ label: "postgres ×2", database: "postgres", replicas: 2, cpuMsPerDelivery: 2.2 });
