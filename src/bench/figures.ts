@@ -151,11 +151,11 @@ export function benchFigures(
   // The baseline is the no-op app as one process, sent the whole day cold; the rest of its runs are there for the replica ratio.
   const noop = targets.filter((t) => t.database === "none" && t.replicas === 1 && !t.warmUpDeliveries);
   const baselineRss = mean(noop.map((t) => t.peakRssMb));
-  // Two processes against one, warmed up the same way.
+  // Two processes against one warmed up the same way: the last such single run, which the bench makes beside the pair.
   const pairOf = (database: TargetFigures["database"]) => {
     const two = targets.find((t) => t.database === database && t.replicas === 2);
-    const one = targets.filter((t) => t.database === database && t.replicas === 1 && t.warmUpDeliveries === two?.warmUpDeliveries);
-    return two && one.length ? { two, one } : undefined;
+    const one = targets.filter((t) => t.database === database && t.replicas === 1 && t.warmUpDeliveries === two?.warmUpDeliveries).at(-1);
+    return two && one ? { two, one } : undefined;
   };
   const replicas = pairOf("postgres");
   const noopReplicas = pairOf("none");
@@ -174,9 +174,9 @@ export function benchFigures(
     peak_rss_ratio: finite(tierkeeper.length ? Math.max(...tierkeeper.map((t) => t.peakRssMb)) / baselineRss : undefined),
     // Only when both settled: a run cut short by the timeout has its CPU cut short too.
     replica_cpu_ratio: finite(
-      replicas && replicas.two.processedSeconds !== null && replicas.one[0].processedSeconds !== null ? replicas.two.cpuMsPerDelivery / replicas.one[0].cpuMsPerDelivery : undefined,
+      replicas && replicas.two.processedSeconds !== null && replicas.one.processedSeconds !== null ? replicas.two.cpuMsPerDelivery / replicas.one.cpuMsPerDelivery : undefined,
     ),
-    replica_cpu_ratio_noop: finite(noopReplicas ? noopReplicas.two.cpuMsPerDelivery / mean(noopReplicas.one.map((t) => t.cpuMsPerDelivery)) : undefined),
+    replica_cpu_ratio_noop: finite(noopReplicas ? noopReplicas.two.cpuMsPerDelivery / noopReplicas.one.cpuMsPerDelivery : undefined),
     api_requests_no_component: quiet.length ? Math.max(...quiet) : null,
     intake_rounds: rounds,
     sweep,

@@ -100,7 +100,7 @@ async function main() {
     targets.push({ label: "no-op ×2, warm", ...noop, replicas: 2, warmUp: WARM_UP }, { label: "no-op ×1, warm", ...noop, warmUp: WARM_UP });
   }
   targets.push({ label: "no-op app, again", ...noop });
-  // BENCH_TARGETS=postgres: only the one and two PostgreSQL replicas, and the no-op app's (the CPU ratios, quickly).
+  // BENCH_TARGETS=postgres: only the PostgreSQL runs and the no-op app's (the replicas' CPU ratios, quickly).
   if (process.env.BENCH_TARGETS === "postgres") targets.splice(0, targets.length, ...targets.filter((t) => t.database !== "sqlite"));
 
   const results: Result[] = [];
@@ -401,7 +401,9 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
       .map((r) => `${r.label} ${((s(r).dps / baseline) * 100).toFixed(0)}%`)
       .join(", ")}`,
   );
-  const warm = (noop: boolean, replicas: number) => results.find((x) => x.noop === noop && x.database !== "sqlite" && x.replicas === replicas && x.warmUp > 0);
+  // The replica runs come after the cold whole-day ones (the same when BENCH_WARM_UP=0).
+  const warm = (noop: boolean, replicas: number) =>
+    results.filter((x) => x.noop === noop && x.database !== "sqlite" && x.replicas === replicas && Boolean(x.warmUp) === Boolean(WARM_UP)).at(-1);
   const [single, pair, noopSingle, noopPair] = [warm(false, 1), warm(false, 2), warm(true, 1), warm(true, 2)];
   if (single && pair) {
     const ms = (seconds: number, n: number) => ((seconds / n) * 1000).toFixed(3);
@@ -410,15 +412,16 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
     const warming = (two: Result, one: Result) =>
       `${ms(one.warmUpCpuSeconds, one.warmUp)} on one, ${ms(two.warmUpCpuSeconds, two.warmUp)} on two: ${(two.warmUpCpuSeconds / one.warmUpCpuSeconds).toFixed(2)}×`;
     console.log(
-      `Replicas, each run warmed up on the day's first ${single.warmUp} deliveries: CPU ms per delivery over the other ${single.sent} (all processes, until settled) ${split(single)} on one, ${split(pair)} on two: ${ratio(pair, single)}${single.processedMs === undefined || pair.processedMs === undefined ? " — NOT comparable: a run did not settle, its CPU is cut short" : ""}`,
+      `Replicas, ${single.warmUp ? `each run warmed up on the day's first ${single.warmUp} deliveries` : "not warmed up (BENCH_WARM_UP=0)"}: CPU ms per delivery over ${single.warmUp ? "the other" : "all"} ${single.sent} (all processes, until settled) ${split(single)} on one, ${split(pair)} on two: ${ratio(pair, single)}${single.processedMs === undefined || pair.processedMs === undefined ? " — NOT comparable: a run did not settle, its CPU is cut short" : ""}`,
     );
     if (noopSingle && noopPair)
       console.log(
         `          the no-op app, which only acknowledges: ${ms(noopSingle.cpuSeconds, noopSingle.sent)} on one, ${ms(noopPair.cpuSeconds, noopPair.sent)} on two: ${ratio(noopPair, noopSingle)} (a second process's cost on this machine, whatever the app)`,
       );
-    console.log(
-      `          while warming up (JIT, registry memo, tokens: paid once per process): ${warming(pair, single)}${noopSingle && noopPair ? `; the no-op app ${warming(noopPair, noopSingle)}` : ""}`,
-    );
+    if (single.warmUp)
+      console.log(
+        `          while warming up (JIT, registry memo, tokens: paid once per process): ${warming(pair, single)}${noopSingle && noopPair ? `; the no-op app ${warming(noopPair, noopSingle)}` : ""}`,
+      );
   }
   for (const r of results.filter((r) => r.duplicated?.length))
     console.log(`EXACTLY-ONCE BROKEN — ${r.label}: ${r.duplicated!.length} actions carried out twice, e.g. ${r.duplicated!.slice(0, 3).join("; ")}`);
