@@ -32,8 +32,7 @@ USER node
 VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Memory flags (README, "Configuration"): a 4 MB young generation, an old generation that grows by
-# 25% of what survived its last collection, and one V8 helper thread. Peak RSS under the bench's
-# load 115-116 MB instead of 137-140, throughput within the run-to-run noise. The bench and the
-# tests start the server with the same flags (SERVER_NODE_FLAGS in src/demo/stage.ts).
-CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=25", "--v8-pool-size=1", "dist/server.js"]
+# A 4 MB young-generation semi-space: peak RSS under the bench's load 185 MB instead of 220 MB,
+# throughput within the run-to-run noise (see README, "Benchmark"). The bench and the tests start
+# the server with the same flags (SERVER_NODE_FLAGS in src/demo/stage.ts).
+CMD ["node", "--max-semi-space-size=4", "dist/server.js"]

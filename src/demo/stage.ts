@@ -191,7 +191,7 @@ async function settle(appUrl: string, timeoutMs: number): Promise<void> {
  * `entry` runs another built server that prints "listening on <url>" (the benchmark's no-op app).
  */
 /** Node's flags for the server, as `npm start` and the Dockerfile's CMD give them (a test holds them equal). */
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4", "--heap-growing-percent=25", "--v8-pool-size=1"];
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4"];
 
 export async function spawnServer(env: Record<string, string>, entry = fileURLToPath(new URL("../../dist/server.js", import.meta.url))): Promise<{ child: ChildProcess; url: string }> {
   // The default is the same file from src/demo (tests) and dist/demo (demo, bench): the built server.
