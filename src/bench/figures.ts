@@ -151,14 +151,8 @@ export function benchFigures(
   // The baseline is the no-op app as one process, sent the whole day cold; the rest of its runs are there for the replica ratio.
   const noop = targets.filter((t) => t.database === "none" && t.replicas === 1 && !t.warmUpDeliveries);
   const baselineRss = mean(noop.map((t) => t.peakRssMb));
-  // Two processes against one warmed up the same way: the last such single run, which the bench makes beside the pair.
-  const pairOf = (database: TargetFigures["database"]) => {
-    const two = targets.find((t) => t.database === database && t.replicas === 2);
-    const one = targets.filter((t) => t.database === database && t.replicas === 1 && t.warmUpDeliveries === two?.warmUpDeliveries).at(-1);
-    return two && one ? { two, one } : undefined;
-  };
-  const replicas = pairOf("postgres");
-  const noopReplicas = pairOf("none");
+  const replicas = replicaRuns(targets, "postgres", (t) => t.warmUpDeliveries);
+  const noopReplicas = replicaRuns(targets, "none", (t) => t.warmUpDeliveries);
   const rounds = [intakeRound(targets), ...moreRounds];
   // Each round's ratio against the no-op app's runs of that round (their mean), then the median of the rounds.
   const ratio = (dps: (r: IntakeRound) => number | null) => median(rounds.map((r) => roundRatio(dps(r), r)));
@@ -182,6 +176,21 @@ export function benchFigures(
     sweep,
     storage,
   };
+}
+
+/**
+ * Two processes of one kind of server, and the one process to set them against: the last single run
+ * warmed up the same way (the bench makes it beside the pair; earlier single runs are the cold
+ * whole-day ones). Undefined when either is missing.
+ */
+export function replicaRuns<T extends { database: TargetFigures["database"]; replicas: number }>(
+  runs: T[],
+  database: TargetFigures["database"],
+  warmUpOf: (run: T) => number,
+): { two: T; one: T } | undefined {
+  const two = runs.find((r) => r.database === database && r.replicas === 2);
+  const one = two && runs.filter((r) => r.database === database && r.replicas === 1 && warmUpOf(r) === warmUpOf(two)).at(-1);
+  return two && one ? { two, one } : undefined;
 }
 
 /** Each intake round's ratios against its own no-op runs, and SQLite's p99: one line each. */

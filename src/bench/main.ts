@@ -6,7 +6,7 @@ import { EXAMPLE_REGISTRY, spawnServer, stopChild } from "../demo/stage.js";
 import { startSimulator, type RequestRecord, type Simulator } from "../sim/index.js";
 import { scratchPostgres } from "../store/scratch-postgres.js";
 import { benchHostileGlobs } from "./globs.js";
-import { benchFigures, formatAims, formatRounds, intakeRound, type IntakeRound, type StorageFigures, type SweepScaleFigures, type TargetFigures } from "./figures.js";
+import { benchFigures, formatAims, formatRounds, intakeRound, replicaRuns, type IntakeRound, type StorageFigures, type SweepScaleFigures, type TargetFigures } from "./figures.js";
 import { benchStorage, formatStorageFigures, STORAGE_DELIVERIES } from "./storage.js";
 import { cpuSeconds, duplicatedActions, peakRssMb } from "./measure.js";
 import { benchSweep, formatSweepFigures, formatSweepScales, scaleFigures, SWEEP_SCALES, type SweepFigures } from "./sweep.js";
@@ -401,11 +401,11 @@ function report(results: Result[], stream: Stream): TargetFigures[] {
       .map((r) => `${r.label} ${((s(r).dps / baseline) * 100).toFixed(0)}%`)
       .join(", ")}`,
   );
-  // The replica runs come after the cold whole-day ones (the same when BENCH_WARM_UP=0).
-  const warm = (noop: boolean, replicas: number) =>
-    results.filter((x) => x.noop === noop && x.database !== "sqlite" && x.replicas === replicas && Boolean(x.warmUp) === Boolean(WARM_UP)).at(-1);
-  const [single, pair, noopSingle, noopPair] = [warm(false, 1), warm(false, 2), warm(true, 1), warm(true, 2)];
-  if (single && pair) {
+  const replicas = replicaRuns(results, "postgres", (r) => r.warmUp);
+  const noopReplicas = replicaRuns(results, "none", (r) => r.warmUp);
+  if (replicas) {
+    const { one: single, two: pair } = replicas;
+    const { one: noopSingle, two: noopPair } = noopReplicas ?? {};
     const ms = (seconds: number, n: number) => ((seconds / n) * 1000).toFixed(3);
     const split = (r: Result) => `${ms(r.cpuSeconds, r.sent)} (${ms(r.cpuAckSeconds, r.sent)} while acknowledging, ${ms(r.cpuSeconds - r.cpuAckSeconds, r.sent)} after)`;
     const ratio = (two: Result, one: Result) => `${(two.cpuSeconds / two.sent / (one.cpuSeconds / one.sent)).toFixed(2)}×`;
