@@ -89,25 +89,51 @@ interface Flat {
   kind: Uint8Array;
   exact: Int32Array;
   sets: Array<Extract<CharTest, { kind: "set" }> | undefined>;
-  targets: Array<Int32Array | undefined>;
-  /** The input position at which each state was last added: a state is added at most once per position. */
-  addedAt: Int32Array;
-  stack: Int32Array;
+  targets: Array<readonly number[] | undefined>;
 }
 
 /**
- * Adds `start` and every state it reaches without reading a character to `list` (from `length`);
- * returns the new length. Each state visited costs a step, counted in `steps[0]`.
+ * Work space shared by every glob: matching is synchronous, one glob at a time, and a registry has
+ * hundreds of globs (a typed array of their own costs each some 250 bytes before its first element).
+ * Grown to the largest glob compiled.
  */
-function addState(flat: Flat, list: Int32Array, length: number, start: number, position: number, steps: Float64Array): number {
-  const { addedAt, stack, targets } = flat;
+const work = {
+  /** The states being collected for the next set. */
+  list: new Int32Array(0),
+  stack: new Int32Array(0),
+  /** The generation (one per character read) at which each state was last added: a state is added at most once per character. */
+  addedAt: new Int32Array(0),
+  generation: 0,
+  /** Steps of the current `test`. */
+  steps: 0,
+};
+
+function reserve(size: number): void {
+  if (work.list.length >= size) return;
+  const length = Math.max(size, 2 * work.list.length);
+  [work.list, work.stack, work.addedAt] = [new Int32Array(length), new Int32Array(length), new Int32Array(length).fill(-1)];
+}
+
+/** A fresh mark for `addedAt`; refilled long before it could wrap. */
+function nextGeneration(): number {
+  if (++work.generation === 0x7fffffff) [work.generation] = [0, work.addedAt.fill(-1)];
+  return work.generation;
+}
+
+/**
+ * Adds `start` and every state it reaches without reading a character to `work.list` (from
+ * `length`); returns the new length. Each state visited costs a step.
+ */
+function addState(flat: Flat, length: number, start: number, position: number): number {
+  const { addedAt, stack, list } = work;
+  const { targets } = flat;
   let top = 0;
   stack[top++] = start;
   while (top > 0) {
     const at = stack[--top];
     if (addedAt[at] === position) continue;
     addedAt[at] = position;
-    steps[0]++;
+    work.steps++;
     const to = targets[at];
     if (to === undefined) list[length++] = at;
     else for (let t = to.length - 1; t >= 0; t--) if (addedAt[to[t]] !== position) stack[top++] = to[t];
@@ -123,12 +149,20 @@ function reads(flat: Flat, pc: number, cp: number): boolean {
   return what === SET_CHAR && passes(flat.sets[pc]!, cp);
 }
 
-/** A set of automaton states, remembered with the sets it leads to: the lazily built DFA. */
+/**
+ * A set of automaton states: the lazily built DFA's state. Plain arrays, and the transitions in one
+ * map per glob: a registry's automata hold thousands of sets, mostly of a state or two, and a typed
+ * array or a map of its own would cost each some 250 bytes before its first element.
+ */
 interface StateSet {
-  states: Int32Array;
+  /** Numbers the glob's sets: the transition from a set on a character is keyed by both. */
+  id: number;
+  states: readonly number[];
   accepting: boolean;
-  next: Map<number, StateSet>;
 }
+
+/** Keys a transition: above every code point (U+10FFFF). */
+const CODE_POINTS = 0x110000;
 
 /** Sets (and transitions) remembered per glob; past these the sets are computed afresh each time. */
 const MAX_CACHED_SETS = 256;
@@ -148,61 +182,50 @@ export function automaton(nodes: readonly GlobNode[]): Glob {
     kind: Uint8Array.from(code, (ins) => (ins.op === "split" ? SPLIT : ins.op === "match" ? MATCH : TEST_KIND[ins.test.kind])),
     exact: Int32Array.from(code, (ins) => (ins.op === "char" && ins.test.kind === "char" ? ins.test.cp : -1)),
     sets: code.map((ins) => (ins.op === "char" && ins.test.kind === "set" ? ins.test : undefined)),
-    targets: code.map((ins) => (ins.op === "split" ? Int32Array.from(ins.to) : undefined)),
-    addedAt: new Int32Array(size).fill(-1),
-    stack: new Int32Array(size),
+    targets: code.map((ins) => (ins.op === "split" ? ins.to : undefined)),
   };
-  const scratch = new Int32Array(size);
-  const steps = new Float64Array(1);
+  reserve(size);
   const prefix = literalPrefix(nodes);
   const known = new Map<string, StateSet>();
-  let transitions = 0;
-  let generation = 0;
+  const transitions = new Map<number, StateSet>();
+  let sets = 0;
 
   const setOf = (length: number): StateSet => {
-    const states = scratch.slice(0, length).sort();
+    const states = Array.from(work.list.subarray(0, length)).sort((a, b) => a - b);
     const key = states.join(",");
     const cached = known.get(key);
     if (cached) return cached;
     let accepting = false;
     for (const pc of states) if (flat.kind[pc] === MATCH) accepting = true;
-    const set = { states, accepting, next: new Map<number, StateSet>() };
+    const set: StateSet = { id: sets++, states, accepting };
     if (known.size < MAX_CACHED_SETS) known.set(key, set);
     return set;
   };
-  // Generations mark the states added for one character; refilled long before they could wrap.
-  const nextGeneration = (): number => {
-    if (++generation === 0x7fffffff) [generation] = [0, flat.addedAt.fill(-1)];
-    return generation;
-  };
-  const start = setOf(addState(flat, scratch, 0, 0, nextGeneration(), steps));
-  steps[0] = 0;
+  const start = setOf(addState(flat, 0, 0, nextGeneration()));
 
   /** The set after reading `cp` in `from`: remembered, or computed (a step per state visited). */
   const after = (from: StateSet, cp: number): StateSet => {
-    const cached = from.next.get(cp);
+    const key = from.id * CODE_POINTS + cp;
+    const cached = transitions.get(key);
     if (cached) {
-      steps[0]++;
+      work.steps++;
       return cached;
     }
     const mark = nextGeneration();
     let length = 0;
     for (const pc of from.states) {
-      steps[0]++;
-      if (reads(flat, pc, cp)) length = addState(flat, scratch, length, pc + 1, mark, steps);
+      work.steps++;
+      if (reads(flat, pc, cp)) length = addState(flat, length, pc + 1, mark);
     }
     const set = setOf(length);
-    if (transitions < MAX_CACHED_TRANSITIONS) {
-      from.next.set(cp, set);
-      transitions++;
-    }
+    if (transitions.size < MAX_CACHED_TRANSITIONS) transitions.set(key, set);
     return set;
   };
 
   return {
     size,
     test(input, meter) {
-      steps[0] = 1;
+      work.steps = 1;
       // Most paths are told apart by the glob's literal start (`crates/wasi-nn/`): one step.
       let set = input.startsWith(prefix) ? start : undefined;
       for (let i = 0; set && i < input.length;) {
@@ -211,7 +234,7 @@ export function automaton(nodes: readonly GlobNode[]): Glob {
         set = after(set, cp);
         if (set.states.length === 0) set = undefined;
       }
-      if (meter) meter.steps += steps[0];
+      if (meter) meter.steps += work.steps;
       return set?.accepting ?? false;
     },
   };

@@ -167,6 +167,39 @@ describe("the automaton matches as the engines it replaced did", () => {
     expect(globError("path", "x".repeat(MAX_GLOB_LENGTH))).toBeUndefined();
   });
 
+  // Globs that many repository paths match, far larger than the random ones: the work space grows for them.
+  const LARGER = `{${["a", "b", "c", ".", "-", "é"].map((c) => `*${c}*`).join(",")}}`;
+  const LARGEST = `{${["a", "b", "c", "."].flatMap((x) => ["a", "b", "c", "-", "é"].map((y) => `*${x}*${y}*`)).join(",")}}`;
+  test("globs share one work space: used in turn with larger globs compiled meanwhile, each keeps its verdicts and step counts", () => {
+    fc.assert(
+      fc.property(fc.array(pathGlobs, { maxLength: 3 }), fc.array(pathGlobs, { maxLength: 3 }), fc.array(repoPaths, { minLength: 1, maxLength: 6 }), (before, after, names) => {
+        // A glob of two instructions first, then random ones with larger ones between them.
+        const valid = ["a", ...before, LARGER, ...after, LARGEST].filter((g) => globError("path", g) === undefined);
+        // Each glob alone, compiled and used before the next is compiled...
+        const alone = valid.map((g) => {
+          const glob = compilePathGlob(g);
+          return names.map((name) => {
+            const meter: StepMeter = { steps: 0 };
+            return [glob.test(name, meter), meter.steps] as [boolean, number];
+          });
+        });
+        // ... and all compiled first (the work space grows to the largest), then used interleaved.
+        const compiled = valid.map((g) => compilePathGlob(g));
+        const interleaved = compiled.map(() => [] as Array<[boolean, number]>);
+        for (const name of names) {
+          for (const [i, glob] of compiled.entries()) {
+            const meter: StepMeter = { steps: 0 };
+            interleaved[i].push([glob.test(name, meter), meter.steps]);
+          }
+        }
+        expect(interleaved).toEqual(alone);
+        // The verdicts are the old engine's (a work space grown wrong would skip states).
+        expect(interleaved.map((results) => results.map(([verdict]) => verdict))).toEqual(valid.map((g) => names.map((name) => legacyPathRegExp(g)!.test(name))));
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+
   test("the globs of the examples and the README keep their meaning", () => {
     const cases: Array<[string, string, boolean]> = [
       ["crates/wasi-nn/**", "crates/wasi-nn", true],
